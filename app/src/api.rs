@@ -1,0 +1,59 @@
+//! Server functions: the verbs the pages call. Each validates with the shared domain rules, then
+//! goes through the [`Backend`](crate::ssr::Backend) port.
+
+use leptos::prelude::*;
+
+use crate::domain::{
+    Member, MesaDetail, MesaSummary, Session, SessionDetail,
+};
+#[cfg(feature = "ssr")]
+use crate::domain::{MemberRequest, ScheduleRequest, SessionAction};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr::backend;
+
+#[server(endpoint = "mesa_summaries")]
+pub async fn fetch_mesa_summaries() -> Result<Vec<MesaSummary>, AppError> {
+    backend()?.mesa_summaries().await
+}
+
+#[server(endpoint = "mesa_detail")]
+pub async fn fetch_mesa_detail(code: String) -> Result<MesaDetail, AppError> {
+    backend()?.mesa_detail(&code).await
+}
+
+#[server(endpoint = "schedule_session")]
+pub async fn schedule_session(
+    mesa: String,
+    at: String,
+    place: String,
+    mode: String,
+) -> Result<Session, AppError> {
+    let request = ScheduleRequest { mesa, at, place, mode };
+    backend()?.schedule_session(request.validate()?).await
+}
+
+#[server(endpoint = "add_member")]
+pub async fn add_member(
+    mesa: String,
+    name: String,
+    institution: String,
+    sector: String,
+    role: String,
+    contact: String,
+) -> Result<Member, AppError> {
+    let request = MemberRequest { mesa, name, institution, sector, role, contact };
+    backend()?.add_member(request.validate()?).await
+}
+
+#[server(endpoint = "session_detail")]
+pub async fn fetch_session_detail(id: i64) -> Result<SessionDetail, AppError> {
+    backend()?.session_detail(id).await
+}
+
+#[server(endpoint = "change_session_status")]
+pub async fn change_session_status(id: i64, action: String) -> Result<Session, AppError> {
+    let action = SessionAction::parse(&action)
+        .ok_or_else(|| AppError::Conflict(format!("acción desconocida «{action}»")))?;
+    backend()?.change_session_status(id, action).await
+}

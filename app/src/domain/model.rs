@@ -1,0 +1,272 @@
+//! Records as the pages, the API and the CLI exchange them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::session::{FieldErrors, SessionMode, SessionStatus};
+
+/// The three levels of territorial management.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Distrital,
+    Zonal,
+    Local,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Distrital => "distrital",
+            Self::Zonal => "zonal",
+            Self::Local => "local",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Distrital, Self::Zonal, Self::Local]
+            .into_iter()
+            .find(|l| l.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Distrital => "Nivel distrital (macro)",
+            Self::Zonal => "Nivel zonal (meso)",
+            Self::Local => "Nivel local (micro)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mesa {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent_code: Option<String>,
+    pub zona: Option<String>,
+    pub localidad_code: Option<String>,
+    pub localidad_name: Option<String>,
+}
+
+/// A short reference to a Mesa (breadcrumbs, the chain of Mesas above a local one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MesaRef {
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: i64,
+    pub mesa_code: String,
+    /// Number in the Mesa's series: sesión 1, 2, 3 …
+    pub seq: i64,
+    pub scheduled_at: DateTime<Utc>,
+    pub place: String,
+    pub mode: SessionMode,
+    pub status: SessionStatus,
+    pub started_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A Mesa on the home page with the sessions people look for first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MesaSummary {
+    pub mesa: Mesa,
+    pub next_session: Option<Session>,
+    pub last_session: Option<Session>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: i64,
+    pub mesa_code: String,
+    pub name: String,
+    pub institution: String,
+    pub sector: String,
+    pub role: String,
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MesaDetail {
+    pub mesa: Mesa,
+    /// The Mesas above this one, nearest first (zonal, then district).
+    pub parents: Vec<MesaRef>,
+    /// The Mesas right below this one (a zone's localidades; the district's zones).
+    pub children: Vec<MesaRef>,
+    pub members: Vec<Member>,
+    /// Sessions still ahead (or running now), soonest first.
+    pub upcoming: Vec<Session>,
+    /// Sessions behind us, most recent first.
+    pub past: Vec<Session>,
+}
+
+/// Splits a Mesa's sessions into what is ahead and what is behind `now`. A session in progress is
+/// ahead whatever its scheduled time; a scheduled session whose time passed without starting is
+/// behind (it shows as "Programada" in the past list, which is what leaders need to notice).
+pub fn split_by_time(sessions: Vec<Session>, now: DateTime<Utc>) -> (Vec<Session>, Vec<Session>) {
+    let (mut upcoming, mut past): (Vec<Session>, Vec<Session>) =
+        sessions.into_iter().partition(|s| match s.status {
+            SessionStatus::EnCurso => true,
+            SessionStatus::Programada => s.scheduled_at >= now,
+            SessionStatus::Cerrada => false,
+        });
+    upcoming.sort_by_key(|s| (s.scheduled_at, s.seq));
+    past.sort_by_key(|s| std::cmp::Reverse((s.scheduled_at, s.seq)));
+    (upcoming, past)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    pub session: Session,
+    pub mesa: Mesa,
+}
+
+pub const MAX_TEXT_LEN: usize = 200;
+
+/// A member as typed in the form, before validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRequest {
+    pub mesa: String,
+    pub name: String,
+    pub institution: String,
+    pub sector: String,
+    pub role: String,
+    pub contact: String,
+}
+
+/// A validated member; only [`MemberRequest::validate`] builds one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMember {
+    mesa_code: String,
+    name: String,
+    institution: String,
+    sector: String,
+    role: String,
+    contact: Option<String>,
+}
+
+impl NewMember {
+    pub fn mesa_code(&self) -> &str {
+        &self.mesa_code
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn institution(&self) -> &str {
+        &self.institution
+    }
+    pub fn sector(&self) -> &str {
+        &self.sector
+    }
+    pub fn role(&self) -> &str {
+        &self.role
+    }
+    pub fn contact(&self) -> Option<&str> {
+        self.contact.as_deref()
+    }
+}
+
+impl MemberRequest {
+    pub fn validate(&self) -> Result<NewMember, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let mut required = |field: &str, value: &str, what: &str| -> String {
+            let value = value.trim();
+            if value.is_empty() {
+                errors.add(field, format!("Indique {what}."));
+            } else if value.chars().count() > MAX_TEXT_LEN {
+                errors.add(field, format!("Máximo {MAX_TEXT_LEN} caracteres."));
+            }
+            value.to_owned()
+        };
+        let mesa_code = required("mesa", &self.mesa, "la Mesa");
+        let name = required("name", &self.name, "el nombre");
+        let institution = required("institution", &self.institution, "la institución");
+        let sector = required("sector", &self.sector, "el sector");
+        let role = required("role", &self.role, "el rol en la Mesa");
+        let contact = self.contact.trim();
+        if contact.chars().count() > MAX_TEXT_LEN {
+            errors.add("contact", format!("Máximo {MAX_TEXT_LEN} caracteres."));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(NewMember {
+            mesa_code,
+            name,
+            institution,
+            sector,
+            role,
+            contact: (!contact.is_empty()).then(|| contact.to_owned()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_requires_the_essentials_and_keeps_contact_optional() {
+        let request = MemberRequest {
+            mesa: "local-01".into(),
+            name: " Ana Pérez ".into(),
+            institution: "Subred Norte".into(),
+            sector: "Salud".into(),
+            role: "Líder local APS".into(),
+            contact: "  ".into(),
+        };
+        let member = request.validate().unwrap();
+        assert_eq!(member.name(), "Ana Pérez");
+        assert_eq!(member.contact(), None);
+
+        let errors = MemberRequest::default().validate().unwrap_err();
+        for field in ["mesa", "name", "institution", "sector", "role"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+        assert!(errors.get("contact").is_none());
+    }
+
+    fn session(seq: i64, at: &str, status: SessionStatus) -> Session {
+        Session {
+            id: seq,
+            mesa_code: "local-01".into(),
+            seq,
+            scheduled_at: crate::domain::parse_when(at).unwrap(),
+            place: String::new(),
+            mode: SessionMode::Presencial,
+            status,
+            started_at: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn sessions_split_into_ahead_and_behind() {
+        use SessionStatus::*;
+        let now = crate::domain::parse_when("2026-11-23T10:00").unwrap();
+        let (upcoming, past) = split_by_time(
+            vec![
+                session(1, "2026-10-01T09:00", Cerrada),
+                session(2, "2026-11-01T09:00", Programada),
+                session(3, "2026-11-23T08:00", EnCurso),
+                session(4, "2027-01-10T09:00", Programada),
+                session(5, "2026-12-10T09:00", Programada),
+            ],
+            now,
+        );
+        let seqs = |v: &[Session]| v.iter().map(|s| s.seq).collect::<Vec<_>>();
+        assert_eq!(seqs(&upcoming), [3, 5, 4]);
+        assert_eq!(seqs(&past), [2, 1]);
+    }
+
+    #[test]
+    fn levels_round_trip() {
+        for level in [Level::Distrital, Level::Zonal, Level::Local] {
+            assert_eq!(Level::parse(level.as_str()), Some(level));
+        }
+    }
+}

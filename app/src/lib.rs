@@ -1,0 +1,10 @@
+//! Sala's UI (Leptos components) and the domain types shared by browser and server.
+
+pub mod api;
+pub mod domain;
+pub mod error;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use pages::{App, shell};

@@ -1,0 +1,66 @@
+//! Pages and the shell around them. Every route renders completely on the server (`SsrMode::Async`)
+//! so the HTML is final before hydration: no loading flashes and no layout shift on a projector.
+
+mod common;
+mod home;
+mod mesa;
+mod session;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use common::NotFound;
+use home::HomePage;
+use mesa::MesaPage;
+use session::SessionPage;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="es">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sala.css" />
+        <Router>
+            <a class="skip-link" href="#contenido">
+                "Saltar al contenido"
+            </a>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    "Sala situacional"
+                </a>
+                <span class="tagline">"Modelo MAS Bienestar · Bogotá D.C."</span>
+            </header>
+            <main id="contenido" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
+                    <Route path=path!("/sesiones/:id") view=SessionPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

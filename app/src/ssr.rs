@@ -1,0 +1,33 @@
+//! The port through which server functions reach storage. The UI crate defines what it needs; the
+//! server crate implements it (its store), so `app` never depends on a database driver.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::{
+    Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
+};
+use crate::error::AppError;
+
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    async fn mesa_summaries(&self) -> Result<Vec<MesaSummary>, AppError>;
+    async fn mesa_detail(&self, code: &str) -> Result<MesaDetail, AppError>;
+    async fn add_member(&self, member: NewMember) -> Result<Member, AppError>;
+    async fn schedule_session(&self, session: NewSession) -> Result<Session, AppError>;
+    async fn session_detail(&self, id: i64) -> Result<SessionDetail, AppError>;
+    async fn change_session_status(
+        &self,
+        id: i64,
+        action: SessionAction,
+    ) -> Result<Session, AppError>;
+}
+
+/// What the server puts in Leptos' context for every request.
+pub type SharedBackend = Arc<dyn Backend>;
+
+pub(crate) fn backend() -> Result<SharedBackend, AppError> {
+    leptos::prelude::use_context::<SharedBackend>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró el almacenamiento".into()))
+}

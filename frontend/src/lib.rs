@@ -1,0 +1,8 @@
+//! The browser entry point: hydrates the HTML the server rendered. Kept in its own `cdylib`
+//! crate so the server build never compiles a wasm-shaped artefact of the UI.
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,66 @@
+//! How errors leave the JSON API: a status a client can branch on and a message a person can act on.
+
+use app::domain::FieldErrors;
+use app::error::AppError;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::store::StoreError;
+
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        Self(AppError::Fields(errors))
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self.0 {
+            AppError::NotFound(message) => (StatusCode::NOT_FOUND, json!({ "error": message })),
+            AppError::Fields(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({ "error": self.0.to_string(), "fields": fields.0 }),
+            ),
+            AppError::Conflict(message) => (StatusCode::CONFLICT, json!({ "error": message })),
+            AppError::Internal(_) | AppError::Transport(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "error": self.0.to_string() }),
+            ),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::UnknownMesa(_) | StoreError::UnknownSession(_) => {
+                AppError::NotFound(error.to_string())
+            }
+            StoreError::Transition(_) | StoreError::ConcurrentChange(_) => {
+                AppError::Conflict(error.to_string())
+            }
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                AppError::Internal("no se pudo completar la operación; intente de nuevo".into())
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! HTTP: the Leptos pages, their server functions, a small JSON API and static assets, on one axum
+//! router built from one [`AppState`].
+
+mod api;
+mod backend;
+mod error;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use app::ssr::SharedBackend;
+use app::{App, shell};
+use axum::body::Body;
+use axum::extract::{FromRef, Request, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::store::Store;
+
+pub use backend::StoreBackend;
+pub use error::ApiError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+    pub backend: SharedBackend,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
+        let backend: SharedBackend = Arc::new(StoreBackend::new(store.clone()));
+        Self { leptos_options, store, backend }
+    }
+}
+
+/// The whole application, ready for `axum::serve` or for `tower::ServiceExt::oneshot` in tests.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let backend = state.backend.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", api::routes())
+        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(backend.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    let backend = state.backend.clone();
+    handle_server_fns_with_context(move || provide_context(backend.clone()), request).await
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Small writes (keystrokes on the live board) must not wait for Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,6 @@
+//! Sala's server: the `sala` binary's commands, its HTTP surface and its storage.
+
+pub mod cli;
+pub mod http;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,47 @@
+use std::path::PathBuf;
+
+use app::domain::{TerritoryError, TransitionError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "URL de base de datos no soportada «{0}»: use sqlite://RUTA (predeterminado) o postgres://USUARIO@HOST/BASE"
+    )]
+    UnsupportedUrl(String),
+    #[error("no se pudo conectar a la base de datos {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("no se pudo crear la carpeta de datos {path}: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("no se pudieron aplicar las migraciones: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("el archivo de territorios del proyecto es inválido: {0}")]
+    Territory(#[from] TerritoryError),
+    #[error("no existe la Mesa «{0}»")]
+    UnknownMesa(String),
+    #[error("no existe la sesión {0}")]
+    UnknownSession(i64),
+    #[error("{0}")]
+    Transition(#[from] TransitionError),
+    #[error("la sesión {0} cambió de estado mientras tanto; recargue e intente de nuevo")]
+    ConcurrentChange(i64),
+    #[error("dato inválido en la base de datos: {0}")]
+    Corrupt(String),
+    #[error("error de base de datos: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}

@@ -1,0 +1,113 @@
+//! Helpers shared by the integration tests: real databases and a real server on a random port.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sala::http::{self, AppState};
+use sala::store::{DatabaseTarget, Store};
+use sqlx::Connection;
+use tempfile::TempDir;
+
+/// A store on a fresh SQLite file; the folder lives as long as the returned guard.
+pub async fn sqlite_store() -> (Store, TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = DatabaseTarget::resolve(None, dir.path()).expect("sqlite target");
+    let store = Store::open(&target).await.expect("open sqlite store");
+    (store, dir)
+}
+
+/// A fresh PostgreSQL database, dropped by [`PostgresDb::drop_database`].
+pub struct PostgresDb {
+    pub store: Store,
+    pub url: String,
+    admin_url: String,
+    name: String,
+}
+
+impl PostgresDb {
+    pub async fn drop_database(self) {
+        self.store.close().await;
+        let mut admin = sqlx::PgConnection::connect(&self.admin_url).await.expect("admin connection");
+        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
+            .execute(&mut admin)
+            .await
+            .expect("drop test database");
+    }
+}
+
+/// `SALA_TEST_POSTGRES_URL` names a role allowed to create databases (`make test` starts one).
+/// Without it the PostgreSQL half of the suite is skipped, unless `SALA_REQUIRE_POSTGRES=1`
+/// (as in `make test` and CI), where a missing server is a failure, not a silent pass.
+pub async fn postgres_db() -> Option<PostgresDb> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let Ok(admin_url) = std::env::var("SALA_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("SALA_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+            "SALA_REQUIRE_POSTGRES=1 but SALA_TEST_POSTGRES_URL is not set"
+        );
+        eprintln!("SALA_TEST_POSTGRES_URL not set: skipping the PostgreSQL run of this test");
+        return None;
+    };
+    let name = format!(
+        "sala_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to SALA_TEST_POSTGRES_URL");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .expect("drop stale test database");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+    let url = format!("{base}/{name}");
+    let target = DatabaseTarget::resolve(Some(&url), std::path::Path::new(".")).expect("pg target");
+    let store = Store::open(&target).await.expect("open postgres store");
+    Some(PostgresDb { store, url, admin_url, name })
+}
+
+/// The real HTTP server on 127.0.0.1:0 over a fresh SQLite store.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub client: reqwest::Client,
+    _dir: TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let (store, dir) = sqlite_store().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("sala")
+            .site_root(dir.path().join("site").to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .env(leptos::config::Env::PROD)
+            .build();
+        let state = AppState::new(options, store.clone());
+        tokio::spawn(http::serve(listener, state, std::future::pending()));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self { addr, store, client, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+}

@@ -1,0 +1,182 @@
+//! The store suite: every test runs against SQLite and against a real PostgreSQL.
+
+mod common;
+
+use app::domain::{
+    Level, MemberRequest, ScheduleRequest, SessionAction, SessionStatus, parse_when,
+};
+use sala::store::{Store, StoreError};
+
+fn schedule(mesa: &str, at: &str) -> app::domain::NewSession {
+    ScheduleRequest { mesa: mesa.into(), at: at.into(), place: "Sede".into(), mode: "mixta".into() }
+        .validate()
+        .expect("valid request")
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    parse_when("2026-11-23T10:00").unwrap()
+}
+
+async fn seeds_bogota_and_reseeding_changes_nothing(store: Store) {
+    store.seed().await.unwrap();
+    let mesas = store.list_mesas().await.unwrap();
+    assert_eq!(mesas.len(), 25);
+    assert_eq!(mesas.iter().filter(|m| m.level == Level::Zonal).count(), 4);
+    assert_eq!(mesas.iter().filter(|m| m.level == Level::Local).count(), 20);
+    let usaquen = store.get_mesa("local-01").await.unwrap();
+    assert_eq!(usaquen.localidad_name.as_deref(), Some("Usaquén"));
+    assert_eq!(usaquen.zona.as_deref(), Some("Norte"));
+    let district = store.get_mesa("distrito").await.unwrap();
+    assert_eq!(district.level, Level::Distrital);
+    assert_eq!(mesas[0].code, "distrito", "district first");
+}
+
+async fn the_chain_of_mesas_is_one_query_away(store: Store) {
+    let parents = store.parents_of("local-07").await.unwrap();
+    let codes: Vec<_> = parents.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["zona-sur-occidente", "distrito"]);
+    assert!(store.parents_of("distrito").await.unwrap().is_empty());
+    let norte = store.children_of("zona-norte").await.unwrap();
+    let codes: Vec<_> = norte.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(codes, ["local-01", "local-02", "local-10", "local-11", "local-12", "local-13"]);
+}
+
+async fn sessions_are_numbered_per_mesa(store: Store) {
+    let first = store.create_session(&schedule("local-01", "2026-12-01T09:00"), now()).await.unwrap();
+    let second = store.create_session(&schedule("local-01", "2026-11-01T09:00"), now()).await.unwrap();
+    let other = store.create_session(&schedule("local-02", "2026-12-01T09:00"), now()).await.unwrap();
+    assert_eq!((first.seq, second.seq, other.seq), (1, 2, 1));
+    assert_eq!(first.status, SessionStatus::Programada);
+    assert_eq!(first.place, "Sede");
+    let listed = store.list_sessions(Some("local-01")).await.unwrap();
+    let seqs: Vec<_> = listed.iter().map(|s| s.seq).collect();
+    assert_eq!(seqs, [2, 1], "chronological order");
+    assert_eq!(store.list_sessions(None).await.unwrap().len(), 3);
+}
+
+async fn concurrent_scheduling_never_repeats_a_number(store: Store) {
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .create_session(&schedule("zona-sur", &format!("2027-01-{:02}T09:00", i + 1)), now())
+                    .await
+            })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for task in tasks {
+        seqs.push(task.await.unwrap().unwrap().seq);
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=12).collect::<Vec<_>>());
+}
+
+async fn unknown_mesas_and_sessions_are_reported(store: Store) {
+    let err = store.create_session(&schedule("local-99", "2026-12-01T09:00"), now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::UnknownMesa(ref code) if code == "local-99"), "{err}");
+    assert!(matches!(store.get_session(4242).await, Err(StoreError::UnknownSession(4242))));
+    assert!(matches!(store.list_sessions(Some("nada")).await, Err(StoreError::UnknownMesa(_))));
+}
+
+async fn status_changes_follow_the_lifecycle(store: Store) {
+    let session = store.create_session(&schedule("distrito", "2026-12-01T09:00"), now()).await.unwrap();
+    let err = store.change_session_status(session.id, SessionAction::Cerrar, now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::Transition(_)), "{err}");
+    let started = store.change_session_status(session.id, SessionAction::Iniciar, now()).await.unwrap();
+    assert_eq!(started.status, SessionStatus::EnCurso);
+    assert_eq!(started.started_at, Some(now()));
+    let again = store.change_session_status(session.id, SessionAction::Iniciar, now()).await;
+    assert!(matches!(again, Err(StoreError::Transition(_))));
+    let closed = store.change_session_status(session.id, SessionAction::Cerrar, now()).await.unwrap();
+    assert_eq!(closed.status, SessionStatus::Cerrada);
+    assert_eq!(closed.closed_at, Some(now()));
+    assert_eq!(store.get_session(session.id).await.unwrap(), closed);
+}
+
+async fn summaries_show_next_and_last_session(store: Store) {
+    let past = store.create_session(&schedule("local-05", "2026-10-01T09:00"), now()).await.unwrap();
+    let soon = store.create_session(&schedule("local-05", "2026-12-01T09:00"), now()).await.unwrap();
+    store.create_session(&schedule("local-05", "2027-02-01T09:00"), now()).await.unwrap();
+    let summaries = store.mesa_summaries(now()).await.unwrap();
+    let usme = summaries.iter().find(|s| s.mesa.code == "local-05").unwrap();
+    assert_eq!(usme.next_session.as_ref().map(|s| s.id), Some(soon.id));
+    assert_eq!(usme.last_session.as_ref().map(|s| s.id), Some(past.id));
+    let bosa = summaries.iter().find(|s| s.mesa.code == "local-07").unwrap();
+    assert!(bosa.next_session.is_none() && bosa.last_session.is_none());
+
+    let detail = store.mesa_detail("local-05", now()).await.unwrap();
+    assert_eq!(detail.upcoming.len(), 2);
+    assert_eq!(detail.past.len(), 1);
+    assert_eq!(detail.parents[0].code, "zona-sur");
+}
+
+async fn members_belong_to_a_mesa(store: Store) {
+    let request = MemberRequest {
+        mesa: "local-19".into(),
+        name: "María Gómez".into(),
+        institution: "Subred Integrada de Servicios de Salud Sur".into(),
+        sector: "Salud".into(),
+        role: "Líder local APS".into(),
+        contact: String::new(),
+    };
+    let member = store.add_member(&request.validate().unwrap(), now()).await.unwrap();
+    assert_eq!(member.contact, None);
+    let members = store.members_of("local-19").await.unwrap();
+    assert_eq!(members, vec![member]);
+    let mut stray = request.clone();
+    stray.mesa = "local-42".into();
+    let err = store.add_member(&stray.validate().unwrap(), now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::UnknownMesa(_)));
+}
+
+async fn hostile_text_is_stored_verbatim(store: Store) {
+    let mut request = ScheduleRequest {
+        mesa: "local-03".into(),
+        at: "2026-12-01T09:00".into(),
+        place: "Sala 1'); DROP TABLE sessions; --".into(),
+        mode: "presencial".into(),
+    };
+    let session = store.create_session(&request.validate().unwrap(), now()).await.unwrap();
+    assert_eq!(store.get_session(session.id).await.unwrap().place, request.place);
+    request.mesa = "local-03' OR '1'='1".into();
+    let err = store.create_session(&request.validate().unwrap(), now()).await.unwrap_err();
+    assert!(matches!(err, StoreError::UnknownMesa(_)));
+}
+
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _dir) = super::common::sqlite_store().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = super::common::postgres_db().await else { return };
+                    super::$name(db.store.clone()).await;
+                    db.drop_database().await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_engines!(
+    seeds_bogota_and_reseeding_changes_nothing,
+    the_chain_of_mesas_is_one_query_away,
+    sessions_are_numbered_per_mesa,
+    concurrent_scheduling_never_repeats_a_number,
+    unknown_mesas_and_sessions_are_reported,
+    status_changes_follow_the_lifecycle,
+    summaries_show_next_and_last_session,
+    members_belong_to_a_mesa,
+    hostile_text_is_stored_verbatim,
+);
