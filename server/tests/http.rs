@@ -1,0 +1,198 @@
+//! The real server on a random port, exercised over HTTP: pages, server functions and the JSON API.
+
+mod common;
+
+use common::TestServer;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn home_lists_every_mesa_by_level_and_zone() {
+    let server = TestServer::start().await;
+    let (status, html) = server.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<html lang=\"es\""), "Spanish document");
+    assert!(html.contains("Mesa Distrital MAS Bienestar"));
+    assert!(html.contains("Mesa de Coordinación Técnica Zona Sur Occidente"));
+    assert!(html.contains("Mesa Local de APS Usaquén"));
+    assert!(html.contains("Mesa Local de APS Sumapaz"));
+    assert_eq!(html.matches("class=\"card\"").count(), 25, "one card per Mesa");
+    assert!(html.contains("/pkg/sala.js"), "hydration script referenced");
+}
+
+#[tokio::test]
+async fn mesa_page_shows_its_chain_members_and_sessions() {
+    let server = TestServer::start().await;
+    let (status, html) = server.get_text("/mesas/local-07").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Mesa Local de APS Bosa"));
+    assert!(html.contains("Mesa de Coordinación Técnica Zona Sur Occidente"), "breadcrumb");
+    assert!(html.contains("No hay sesiones programadas."));
+    assert!(html.contains("Programar sesión"));
+
+    let (status, html) = server.get_text("/mesas/local-99").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("no existe la Mesa «local-99»"), "{html}");
+
+    let (status, _) = server.get_text("/no/such/page").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn api_schedules_sessions_and_reports_field_errors() {
+    let server = TestServer::start().await;
+    let created = server
+        .client
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"mesa": "local-07", "at": "2030-03-02T09:30", "place": "Casa de la Cultura", "mode": "mixta"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let session: Value = created.json().await.unwrap();
+    assert_eq!(session["seq"], 1);
+    assert_eq!(session["status"], "programada");
+    assert_eq!(session["scheduled_at"], "2030-03-02T14:30:00Z");
+
+    let invalid = server
+        .client
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"mesa": "local-07", "at": "el martes", "place": "", "mode": "hibrida"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), 422);
+    let body: Value = invalid.json().await.unwrap();
+    assert!(body["fields"]["at"].as_str().unwrap().contains("Fecha no válida"));
+    assert!(body["fields"]["mode"].is_string());
+
+    let unknown = server
+        .client
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"mesa": "local-99", "at": "2030-03-02T09:30", "place": "", "mode": "virtual"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+
+    let malformed = server
+        .client
+        .post(server.url("/api/v1/sessions"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+
+    let listed: Value = server
+        .client
+        .get(server.url("/api/v1/sessions?mesa=local-07"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "nothing invalid was stored");
+
+    let (status, html) = server.get_text("/mesas/local-07").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Casa de la Cultura"));
+}
+
+#[tokio::test]
+async fn session_status_moves_forward_only() {
+    let server = TestServer::start().await;
+    let session: Value = server
+        .client
+        .post(server.url("/api/v1/sessions"))
+        .json(&json!({"mesa": "zona-norte", "at": "2030-01-10T08:00", "place": "", "mode": "virtual"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = session["id"].as_i64().unwrap();
+
+    let (status, html) = server.get_text(&format!("/sesiones/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Sesión 1 · Mesa de Coordinación Técnica Zona Norte"));
+    assert!(html.contains("data-action=\"iniciar\""));
+    assert!(!html.contains("data-action=\"cerrar\""));
+
+    let post = |action: &'static str| {
+        server.client.post(server.url(&format!("/api/v1/sessions/{id}/{action}"))).send()
+    };
+    assert_eq!(post("cerrar").await.unwrap().status(), 409);
+    let started: Value = post("iniciar").await.unwrap().json().await.unwrap();
+    assert_eq!(started["status"], "en_curso");
+    assert_eq!(post("iniciar").await.unwrap().status(), 409);
+    assert_eq!(post("volar").await.unwrap().status(), 404);
+
+    let (_, html) = server.get_text(&format!("/sesiones/{id}")).await;
+    assert!(html.contains("data-action=\"cerrar\""));
+    assert!(html.contains("data-status=\"en_curso\""));
+
+    let (status, _) = server.get_text("/sesiones/999999").await;
+    assert_eq!(status, 404);
+    let (status, _) = server.get_text("/sesiones/abc").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn server_functions_validate_like_the_api() {
+    let server = TestServer::start().await;
+    // What the browser's ActionForm posts.
+    let ok = server
+        .client
+        .post(server.url("/api/schedule_session"))
+        .header("accept", "application/json")
+        .form(&[("mesa", "local-11"), ("at", "2030-05-05T10:00"), ("place", "Suba"), ("mode", "presencial")])
+        .send()
+        .await
+        .unwrap();
+    assert!(ok.status().is_success(), "{}", ok.status());
+    let session: Value = ok.json().await.unwrap();
+    assert_eq!(session["mesa_code"], "local-11");
+
+    let bad = server
+        .client
+        .post(server.url("/api/schedule_session"))
+        .header("accept", "application/json")
+        .form(&[("mesa", "local-11"), ("at", ""), ("place", "Suba"), ("mode", "presencial")])
+        .send()
+        .await
+        .unwrap();
+    let body = bad.text().await.unwrap();
+    assert!(body.contains("Indique la fecha y hora"), "{body}");
+
+    let member = server
+        .client
+        .post(server.url("/api/add_member"))
+        .header("accept", "application/json")
+        .form(&[
+            ("mesa", "local-11"),
+            ("name", "Luis Rodríguez"),
+            ("institution", "EPS Capital Salud"),
+            ("sector", "Salud"),
+            ("role", "Delegado EPS"),
+            ("contact", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(member.status().is_success());
+    let sessions = server.store.list_sessions(Some("local-11")).await.unwrap();
+    assert_eq!(sessions.len(), 1);
+    let (_, html) = server.get_text("/mesas/local-11").await;
+    assert!(html.contains("Luis Rodríguez"));
+}
+
+#[tokio::test]
+async fn health_and_missing_assets() {
+    let server = TestServer::start().await;
+    assert_eq!(server.get_text("/healthz").await, (200, "ok".to_owned()));
+    let (status, _) = server.get_text("/pkg/nothing-here.wasm").await;
+    assert_eq!(status, 404);
+}
