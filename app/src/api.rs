@@ -3,23 +3,30 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{
-    Member, MesaDetail, MesaSummary, Session, SessionDetail,
-};
+use crate::domain::{Member, MesaDetail, MesaSummary, Session, SessionDetail};
 #[cfg(feature = "ssr")]
 use crate::domain::{MemberRequest, ScheduleRequest, SessionAction};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::backend;
 
+/// Passes the result through, giving an error response its proper HTTP status.
+#[cfg(feature = "ssr")]
+fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        crate::error::set_response_status(error);
+    }
+    result
+}
+
 #[server(endpoint = "mesa_summaries")]
 pub async fn fetch_mesa_summaries() -> Result<Vec<MesaSummary>, AppError> {
-    backend()?.mesa_summaries().await
+    respond(backend()?.mesa_summaries().await)
 }
 
 #[server(endpoint = "mesa_detail")]
 pub async fn fetch_mesa_detail(code: String) -> Result<MesaDetail, AppError> {
-    backend()?.mesa_detail(&code).await
+    respond(backend()?.mesa_detail(&code).await)
 }
 
 #[server(endpoint = "schedule_session")]
@@ -29,8 +36,13 @@ pub async fn schedule_session(
     place: String,
     mode: String,
 ) -> Result<Session, AppError> {
-    let request = ScheduleRequest { mesa, at, place, mode };
-    backend()?.schedule_session(request.validate()?).await
+    let request = ScheduleRequest {
+        mesa,
+        at,
+        place,
+        mode,
+    };
+    respond(async { backend()?.schedule_session(request.validate()?).await }.await)
 }
 
 #[server(endpoint = "add_member")]
@@ -42,18 +54,30 @@ pub async fn add_member(
     role: String,
     contact: String,
 ) -> Result<Member, AppError> {
-    let request = MemberRequest { mesa, name, institution, sector, role, contact };
-    backend()?.add_member(request.validate()?).await
+    let request = MemberRequest {
+        mesa,
+        name,
+        institution,
+        sector,
+        role,
+        contact,
+    };
+    respond(async { backend()?.add_member(request.validate()?).await }.await)
 }
 
 #[server(endpoint = "session_detail")]
 pub async fn fetch_session_detail(id: i64) -> Result<SessionDetail, AppError> {
-    backend()?.session_detail(id).await
+    respond(backend()?.session_detail(id).await)
 }
 
 #[server(endpoint = "change_session_status")]
 pub async fn change_session_status(id: i64, action: String) -> Result<Session, AppError> {
-    let action = SessionAction::parse(&action)
-        .ok_or_else(|| AppError::Conflict(format!("acción desconocida «{action}»")))?;
-    backend()?.change_session_status(id, action).await
+    respond(
+        async {
+            let action = SessionAction::parse(&action)
+                .ok_or_else(|| AppError::Conflict(format!("acción desconocida «{action}»")))?;
+            backend()?.change_session_status(id, action).await
+        }
+        .await,
+    )
 }

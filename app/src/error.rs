@@ -45,3 +45,21 @@ impl From<FieldErrors> for AppError {
         Self::Fields(errors)
     }
 }
+
+/// Gives the current server response the status that matches `error`, so a missing Mesa is a 404
+/// and a validation error a 422 for crawlers, scripts and logs, not a 200 or 500 with a message.
+/// A no-op in the browser.
+pub fn set_response_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        use http::StatusCode;
+        response.set_status(match error {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        });
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
+}

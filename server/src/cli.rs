@@ -23,7 +23,13 @@ use crate::telemetry::{self, LogFormat};
 #[command(name = "sala", version, propagate_version = true)]
 pub struct Cli {
     /// Formato de los registros (logs) en stderr.
-    #[arg(long, global = true, env = "SALA_LOG_FORMAT", value_enum, default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "SALA_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
 
     #[command(subcommand)]
@@ -56,7 +62,10 @@ pub struct DataArgs {
 impl DataArgs {
     async fn open_store(&self) -> Result<Store> {
         std::fs::create_dir_all(&self.data_dir).with_context(|| {
-            format!("no se pudo crear la carpeta de datos {}", self.data_dir.display())
+            format!(
+                "no se pudo crear la carpeta de datos {}",
+                self.data_dir.display()
+            )
         })?;
         let target = DatabaseTarget::resolve(self.database_url.as_deref(), &self.data_dir)?;
         Ok(Store::open(&target).await?)
@@ -170,9 +179,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
         );
     }
     tracing::info!(%addr, engine = ?store.engine(), "Sala escuchando en http://{addr}");
-    http::serve(listener, AppState::new(leptos_options, store.clone()), shutdown_signal())
-        .await
-        .context("el servidor HTTP falló")?;
+    http::serve(
+        listener,
+        AppState::new(leptos_options, store.clone()),
+        shutdown_signal(),
+    )
+    .await
+    .context("el servidor HTTP falló")?;
     store.close().await;
     tracing::info!("Sala detenida");
     Ok(())
@@ -236,7 +249,11 @@ fn print_sessions(format: OutputFormat, sessions: &[Session], single: bool) -> R
         OutputFormat::Json if single => serde_json::to_writer_pretty(&mut out, &sessions[0])?,
         OutputFormat::Json => serde_json::to_writer_pretty(&mut out, sessions)?,
         OutputFormat::Text => {
-            writeln!(out, "{:>5}  {:<22}  {:>4}  {:<24}  {:<10}  {:<10}  LUGAR", "ID", "MESA", "N.º", "FECHA (BOGOTÁ)", "MODALIDAD", "ESTADO")?;
+            writeln!(
+                out,
+                "{:>5}  {:<22}  {:>4}  {:<24}  {:<10}  {:<10}  LUGAR",
+                "ID", "MESA", "N.º", "FECHA (BOGOTÁ)", "MODALIDAD", "ESTADO"
+            )?;
             for s in sessions {
                 writeln!(
                     out,

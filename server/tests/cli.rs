@@ -25,7 +25,11 @@ fn stderr(output: &Output) -> String {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
@@ -33,9 +37,18 @@ fn sessions_are_scripted_as_json() {
     let dir = tempfile::tempdir().unwrap();
     for (month, expected_seq) in [("01", 1), ("02", 2)] {
         let output = run(sala(dir.path()).args([
-            "session", "create", "--mesa", "local-01",
-            "--at", &format!("2027-{month}-15T09:00:00-05:00"),
-            "--place", "Alcaldía Local de Usaquén", "--mode", "mixta", "--format", "json",
+            "session",
+            "create",
+            "--mesa",
+            "local-01",
+            "--at",
+            &format!("2027-{month}-15T09:00:00-05:00"),
+            "--place",
+            "Alcaldía Local de Usaquén",
+            "--mode",
+            "mixta",
+            "--format",
+            "json",
         ]));
         assert!(output.status.success(), "{}", stderr(&output));
         let session: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -43,56 +56,115 @@ fn sessions_are_scripted_as_json() {
         assert!(session["id"].as_i64().is_some());
         assert_eq!(session["mode"], "mixta");
     }
-    let output = run(sala(dir.path()).args(["session", "list", "--mesa", "local-01", "--format", "json"]));
+    let output =
+        run(sala(dir.path()).args(["session", "list", "--mesa", "local-01", "--format", "json"]));
     assert!(output.status.success(), "{}", stderr(&output));
     let sessions: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sessions.as_array().unwrap().len(), 2);
 
     let output = run(sala(dir.path()).args(["session", "list"]));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("local-01") && text.contains("Alcaldía Local de Usaquén"), "{text}");
-    assert!(dir.path().join("sala.db").exists(), "the default database lives in the data dir");
+    assert!(
+        text.contains("local-01") && text.contains("Alcaldía Local de Usaquén"),
+        "{text}"
+    );
+    assert!(
+        dir.path().join("sala.db").exists(),
+        "the default database lives in the data dir"
+    );
 }
 
 #[test]
 fn bad_input_exits_non_zero_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
-    let unknown = run(sala(dir.path()).args(["session", "create", "--mesa", "local-99", "--at", "2027-01-15T09:00:00Z"]));
+    let unknown = run(sala(dir.path()).args([
+        "session",
+        "create",
+        "--mesa",
+        "local-99",
+        "--at",
+        "2027-01-15T09:00:00Z",
+    ]));
     assert!(!unknown.status.success());
-    assert!(stderr(&unknown).contains("no existe la Mesa «local-99»"), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("no existe la Mesa «local-99»"),
+        "{}",
+        stderr(&unknown)
+    );
 
-    let bad_date = run(sala(dir.path()).args(["session", "create", "--mesa", "local-01", "--at", "15/01/2027"]));
+    let bad_date = run(sala(dir.path()).args([
+        "session",
+        "create",
+        "--mesa",
+        "local-01",
+        "--at",
+        "15/01/2027",
+    ]));
     assert!(!bad_date.status.success());
-    assert!(stderr(&bad_date).contains("Fecha no válida"), "{}", stderr(&bad_date));
+    assert!(
+        stderr(&bad_date).contains("Fecha no válida"),
+        "{}",
+        stderr(&bad_date)
+    );
 
-    let bad_mode = run(sala(dir.path()).args(["session", "create", "--mesa", "local-01", "--at", "2027-01-15T09:00:00Z", "--mode", "hibrida"]));
+    let bad_mode = run(sala(dir.path()).args([
+        "session",
+        "create",
+        "--mesa",
+        "local-01",
+        "--at",
+        "2027-01-15T09:00:00Z",
+        "--mode",
+        "hibrida",
+    ]));
     assert!(!bad_mode.status.success());
-    assert!(stderr(&bad_mode).contains("Modalidad no válida"), "{}", stderr(&bad_mode));
+    assert!(
+        stderr(&bad_mode).contains("Modalidad no válida"),
+        "{}",
+        stderr(&bad_mode)
+    );
 
     let listed = run(sala(dir.path()).args(["session", "list", "--format", "json"]));
-    assert_eq!(String::from_utf8_lossy(&listed.stdout).trim(), "[]", "nothing half-created");
+    assert_eq!(
+        String::from_utf8_lossy(&listed.stdout).trim(),
+        "[]",
+        "nothing half-created"
+    );
 }
 
 #[test]
 fn serve_refuses_bad_urls_unreachable_databases_and_busy_ports() {
     let dir = tempfile::tempdir().unwrap();
-    let bad_url = run(sala(dir.path()).args(["serve", "--database-url", "mysql://root:hunter2@db/sala"]));
+    let bad_url =
+        run(sala(dir.path()).args(["serve", "--database-url", "mysql://root:hunter2@db/sala"]));
     assert!(!bad_url.status.success());
     let message = stderr(&bad_url);
-    assert!(message.contains("no soportada") && !message.contains("hunter2"), "{message}");
+    assert!(
+        message.contains("no soportada") && !message.contains("hunter2"),
+        "{message}"
+    );
 
     let unreachable = run(sala(dir.path()).args([
-        "serve", "--database-url", &format!("postgres://sala:secret@127.0.0.1:{}/sala", free_port()),
+        "serve",
+        "--database-url",
+        &format!("postgres://sala:secret@127.0.0.1:{}/sala", free_port()),
     ]));
     assert!(!unreachable.status.success());
     let message = stderr(&unreachable);
-    assert!(message.contains("no se pudo conectar") && !message.contains("secret"), "{message}");
+    assert!(
+        message.contains("no se pudo conectar") && !message.contains("secret"),
+        "{message}"
+    );
 
     let busy = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = busy.local_addr().unwrap().to_string();
     let in_use = run(sala(dir.path()).args(["serve", "--addr", &addr]));
     assert!(!in_use.status.success());
-    assert!(stderr(&in_use).contains(&format!("no se pudo escuchar en {addr}")), "{}", stderr(&in_use));
+    assert!(
+        stderr(&in_use).contains(&format!("no se pudo escuchar en {addr}")),
+        "{}",
+        stderr(&in_use)
+    );
 }
 
 #[test]
@@ -104,7 +176,14 @@ fn help_documents_every_command() {
     }
     let output = run(Command::new(env!("CARGO_BIN_EXE_sala")).args(["serve", "--help"]));
     let help = String::from_utf8_lossy(&output.stdout);
-    for word in ["--addr", "SALA_ADDR", "--database-url", "DATABASE_URL", "--data-dir", "SALA_DATA_DIR"] {
+    for word in [
+        "--addr",
+        "SALA_ADDR",
+        "--database-url",
+        "DATABASE_URL",
+        "--data-dir",
+        "SALA_DATA_DIR",
+    ] {
         assert!(help.contains(word), "{word} missing from:\n{help}");
     }
 }
@@ -131,7 +210,13 @@ fn cli_writes_while_the_server_runs_and_sigterm_stops_it_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut server = sala(dir.path())
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--log-format", "json"])
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--log-format",
+            "json",
+        ])
         .env("RUST_LOG", "info")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -140,20 +225,38 @@ fn cli_writes_while_the_server_runs_and_sigterm_stops_it_cleanly() {
     wait_for_health(port);
 
     let output = run(sala(dir.path()).args([
-        "session", "create", "--mesa", "zona-sur", "--at", "2027-03-01T08:00:00-05:00", "--format", "json",
+        "session",
+        "create",
+        "--mesa",
+        "zona-sur",
+        "--at",
+        "2027-03-01T08:00:00-05:00",
+        "--format",
+        "json",
     ]));
     assert!(output.status.success(), "{}", stderr(&output));
     let created: Value = serde_json::from_slice(&output.stdout).unwrap();
 
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     use std::io::{Read, Write};
-    stream.write_all(b"GET /api/v1/sessions?mesa=zona-sur HTTP/1.0\r\n\r\n").unwrap();
+    stream
+        .write_all(b"GET /api/v1/sessions?mesa=zona-sur HTTP/1.0\r\n\r\n")
+        .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    assert!(response.contains(&format!("\"id\":{}", created["id"])), "{response}");
+    assert!(
+        response.contains(&format!("\"id\":{}", created["id"])),
+        "{response}"
+    );
 
     let pid = server.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let deadline = Instant::now() + Duration::from_secs(15);
     let status = loop {
         if let Some(status) = server.try_wait().unwrap() {
@@ -162,8 +265,20 @@ fn cli_writes_while_the_server_runs_and_sigterm_stops_it_cleanly() {
         assert!(Instant::now() < deadline, "server ignored SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
+    assert!(
+        status.success(),
+        "graceful shutdown exits 0, got {status:?}"
+    );
     let mut logs = String::new();
-    server.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
-    assert!(logs.lines().any(|l| l.starts_with('{') && l.contains("Sala detenida")), "{logs}");
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    assert!(
+        logs.lines()
+            .any(|l| l.starts_with('{') && l.contains("Sala detenida")),
+        "{logs}"
+    );
 }

@@ -15,7 +15,11 @@ async fn home_lists_every_mesa_by_level_and_zone() {
     assert!(html.contains("Mesa de Coordinación Técnica Zona Sur Occidente"));
     assert!(html.contains("Mesa Local de APS Usaquén"));
     assert!(html.contains("Mesa Local de APS Sumapaz"));
-    assert_eq!(html.matches("class=\"card\"").count(), 25, "one card per Mesa");
+    assert_eq!(
+        html.matches("class=\"card\"").count(),
+        25,
+        "one card per Mesa"
+    );
     assert!(html.contains("/pkg/sala.js"), "hydration script referenced");
 }
 
@@ -25,7 +29,10 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
     let (status, html) = server.get_text("/mesas/local-07").await;
     assert_eq!(status, 200);
     assert!(html.contains("Mesa Local de APS Bosa"));
-    assert!(html.contains("Mesa de Coordinación Técnica Zona Sur Occidente"), "breadcrumb");
+    assert!(
+        html.contains("Mesa de Coordinación Técnica Zona Sur Occidente"),
+        "breadcrumb"
+    );
     assert!(html.contains("No hay sesiones programadas."));
     assert!(html.contains("Programar sesión"));
 
@@ -62,13 +69,20 @@ async fn api_schedules_sessions_and_reports_field_errors() {
         .unwrap();
     assert_eq!(invalid.status(), 422);
     let body: Value = invalid.json().await.unwrap();
-    assert!(body["fields"]["at"].as_str().unwrap().contains("Fecha no válida"));
+    assert!(
+        body["fields"]["at"]
+            .as_str()
+            .unwrap()
+            .contains("Fecha no válida")
+    );
     assert!(body["fields"]["mode"].is_string());
 
     let unknown = server
         .client
         .post(server.url("/api/v1/sessions"))
-        .json(&json!({"mesa": "local-99", "at": "2030-03-02T09:30", "place": "", "mode": "virtual"}))
+        .json(
+            &json!({"mesa": "local-99", "at": "2030-03-02T09:30", "place": "", "mode": "virtual"}),
+        )
         .send()
         .await
         .unwrap();
@@ -93,7 +107,11 @@ async fn api_schedules_sessions_and_reports_field_errors() {
         .json()
         .await
         .unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 1, "nothing invalid was stored");
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "nothing invalid was stored"
+    );
 
     let (status, html) = server.get_text("/mesas/local-07").await;
     assert_eq!(status, 200);
@@ -122,7 +140,10 @@ async fn session_status_moves_forward_only() {
     assert!(!html.contains("data-action=\"cerrar\""));
 
     let post = |action: &'static str| {
-        server.client.post(server.url(&format!("/api/v1/sessions/{id}/{action}"))).send()
+        server
+            .client
+            .post(server.url(&format!("/api/v1/sessions/{id}/{action}")))
+            .send()
     };
     assert_eq!(post("cerrar").await.unwrap().status(), 409);
     let started: Value = post("iniciar").await.unwrap().json().await.unwrap();
@@ -148,7 +169,12 @@ async fn server_functions_validate_like_the_api() {
         .client
         .post(server.url("/api/schedule_session"))
         .header("accept", "application/json")
-        .form(&[("mesa", "local-11"), ("at", "2030-05-05T10:00"), ("place", "Suba"), ("mode", "presencial")])
+        .form(&[
+            ("mesa", "local-11"),
+            ("at", "2030-05-05T10:00"),
+            ("place", "Suba"),
+            ("mode", "presencial"),
+        ])
         .send()
         .await
         .unwrap();
@@ -160,10 +186,16 @@ async fn server_functions_validate_like_the_api() {
         .client
         .post(server.url("/api/schedule_session"))
         .header("accept", "application/json")
-        .form(&[("mesa", "local-11"), ("at", ""), ("place", "Suba"), ("mode", "presencial")])
+        .form(&[
+            ("mesa", "local-11"),
+            ("at", ""),
+            ("place", "Suba"),
+            ("mode", "presencial"),
+        ])
         .send()
         .await
         .unwrap();
+    assert_eq!(bad.status(), 422);
     let body = bad.text().await.unwrap();
     assert!(body.contains("Indique la fecha y hora"), "{body}");
 

@@ -8,9 +8,14 @@ use app::domain::{
 use sala::store::{Store, StoreError};
 
 fn schedule(mesa: &str, at: &str) -> app::domain::NewSession {
-    ScheduleRequest { mesa: mesa.into(), at: at.into(), place: "Sede".into(), mode: "mixta".into() }
-        .validate()
-        .expect("valid request")
+    ScheduleRequest {
+        mesa: mesa.into(),
+        at: at.into(),
+        place: "Sede".into(),
+        mode: "mixta".into(),
+    }
+    .validate()
+    .expect("valid request")
 }
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -38,13 +43,27 @@ async fn the_chain_of_mesas_is_one_query_away(store: Store) {
     assert!(store.parents_of("distrito").await.unwrap().is_empty());
     let norte = store.children_of("zona-norte").await.unwrap();
     let codes: Vec<_> = norte.iter().map(|c| c.code.as_str()).collect();
-    assert_eq!(codes, ["local-01", "local-02", "local-10", "local-11", "local-12", "local-13"]);
+    assert_eq!(
+        codes,
+        [
+            "local-01", "local-02", "local-10", "local-11", "local-12", "local-13"
+        ]
+    );
 }
 
 async fn sessions_are_numbered_per_mesa(store: Store) {
-    let first = store.create_session(&schedule("local-01", "2026-12-01T09:00"), now()).await.unwrap();
-    let second = store.create_session(&schedule("local-01", "2026-11-01T09:00"), now()).await.unwrap();
-    let other = store.create_session(&schedule("local-02", "2026-12-01T09:00"), now()).await.unwrap();
+    let first = store
+        .create_session(&schedule("local-01", "2026-12-01T09:00"), now())
+        .await
+        .unwrap();
+    let second = store
+        .create_session(&schedule("local-01", "2026-11-01T09:00"), now())
+        .await
+        .unwrap();
+    let other = store
+        .create_session(&schedule("local-02", "2026-12-01T09:00"), now())
+        .await
+        .unwrap();
     assert_eq!((first.seq, second.seq, other.seq), (1, 2, 1));
     assert_eq!(first.status, SessionStatus::Programada);
     assert_eq!(first.place, "Sede");
@@ -60,7 +79,10 @@ async fn concurrent_scheduling_never_repeats_a_number(store: Store) {
             let store = store.clone();
             tokio::spawn(async move {
                 store
-                    .create_session(&schedule("zona-sur", &format!("2027-01-{:02}T09:00", i + 1)), now())
+                    .create_session(
+                        &schedule("zona-sur", &format!("2027-01-{:02}T09:00", i + 1)),
+                        now(),
+                    )
                     .await
             })
         })
@@ -74,36 +96,77 @@ async fn concurrent_scheduling_never_repeats_a_number(store: Store) {
 }
 
 async fn unknown_mesas_and_sessions_are_reported(store: Store) {
-    let err = store.create_session(&schedule("local-99", "2026-12-01T09:00"), now()).await.unwrap_err();
-    assert!(matches!(err, StoreError::UnknownMesa(ref code) if code == "local-99"), "{err}");
-    assert!(matches!(store.get_session(4242).await, Err(StoreError::UnknownSession(4242))));
-    assert!(matches!(store.list_sessions(Some("nada")).await, Err(StoreError::UnknownMesa(_))));
+    let err = store
+        .create_session(&schedule("local-99", "2026-12-01T09:00"), now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::UnknownMesa(ref code) if code == "local-99"),
+        "{err}"
+    );
+    assert!(matches!(
+        store.get_session(4242).await,
+        Err(StoreError::UnknownSession(4242))
+    ));
+    assert!(matches!(
+        store.list_sessions(Some("nada")).await,
+        Err(StoreError::UnknownMesa(_))
+    ));
 }
 
 async fn status_changes_follow_the_lifecycle(store: Store) {
-    let session = store.create_session(&schedule("distrito", "2026-12-01T09:00"), now()).await.unwrap();
-    let err = store.change_session_status(session.id, SessionAction::Cerrar, now()).await.unwrap_err();
+    let session = store
+        .create_session(&schedule("distrito", "2026-12-01T09:00"), now())
+        .await
+        .unwrap();
+    let err = store
+        .change_session_status(session.id, SessionAction::Cerrar, now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Transition(_)), "{err}");
-    let started = store.change_session_status(session.id, SessionAction::Iniciar, now()).await.unwrap();
+    let started = store
+        .change_session_status(session.id, SessionAction::Iniciar, now())
+        .await
+        .unwrap();
     assert_eq!(started.status, SessionStatus::EnCurso);
     assert_eq!(started.started_at, Some(now()));
-    let again = store.change_session_status(session.id, SessionAction::Iniciar, now()).await;
+    let again = store
+        .change_session_status(session.id, SessionAction::Iniciar, now())
+        .await;
     assert!(matches!(again, Err(StoreError::Transition(_))));
-    let closed = store.change_session_status(session.id, SessionAction::Cerrar, now()).await.unwrap();
+    let closed = store
+        .change_session_status(session.id, SessionAction::Cerrar, now())
+        .await
+        .unwrap();
     assert_eq!(closed.status, SessionStatus::Cerrada);
     assert_eq!(closed.closed_at, Some(now()));
     assert_eq!(store.get_session(session.id).await.unwrap(), closed);
 }
 
 async fn summaries_show_next_and_last_session(store: Store) {
-    let past = store.create_session(&schedule("local-05", "2026-10-01T09:00"), now()).await.unwrap();
-    let soon = store.create_session(&schedule("local-05", "2026-12-01T09:00"), now()).await.unwrap();
-    store.create_session(&schedule("local-05", "2027-02-01T09:00"), now()).await.unwrap();
+    let past = store
+        .create_session(&schedule("local-05", "2026-10-01T09:00"), now())
+        .await
+        .unwrap();
+    let soon = store
+        .create_session(&schedule("local-05", "2026-12-01T09:00"), now())
+        .await
+        .unwrap();
+    store
+        .create_session(&schedule("local-05", "2027-02-01T09:00"), now())
+        .await
+        .unwrap();
     let summaries = store.mesa_summaries(now()).await.unwrap();
-    let usme = summaries.iter().find(|s| s.mesa.code == "local-05").unwrap();
+    let usme = summaries
+        .iter()
+        .find(|s| s.mesa.code == "local-05")
+        .unwrap();
     assert_eq!(usme.next_session.as_ref().map(|s| s.id), Some(soon.id));
     assert_eq!(usme.last_session.as_ref().map(|s| s.id), Some(past.id));
-    let bosa = summaries.iter().find(|s| s.mesa.code == "local-07").unwrap();
+    let bosa = summaries
+        .iter()
+        .find(|s| s.mesa.code == "local-07")
+        .unwrap();
     assert!(bosa.next_session.is_none() && bosa.last_session.is_none());
 
     let detail = store.mesa_detail("local-05", now()).await.unwrap();
@@ -121,13 +184,19 @@ async fn members_belong_to_a_mesa(store: Store) {
         role: "Líder local APS".into(),
         contact: String::new(),
     };
-    let member = store.add_member(&request.validate().unwrap(), now()).await.unwrap();
+    let member = store
+        .add_member(&request.validate().unwrap(), now())
+        .await
+        .unwrap();
     assert_eq!(member.contact, None);
     let members = store.members_of("local-19").await.unwrap();
     assert_eq!(members, vec![member]);
     let mut stray = request.clone();
     stray.mesa = "local-42".into();
-    let err = store.add_member(&stray.validate().unwrap(), now()).await.unwrap_err();
+    let err = store
+        .add_member(&stray.validate().unwrap(), now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::UnknownMesa(_)));
 }
 
@@ -138,10 +207,19 @@ async fn hostile_text_is_stored_verbatim(store: Store) {
         place: "Sala 1'); DROP TABLE sessions; --".into(),
         mode: "presencial".into(),
     };
-    let session = store.create_session(&request.validate().unwrap(), now()).await.unwrap();
-    assert_eq!(store.get_session(session.id).await.unwrap().place, request.place);
+    let session = store
+        .create_session(&request.validate().unwrap(), now())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get_session(session.id).await.unwrap().place,
+        request.place
+    );
     request.mesa = "local-03' OR '1'='1".into();
-    let err = store.create_session(&request.validate().unwrap(), now()).await.unwrap_err();
+    let err = store
+        .create_session(&request.validate().unwrap(), now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::UnknownMesa(_)));
 }
 

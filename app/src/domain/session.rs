@@ -143,7 +143,9 @@ pub struct FieldErrors(pub BTreeMap<String, String>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -221,7 +223,10 @@ impl ScheduleRequest {
         }
         let mode = SessionMode::parse(self.mode.trim());
         if mode.is_none() {
-            errors.add("mode", "Modalidad no válida: use presencial, virtual o mixta.");
+            errors.add(
+                "mode",
+                "Modalidad no válida: use presencial, virtual o mixta.",
+            );
         }
         match (scheduled_at, mode) {
             (Some(scheduled_at), Some(mode)) if errors.is_empty() => Ok(NewSession {
@@ -245,7 +250,12 @@ mod tests {
         use SessionStatus::*;
         assert_eq!(Programada.apply(Iniciar), Ok(EnCurso));
         assert_eq!(EnCurso.apply(Cerrar), Ok(Cerrada));
-        for (from, action) in [(Programada, Cerrar), (EnCurso, Iniciar), (Cerrada, Iniciar), (Cerrada, Cerrar)] {
+        for (from, action) in [
+            (Programada, Cerrar),
+            (EnCurso, Iniciar),
+            (Cerrada, Iniciar),
+            (Cerrada, Cerrar),
+        ] {
             assert_eq!(from.apply(action), Err(TransitionError { from, action }));
         }
     }
@@ -265,7 +275,9 @@ mod tests {
 
     #[test]
     fn transition_error_reads_as_spanish() {
-        let err = SessionStatus::Cerrada.apply(SessionAction::Iniciar).unwrap_err();
+        let err = SessionStatus::Cerrada
+            .apply(SessionAction::Iniciar)
+            .unwrap_err();
         assert_eq!(err.to_string(), "no se puede iniciar una sesión cerrada");
     }
 
@@ -305,7 +317,10 @@ mod tests {
         bad.mesa = " ".into();
         let errors = bad.validate().unwrap_err();
         for field in ["mesa", "at", "place", "mode"] {
-            assert!(errors.get(field).is_some(), "missing error for {field}: {errors}");
+            assert!(
+                errors.get(field).is_some(),
+                "missing error for {field}: {errors}"
+            );
         }
     }
 }

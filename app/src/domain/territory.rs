@@ -41,7 +41,10 @@ pub fn local_mesa_code(localidad_code: &str) -> String {
 
 /// Parses the territory CSV (`codigo_localidad,localidad,zona,subred`). Names contain no commas.
 pub fn parse_territories(csv: &str) -> Result<Vec<Localidad>, TerritoryError> {
-    let mut lines = csv.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = csv
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().ok_or(TerritoryError::Empty)?;
     let header = header.trim().trim_start_matches('\u{feff}');
     if header != "codigo_localidad,localidad,zona,subred" {
@@ -56,7 +59,9 @@ pub fn parse_territories(csv: &str) -> Result<Vec<Localidad>, TerritoryError> {
             return Err(bad(format!("se esperaban 4 campos y hay {}", fields.len())));
         };
         if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad(format!("código de localidad «{code}» no es de dos dígitos")));
+            return Err(bad(format!(
+                "código de localidad «{code}» no es de dos dígitos"
+            )));
         }
         if name.is_empty() {
             return Err(bad("la localidad no tiene nombre".into()));
@@ -162,12 +167,18 @@ mod tests {
     #[test]
     fn broken_files_are_refused_with_the_line() {
         assert_eq!(parse_territories(""), Err(TerritoryError::Empty));
-        assert!(matches!(parse_territories("a,b\n"), Err(TerritoryError::Header(_))));
+        assert!(matches!(
+            parse_territories("a,b\n"),
+            Err(TerritoryError::Header(_))
+        ));
         let header = "codigo_localidad,localidad,zona,subred\n";
         let err = parse_territories(&format!("{header}01,Usaquén,Norte\n")).unwrap_err();
         assert_eq!(
             err,
-            TerritoryError::Line { line: 2, message: "se esperaban 4 campos y hay 3".into() }
+            TerritoryError::Line {
+                line: 2,
+                message: "se esperaban 4 campos y hay 3".into()
+            }
         );
         let err = parse_territories(&format!("{header}01,Usaquén,Oeste,S\n")).unwrap_err();
         assert!(err.to_string().contains("zona desconocida"), "{err}");

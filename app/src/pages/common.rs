@@ -4,28 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::domain::{Session, SessionStatus, format_bogota};
-use crate::error::AppError;
-
-/// Gives the server-rendered response the status that matches what the page shows, so crawlers,
-/// scripts and tests see a 404 for a missing Mesa rather than a 200 with an error inside.
-fn set_http_status(error: &AppError) {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        use http::StatusCode;
-        response.set_status(match error {
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Internal(_) | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        });
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = error;
-}
+use crate::error::{AppError, set_response_status};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_http_status(&AppError::NotFound(String::new()));
+    set_response_status(&AppError::NotFound(String::new()));
     view! {
         <Title text="Página no encontrada · Sala situacional" />
         <h1>"Página no encontrada"</h1>
@@ -38,7 +21,7 @@ pub fn NotFound() -> impl IntoView {
 /// An error a person can act on, announced to screen readers.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    set_http_status(&error);
+    set_response_status(&error);
     view! {
         <div class="notice notice--error" role="alert">
             <p>{error.to_string()}</p>

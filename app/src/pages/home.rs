@@ -32,7 +32,9 @@ fn MesaDirectory(summaries: Vec<MesaSummary>) -> impl IntoView {
     let of_level = |level: Level, zona: Option<&str>| -> Vec<MesaSummary> {
         summaries
             .iter()
-            .filter(|s| s.mesa.level == level && zona.is_none_or(|z| s.mesa.zona.as_deref() == Some(z)))
+            .filter(|s| {
+                s.mesa.level == level && zona.is_none_or(|z| s.mesa.zona.as_deref() == Some(z))
+            })
             .cloned()
             .collect()
     };
@@ -72,9 +74,16 @@ fn MesaDirectory(summaries: Vec<MesaSummary>) -> impl IntoView {
 
 #[component]
 fn MesaCard(summary: MesaSummary) -> impl IntoView {
-    let MesaSummary { mesa, next_session, last_session } = summary;
+    let MesaSummary {
+        mesa,
+        next_session,
+        last_session,
+    } = summary;
     let href = format!("/mesas/{}", mesa.code);
-    let subtitle = mesa.localidad_code.as_ref().map(|code| format!("Localidad {code}"));
+    let subtitle = mesa
+        .localidad_code
+        .as_ref()
+        .map(|code| format!("Localidad {code}"));
     view! {
         <li class="card" data-mesa=mesa.code.clone()>
             <a class="card__title" href=href>

@@ -19,7 +19,13 @@ pub fn MesaPage() -> impl IntoView {
     let schedule = ServerAction::<ScheduleSession>::new();
     let add_member = ServerAction::<AddMember>::new();
     let detail = Resource::new(
-        move || (code.get(), schedule.version().get(), add_member.version().get()),
+        move || {
+            (
+                code.get(),
+                schedule.version().get(),
+                add_member.version().get(),
+            )
+        },
         |(code, _, _)| fetch_mesa_detail(code),
     );
     view! {
@@ -44,7 +50,14 @@ pub fn MesaPage() -> impl IntoView {
 
 #[component]
 fn MesaOverview(detail: MesaDetail) -> impl IntoView {
-    let MesaDetail { mesa, parents, children, members, upcoming, past } = detail;
+    let MesaDetail {
+        mesa,
+        parents,
+        children,
+        members,
+        upcoming,
+        past,
+    } = detail;
     let territory = match (&mesa.localidad_name, &mesa.zona) {
         (Some(localidad), Some(zona)) => format!("Localidad {localidad} · Zona {zona}"),
         (None, Some(zona)) => format!("Zona {zona}"),
@@ -193,10 +206,10 @@ fn field_message<T: Clone + Send + Sync + 'static>(
     field: &'static str,
 ) -> Signal<Option<String>> {
     Signal::derive(move || {
-        result
-            .get()
-            .and_then(|r| r.err())
-            .and_then(|e| e.field_errors().and_then(|f| f.get(field).map(str::to_owned)))
+        result.get().and_then(|r| r.err()).and_then(|e| {
+            e.field_errors()
+                .and_then(|f| f.get(field).map(str::to_owned))
+        })
     })
 }
 
@@ -215,7 +228,11 @@ fn ScheduleForm(mesa: Signal<String>, action: ServerAction<ScheduleSession>) -> 
     let result: Signal<Option<Result<Session, AppError>>> = action.value().into();
     let created = move || {
         result.get().and_then(|r| r.ok()).map(|s| {
-            format!("Sesión {} programada: {}.", s.seq, format_bogota(s.scheduled_at))
+            format!(
+                "Sesión {} programada: {}.",
+                s.seq,
+                format_bogota(s.scheduled_at)
+            )
         })
     };
     view! {
@@ -266,24 +283,28 @@ fn ScheduleForm(mesa: Signal<String>, action: ServerAction<ScheduleSession>) -> 
 fn MemberForm(mesa: Signal<String>, action: ServerAction<AddMember>) -> impl IntoView {
     let result: Signal<Option<Result<Member, AppError>>> = action.value().into();
     let added = move || {
-        result.get().and_then(|r| r.ok()).map(|m| format!("{} fue agregado(a) a la Mesa.", m.name))
+        result
+            .get()
+            .and_then(|r| r.ok())
+            .map(|m| format!("{} fue agregado(a) a la Mesa.", m.name))
     };
-    let field = move |name: &'static str, label: &'static str, error_id: &'static str, required: bool| {
-        view! {
-            <div class="field">
-                <label for=format!("member-{name}")>{label}</label>
-                <input
-                    id=format!("member-{name}")
-                    name=name
-                    type="text"
-                    maxlength="200"
-                    required=required
-                    aria-describedby=error_id
-                />
-                <FieldError id=error_id message=field_message(result, name) />
-            </div>
-        }
-    };
+    let field =
+        move |name: &'static str, label: &'static str, error_id: &'static str, required: bool| {
+            view! {
+                <div class="field">
+                    <label for=format!("member-{name}")>{label}</label>
+                    <input
+                        id=format!("member-{name}")
+                        name=name
+                        type="text"
+                        maxlength="200"
+                        required=required
+                        aria-describedby=error_id
+                    />
+                    <FieldError id=error_id message=field_message(result, name) />
+                </div>
+            }
+        };
     view! {
         <section class="panel" aria-labelledby="agregar-integrante">
             <h2 id="agregar-integrante">"Agregar integrante"</h2>

@@ -12,7 +12,12 @@ use crate::error::AppError;
 #[component]
 pub fn SessionPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     let change = ServerAction::<ChangeSessionStatus>::new();
     let detail = Resource::new(
         move || (id(), change.version().get()),
@@ -36,10 +41,17 @@ pub fn SessionPage() -> impl IntoView {
 }
 
 #[component]
-fn SessionOverview(detail: SessionDetail, change: ServerAction<ChangeSessionStatus>) -> impl IntoView {
+fn SessionOverview(
+    detail: SessionDetail,
+    change: ServerAction<ChangeSessionStatus>,
+) -> impl IntoView {
     let SessionDetail { session, mesa } = detail;
     let title = format!("Sesión {} · {}", session.seq, mesa.name);
-    let place = if session.place.is_empty() { "Por definir".to_owned() } else { session.place.clone() };
+    let place = if session.place.is_empty() {
+        "Por definir".to_owned()
+    } else {
+        session.place.clone()
+    };
     let failure = move || match change.value().get() {
         Some(Err(error)) => Some(error.to_string()),
         _ => None,

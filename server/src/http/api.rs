@@ -42,7 +42,9 @@ async fn list_sessions(
     State(state): State<AppState>,
     Query(filter): Query<SessionFilter>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(state.store.list_sessions(filter.mesa.as_deref()).await?))
+    Ok(Json(
+        state.store.list_sessions(filter.mesa.as_deref()).await?,
+    ))
 }
 
 async fn schedule_session(
@@ -75,7 +77,9 @@ async fn change_status(
     Path((id, action)): Path<(i64, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
     let action = SessionAction::parse(&action).ok_or_else(|| {
-        AppError::NotFound(format!("acción desconocida «{action}»: use iniciar o cerrar"))
+        AppError::NotFound(format!(
+            "acción desconocida «{action}»: use iniciar o cerrar"
+        ))
     })?;
     Ok(Json(state.backend.change_session_status(id, action).await?))
 }

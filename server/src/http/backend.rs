@@ -47,6 +47,9 @@ impl Backend for StoreBackend {
         id: i64,
         action: SessionAction,
     ) -> Result<Session, AppError> {
-        Ok(self.store.change_session_status(id, action, Utc::now()).await?)
+        Ok(self
+            .store
+            .change_session_status(id, action, Utc::now())
+            .await?)
     }
 }

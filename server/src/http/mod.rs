@@ -10,12 +10,12 @@ use std::sync::Arc;
 
 use app::ssr::SharedBackend;
 use app::{App, shell};
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, Request, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::serve::ListenerExt;
-use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
@@ -38,7 +38,11 @@ pub struct AppState {
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
         let backend: SharedBackend = Arc::new(StoreBackend::new(store.clone()));
-        Self { leptos_options, store, backend }
+        Self {
+            leptos_options,
+            store,
+            backend,
+        }
     }
 }
 

@@ -11,7 +11,10 @@ pub enum StoreError {
     #[error("no se pudo conectar a la base de datos {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("no se pudo crear la carpeta de datos {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("no se pudieron aplicar las migraciones: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("el archivo de territorios del proyecto es inválido: {0}")]

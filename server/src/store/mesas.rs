@@ -1,8 +1,6 @@
 //! Mesas, the chain of Mesas above each one, and their members.
 
-use app::domain::{
-    Member, Mesa, MesaDetail, MesaRef, MesaSummary, NewMember, split_by_time,
-};
+use app::domain::{Member, Mesa, MesaDetail, MesaRef, MesaSummary, NewMember, split_by_time};
 use chrono::{DateTime, Utc};
 
 use super::Store;
@@ -32,7 +30,8 @@ impl Store {
         .bind(code)
         .fetch_optional(&self.pool)
         .await?;
-        row.ok_or_else(|| StoreError::UnknownMesa(code.to_owned()))?.try_into()
+        row.ok_or_else(|| StoreError::UnknownMesa(code.to_owned()))?
+            .try_into()
     }
 
     /// The Mesas a barrier escalates through from `code`, nearest first (zonal, then district).
@@ -69,7 +68,11 @@ impl Store {
         Ok(mesas
             .into_iter()
             .map(|mesa| {
-                let own = all.iter().filter(|s| s.mesa_code == mesa.code).cloned().collect();
+                let own = all
+                    .iter()
+                    .filter(|s| s.mesa_code == mesa.code)
+                    .cloned()
+                    .collect();
                 let (upcoming, past) = split_by_time(own, now);
                 MesaSummary {
                     mesa,

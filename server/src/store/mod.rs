@@ -13,8 +13,8 @@ mod sessions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::AnyPool;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 pub use error::{StoreError, redact_url};
 
@@ -45,9 +45,16 @@ impl DatabaseTarget {
             _ => format!("sqlite://{}", data_dir.join("sala.db").display()),
         };
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self { engine: Engine::Postgres, url, sqlite_file: None });
+            return Ok(Self {
+                engine: Engine::Postgres,
+                url,
+                sqlite_file: None,
+            });
         }
-        let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
             return Err(StoreError::UnsupportedUrl(redact_url(&url)));
         };
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -103,12 +110,20 @@ impl Store {
             .acquire_timeout(Duration::from_secs(5))
             .connect(&target.url)
             .await
-            .map_err(|source| StoreError::Connect { url: redact_url(&target.url), source })?;
-        let store = Self { pool, engine: target.engine };
+            .map_err(|source| StoreError::Connect {
+                url: redact_url(&target.url),
+                source,
+            })?;
+        let store = Self {
+            pool,
+            engine: target.engine,
+        };
         if store.engine == Engine::Sqlite {
             // WAL lets the server keep reading while a CLI command writes, and is persistent in
             // the file, so setting it once per start is enough.
-            sqlx::query("PRAGMA journal_mode=WAL").fetch_optional(&store.pool).await?;
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .fetch_optional(&store.pool)
+                .await?;
         }
         Ok(store)
     }
@@ -140,12 +155,16 @@ mod tests {
         let target = DatabaseTarget::resolve(None, Path::new("./data")).unwrap();
         assert_eq!(target.engine, Engine::Sqlite);
         assert_eq!(target.url, "sqlite://./data/sala.db?mode=rwc");
-        assert_eq!(target.sqlite_file.as_deref(), Some(Path::new("./data/sala.db")));
+        assert_eq!(
+            target.sqlite_file.as_deref(),
+            Some(Path::new("./data/sala.db"))
+        );
     }
 
     #[test]
     fn explicit_urls_are_kept() {
-        let pg = DatabaseTarget::resolve(Some("postgres://sala@localhost/sala"), Path::new("x")).unwrap();
+        let pg = DatabaseTarget::resolve(Some("postgres://sala@localhost/sala"), Path::new("x"))
+            .unwrap();
         assert_eq!(pg.engine, Engine::Postgres);
         let ro = DatabaseTarget::resolve(Some("sqlite:/tmp/a.db?mode=ro"), Path::new("x")).unwrap();
         assert_eq!(ro.url, "sqlite:///tmp/a.db?mode=ro");
@@ -155,7 +174,8 @@ mod tests {
 
     #[test]
     fn unknown_schemes_are_refused_without_leaking_passwords() {
-        let err = DatabaseTarget::resolve(Some("mysql://root:hunter2@db/sala"), Path::new("x")).unwrap_err();
+        let err = DatabaseTarget::resolve(Some("mysql://root:hunter2@db/sala"), Path::new("x"))
+            .unwrap_err();
         let message = err.to_string();
         assert!(message.contains("mysql://root:***@db/sala"), "{message}");
         assert!(!message.contains("hunter2"));

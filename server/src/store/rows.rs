@@ -56,7 +56,11 @@ pub(super) struct MesaRefRow {
 impl TryFrom<MesaRefRow> for MesaRef {
     type Error = StoreError;
     fn try_from(row: MesaRefRow) -> Result<Self> {
-        Ok(MesaRef { level: parse_level(&row.level)?, code: row.code, name: row.name })
+        Ok(MesaRef {
+            level: parse_level(&row.level)?,
+            code: row.code,
+            name: row.name,
+        })
     }
 }
 

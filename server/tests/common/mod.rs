@@ -28,11 +28,16 @@ pub struct PostgresDb {
 impl PostgresDb {
     pub async fn drop_database(self) {
         self.store.close().await;
-        let mut admin = sqlx::PgConnection::connect(&self.admin_url).await.expect("admin connection");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name))
-            .execute(&mut admin)
+        let mut admin = sqlx::PgConnection::connect(&self.admin_url)
             .await
-            .expect("drop test database");
+            .expect("admin connection");
+        sqlx::query(&format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            self.name
+        ))
+        .execute(&mut admin)
+        .await
+        .expect("drop test database");
     }
 }
 
@@ -65,11 +70,18 @@ pub async fn postgres_db() -> Option<PostgresDb> {
         .execute(&mut admin)
         .await
         .expect("create test database");
-    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(base, _)| base);
     let url = format!("{base}/{name}");
     let target = DatabaseTarget::resolve(Some(&url), std::path::Path::new(".")).expect("pg target");
     let store = Store::open(&target).await.expect("open postgres store");
-    Some(PostgresDb { store, url, admin_url, name })
+    Some(PostgresDb {
+        store,
+        url,
+        admin_url,
+        name,
+    })
 }
 
 /// The real HTTP server on 127.0.0.1:0 over a fresh SQLite store.
@@ -83,7 +95,9 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start() -> Self {
         let (store, dir) = sqlite_store().await;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let options = leptos::config::LeptosOptions::builder()
             .output_name("sala")
@@ -98,7 +112,12 @@ impl TestServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Self { addr, store, client, _dir: dir }
+        Self {
+            addr,
+            store,
+            client,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

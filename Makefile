@@ -1,0 +1,76 @@
+# Sala — two commands: `make run` and `make test`. Everything they need is installed on first use
+# and reused afterwards. Compiled artefacts live outside the clone (CARGO_TARGET_DIR) so a fresh
+# clone rebuilds only what changed.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/sala-target
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.4
+# The wasm-bindgen CLI must equal the library version in Cargo.lock, byte for byte.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+SITE_ROOT := $(CURDIR)/target/site
+SALA_BIN := $(CARGO_TARGET_DIR)/release/sala
+SALA_ADDR ?= 127.0.0.1:3000
+
+.PHONY: help run build tools test test-rust test-e2e lint postgres chromium fmt clean-data
+
+help:
+	@echo "make run   — build (release) and start Sala at http://$(SALA_ADDR) on SQLite (./data/sala.db)"
+	@echo "make test  — lint, unit + integration tests (SQLite and PostgreSQL), end-to-end in Chromium"
+
+## ---- run ---------------------------------------------------------------------------------------
+
+run: build
+	@mkdir -p data
+	LEPTOS_SITE_ROOT=$(SITE_ROOT) SALA_ADDR=$(SALA_ADDR) $(SALA_BIN) serve
+
+build: tools
+	cargo leptos build --release
+
+## ---- tools (installed once per machine) ---------------------------------------------------------
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
+	  || { echo "installing cargo-leptos $(CARGO_LEPTOS_VERSION) (first time only, ~20 min)…"; \
+	       cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads; }
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+	  || { echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (first time only, ~5 min)…"; \
+	       cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
+	@[ -x tools/node_modules/.bin/wasm-opt ] || (cd tools && npm ci --no-audit --no-fund)
+
+## ---- test --------------------------------------------------------------------------------------
+
+test: lint test-rust test-e2e
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p app -p sala --all-targets -- -D warnings
+
+postgres:
+	@scripts/ensure-postgres.sh > /dev/null
+
+test-rust: postgres
+	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 \
+	  cargo test -p app -p sala
+
+chromium:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium…"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+test-e2e: build chromium
+	@[ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund)
+	cd end2end && SALA_BIN=$(SALA_BIN) LEPTOS_SITE_ROOT=$(SITE_ROOT) npm test
+
+fmt:
+	cargo fmt --all
+
+clean-data:
+	rm -rf data
