@@ -18,7 +18,7 @@ after(async () => {
 });
 
 test('schedule a session at a local Mesa, reload, start it', async () => {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'es-CO' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -76,7 +76,7 @@ test('schedule a session at a local Mesa, reload, start it', async () => {
 });
 
 test('phone width: no horizontal scrolling, keyboard reachable, no layout shift', async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true });
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true, locale: 'es-CO' });
   const page = await context.newPage();
   await page.addInitScript(() => {
     window.__cls = 0;

@@ -139,12 +139,12 @@ fn SessionTable(sessions: Vec<Session>, empty: &'static str, id: &'static str) -
                             let place = if s.place.is_empty() { "—".to_owned() } else { s.place.clone() };
                             view! {
                                 <tr data-session=s.id>
-                                    <td>
+                                    <td data-label="Sesión">
                                         <SessionLink session=s.clone() />
                                     </td>
-                                    <td>{place}</td>
-                                    <td>{s.mode.label()}</td>
-                                    <td>
+                                    <td data-label="Lugar">{place}</td>
+                                    <td data-label="Modalidad">{s.mode.label()}</td>
+                                    <td data-label="Estado">
                                         <StatusBadge status=s.status />
                                     </td>
                                 </tr>
@@ -184,11 +184,13 @@ fn MemberTable(members: Vec<Member>) -> impl IntoView {
                         .map(|m| {
                             view! {
                                 <tr>
-                                    <td>{m.name}</td>
-                                    <td>{m.role}</td>
-                                    <td>{m.institution}</td>
-                                    <td>{m.sector}</td>
-                                    <td>{m.contact.unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label="Nombre">{m.name}</td>
+                                    <td data-label="Rol">{m.role}</td>
+                                    <td data-label="Institución">{m.institution}</td>
+                                    <td data-label="Sector">{m.sector}</td>
+                                    <td data-label="Contacto">
+                                        {m.contact.unwrap_or_else(|| "—".into())}
+                                    </td>
                                 </tr>
                             }
                         })

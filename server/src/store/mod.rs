@@ -97,13 +97,13 @@ impl Store {
 
     pub async fn connect(target: &DatabaseTarget) -> Result<Self, StoreError> {
         install_default_drivers();
-        if let Some(parent) = target.sqlite_file.as_deref().and_then(Path::parent) {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|source| StoreError::DataDir {
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
-            }
+        if let Some(parent) = target.sqlite_file.as_deref().and_then(Path::parent)
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::DataDir {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         let pool = AnyPoolOptions::new()
             .max_connections(8)
