@@ -3,44 +3,48 @@
 use app::domain::{NewSession, Session, SessionAction, SessionDetail, SessionStatus};
 use chrono::{DateTime, Utc};
 
-use super::Store;
 use super::error::{Result, StoreError};
 use super::rows::{SessionRow, sessions, timestamp};
-
-/// Concurrent schedulers of one Mesa on PostgreSQL can compute the same next number; the unique
-/// constraint refuses one of them, which simply tries again.
-const SCHEDULE_ATTEMPTS: usize = 5;
+use super::{Engine, Store};
 
 impl Store {
-    /// Creates a session numbered after the Mesa's highest. The number is computed inside the
-    /// insert itself so no other writer can slip between reading it and using it on SQLite.
+    /// Creates a session numbered after the Mesa's highest. On SQLite the number is computed inside
+    /// the insert itself (writers are serialised); on PostgreSQL the Mesa's row is locked first so
+    /// concurrent schedulers of one Mesa take turns instead of colliding on the unique number.
     pub async fn create_session(&self, new: &NewSession, now: DateTime<Utc>) -> Result<Session> {
-        self.get_mesa(new.mesa_code()).await?;
-        let mut last_error = None;
-        for _ in 0..SCHEDULE_ATTEMPTS {
-            let inserted: std::result::Result<SessionRow, sqlx::Error> = sqlx::query_as(
-                "INSERT INTO sessions (mesa_code, seq, scheduled_at, place, mode, status, created_at)
-                 SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6
-                 FROM sessions WHERE mesa_code = $1
-                 RETURNING id, mesa_code, seq, scheduled_at, place, mode, status, started_at, closed_at",
-            )
-            .bind(new.mesa_code())
-            .bind(timestamp(new.scheduled_at()))
-            .bind(new.place())
-            .bind(new.mode().as_str())
-            .bind(SessionStatus::Programada.as_str())
-            .bind(timestamp(now))
-            .fetch_one(&self.pool)
-            .await;
-            match inserted {
-                Ok(row) => return row.try_into(),
-                Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                    last_error = Some(sqlx::Error::Database(db));
-                }
-                Err(other) => return Err(other.into()),
+        let mut tx = self.pool.begin().await?;
+        let exists: Option<(String,)> = match self.engine {
+            Engine::Postgres => {
+                sqlx::query_as("SELECT code FROM mesas WHERE code = $1 FOR UPDATE")
+                    .bind(new.mesa_code())
+                    .fetch_optional(&mut *tx)
+                    .await?
             }
+            // A read here would pin a snapshot that the insert then has to upgrade, which fails
+            // under concurrent writers; the insert below is the first statement instead.
+            Engine::Sqlite => Some((new.mesa_code().to_owned(),)),
+        };
+        if exists.is_none() {
+            return Err(StoreError::UnknownMesa(new.mesa_code().to_owned()));
         }
-        Err(last_error.map_or_else(|| StoreError::Corrupt("sin intentos".into()), Into::into))
+        let row: Option<SessionRow> = sqlx::query_as(
+            "INSERT INTO sessions (mesa_code, seq, scheduled_at, place, mode, status, created_at)
+             SELECT m.code, (SELECT COALESCE(MAX(s.seq), 0) + 1 FROM sessions s WHERE s.mesa_code = m.code),
+                    $2, $3, $4, $5, $6
+             FROM mesas m WHERE m.code = $1
+             RETURNING id, mesa_code, seq, scheduled_at, place, mode, status, started_at, closed_at",
+        )
+        .bind(new.mesa_code())
+        .bind(timestamp(new.scheduled_at()))
+        .bind(new.place())
+        .bind(new.mode().as_str())
+        .bind(SessionStatus::Programada.as_str())
+        .bind(timestamp(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let row = row.ok_or_else(|| StoreError::UnknownMesa(new.mesa_code().to_owned()))?;
+        tx.commit().await?;
+        row.try_into()
     }
 
     pub async fn get_session(&self, id: i64) -> Result<Session> {
