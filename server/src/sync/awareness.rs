@@ -1,0 +1,148 @@
+//! Presence (y-protocols awareness) as the server keeps it: who is connected through which socket,
+//! with what state, last renewed when. Pure: time is passed in.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use yrs::ClientID;
+use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
+
+use super::room::ConnId;
+
+/// y-protocols' `outdatedTimeout`: clients renew every 15 s, so 30 s of silence means gone.
+pub const STALE_AFTER: Duration = Duration::from_secs(30);
+/// How long a removed client's clock is remembered, so a late duplicate cannot resurrect it.
+const FORGET_AFTER: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Clone)]
+struct Entry {
+    clock: u32,
+    /// `None` once the client left (JSON `null`).
+    state: Option<Arc<str>>,
+    last_updated: Instant,
+    owner: ConnId,
+}
+
+#[derive(Debug, Default)]
+pub struct AwarenessRegistry {
+    entries: HashMap<ClientID, Entry>,
+}
+
+impl AwarenessRegistry {
+    /// Applies the entries that are newer than what we know (y-protocols' clock rule).
+    pub fn apply(&mut self, conn: ConnId, update: &AwarenessUpdate, now: Instant) {
+        for (&client, entry) in &update.clients {
+            let removal = &*entry.json == "null";
+            let accept = match self.entries.get(&client) {
+                None => true,
+                Some(current) => {
+                    current.clock < entry.clock
+                        || (current.clock == entry.clock && removal && current.state.is_some())
+                }
+            };
+            if accept {
+                self.entries.insert(
+                    client,
+                    Entry {
+                        clock: entry.clock,
+                        state: (!removal).then(|| entry.json.clone()),
+                        last_updated: now,
+                        owner: conn,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Every live state, for a newcomer or a QueryAwareness.
+    pub fn snapshot(&self) -> Option<AwarenessUpdate> {
+        let clients: HashMap<_, _> = self
+            .entries
+            .iter()
+            .filter_map(|(&id, e)| {
+                e.state.as_ref().map(|s| (id, AwarenessUpdateEntry { clock: e.clock, json: s.clone() }))
+            })
+            .collect();
+        (!clients.is_empty()).then_some(AwarenessUpdate { clients })
+    }
+
+    /// Marks the clients of a closing connection as gone; returns the removal to broadcast.
+    pub fn remove_connection(&mut self, conn: ConnId, now: Instant) -> Option<AwarenessUpdate> {
+        self.remove_where(now, |e| e.owner == conn)
+    }
+
+    /// Removes states not renewed within [`STALE_AFTER`]; returns the removal to broadcast.
+    pub fn sweep(&mut self, now: Instant) -> Option<AwarenessUpdate> {
+        self.entries.retain(|_, e| e.state.is_some() || now.duration_since(e.last_updated) < FORGET_AFTER);
+        self.remove_where(now, |e| now.duration_since(e.last_updated) >= STALE_AFTER)
+    }
+
+    fn remove_where(&mut self, now: Instant, pick: impl Fn(&Entry) -> bool) -> Option<AwarenessUpdate> {
+        let mut clients = HashMap::new();
+        for (&id, entry) in self.entries.iter_mut() {
+            if entry.state.is_some() && pick(entry) {
+                entry.clock += 1;
+                entry.state = None;
+                entry.last_updated = now;
+                clients.insert(id, AwarenessUpdateEntry { clock: entry.clock, json: "null".into() });
+            }
+        }
+        (!clients.is_empty()).then_some(AwarenessUpdate { clients })
+    }
+
+    pub fn live_count(&self) -> usize {
+        self.entries.values().filter(|e| e.state.is_some()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn update(client: u64, clock: u32, json: &str) -> AwarenessUpdate {
+        let mut clients = HashMap::new();
+        clients.insert(ClientID::new(client), AwarenessUpdateEntry { clock, json: json.into() });
+        AwarenessUpdate { clients }
+    }
+
+    #[test]
+    fn newer_clocks_win_and_older_ones_are_ignored() {
+        let t0 = Instant::now();
+        let mut reg = AwarenessRegistry::default();
+        reg.apply(1, &update(10, 2, r#"{"name":"Ana"}"#), t0);
+        reg.apply(1, &update(10, 1, r#"{"name":"viejo"}"#), t0);
+        let snap = reg.snapshot().unwrap();
+        assert_eq!(&*snap.clients[&ClientID::new(10)].json, r#"{"name":"Ana"}"#);
+        reg.apply(1, &update(10, 2, "null"), t0);
+        assert!(reg.snapshot().is_none(), "same clock with null removes");
+        reg.apply(1, &update(10, 2, r#"{"name":"Ana"}"#), t0);
+        assert!(reg.snapshot().is_none(), "a stale duplicate cannot resurrect it");
+    }
+
+    #[test]
+    fn a_closing_connection_takes_only_its_clients_with_it() {
+        let t0 = Instant::now();
+        let mut reg = AwarenessRegistry::default();
+        reg.apply(1, &update(10, 1, "{}"), t0);
+        reg.apply(2, &update(20, 5, "{}"), t0);
+        let removal = reg.remove_connection(1, t0).unwrap();
+        assert_eq!(removal.clients.len(), 1);
+        let entry = &removal.clients[&ClientID::new(10)];
+        assert_eq!((entry.clock, &*entry.json), (2, "null"));
+        assert_eq!(reg.live_count(), 1);
+        assert!(reg.remove_connection(1, t0).is_none(), "nothing left to remove");
+    }
+
+    #[test]
+    fn silent_clients_expire_after_thirty_seconds() {
+        let t0 = Instant::now();
+        let mut reg = AwarenessRegistry::default();
+        reg.apply(1, &update(10, 1, "{}"), t0);
+        reg.apply(1, &update(11, 1, "{}"), t0 + Duration::from_secs(20));
+        assert!(reg.sweep(t0 + Duration::from_secs(29)).is_none());
+        let removal = reg.sweep(t0 + Duration::from_secs(30)).unwrap();
+        assert_eq!(removal.clients.keys().copied().collect::<Vec<_>>(), vec![ClientID::new(10)]);
+        assert_eq!(reg.live_count(), 1);
+    }
+}
