@@ -72,7 +72,10 @@ pub enum SecretError {
     #[error("SALA_SECRET debe tener al menos {MIN_SECRET_BYTES} caracteres")]
     TooShort,
     #[error("no se pudo leer o crear el secreto en {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Signs and verifies invitations with the server's secret.
@@ -102,7 +105,10 @@ impl Signer {
             return Ok(Self::new(secret.as_bytes()));
         }
         let path = data_dir.join(SECRET_FILE);
-        let io = |source| SecretError::Io { path: path.display().to_string(), source };
+        let io = |source| SecretError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         match std::fs::read_to_string(&path) {
             Ok(existing) if existing.trim().len() >= MIN_SECRET_BYTES => {
                 return Ok(Self::new(existing.trim().as_bytes()));
@@ -128,7 +134,11 @@ impl Signer {
         let mut mac = self.mac();
         mac.update(&payload);
         let signature = mac.finalize().into_bytes();
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(&payload), URL_SAFE_NO_PAD.encode(signature))
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(&payload),
+            URL_SAFE_NO_PAD.encode(signature)
+        )
     }
 
     /// Checks the signature first (constant time), then the expiry against `now` (Unix seconds).
@@ -138,11 +148,16 @@ impl Signer {
             return Err(TokenError::Missing);
         }
         let (payload, signature) = token.split_once('.').ok_or(TokenError::Malformed)?;
-        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| TokenError::Malformed)?;
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| TokenError::Malformed)?;
+        let payload = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| TokenError::Malformed)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| TokenError::Malformed)?;
         let mut mac = self.mac();
         mac.update(&payload);
-        mac.verify_slice(&signature).map_err(|_| TokenError::BadSignature)?;
+        mac.verify_slice(&signature)
+            .map_err(|_| TokenError::BadSignature)?;
         let claims: Claims = serde_json::from_slice(&payload).map_err(|_| TokenError::Malformed)?;
         if claims.exp <= now {
             return Err(TokenError::Expired);
@@ -161,19 +176,31 @@ pub fn new_nonce() -> String {
 /// `12h`, `30m`, `2d`, `45s` → seconds.
 pub fn parse_ttl(input: &str) -> Result<i64, String> {
     let input = input.trim();
-    let (digits, unit) = input.split_at(input.find(|c: char| !c.is_ascii_digit()).unwrap_or(input.len()));
-    let amount: i64 = digits.parse().map_err(|_| format!("duración no válida «{input}»: use p. ej. 12h, 30m, 2d"))?;
+    let (digits, unit) = input.split_at(
+        input
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(input.len()),
+    );
+    let amount: i64 = digits
+        .parse()
+        .map_err(|_| format!("duración no válida «{input}»: use p. ej. 12h, 30m, 2d"))?;
     let factor = match unit {
         "s" => 1,
         "m" => 60,
         "h" | "" => 3600,
         "d" => 86_400,
-        _ => return Err(format!("unidad de duración desconocida «{unit}»: use s, m, h o d")),
+        _ => {
+            return Err(format!(
+                "unidad de duración desconocida «{unit}»: use s, m, h o d"
+            ));
+        }
     };
     if amount <= 0 {
         return Err("la duración debe ser positiva".into());
     }
-    amount.checked_mul(factor).ok_or_else(|| "duración demasiado larga".into())
+    amount
+        .checked_mul(factor)
+        .ok_or_else(|| "duración demasiado larga".into())
 }
 
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
@@ -198,7 +225,13 @@ mod tests {
     use super::*;
 
     fn claims(exp: i64) -> Claims {
-        Claims { session: 7, role: Role::Participante, exp, nonce: new_nonce(), name: Some("Ana".into()) }
+        Claims {
+            session: 7,
+            role: Role::Participante,
+            exp,
+            nonce: new_nonce(),
+            name: Some("Ana".into()),
+        }
     }
 
     #[test]
@@ -220,7 +253,10 @@ mod tests {
         let mut forged = claims(1_000);
         forged.role = Role::Coordinador;
         let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
-        assert_eq!(signer.verify(&format!("{payload}.{signature}"), 0), Err(TokenError::BadSignature));
+        assert_eq!(
+            signer.verify(&format!("{payload}.{signature}"), 0),
+            Err(TokenError::BadSignature)
+        );
 
         assert_eq!(signer.verify("", 0), Err(TokenError::Missing));
         assert_eq!(signer.verify("abc", 0), Err(TokenError::Malformed));
@@ -234,11 +270,17 @@ mod tests {
         let second = Signer::load_or_create(dir.path(), None).unwrap();
         let token = first.sign(&claims(10));
         assert!(second.verify(&token, 0).is_ok());
-        assert!(matches!(Signer::load_or_create(dir.path(), Some("short")), Err(SecretError::TooShort)));
+        assert!(matches!(
+            Signer::load_or_create(dir.path(), Some("short")),
+            Err(SecretError::TooShort)
+        ));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(SECRET_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(SECRET_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

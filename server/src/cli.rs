@@ -13,8 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
+use crate::auth::{Claims, Role, Signer, new_nonce, parse_ttl};
 use crate::http::{self, AppState};
 use crate::store::{DatabaseTarget, Store};
+use crate::sync::SyncLimits;
 use crate::telemetry::{self, LogFormat};
 
 /// Sala situacional: tablero en vivo de las Mesas de gestión territorial del modelo MAS Bienestar
@@ -43,6 +45,31 @@ pub enum Command {
     /// Programa y lista sesiones de las Mesas.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Crea una invitación firmada para unirse al tablero de una sesión.
+    Invite(InviteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// Id de la sesión (ver `sala session list`).
+    #[arg(long)]
+    pub session: i64,
+    /// Rol en el tablero: coordinador y participante editan; observador (proyector, revisión) solo lee.
+    #[arg(long, value_enum)]
+    pub role: Role,
+    /// Nombre de la persona invitada (opcional).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Vigencia: 30m, 12h, 2d…
+    #[arg(long, default_value = "12h")]
+    pub ttl: String,
+    /// URL pública de Sala, para armar los enlaces.
+    #[arg(long, env = "SALA_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// Dónde están los datos. Los comandos usan la misma base de datos que el servidor, incluso
@@ -70,6 +97,15 @@ impl DataArgs {
         let target = DatabaseTarget::resolve(self.database_url.as_deref(), &self.data_dir)?;
         Ok(Store::open(&target).await?)
     }
+
+    /// The invitation signer: `SALA_SECRET`, or the secret file in the data dir.
+    fn signer(&self) -> Result<Signer> {
+        let env_secret = std::env::var("SALA_SECRET").ok();
+        Ok(Signer::load_or_create(
+            &self.data_dir,
+            env_secret.as_deref(),
+        )?)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +120,43 @@ pub struct ServeArgs {
     /// Carpeta con los recursos compilados por cargo-leptos (pkg/, favicon, …).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// Tamaño máximo de un mensaje del tablero, en bytes.
+    #[arg(long, env = "SALA_MAX_FRAME_BYTES", default_value_t = SyncLimits::default().max_frame_bytes)]
+    pub max_frame_bytes: usize,
+
+    /// Mensajes por segundo permitidos a cada conexión (con ráfagas del doble).
+    #[arg(long, env = "SALA_MAX_MESSAGES_PER_SECOND", default_value_t = SyncLimits::default().max_messages_per_second)]
+    pub max_messages_per_second: u32,
+
+    /// Conexiones simultáneas por tablero.
+    #[arg(long, env = "SALA_MAX_CONNECTIONS_PER_ROOM", default_value_t = SyncLimits::default().max_connections_per_room)]
+    pub max_connections_per_room: usize,
+
+    /// Mensajes en cola para una conexión antes de forzarla a resincronizar.
+    #[arg(long, env = "SALA_OUTBOUND_QUEUE", default_value_t = SyncLimits::default().outbound_queue)]
+    pub outbound_queue: usize,
+
+    /// Segundos que un tablero sigue cargado tras salir su último participante.
+    #[arg(long, env = "SALA_EVICT_AFTER_SECS", default_value_t = SyncLimits::default().evict_after.as_secs())]
+    pub evict_after_secs: u64,
+
+    /// Solo para benchmarks: tableros en memoria, sin guardar nada. Nunca en sesiones reales.
+    #[arg(long, hide = true)]
+    pub unsafe_in_memory_boards: bool,
+}
+
+impl ServeArgs {
+    fn limits(&self) -> SyncLimits {
+        SyncLimits {
+            max_frame_bytes: self.max_frame_bytes,
+            max_messages_per_second: self.max_messages_per_second,
+            max_connections_per_room: self.max_connections_per_room,
+            outbound_queue: self.outbound_queue.max(1),
+            evict_after: std::time::Duration::from_secs(self.evict_after_secs),
+            ..SyncLimits::default()
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,11 +229,13 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Session(SessionCommand::Create(args)) => create_session(args).await,
         Command::Session(SessionCommand::List(args)) => list_sessions(args).await,
+        Command::Invite(args) => invite(args).await,
     }
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
     let store = args.data.open_store().await?;
+    let signer = args.data.signer()?;
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("no se pudo escuchar en {}", args.addr))?;
@@ -179,13 +254,22 @@ async fn serve(args: ServeArgs) -> Result<()> {
         );
     }
     tracing::info!(%addr, engine = ?store.engine(), "Sala escuchando en http://{addr}");
-    http::serve(
-        listener,
-        AppState::new(leptos_options, store.clone()),
-        shutdown_signal(),
-    )
-    .await
-    .context("el servidor HTTP falló")?;
+    if args.unsafe_in_memory_boards {
+        tracing::warn!(
+            "boards are kept in memory only: nothing typed on a board survives a restart"
+        );
+    }
+    let durable = !args.unsafe_in_memory_boards;
+    let state = AppState::new(
+        leptos_options,
+        store.clone(),
+        signer,
+        args.limits(),
+        durable,
+    );
+    http::serve(listener, state, shutdown_signal())
+        .await
+        .context("el servidor HTTP falló")?;
     store.close().await;
     tracing::info!("Sala detenida");
     Ok(())
@@ -271,5 +355,65 @@ fn print_sessions(format: OutputFormat, sessions: &[Session], single: bool) -> R
         }
     }
     writeln!(out)?;
+    Ok(())
+}
+
+#[derive(Debug, serde::Serialize)]
+struct Invitation {
+    url: String,
+    token: String,
+    session: i64,
+    role: Role,
+    expires_at: String,
+    sync_url: String,
+}
+
+async fn invite(args: InviteArgs) -> Result<()> {
+    let ttl = parse_ttl(&args.ttl).map_err(anyhow::Error::msg)?;
+    let store = args.data.open_store().await?;
+    let session = store.get_session(args.session).await?;
+    store.close().await;
+    let signer = args.data.signer()?;
+    let expires = Utc::now() + chrono::Duration::seconds(ttl);
+    let claims = Claims {
+        session: session.id,
+        role: args.role,
+        exp: expires.timestamp(),
+        nonce: new_nonce(),
+        name: args.name.filter(|n| !n.trim().is_empty()),
+    };
+    let token = signer.sign(&claims);
+    let base = args.public_url.trim_end_matches('/');
+    let ws_base = if let Some(rest) = base.strip_prefix("https://") {
+        format!("wss://{rest}")
+    } else {
+        format!("ws://{}", base.strip_prefix("http://").unwrap_or(base))
+    };
+    let invitation = Invitation {
+        url: format!("{base}/sesiones/{}?token={token}", session.id),
+        sync_url: format!("{ws_base}/sync/{}?token={token}", session.id),
+        token,
+        session: session.id,
+        role: args.role,
+        expires_at: expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &invitation)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Text => {
+            writeln!(
+                out,
+                "Invitación ({}) a la sesión {} válida hasta {}",
+                args.role.as_str(),
+                session.id,
+                invitation.expires_at
+            )?;
+            writeln!(out, "Enlace: {}", invitation.url)?;
+            writeln!(out, "Sincronización (Yjs): {}", invitation.sync_url)?;
+        }
+    }
     Ok(())
 }

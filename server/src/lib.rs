@@ -1,6 +1,8 @@
 //! Sala's server: the `sala` binary's commands, its HTTP surface and its storage.
 
+pub mod auth;
 pub mod cli;
 pub mod http;
 pub mod store;
+pub mod sync;
 pub mod telemetry;

@@ -2,6 +2,7 @@
 
 use app::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
+    SessionStatus,
 };
 use app::error::AppError;
 use app::ssr::Backend;
@@ -9,14 +10,16 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use crate::store::Store;
+use crate::sync::SyncHub;
 
 pub struct StoreBackend {
     store: Store,
+    sync: SyncHub,
 }
 
 impl StoreBackend {
-    pub fn new(store: Store) -> Self {
-        Self { store }
+    pub fn new(store: Store, sync: SyncHub) -> Self {
+        Self { store, sync }
     }
 }
 
@@ -47,9 +50,14 @@ impl Backend for StoreBackend {
         id: i64,
         action: SessionAction,
     ) -> Result<Session, AppError> {
-        Ok(self
+        let session = self
             .store
             .change_session_status(id, action, Utc::now())
-            .await?)
+            .await?;
+        if session.status == SessionStatus::Cerrada {
+            // A closed session's board is read-only for everyone, including those already in it.
+            self.sync.freeze(id).await;
+        }
+        Ok(session)
     }
 }

@@ -23,7 +23,9 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::Signer;
 use crate::store::Store;
+use crate::sync::{SyncHub, SyncLimits};
 
 pub use backend::StoreBackend;
 pub use error::ApiError;
@@ -33,15 +35,27 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub backend: SharedBackend,
+    pub signer: Signer,
+    pub sync: SyncHub,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
-        let backend: SharedBackend = Arc::new(StoreBackend::new(store.clone()));
+    /// Must be called inside the Tokio runtime (the sync hub starts its committer task).
+    pub fn new(
+        leptos_options: LeptosOptions,
+        store: Store,
+        signer: Signer,
+        limits: SyncLimits,
+        durable: bool,
+    ) -> Self {
+        let sync = SyncHub::new(store.clone(), limits, durable);
+        let backend: SharedBackend = Arc::new(StoreBackend::new(store.clone(), sync.clone()));
         Self {
             leptos_options,
             store,
             backend,
+            signer,
+            sync,
         }
     }
 }
@@ -53,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/sync/{session_id}", get(crate::sync::ws::sync_socket))
         .nest("/api/v1", api::routes())
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(

@@ -6,6 +6,7 @@
 
 mod error;
 mod mesas;
+mod rooms;
 mod rows;
 mod seed;
 mod sessions;
@@ -17,6 +18,7 @@ use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 pub use error::{StoreError, redact_url};
+pub use rooms::{Compaction, StoredRoom};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -11,7 +11,7 @@ use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
 use super::room::ConnId;
 
 /// y-protocols' `outdatedTimeout`: clients renew every 15 s, so 30 s of silence means gone.
-pub const STALE_AFTER: Duration = Duration::from_secs(30);
+pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(30);
 /// How long a removed client's clock is remembered, so a late duplicate cannot resurrect it.
 const FORGET_AFTER: Duration = Duration::from_secs(300);
 
@@ -61,7 +61,15 @@ impl AwarenessRegistry {
             .entries
             .iter()
             .filter_map(|(&id, e)| {
-                e.state.as_ref().map(|s| (id, AwarenessUpdateEntry { clock: e.clock, json: s.clone() }))
+                e.state.as_ref().map(|s| {
+                    (
+                        id,
+                        AwarenessUpdateEntry {
+                            clock: e.clock,
+                            json: s.clone(),
+                        },
+                    )
+                })
             })
             .collect();
         (!clients.is_empty()).then_some(AwarenessUpdate { clients })
@@ -72,20 +80,31 @@ impl AwarenessRegistry {
         self.remove_where(now, |e| e.owner == conn)
     }
 
-    /// Removes states not renewed within [`STALE_AFTER`]; returns the removal to broadcast.
-    pub fn sweep(&mut self, now: Instant) -> Option<AwarenessUpdate> {
-        self.entries.retain(|_, e| e.state.is_some() || now.duration_since(e.last_updated) < FORGET_AFTER);
-        self.remove_where(now, |e| now.duration_since(e.last_updated) >= STALE_AFTER)
+    /// Removes states not renewed within `stale_after`; returns the removal to broadcast.
+    pub fn sweep(&mut self, now: Instant, stale_after: Duration) -> Option<AwarenessUpdate> {
+        self.entries
+            .retain(|_, e| e.state.is_some() || now.duration_since(e.last_updated) < FORGET_AFTER);
+        self.remove_where(now, |e| now.duration_since(e.last_updated) >= stale_after)
     }
 
-    fn remove_where(&mut self, now: Instant, pick: impl Fn(&Entry) -> bool) -> Option<AwarenessUpdate> {
+    fn remove_where(
+        &mut self,
+        now: Instant,
+        pick: impl Fn(&Entry) -> bool,
+    ) -> Option<AwarenessUpdate> {
         let mut clients = HashMap::new();
         for (&id, entry) in self.entries.iter_mut() {
             if entry.state.is_some() && pick(entry) {
                 entry.clock += 1;
                 entry.state = None;
                 entry.last_updated = now;
-                clients.insert(id, AwarenessUpdateEntry { clock: entry.clock, json: "null".into() });
+                clients.insert(
+                    id,
+                    AwarenessUpdateEntry {
+                        clock: entry.clock,
+                        json: "null".into(),
+                    },
+                );
             }
         }
         (!clients.is_empty()).then_some(AwarenessUpdate { clients })
@@ -102,7 +121,13 @@ mod tests {
 
     fn update(client: u64, clock: u32, json: &str) -> AwarenessUpdate {
         let mut clients = HashMap::new();
-        clients.insert(ClientID::new(client), AwarenessUpdateEntry { clock, json: json.into() });
+        clients.insert(
+            ClientID::new(client),
+            AwarenessUpdateEntry {
+                clock,
+                json: json.into(),
+            },
+        );
         AwarenessUpdate { clients }
     }
 
@@ -117,7 +142,10 @@ mod tests {
         reg.apply(1, &update(10, 2, "null"), t0);
         assert!(reg.snapshot().is_none(), "same clock with null removes");
         reg.apply(1, &update(10, 2, r#"{"name":"Ana"}"#), t0);
-        assert!(reg.snapshot().is_none(), "a stale duplicate cannot resurrect it");
+        assert!(
+            reg.snapshot().is_none(),
+            "a stale duplicate cannot resurrect it"
+        );
     }
 
     #[test]
@@ -131,7 +159,10 @@ mod tests {
         let entry = &removal.clients[&ClientID::new(10)];
         assert_eq!((entry.clock, &*entry.json), (2, "null"));
         assert_eq!(reg.live_count(), 1);
-        assert!(reg.remove_connection(1, t0).is_none(), "nothing left to remove");
+        assert!(
+            reg.remove_connection(1, t0).is_none(),
+            "nothing left to remove"
+        );
     }
 
     #[test]
@@ -140,9 +171,17 @@ mod tests {
         let mut reg = AwarenessRegistry::default();
         reg.apply(1, &update(10, 1, "{}"), t0);
         reg.apply(1, &update(11, 1, "{}"), t0 + Duration::from_secs(20));
-        assert!(reg.sweep(t0 + Duration::from_secs(29)).is_none());
-        let removal = reg.sweep(t0 + Duration::from_secs(30)).unwrap();
-        assert_eq!(removal.clients.keys().copied().collect::<Vec<_>>(), vec![ClientID::new(10)]);
+        assert!(
+            reg.sweep(t0 + Duration::from_secs(29), DEFAULT_STALE_AFTER)
+                .is_none()
+        );
+        let removal = reg
+            .sweep(t0 + Duration::from_secs(30), DEFAULT_STALE_AFTER)
+            .unwrap();
+        assert_eq!(
+            removal.clients.keys().copied().collect::<Vec<_>>(),
+            vec![ClientID::new(10)]
+        );
         assert_eq!(reg.live_count(), 1);
     }
 }

@@ -16,6 +16,8 @@ pub struct SyncLimits {
     pub evict_after: Duration,
     /// Log length after which a room's updates are merged into its snapshot.
     pub compact_after_updates: usize,
+    /// Presence not renewed for this long is removed (y-protocols uses 30 s).
+    pub awareness_timeout: Duration,
 }
 
 impl Default for SyncLimits {
@@ -27,6 +29,7 @@ impl Default for SyncLimits {
             outbound_queue: 1024,
             evict_after: Duration::from_secs(30),
             compact_after_updates: 2000,
+            awareness_timeout: super::awareness::DEFAULT_STALE_AFTER,
         }
     }
 }
@@ -43,7 +46,12 @@ pub struct RateLimiter {
 impl RateLimiter {
     pub fn new(per_second: u32, now: Instant) -> Self {
         let rate = f64::from(per_second.max(1));
-        Self { rate, burst: rate * 2.0, tokens: rate * 2.0, last: now }
+        Self {
+            rate,
+            burst: rate * 2.0,
+            tokens: rate * 2.0,
+            last: now,
+        }
     }
 
     pub fn allow(&mut self, now: Instant) -> bool {
@@ -67,9 +75,16 @@ mod tests {
     fn bursts_pass_then_the_rate_holds() {
         let t0 = Instant::now();
         let mut limiter = RateLimiter::new(10, t0);
-        assert_eq!((0..25).filter(|_| limiter.allow(t0)).count(), 20, "burst of 2× the rate");
+        assert_eq!(
+            (0..25).filter(|_| limiter.allow(t0)).count(),
+            20,
+            "burst of 2× the rate"
+        );
         assert!(!limiter.allow(t0));
-        assert!(limiter.allow(t0 + Duration::from_millis(100)), "one token back after 1/rate s");
+        assert!(
+            limiter.allow(t0 + Duration::from_millis(100)),
+            "one token back after 1/rate s"
+        );
         assert!(!limiter.allow(t0 + Duration::from_millis(100)));
     }
 }

@@ -72,7 +72,10 @@ impl<'a> Reader<'a> {
         let len = self.var_uint()?;
         let available = self.frame.len() - self.pos;
         if len > available as u64 {
-            return Err(DecodeError::Truncated { declared: len, available });
+            return Err(DecodeError::Truncated {
+                declared: len,
+                available,
+            });
         }
         let start = self.pos;
         self.pos += len as usize;
@@ -168,7 +171,7 @@ mod tests {
 
     use yrs::sync::awareness::AwarenessUpdateEntry;
     use yrs::sync::{Message, SyncMessage};
-    use yrs::{ClientID, Doc, GetString, Text, Transact};
+    use yrs::{ClientID, Doc, GetString, ReadTxn, Text, Transact};
 
     use super::*;
 
@@ -179,33 +182,84 @@ mod tests {
         text.insert(&mut doc.transact_mut(), 0, "hola");
         let sv = doc.transact().state_vector();
         let diff = doc.transact().encode_diff_v1(&StateVector::default());
-        assert_eq!(sync_step1(&sv).to_vec(), Message::Sync(SyncMessage::SyncStep1(sv.clone())).encode_v1());
-        assert_eq!(sync_step2(&diff).to_vec(), Message::Sync(SyncMessage::SyncStep2(diff.clone())).encode_v1());
-        assert_eq!(update(&diff).to_vec(), Message::Sync(SyncMessage::Update(diff.clone())).encode_v1());
-        assert_eq!(auth_denied("solo lectura").to_vec(), Message::Auth(Some("solo lectura".into())).encode_v1());
+        assert_eq!(
+            sync_step1(&sv).to_vec(),
+            Message::Sync(SyncMessage::SyncStep1(sv.clone())).encode_v1()
+        );
+        assert_eq!(
+            sync_step2(&diff).to_vec(),
+            Message::Sync(SyncMessage::SyncStep2(diff.clone())).encode_v1()
+        );
+        assert_eq!(
+            update(&diff).to_vec(),
+            Message::Sync(SyncMessage::Update(diff.clone())).encode_v1()
+        );
+        assert_eq!(
+            auth_denied("solo lectura").to_vec(),
+            Message::Auth(Some("solo lectura".into())).encode_v1()
+        );
         let mut clients = HashMap::new();
-        clients.insert(ClientID::new(42), AwarenessUpdateEntry { clock: 3, json: "{\"a\":1}".into() });
+        clients.insert(
+            ClientID::new(42),
+            AwarenessUpdateEntry {
+                clock: 3,
+                json: "{\"a\":1}".into(),
+            },
+        );
         let aw = AwarenessUpdate { clients };
-        assert_eq!(awareness(&aw).to_vec(), Message::Awareness(aw.clone()).encode_v1());
+        assert_eq!(
+            awareness(&aw).to_vec(),
+            Message::Awareness(aw.clone()).encode_v1()
+        );
 
-        assert_eq!(decode(&update(&diff)).unwrap(), Incoming::Update(Bytes::from(diff.clone())));
+        assert_eq!(
+            decode(&update(&diff)).unwrap(),
+            Incoming::Update(Bytes::from(diff.clone()))
+        );
         assert_eq!(decode(&sync_step1(&sv)).unwrap(), Incoming::SyncStep1(sv));
         assert_eq!(decode(&awareness(&aw)).unwrap(), Incoming::Awareness(aw));
-        assert_eq!(decode(&query_awareness()).unwrap(), Incoming::QueryAwareness);
+        assert_eq!(
+            decode(&query_awareness()).unwrap(),
+            Incoming::QueryAwareness
+        );
         let other = Doc::new();
-        other.transact_mut().apply_update(yrs::Update::decode_v1(&diff).unwrap()).unwrap();
-        assert_eq!(other.get_or_insert_text("t").get_string(&other.transact()), "hola");
+        other
+            .transact_mut()
+            .apply_update(yrs::Update::decode_v1(&diff).unwrap())
+            .unwrap();
+        assert_eq!(
+            other.get_or_insert_text("t").get_string(&other.transact()),
+            "hola"
+        );
     }
 
     #[test]
     fn broken_frames_are_errors_not_panics() {
         assert_eq!(decode(&Bytes::new()), Err(DecodeError::Empty));
-        assert_eq!(decode(&Bytes::from_static(&[0x80])), Err(DecodeError::BadVarUint));
-        assert_eq!(decode(&Bytes::from_static(&[0, 7, 0])), Err(DecodeError::UnknownSyncType(7)));
-        assert!(matches!(decode(&Bytes::from_static(&[0, 2, 10, 1, 2])), Err(DecodeError::Truncated { .. })));
-        assert_eq!(decode(&Bytes::from_static(&[0, 0, 2, 0xff, 0xff])), Err(DecodeError::BadStateVector));
-        assert_eq!(decode(&Bytes::from_static(&[1, 3, 5, 1, 2])), Err(DecodeError::BadAwareness));
-        assert_eq!(decode(&Bytes::from_static(&[9, 0])), Ok(Incoming::Unknown(9)));
+        assert_eq!(
+            decode(&Bytes::from_static(&[0x80])),
+            Err(DecodeError::BadVarUint)
+        );
+        assert_eq!(
+            decode(&Bytes::from_static(&[0, 7, 0])),
+            Err(DecodeError::UnknownSyncType(7))
+        );
+        assert!(matches!(
+            decode(&Bytes::from_static(&[0, 2, 10, 1, 2])),
+            Err(DecodeError::Truncated { .. })
+        ));
+        assert_eq!(
+            decode(&Bytes::from_static(&[0, 0, 2, 0xff, 0xff])),
+            Err(DecodeError::BadStateVector)
+        );
+        assert_eq!(
+            decode(&Bytes::from_static(&[1, 3, 5, 1, 2])),
+            Err(DecodeError::BadAwareness)
+        );
+        assert_eq!(
+            decode(&Bytes::from_static(&[9, 0])),
+            Ok(Incoming::Unknown(9))
+        );
         let too_long = Bytes::from(vec![0xff; 12]);
         assert_eq!(decode(&too_long), Err(DecodeError::BadVarUint));
     }

@@ -84,6 +84,8 @@ pub async fn postgres_db() -> Option<PostgresDb> {
     })
 }
 
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret!";
+
 /// The real HTTP server on 127.0.0.1:0 over a fresh SQLite store.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -94,6 +96,15 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start() -> Self {
+        Self::start_with(sala::sync::SyncLimits::default()).await
+    }
+
+    pub async fn start_with(limits: sala::sync::SyncLimits) -> Self {
+        // `RUST_LOG=sala=debug cargo test …` shows the server's side of a failing test.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let (store, dir) = sqlite_store().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -106,7 +117,8 @@ impl TestServer {
             .site_addr(addr)
             .env(leptos::config::Env::PROD)
             .build();
-        let state = AppState::new(options, store.clone());
+        let signer = sala::auth::Signer::new(TEST_SECRET.as_bytes().to_vec());
+        let state = AppState::new(options, store.clone(), signer, limits, true);
         tokio::spawn(http::serve(listener, state, std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

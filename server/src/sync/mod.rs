@@ -1,0 +1,56 @@
+//! Live boards: every session's board is a yrs document served as a room over WebSocket, speaking
+//! the standard Yjs sync + awareness protocol so any Yjs client can join.
+//!
+//! - [`protocol`]: the wire format (sans I/O);
+//! - [`room`], [`awareness`], [`limits`]: the room logic, pure and unit-tested;
+//! - [`hub`]: rooms at run time (one task each), loading, group commit, eviction, compaction;
+//! - [`ws`]: the axum endpoint `GET /sync/{session_id}?token=…`;
+//! - [`client`]: a tokio-tungstenite Yjs client for tests and the load tool.
+
+pub mod awareness;
+pub mod client;
+pub mod hub;
+pub mod limits;
+pub mod protocol;
+pub mod room;
+pub mod ws;
+
+use std::borrow::Cow;
+
+pub use hub::SyncHub;
+pub use limits::SyncLimits;
+
+/// Why the server closes a socket: a WebSocket close code and a reason a person can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseReason {
+    pub code: u16,
+    pub reason: Cow<'static, str>,
+}
+
+impl CloseReason {
+    pub const fn new(code: u16, reason: &'static str) -> Self {
+        Self {
+            code,
+            reason: Cow::Borrowed(reason),
+        }
+    }
+}
+
+/// Close codes (also in `docs/protocol.md`).
+pub mod close {
+    use super::CloseReason;
+
+    pub const UNSUPPORTED_TEXT: CloseReason =
+        CloseReason::new(1003, "solo se aceptan mensajes binarios (protocolo Yjs)");
+    pub const MALFORMED: u16 = 1007;
+    pub const RATE_LIMITED: CloseReason = CloseReason::new(1008, "demasiados mensajes por segundo");
+    pub const TOO_BIG: CloseReason = CloseReason::new(1009, "mensaje demasiado grande");
+    pub const STORAGE_FAILED: CloseReason =
+        CloseReason::new(1011, "no se pudo guardar el tablero; reconecte");
+    pub const ROOM_FULL: CloseReason =
+        CloseReason::new(1013, "la sala alcanzó el máximo de conexiones");
+    pub const ROOM_UNAVAILABLE: CloseReason = CloseReason::new(1011, "no se pudo abrir el tablero");
+    /// The socket fell behind; its client reconnects and resyncs by state vector.
+    pub const LAGGING: CloseReason =
+        CloseReason::new(4000, "conexión demasiado lenta: reconecte para sincronizar");
+}

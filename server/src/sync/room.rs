@@ -1,0 +1,492 @@
+//! One board's room, sans I/O: frames in, effects out. The caller (the room task) performs the
+//! effects in order, making every `Persist` durable before any effect that follows it.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+
+use super::awareness::AwarenessRegistry;
+use super::protocol::{self, DecodeError, Incoming};
+
+pub type ConnId = u64;
+
+pub const READ_ONLY_REASON: &str = "solo lectura: este rol o esta sesión no permiten editar";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// A frame for one connection.
+    Send { to: ConnId, frame: Bytes },
+    /// A frame for every connection except `except`.
+    Broadcast {
+        except: Option<ConnId>,
+        frame: Bytes,
+    },
+    /// An update to append to the room's log; durable before any later effect runs.
+    Persist { update: Bytes },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProtocolError {
+    #[error("mensaje malformado: {0}")]
+    Malformed(#[from] DecodeError),
+    #[error("actualización inválida: {0}")]
+    BadUpdate(String),
+    #[error("estado de presencia que no es JSON")]
+    BadAwarenessJson,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Peer {
+    writable: bool,
+}
+
+/// The document and presence of one session's board.
+pub struct Room {
+    doc: Doc,
+    awareness: AwarenessRegistry,
+    peers: HashMap<ConnId, Peer>,
+    frozen: bool,
+}
+
+impl Default for Room {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Room {
+    pub fn new() -> Self {
+        // The server never edits; its client id only has to be stable and not collide in spirit.
+        Self {
+            doc: Doc::with_client_id(1),
+            awareness: AwarenessRegistry::default(),
+            peers: HashMap::new(),
+            frozen: false,
+        }
+    }
+
+    /// Rebuilds a room from its stored snapshot and log, oldest first.
+    pub fn load<'a>(updates: impl IntoIterator<Item = &'a [u8]>) -> Result<Self, ProtocolError> {
+        let room = Self::new();
+        {
+            let mut txn = room.doc.transact_mut();
+            for bytes in updates {
+                let update = Update::decode_v1(bytes)
+                    .map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
+                txn.apply_update(update)
+                    .map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
+            }
+        }
+        Ok(room)
+    }
+
+    /// A closed session: nobody may write any more.
+    pub fn freeze(&mut self) {
+        self.frozen = true;
+    }
+
+    pub fn is_frozen(&self) -> bool {
+        self.frozen
+    }
+
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
+    pub fn doc(&self) -> &Doc {
+        &self.doc
+    }
+
+    pub fn state_vector(&self) -> StateVector {
+        self.doc.transact().state_vector()
+    }
+
+    /// What y-websocket's server sends a newcomer: its SyncStep1, then the current presence.
+    pub fn join(&mut self, conn: ConnId, writable: bool, out: &mut Vec<Effect>) {
+        self.peers.insert(conn, Peer { writable });
+        out.push(Effect::Send {
+            to: conn,
+            frame: protocol::sync_step1(&self.state_vector()),
+        });
+        if let Some(states) = self.awareness.snapshot() {
+            out.push(Effect::Send {
+                to: conn,
+                frame: protocol::awareness(&states),
+            });
+        }
+    }
+
+    /// Forgets a connection and tells the others its presence is gone.
+    pub fn leave(&mut self, conn: ConnId, now: Instant, out: &mut Vec<Effect>) {
+        if self.peers.remove(&conn).is_none() {
+            return;
+        }
+        if let Some(removal) = self.awareness.remove_connection(conn, now) {
+            out.push(Effect::Broadcast {
+                except: Some(conn),
+                frame: protocol::awareness(&removal),
+            });
+        }
+    }
+
+    pub fn sweep(&mut self, now: Instant, stale_after: Duration, out: &mut Vec<Effect>) {
+        if let Some(removal) = self.awareness.sweep(now, stale_after) {
+            out.push(Effect::Broadcast {
+                except: None,
+                frame: protocol::awareness(&removal),
+            });
+        }
+    }
+
+    /// Handles one frame from `conn`. An error means the frame was malformed: the caller closes
+    /// that connection; the room itself is unchanged by the bad frame.
+    pub fn receive(
+        &mut self,
+        conn: ConnId,
+        frame: &Bytes,
+        now: Instant,
+        out: &mut Vec<Effect>,
+    ) -> Result<(), ProtocolError> {
+        let Some(peer) = self.peers.get(&conn).copied() else {
+            return Ok(());
+        };
+        match protocol::decode(frame)? {
+            Incoming::SyncStep1(sv) => {
+                let diff = self.doc.transact().encode_diff_v1(&sv);
+                out.push(Effect::Send {
+                    to: conn,
+                    frame: protocol::sync_step2(&diff),
+                });
+            }
+            // An Update frame is forwarded as the very bytes that arrived; a SyncStep2 is re-framed.
+            Incoming::SyncStep2(update) => self.apply(conn, peer, update, None, out)?,
+            Incoming::Update(update) => self.apply(conn, peer, update, Some(frame.clone()), out)?,
+            Incoming::Awareness(update) => {
+                // Other browsers JSON.parse these states; one bad state would break all of them.
+                for entry in update.clients.values() {
+                    serde_json::from_str::<serde::de::IgnoredAny>(&entry.json)
+                        .map_err(|_| ProtocolError::BadAwarenessJson)?;
+                }
+                self.awareness.apply(conn, &update, now);
+                // Echoed to the sender too: a lone client must keep receiving traffic, or
+                // y-websocket's 30 s idle timer reconnects it.
+                out.push(Effect::Broadcast {
+                    except: None,
+                    frame: frame.clone(),
+                });
+            }
+            Incoming::QueryAwareness => {
+                if let Some(states) = self.awareness.snapshot() {
+                    out.push(Effect::Send {
+                        to: conn,
+                        frame: protocol::awareness(&states),
+                    });
+                }
+            }
+            Incoming::Auth | Incoming::Unknown(_) => {}
+        }
+        Ok(())
+    }
+
+    fn apply(
+        &mut self,
+        conn: ConnId,
+        peer: Peer,
+        update: Bytes,
+        frame: Option<Bytes>,
+        out: &mut Vec<Effect>,
+    ) -> Result<(), ProtocolError> {
+        if !peer.writable || self.frozen {
+            out.push(Effect::Send {
+                to: conn,
+                frame: protocol::auth_denied(READ_ONLY_REASON),
+            });
+            return Ok(());
+        }
+        // Decoded once: a bad update is refused before anything is applied.
+        let decoded =
+            Update::decode_v1(&update).map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
+        self.doc
+            .transact_mut()
+            .apply_update(decoded)
+            .map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
+        let frame = frame.unwrap_or_else(|| protocol::update(&update));
+        out.push(Effect::Persist { update });
+        out.push(Effect::Broadcast {
+            except: Some(conn),
+            frame,
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
+    use yrs::{ClientID, GetString, Text};
+
+    use super::*;
+
+    fn edit(client: u64, text: &str) -> Vec<u8> {
+        let doc = Doc::with_client_id(client);
+        let t = doc.get_or_insert_text("notes");
+        let mut txn = doc.transact_mut();
+        t.insert(&mut txn, 0, text);
+        txn.encode_update_v1()
+    }
+
+    fn text_of(room: &Room) -> String {
+        room.doc()
+            .get_or_insert_text("notes")
+            .get_string(&room.doc().transact())
+    }
+
+    #[test]
+    fn a_newcomer_gets_our_state_vector_then_presence() {
+        let mut room = Room::new();
+        let mut out = Vec::new();
+        room.join(1, true, &mut out);
+        assert_eq!(
+            out,
+            vec![Effect::Send {
+                to: 1,
+                frame: protocol::sync_step1(&StateVector::default())
+            }]
+        );
+
+        let mut clients = HashMap::new();
+        clients.insert(
+            ClientID::new(9),
+            AwarenessUpdateEntry {
+                clock: 1,
+                json: r#"{"user":"Ana"}"#.into(),
+            },
+        );
+        let presence = protocol::awareness(&AwarenessUpdate { clients });
+        out.clear();
+        room.receive(1, &presence, Instant::now(), &mut out)
+            .unwrap();
+        assert_eq!(
+            out,
+            vec![Effect::Broadcast {
+                except: None,
+                frame: presence.clone()
+            }],
+            "echoed to all"
+        );
+
+        out.clear();
+        room.join(2, true, &mut out);
+        assert_eq!(out.len(), 2);
+        assert!(
+            matches!(&out[1], Effect::Send { to: 2, frame } if protocol::decode(frame).is_ok())
+        );
+    }
+
+    #[test]
+    fn an_update_is_persisted_before_it_is_forwarded_to_the_others() {
+        let mut room = Room::new();
+        let mut out = Vec::new();
+        room.join(1, true, &mut out);
+        room.join(2, true, &mut out);
+        out.clear();
+        let update = edit(100, "acta");
+        let frame = protocol::update(&update);
+        room.receive(1, &frame, Instant::now(), &mut out).unwrap();
+        assert_eq!(
+            out,
+            vec![
+                Effect::Persist {
+                    update: Bytes::from(update.clone())
+                },
+                Effect::Broadcast {
+                    except: Some(1),
+                    frame: frame.clone()
+                },
+            ]
+        );
+        assert_eq!(text_of(&room), "acta");
+
+        // SyncStep2 from a client is applied the same way and forwarded as an Update.
+        out.clear();
+        let second = edit(200, "x");
+        room.receive(2, &protocol::sync_step2(&second), Instant::now(), &mut out)
+            .unwrap();
+        assert_eq!(
+            out[1],
+            Effect::Broadcast {
+                except: Some(2),
+                frame: protocol::update(&second)
+            }
+        );
+    }
+
+    #[test]
+    fn sync_step1_is_answered_with_exactly_what_the_peer_lacks() {
+        let mut room = Room::load([edit(100, "hola").as_slice()]).unwrap();
+        let mut out = Vec::new();
+        room.join(1, true, &mut out);
+        out.clear();
+        room.receive(
+            1,
+            &protocol::sync_step1(&StateVector::default()),
+            Instant::now(),
+            &mut out,
+        )
+        .unwrap();
+        let Effect::Send { to: 1, frame } = &out[0] else {
+            panic!("{out:?}")
+        };
+        let Incoming::SyncStep2(diff) = protocol::decode(frame).unwrap() else {
+            panic!()
+        };
+        let replica = Room::load([diff.as_ref()]).unwrap();
+        assert_eq!(text_of(&replica), "hola");
+    }
+
+    #[test]
+    fn read_only_peers_and_frozen_rooms_are_refused_with_auth_denied() {
+        let mut room = Room::new();
+        let mut out = Vec::new();
+        room.join(1, false, &mut out);
+        room.join(2, true, &mut out);
+        out.clear();
+        room.receive(
+            1,
+            &protocol::update(&edit(100, "no")),
+            Instant::now(),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            vec![Effect::Send {
+                to: 1,
+                frame: protocol::auth_denied(READ_ONLY_REASON)
+            }]
+        );
+        assert_eq!(text_of(&room), "");
+
+        room.freeze();
+        out.clear();
+        room.receive(
+            2,
+            &protocol::update(&edit(200, "tarde")),
+            Instant::now(),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            vec![Effect::Send {
+                to: 2,
+                frame: protocol::auth_denied(READ_ONLY_REASON)
+            }]
+        );
+        // Reading still works for everyone.
+        out.clear();
+        room.receive(
+            1,
+            &protocol::sync_step1(&StateVector::default()),
+            Instant::now(),
+            &mut out,
+        )
+        .unwrap();
+        assert!(matches!(out[0], Effect::Send { to: 1, .. }));
+    }
+
+    #[test]
+    fn malformed_frames_are_errors_and_leave_the_room_untouched() {
+        let mut room = Room::load([edit(100, "intacto").as_slice()]).unwrap();
+        let before = room.state_vector();
+        let mut out = Vec::new();
+        room.join(1, true, &mut out);
+        out.clear();
+        for frame in [
+            Bytes::from_static(&[0, 2, 3, 1, 2, 3]),
+            Bytes::from_static(&[0, 9]),
+            Bytes::from_static(&[0xff]),
+            protocol::awareness(&AwarenessUpdate {
+                clients: [(
+                    ClientID::new(1),
+                    AwarenessUpdateEntry {
+                        clock: 1,
+                        json: "{no es json".into(),
+                    },
+                )]
+                .into(),
+            }),
+        ] {
+            assert!(
+                room.receive(1, &frame, Instant::now(), &mut out).is_err(),
+                "{frame:?}"
+            );
+        }
+        assert!(out.is_empty());
+        assert_eq!(room.state_vector(), before);
+        assert_eq!(text_of(&room), "intacto");
+    }
+
+    #[test]
+    fn leaving_and_going_silent_remove_presence() {
+        let t0 = Instant::now();
+        let mut room = Room::new();
+        let mut out = Vec::new();
+        room.join(1, true, &mut out);
+        room.join(2, true, &mut out);
+        let presence = |client: u64| {
+            protocol::awareness(&AwarenessUpdate {
+                clients: [(
+                    ClientID::new(client),
+                    AwarenessUpdateEntry {
+                        clock: 1,
+                        json: "{}".into(),
+                    },
+                )]
+                .into(),
+            })
+        };
+        room.receive(1, &presence(11), t0, &mut out).unwrap();
+        room.receive(2, &presence(22), t0, &mut out).unwrap();
+        out.clear();
+        room.leave(1, t0, &mut out);
+        let [
+            Effect::Broadcast {
+                except: Some(1),
+                frame,
+            },
+        ] = out.as_slice()
+        else {
+            panic!("{out:?}")
+        };
+        let Incoming::Awareness(removal) = protocol::decode(frame).unwrap() else {
+            panic!()
+        };
+        assert_eq!(&*removal.clients[&ClientID::new(11)].json, "null");
+
+        out.clear();
+        room.sweep(
+            t0 + Duration::from_secs(31),
+            super::super::awareness::DEFAULT_STALE_AFTER,
+            &mut out,
+        );
+        let [
+            Effect::Broadcast {
+                except: None,
+                frame,
+            },
+        ] = out.as_slice()
+        else {
+            panic!("{out:?}")
+        };
+        let Incoming::Awareness(removal) = protocol::decode(frame).unwrap() else {
+            panic!()
+        };
+        assert!(removal.clients.contains_key(&ClientID::new(22)));
+    }
+}

@@ -1,0 +1,166 @@
+//! `GET /sync/{session_id}?token=…`: authentication at the upgrade (no socket for a bad, expired
+//! or foreign token), then one reader loop and one writer task per socket.
+
+use std::time::Instant;
+
+use axum::extract::ws::{
+    CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
+};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+use super::hub::PeerLink;
+use super::limits::RateLimiter;
+use super::{CloseReason, SyncHub, close};
+use crate::auth::TokenError;
+use crate::http::AppState;
+use crate::store::StoreError;
+
+#[derive(Debug, Deserialize)]
+pub struct SyncQuery {
+    token: Option<String>,
+}
+
+pub async fn sync_socket(
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    Path(session): Path<String>,
+    Query(query): Query<SyncQuery>,
+    State(state): State<AppState>,
+) -> Response {
+    let Ok(session_id) = session.parse::<i64>() else {
+        return (StatusCode::NOT_FOUND, "sesión desconocida").into_response();
+    };
+    let now = chrono::Utc::now().timestamp();
+    let claims = match state
+        .signer
+        .verify(query.token.as_deref().unwrap_or(""), now)
+    {
+        Ok(claims) => claims,
+        Err(
+            error @ (TokenError::Missing
+            | TokenError::Malformed
+            | TokenError::BadSignature
+            | TokenError::Expired),
+        ) => {
+            return (StatusCode::UNAUTHORIZED, error.to_string()).into_response();
+        }
+    };
+    if claims.session != session_id {
+        return (StatusCode::FORBIDDEN, "la invitación es para otra sesión").into_response();
+    }
+    let session = match state.store.get_session(session_id).await {
+        Ok(session) => session,
+        Err(StoreError::UnknownSession(_)) => {
+            return (StatusCode::NOT_FOUND, "sesión desconocida").into_response();
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not read session");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "error interno").into_response();
+        }
+    };
+    let upgrade = match upgrade {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let writable = claims.role.can_write() && session.status != app::domain::SessionStatus::Cerrada;
+    let hub = state.sync.clone();
+    let max_frame = hub.limits().max_frame_bytes;
+    tracing::debug!(
+        session_id,
+        role = claims.role.as_str(),
+        writable,
+        "sync socket"
+    );
+    upgrade
+        // A little above our own limit, so an oversized frame reaches our check and gets a clear
+        // 1009 close instead of a protocol error.
+        .max_message_size(max_frame + 1024)
+        .max_frame_size(max_frame + 1024)
+        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, writable))
+}
+
+async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable: bool) {
+    let limits = hub.limits().clone();
+    let (outbound, mut outbound_rx) = mpsc::channel::<Bytes>(limits.outbound_queue);
+    let (control, mut control_rx) = mpsc::unbounded_channel::<CloseReason>();
+    let (mut sink, mut stream) = socket.split();
+    let room = match hub
+        .join(
+            session_id,
+            writable,
+            PeerLink {
+                outbound,
+                control: control.clone(),
+            },
+        )
+        .await
+    {
+        Ok(room) => room,
+        Err(error) => {
+            let _ = sink.send(close_message(error.close_reason())).await;
+            return;
+        }
+    };
+    let writer = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                biased;
+                Some(reason) = control_rx.recv() => {
+                    let _ = sink.send(close_message(reason)).await;
+                    break;
+                }
+                frame = outbound_rx.recv() => match frame {
+                    Some(frame) => {
+                        if sink.send(Message::Binary(frame)).await.is_err() {
+                            break;
+                        }
+                    }
+                    None => break,
+                },
+            }
+        }
+        let _ = sink.close().await;
+    });
+    let mut limiter = RateLimiter::new(limits.max_messages_per_second, Instant::now());
+    while let Some(message) = stream.next().await {
+        let reason = match message {
+            Ok(Message::Binary(frame)) if frame.len() > limits.max_frame_bytes => close::TOO_BIG,
+            Ok(Message::Binary(_)) if !limiter.allow(Instant::now()) => close::RATE_LIMITED,
+            Ok(Message::Binary(frame)) => {
+                if room.frame(frame).await.is_err() {
+                    close::STORAGE_FAILED
+                } else {
+                    continue;
+                }
+            }
+            Ok(Message::Text(_)) => close::UNSUPPORTED_TEXT,
+            Ok(Message::Close(_)) => break,
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            Err(error) => {
+                tracing::debug!(%error, "socket read failed");
+                if error.to_string().contains("too long") || error.to_string().contains("size") {
+                    close::TOO_BIG
+                } else {
+                    break;
+                }
+            }
+        };
+        let _ = control.send(reason);
+        break;
+    }
+    room.leave().await;
+    drop(control);
+    let _ = writer.await;
+}
+
+fn close_message(reason: CloseReason) -> Message {
+    Message::Close(Some(CloseFrame {
+        code: reason.code,
+        reason: reason.reason.as_ref().into(),
+    }))
+}

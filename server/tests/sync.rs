@@ -1,0 +1,357 @@
+//! The live sync engine over real WebSockets: the real server on a random port, tokio-tungstenite
+//! clients speaking the public Yjs protocol.
+
+mod common;
+
+use std::time::Duration;
+
+use app::domain::{ScheduleRequest, SessionAction};
+use bytes::Bytes;
+use common::{TEST_SECRET, TestServer};
+use sala::auth::{Claims, Role, Signer};
+use sala::sync::SyncLimits;
+use sala::sync::client::{ClientError, Event, SyncClient};
+use sala::sync::protocol::{self, Incoming};
+use tokio::time::timeout;
+use yrs::ClientID;
+use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn new_session(server: &TestServer) -> i64 {
+    let request = ScheduleRequest {
+        mesa: "local-07".into(),
+        at: "2030-01-01T09:00".into(),
+        place: String::new(),
+        mode: "mixta".into(),
+    };
+    server
+        .store
+        .create_session(&request.validate().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap()
+        .id
+}
+
+fn token(session: i64, role: Role, exp_offset: i64) -> String {
+    Signer::new(TEST_SECRET.as_bytes().to_vec()).sign(&Claims {
+        session,
+        role,
+        exp: chrono::Utc::now().timestamp() + exp_offset,
+        nonce: "n".into(),
+        name: None,
+    })
+}
+
+fn url(server: &TestServer, session: i64, token: &str) -> String {
+    format!("ws://{}/sync/{session}?token={token}", server.addr)
+}
+
+async fn join(server: &TestServer, session: i64, role: Role, client_id: u64) -> SyncClient {
+    let mut client = SyncClient::connect(
+        &url(server, session, &token(session, role, 3600)),
+        client_id,
+    )
+    .await
+    .unwrap();
+    timeout(WAIT, client.sync())
+        .await
+        .expect("sync in time")
+        .unwrap();
+    client
+}
+
+/// Reads (applying updates) until `done` holds.
+async fn until(
+    client: &mut SyncClient,
+    mut done: impl FnMut(&SyncClient, &Incoming) -> bool,
+) -> Incoming {
+    timeout(WAIT, async {
+        loop {
+            let message = client.next_message().await.unwrap();
+            if done(client, &message) {
+                return message;
+            }
+        }
+    })
+    .await
+    .expect("expected message in time")
+}
+
+async fn closed_with(client: &mut SyncClient) -> u16 {
+    timeout(WAIT, async {
+        loop {
+            match client.next_event().await {
+                Ok(Event::Closed { code, .. }) => return code,
+                Ok(Event::Message(_)) => continue,
+                Err(error) => panic!("expected a close frame, got {error}"),
+            }
+        }
+    })
+    .await
+    .expect("close in time")
+}
+
+fn presence(client: u64, clock: u32, json: &str) -> Bytes {
+    protocol::awareness(&AwarenessUpdate {
+        clients: [(
+            ClientID::new(client),
+            AwarenessUpdateEntry {
+                clock,
+                json: json.into(),
+            },
+        )]
+        .into(),
+    })
+}
+
+#[tokio::test]
+async fn edits_reach_the_others_and_are_durable() {
+    let server = TestServer::start().await;
+    let session = new_session(&server).await;
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    let update = ana.append_text("agenda", "1. Seguimiento de compromisos");
+    ana.send(protocol::update(&update)).await.unwrap();
+
+    let mut luis = join(&server, session, Role::Participante, 22).await;
+    assert_eq!(
+        luis.text("agenda"),
+        "1. Seguimiento de compromisos",
+        "a late joiner syncs"
+    );
+
+    let update = luis.append_text("agenda", "\n2. Barreras");
+    luis.send(protocol::update(&update)).await.unwrap();
+    until(&mut ana, |c, _| c.text("agenda").ends_with("2. Barreras")).await;
+    assert_eq!(ana.state_vector(), luis.state_vector());
+
+    // What was forwarded is in the store.
+    let stored = server.store.load_room(session).await.unwrap();
+    let room = sala::sync::room::Room::load(stored.updates.iter().map(Vec::as_slice)).unwrap();
+    assert_eq!(room.state_vector(), ana.state_vector());
+}
+
+#[tokio::test]
+async fn presence_is_echoed_shared_and_removed() {
+    let server = TestServer::start_with(SyncLimits {
+        awareness_timeout: Duration::from_millis(800),
+        ..SyncLimits::default()
+    })
+    .await;
+    let session = new_session(&server).await;
+    let mut ana = join(&server, session, Role::Participante, 11).await;
+    ana.send(presence(11, 1, r#"{"user":{"name":"Ana"}}"#))
+        .await
+        .unwrap();
+    // A lone client still hears its own presence: y-websocket's idle timer never fires.
+    until(
+        &mut ana,
+        |_, m| matches!(m, Incoming::Awareness(a) if a.clients.contains_key(&ClientID::new(11))),
+    )
+    .await;
+
+    let mut luis = SyncClient::connect(
+        &url(&server, session, &token(session, Role::Participante, 60)),
+        22,
+    )
+    .await
+    .unwrap();
+    until(&mut luis, |_, m| matches!(m, Incoming::Awareness(a) if &*a.clients[&ClientID::new(11)].json == r#"{"user":{"name":"Ana"}}"#)).await;
+
+    // Renewal (clock 2) is forwarded; then Ana leaves and Luis hears her removal.
+    ana.send(presence(11, 2, r#"{"user":{"name":"Ana","editing":"b1"}}"#))
+        .await
+        .unwrap();
+    until(&mut luis, |_, m| matches!(m, Incoming::Awareness(a) if a.clients.get(&ClientID::new(11)).is_some_and(|e| e.clock == 2))).await;
+    ana.close().await;
+    until(&mut luis, |_, m| matches!(m, Incoming::Awareness(a) if a.clients.get(&ClientID::new(11)).is_some_and(|e| &*e.json == "null"))).await;
+
+    // Luis goes silent: the server expires his state and says so.
+    luis.send(presence(22, 1, r#"{"user":{"name":"Luis"}}"#))
+        .await
+        .unwrap();
+    let mut eva = join(&server, session, Role::Observador, 33).await;
+    until(&mut eva, |_, m| matches!(m, Incoming::Awareness(a) if a.clients.get(&ClientID::new(22)).is_some_and(|e| &*e.json == "null"))).await;
+}
+
+#[tokio::test]
+async fn observers_and_closed_sessions_are_read_only() {
+    let server = TestServer::start().await;
+    let session = new_session(&server).await;
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    let mut projector = join(&server, session, Role::Observador, 99).await;
+
+    let forced = projector.append_text("agenda", "no debería");
+    projector.send(protocol::update(&forced)).await.unwrap();
+    let denied = until(&mut projector, |_, m| matches!(m, Incoming::Auth)).await;
+    assert!(matches!(denied, Incoming::Auth));
+
+    // Ana's edit still flows to the projector; the forced one never reached the room.
+    let update = ana.append_text("agenda", "punto 1");
+    ana.send(protocol::update(&update)).await.unwrap();
+    until(&mut projector, |c, _| c.text("agenda").contains("punto 1")).await;
+    let fresh = join(&server, session, Role::Observador, 98).await;
+    assert_eq!(fresh.text("agenda"), "punto 1");
+
+    // Closing the session freezes the live room for everyone.
+    server
+        .store
+        .change_session_status(session, SessionAction::Iniciar, chrono::Utc::now())
+        .await
+        .unwrap();
+    let closed = server
+        .client
+        .post(server.url(&format!("/api/v1/sessions/{session}/cerrar")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 200);
+    let late = ana.append_text("agenda", " tarde");
+    ana.send(protocol::update(&late)).await.unwrap();
+    until(&mut ana, |_, m| matches!(m, Incoming::Auth)).await;
+    let after = join(&server, session, Role::Coordinador, 12).await;
+    assert_eq!(after.text("agenda"), "punto 1");
+}
+
+#[tokio::test]
+async fn bad_tokens_get_no_socket() {
+    let server = TestServer::start().await;
+    let session = new_session(&server).await;
+    let other = new_session(&server).await;
+    let status = |result: Result<SyncClient, ClientError>| match result {
+        Err(ClientError::WebSocket(tokio_tungstenite::tungstenite::Error::Http(response))) => {
+            response.status().as_u16()
+        }
+        Err(error) => panic!("unexpected error {error}"),
+        Ok(_) => panic!("a socket was opened"),
+    };
+    let expired = token(session, Role::Coordinador, -1);
+    assert_eq!(
+        status(SyncClient::connect(&url(&server, session, &expired), 1).await),
+        401
+    );
+    let foreign = token(other, Role::Coordinador, 60);
+    assert_eq!(
+        status(SyncClient::connect(&url(&server, session, &foreign), 1).await),
+        403
+    );
+    let forged = Signer::new(b"another-secret-another-secret-12".to_vec()).sign(&Claims {
+        session,
+        role: Role::Coordinador,
+        exp: i64::MAX,
+        nonce: "x".into(),
+        name: None,
+    });
+    assert_eq!(
+        status(SyncClient::connect(&url(&server, session, &forged), 1).await),
+        401
+    );
+    let missing = format!("ws://{}/sync/{session}", server.addr);
+    assert_eq!(status(SyncClient::connect(&missing, 1).await), 401);
+    let unknown = token(424242, Role::Coordinador, 60);
+    assert_eq!(
+        status(SyncClient::connect(&url(&server, 424242, &unknown), 1).await),
+        404
+    );
+}
+
+#[tokio::test]
+async fn malformed_oversized_text_and_flooding_sockets_are_closed_and_the_room_survives() {
+    let limits = SyncLimits {
+        max_frame_bytes: 4096,
+        max_messages_per_second: 20,
+        ..SyncLimits::default()
+    };
+    let server = TestServer::start_with(limits).await;
+    let session = new_session(&server).await;
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    let update = ana.append_text("agenda", "intacto");
+    ana.send(protocol::update(&update)).await.unwrap();
+
+    let mut bad = join(&server, session, Role::Participante, 66).await;
+    bad.send(Bytes::from_static(&[0, 2, 50, 1, 2, 3]))
+        .await
+        .unwrap();
+    assert_eq!(closed_with(&mut bad).await, 1007);
+
+    let mut big = join(&server, session, Role::Participante, 67).await;
+    big.send(Bytes::from(vec![0u8; 5000])).await.unwrap();
+    assert_eq!(closed_with(&mut big).await, 1009);
+
+    let mut texty = join(&server, session, Role::Participante, 68).await;
+    texty.send_text_frame("hola").await.unwrap();
+    assert_eq!(closed_with(&mut texty).await, 1003);
+
+    let mut flood = join(&server, session, Role::Participante, 69).await;
+    for _ in 0..100 {
+        if flood.send(protocol::query_awareness()).await.is_err() {
+            break;
+        }
+    }
+    assert_eq!(closed_with(&mut flood).await, 1008);
+
+    let check = join(&server, session, Role::Observador, 70).await;
+    assert_eq!(check.text("agenda"), "intacto");
+    let more = ana.append_text("agenda", " y vivo");
+    ana.send(protocol::update(&more)).await.unwrap();
+    let mut check = check;
+    until(&mut check, |c, _| c.text("agenda") == "intacto y vivo").await;
+}
+
+#[tokio::test]
+async fn a_stuck_client_is_made_to_resync_and_misses_nothing() {
+    let limits = SyncLimits {
+        outbound_queue: 8,
+        max_messages_per_second: 100_000,
+        ..SyncLimits::default()
+    };
+    let server = TestServer::start_with(limits).await;
+    let session = new_session(&server).await;
+    let mut writer = join(&server, session, Role::Coordinador, 11).await;
+    let stuck_url = url(&server, session, &token(session, Role::Participante, 3600));
+    let mut stuck = SyncClient::connect_with_receive_buffer(&stuck_url, 22, 4096)
+        .await
+        .unwrap();
+    timeout(WAIT, stuck.sync()).await.unwrap().unwrap();
+    // The stuck client reads nothing while ~12 MB of edits go by, filling its small receive
+    // buffer, the server's send buffer, then its queue on the server.
+    let chunk = "x".repeat(4000);
+    for _ in 0..3000 {
+        let update = writer.append_text("notes", &chunk);
+        writer.send(protocol::update(&update)).await.unwrap();
+    }
+    let expected = writer.text("notes");
+    // A newcomer's sync is answered after everything queued before it: the room is past the
+    // burst, so the stuck socket has overflowed by now.
+    let probe = join(&server, session, Role::Observador, 33).await;
+    assert_eq!(probe.text("notes").len(), expected.len());
+    assert_eq!(
+        closed_with(&mut stuck).await,
+        4000,
+        "told to resync, not silently dropped"
+    );
+    let resynced = join(&server, session, Role::Participante, 22).await;
+    assert_eq!(resynced.text("notes").len(), expected.len());
+    assert_eq!(resynced.state_vector(), writer.state_vector());
+    // The writer was never held up by the stuck one.
+    let more = writer.append_text("notes", "fin");
+    writer.send(protocol::update(&more)).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_full_room_refuses_with_try_again_later() {
+    let limits = SyncLimits {
+        max_connections_per_room: 1,
+        ..SyncLimits::default()
+    };
+    let server = TestServer::start_with(limits).await;
+    let session = new_session(&server).await;
+    let _ana = join(&server, session, Role::Coordinador, 11).await;
+    let mut second = SyncClient::connect(
+        &url(&server, session, &token(session, Role::Participante, 60)),
+        22,
+    )
+    .await
+    .unwrap();
+    assert_eq!(closed_with(&mut second).await, 1013);
+}
