@@ -18,11 +18,26 @@ const CLIENTS: usize = 4;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Insert { client: usize, at: usize, text: String },
-    Delete { client: usize, at: usize, len: usize },
-    Deliver { client: usize, count: usize },
-    Disconnect { client: usize },
-    Reconnect { client: usize },
+    Insert {
+        client: usize,
+        at: usize,
+        text: String,
+    },
+    Delete {
+        client: usize,
+        at: usize,
+        len: usize,
+    },
+    Deliver {
+        client: usize,
+        count: usize,
+    },
+    Disconnect {
+        client: usize,
+    },
+    Reconnect {
+        client: usize,
+    },
     RestartServer,
 }
 
@@ -53,9 +68,17 @@ struct World {
 impl World {
     fn new() -> Self {
         let clients = (0..CLIENTS)
-            .map(|i| Client { doc: Doc::with_client_id(100 + i as u64), connected: false, inbox: VecDeque::new() })
+            .map(|i| Client {
+                doc: Doc::with_client_id(100 + i as u64),
+                connected: false,
+                inbox: VecDeque::new(),
+            })
             .collect();
-        let mut world = World { room: Room::new(), persisted: Vec::new(), clients };
+        let mut world = World {
+            room: Room::new(),
+            persisted: Vec::new(),
+            clients,
+        };
         for client in 0..CLIENTS {
             world.connect(client);
         }
@@ -80,7 +103,9 @@ impl World {
 
     fn to_room(&mut self, client: usize, frame: Bytes) {
         let mut effects = Vec::new();
-        self.room.receive(client as u64, &frame, Instant::now(), &mut effects).expect("well-formed frame");
+        self.room
+            .receive(client as u64, &frame, Instant::now(), &mut effects)
+            .expect("well-formed frame");
         self.perform(effects);
     }
 
@@ -107,7 +132,11 @@ impl World {
         self.perform(effects);
     }
 
-    fn edit(&mut self, client: usize, change: impl FnOnce(&Doc, &yrs::TextRef, &mut yrs::TransactionMut)) {
+    fn edit(
+        &mut self,
+        client: usize,
+        change: impl FnOnce(&Doc, &yrs::TextRef, &mut yrs::TransactionMut),
+    ) {
         let update = {
             let doc = &self.clients[client].doc;
             let text = doc.get_or_insert_text("notes");
@@ -122,7 +151,9 @@ impl World {
 
     fn deliver(&mut self, client: usize, count: usize) {
         for _ in 0..count {
-            let Some(frame) = self.clients[client].inbox.pop_front() else { return };
+            let Some(frame) = self.clients[client].inbox.pop_front() else {
+                return;
+            };
             match protocol::decode(&frame).expect("server frames decode") {
                 Incoming::SyncStep1(sv) => {
                     let diff = self.clients[client].doc.transact().encode_diff_v1(&sv);
@@ -130,7 +161,11 @@ impl World {
                 }
                 Incoming::SyncStep2(update) | Incoming::Update(update) => {
                     let update = Update::decode_v1(&update).expect("server updates decode");
-                    self.clients[client].doc.transact_mut().apply_update(update).expect("applies");
+                    self.clients[client]
+                        .doc
+                        .transact_mut()
+                        .apply_update(update)
+                        .expect("applies");
                 }
                 _ => {}
             }
@@ -141,7 +176,8 @@ impl World {
         for client in 0..CLIENTS {
             self.disconnect(client);
         }
-        self.room = Room::load(self.persisted.iter().map(|b| b.as_ref())).expect("persisted log loads");
+        self.room =
+            Room::load(self.persisted.iter().map(|b| b.as_ref())).expect("persisted log loads");
     }
 
     fn quiesce(&mut self) {

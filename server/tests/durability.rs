@@ -1,0 +1,299 @@
+//! Crash durability: the real `sala` binary is killed with SIGKILL at random moments while
+//! clients write continuously, and restarted. Afterwards every update any client received from
+//! the server is in the stored board, and every client converges to the same state.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use rand::Rng;
+use sala::sync::protocol::{self, Incoming};
+use tokio_tungstenite::connect_async;
+use tokio_tungstenite::tungstenite::Message;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, GetString, ReadTxn, StateVector, Text, Transact, Update};
+
+const KILLS: usize = 10;
+const CLIENTS: u64 = 3;
+
+fn sala(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sala"));
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("SALA_SECRET")
+        .env("SALA_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+fn cli_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
+    let output = sala(data_dir).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn start_server(data_dir: &Path, port: u16) -> Child {
+    sala(data_dir)
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--site-root",
+            "/nonexistent",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_healthy(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let _ = stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").await;
+            let mut body = String::new();
+            let _ = stream.read_to_string(&mut body).await;
+            if body.ends_with("ok") {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "server did not come back");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+struct Replica {
+    doc: Mutex<Doc>,
+    /// Every update (or SyncStep2) this client received from the server.
+    received: Mutex<Vec<Vec<u8>>>,
+}
+
+/// Writes every 5 ms and applies whatever arrives; reconnects (and resyncs) whenever the server
+/// goes away. Stops writing when `stop` is set, then keeps syncing until `done`.
+async fn run_client(
+    url: String,
+    id: u64,
+    replica: Arc<Replica>,
+    stop: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+) {
+    let mut n = 0u64;
+    while !done.load(Ordering::SeqCst) {
+        let Ok((ws, _)) = connect_async(&url).await else {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            continue;
+        };
+        let (mut sink, mut stream) = ws.split();
+        let sv = replica.doc.lock().unwrap().transact().state_vector();
+        if sink
+            .send(Message::Binary(protocol::sync_step1(&sv)))
+            .await
+            .is_err()
+        {
+            continue;
+        }
+        let mut ticker = tokio::time::interval(Duration::from_millis(5));
+        loop {
+            tokio::select! {
+                message = stream.next() => {
+                    let Some(Ok(Message::Binary(frame))) = message else { break };
+                    match protocol::decode(&frame) {
+                        Ok(Incoming::SyncStep1(sv)) => {
+                            let diff = replica.doc.lock().unwrap().transact().encode_diff_v1(&sv);
+                            if sink.send(Message::Binary(protocol::sync_step2(&diff))).await.is_err() {
+                                break;
+                            }
+                        }
+                        Ok(Incoming::SyncStep2(update) | Incoming::Update(update)) => {
+                            let decoded = Update::decode_v1(&update).expect("server sent a valid update");
+                            replica.doc.lock().unwrap().transact_mut().apply_update(decoded).unwrap();
+                            replica.received.lock().unwrap().push(update.to_vec());
+                        }
+                        _ => {}
+                    }
+                }
+                _ = ticker.tick() => {
+                    if done.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    if stop.load(Ordering::SeqCst) {
+                        continue;
+                    }
+                    n += 1;
+                    let update = {
+                        let doc = replica.doc.lock().unwrap();
+                        let text = doc.get_or_insert_text("notes");
+                        let mut txn = doc.transact_mut();
+                        let len = text.len(&txn);
+                        text.insert(&mut txn, len, &format!("c{id}-{n};"));
+                        txn.encode_update_v1()
+                    };
+                    if sink.send(Message::Binary(protocol::update(&update))).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn full_state(doc: &Doc) -> (String, StateVector) {
+    // The root must be obtained before a read transaction is open (it may need to write).
+    let text = doc.get_or_insert_text("notes");
+    let txn = doc.transact();
+    (text.get_string(&txn), txn.state_vector())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_loses_nothing_anyone_saw() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let session = cli_json(
+        dir.path(),
+        &[
+            "session",
+            "create",
+            "--mesa",
+            "local-19",
+            "--at",
+            "2030-01-01T09:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    let session_id = session["id"].as_i64().unwrap().to_string();
+    let invite = cli_json(
+        dir.path(),
+        &[
+            "invite",
+            "--session",
+            &session_id,
+            "--role",
+            "participante",
+            "--format",
+            "json",
+            "--public-url",
+            &format!("http://127.0.0.1:{port}"),
+        ],
+    );
+    let url = invite["sync_url"].as_str().unwrap().to_owned();
+
+    let mut server = start_server(dir.path(), port);
+    wait_healthy(port).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicBool::new(false));
+    let replicas: Vec<Arc<Replica>> = (0..CLIENTS)
+        .map(|id| {
+            Arc::new(Replica {
+                doc: Mutex::new(Doc::with_client_id(1000 + id)),
+                received: Mutex::new(Vec::new()),
+            })
+        })
+        .collect();
+    let tasks: Vec<_> = replicas
+        .iter()
+        .enumerate()
+        .map(|(id, replica)| {
+            tokio::spawn(run_client(
+                url.clone(),
+                id as u64,
+                replica.clone(),
+                stop.clone(),
+                done.clone(),
+            ))
+        })
+        .collect();
+
+    for _ in 0..KILLS {
+        let pause = rand::rng().random_range(150..600);
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        server.kill().unwrap(); // SIGKILL
+        server.wait().unwrap();
+        server = start_server(dir.path(), port);
+        wait_healthy(port).await;
+    }
+
+    // Let everyone reconnect and exchange what they have, with nobody writing.
+    stop.store(true, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    done.store(true, Ordering::SeqCst);
+    for task in tasks {
+        tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .expect("client stops")
+            .unwrap();
+    }
+
+    // What the server has now, as a fresh client sees it after a last restart from disk.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    server = start_server(dir.path(), port);
+    wait_healthy(port).await;
+    let mut observer = sala::sync::client::SyncClient::connect(&url, 4242)
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), observer.sync())
+        .await
+        .unwrap()
+        .unwrap();
+    let (server_text, server_sv) = full_state(&observer.doc);
+    let server_state = observer
+        .doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let mut checked = 0;
+    for replica in &replicas {
+        for update in replica.received.lock().unwrap().iter() {
+            let probe = Doc::with_client_id(1);
+            probe
+                .transact_mut()
+                .apply_update(Update::decode_v1(&server_state).unwrap())
+                .unwrap();
+            probe
+                .transact_mut()
+                .apply_update(Update::decode_v1(update).unwrap())
+                .unwrap();
+            assert_eq!(
+                full_state(&probe),
+                (server_text.clone(), server_sv.clone()),
+                "an update a client saw is missing"
+            );
+            checked += 1;
+        }
+        let (text, sv) = full_state(&replica.doc.lock().unwrap());
+        assert_eq!(sv, server_sv, "a client did not converge");
+        assert_eq!(text, server_text);
+    }
+    assert!(
+        checked > 50,
+        "the clients saw too little traffic ({checked}) for the test to mean anything"
+    );
+    for id in 0..CLIENTS {
+        assert!(
+            server_text.contains(&format!("c{id}-1;")),
+            "client {id}'s edits are there"
+        );
+    }
+    eprintln!(
+        "{KILLS} SIGKILLs, {checked} received updates verified, {} bytes of text",
+        server_text.len()
+    );
+}
