@@ -1,6 +1,6 @@
 // Starts the release `sala` binary on a free port with a throw-away data dir, and launches
 // Debian's Chromium through playwright-core (never a downloaded browser).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,14 @@ export async function startSala() {
   }
   return {
     base,
+    port,
+    /** Runs a `sala` CLI command against this server's data; returns its JSON output. */
+    cli(...args) {
+      const out = execFileSync(bin, [...args, '--format', 'json'], {
+        env: { ...process.env, SALA_DATA_DIR: dataDir, DATABASE_URL: '', SALA_PUBLIC_URL: base },
+      });
+      return JSON.parse(out.toString());
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

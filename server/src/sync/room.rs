@@ -13,6 +13,9 @@ use super::protocol::{self, DecodeError, Incoming};
 
 pub type ConnId = u64;
 
+/// An update with no structs and no deletions, as every Yjs client encodes it.
+const EMPTY_UPDATE: &[u8] = &[0, 0];
+
 pub const READ_ONLY_REASON: &str = "solo lectura: este rol o esta sesión no permiten editar";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -371,6 +374,10 @@ mod tests {
             }]
         );
         assert_eq!(text_of(&room), "");
+
+        out.clear();
+        room.receive(1, &protocol::sync_step2(&[0, 0]), Instant::now(), &mut out).unwrap();
+        assert!(out.is_empty(), "an empty SyncStep2 from a reader is not an edit");
 
         room.freeze();
         out.clear();
