@@ -203,10 +203,14 @@ impl Room {
         out: &mut Vec<Effect>,
     ) -> Result<(), ProtocolError> {
         if !peer.writable || self.frozen {
-            out.push(Effect::Send {
-                to: conn,
-                frame: protocol::auth_denied(READ_ONLY_REASON),
-            });
+            // A read-only peer answers our SyncStep1 too; when it has nothing to offer there is
+            // nothing to refuse, and a projector's console stays quiet.
+            if update.as_ref() != EMPTY_UPDATE {
+                out.push(Effect::Send {
+                    to: conn,
+                    frame: protocol::auth_denied(READ_ONLY_REASON),
+                });
+            }
             return Ok(());
         }
         // Decoded once: a bad update is refused before anything is applied.
