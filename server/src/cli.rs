@@ -47,6 +47,52 @@ pub enum Command {
     Session(SessionCommand),
     /// Crea una invitación firmada para unirse al tablero de una sesión.
     Invite(InviteArgs),
+    /// Generador de carga para tableros (protocolo Yjs público; sirve contra cualquier servidor Yjs).
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchTarget {
+    /// Sala: crea las sesiones y firma invitaciones con los datos de --data-dir.
+    Sala,
+    /// Un servidor y-websocket: salas `{server}/sala-bench-N`, sin token.
+    Yjs,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[arg(long, value_enum, default_value = "sala")]
+    pub target: BenchTarget,
+    /// Base WebSocket del servidor, p. ej. ws://127.0.0.1:3000.
+    #[arg(long, default_value = "ws://127.0.0.1:3000")]
+    pub server: String,
+    #[arg(long, default_value_t = 1)]
+    pub rooms: usize,
+    /// Participantes por sala.
+    #[arg(long, default_value_t = 10)]
+    pub participants: usize,
+    /// De ellos, cuántos editan (por defecto, todos).
+    #[arg(long)]
+    pub writers: Option<usize>,
+    /// Ediciones por segundo de cada participante que edita.
+    #[arg(long, default_value_t = 5.0)]
+    pub rate: f64,
+    /// Segundos medidos (tras el calentamiento).
+    #[arg(long, default_value_t = 30)]
+    pub duration: u64,
+    /// Segundos de calentamiento (conexiones y sincronización) que no se miden.
+    #[arg(long, default_value_t = 5)]
+    pub warmup: u64,
+    /// PID del servidor, para medir su CPU y memoria (/proc).
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// Conexiones que se abren a la vez durante el arranque.
+    #[arg(long, default_value_t = 200)]
+    pub connect_concurrency: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +187,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_EVICT_AFTER_SECS", default_value_t = SyncLimits::default().evict_after.as_secs())]
     pub evict_after_secs: u64,
 
+    /// Ventana de escritura agrupada (group commit) en milisegundos: las ediciones que llegan en
+    /// ese lapso se guardan en una sola transacción antes de reenviarse.
+    #[arg(long, env = "SALA_COMMIT_WINDOW_MS", default_value_t = 2)]
+    pub commit_window_ms: u64,
+
     /// Solo para benchmarks: tableros en memoria, sin guardar nada. Nunca en sesiones reales.
     #[arg(long, hide = true)]
     pub unsafe_in_memory_boards: bool,
@@ -154,6 +205,7 @@ impl ServeArgs {
             max_connections_per_room: self.max_connections_per_room,
             outbound_queue: self.outbound_queue.max(1),
             evict_after: std::time::Duration::from_secs(self.evict_after_secs),
+            commit_window: std::time::Duration::from_millis(self.commit_window_ms),
             ..SyncLimits::default()
         }
     }
@@ -230,6 +282,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Session(SessionCommand::Create(args)) => create_session(args).await,
         Command::Session(SessionCommand::List(args)) => list_sessions(args).await,
         Command::Invite(args) => invite(args).await,
+        Command::Bench(args) => bench(args).await,
     }
 }
 
@@ -414,6 +467,44 @@ async fn invite(args: InviteArgs) -> Result<()> {
             writeln!(out, "Enlace: {}", invitation.url)?;
             writeln!(out, "Sincronización (Yjs): {}", invitation.sync_url)?;
         }
+    }
+    Ok(())
+}
+
+async fn bench(args: BenchArgs) -> Result<()> {
+    let rooms = match args.target {
+        BenchTarget::Sala => {
+            let store = args.data.open_store().await?;
+            let signer = args.data.signer()?;
+            let urls = crate::bench::sala_rooms(&store, &signer, &args.server, args.rooms).await?;
+            store.close().await;
+            urls
+        }
+        BenchTarget::Yjs => (0..args.rooms)
+            .map(|r| format!("{}/sala-bench-{r}", args.server.trim_end_matches('/')))
+            .collect(),
+    };
+    let plan = crate::bench::BenchPlan {
+        rooms,
+        participants_per_room: args.participants,
+        writers_per_room: args
+            .writers
+            .unwrap_or(args.participants)
+            .min(args.participants),
+        edits_per_second: args.rate,
+        duration: std::time::Duration::from_secs(args.duration.max(1)),
+        warmup: std::time::Duration::from_secs(args.warmup),
+        server_pid: args.server_pid,
+        connect_concurrency: args.connect_concurrency,
+    };
+    let report = crate::bench::run(plan).await?;
+    match args.format {
+        OutputFormat::Json => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Text => crate::bench::print_text(&report)?,
     }
     Ok(())
 }

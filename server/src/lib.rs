@@ -1,6 +1,7 @@
 //! Sala's server: the `sala` binary's commands, its HTTP surface and its storage.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod http;
 pub mod store;

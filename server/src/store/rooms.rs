@@ -25,21 +25,26 @@ pub struct Compaction {
 
 impl Store {
     /// Appends updates of any number of rooms in one transaction; returns once it is durable.
-    pub async fn append_room_updates<'a>(
-        &self,
-        updates: impl IntoIterator<Item = (i64, &'a [u8])>,
-    ) -> Result<()> {
+    /// Rows go in multi-row inserts (placeholders generated here, values always bound).
+    pub async fn append_room_updates(&self, updates: &[(i64, &[u8])]) -> Result<()> {
+        const ROWS_PER_STATEMENT: usize = 200;
         let now = timestamp(Utc::now());
         let mut tx = self.pool.begin().await?;
-        for (session_id, data) in updates {
-            sqlx::query(
-                "INSERT INTO room_updates (session_id, data, created_at) VALUES ($1, $2, $3)",
-            )
-            .bind(session_id)
-            .bind(data)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+        for chunk in updates.chunks(ROWS_PER_STATEMENT) {
+            let mut sql =
+                String::from("INSERT INTO room_updates (session_id, data, created_at) VALUES ");
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                let base = i * 3;
+                sql.push_str(&format!("(${}, ${}, ${})", base + 1, base + 2, base + 3));
+            }
+            let mut query = sqlx::query(&sql);
+            for (session_id, data) in chunk {
+                query = query.bind(*session_id).bind(*data).bind(&now);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

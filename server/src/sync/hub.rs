@@ -120,7 +120,7 @@ impl SyncHub {
     pub fn new(store: Store, limits: SyncLimits, durable: bool) -> Self {
         let committer = durable.then(|| {
             let (tx, rx) = mpsc::channel(4096);
-            tokio::spawn(run_committer(store.clone(), rx));
+            tokio::spawn(run_committer(store.clone(), limits.commit_window, rx));
             tx
         });
         Self {
@@ -227,14 +227,32 @@ impl SyncHub {
     }
 }
 
-async fn run_committer(store: Store, mut requests: mpsc::Receiver<CommitRequest>) {
+const MAX_COMMIT_BATCH: usize = 1024;
+
+async fn run_committer(
+    store: Store,
+    window: Duration,
+    mut requests: mpsc::Receiver<CommitRequest>,
+) {
     let mut batch = Vec::with_capacity(256);
-    while requests.recv_many(&mut batch, 1024).await > 0 {
+    while requests.recv_many(&mut batch, MAX_COMMIT_BATCH).await > 0 {
+        // Group commit: gather what arrives within the window into the same transaction. Each
+        // commit costs an fsync and a round trip to SQLite's thread, so with many quiet rooms
+        // this divides the storage CPU by the batch size, for at most `window` more latency.
+        if !window.is_zero() {
+            let deadline = tokio::time::Instant::now() + window;
+            while batch.len() < MAX_COMMIT_BATCH {
+                match tokio::time::timeout_at(deadline, requests.recv()).await {
+                    Ok(Some(request)) => batch.push(request),
+                    _ => break,
+                }
+            }
+        }
         let rows: Vec<(i64, &[u8])> = batch
             .iter()
             .flat_map(|r| r.updates.iter().map(|u| (r.session_id, u.as_ref())))
             .collect();
-        let result = store.append_room_updates(rows).await.map_err(|error| {
+        let result = store.append_room_updates(&rows).await.map_err(|error| {
             tracing::error!(%error, "could not persist board updates");
             error.to_string()
         });

@@ -380,8 +380,12 @@ mod tests {
         assert_eq!(text_of(&room), "");
 
         out.clear();
-        room.receive(1, &protocol::sync_step2(&[0, 0]), Instant::now(), &mut out).unwrap();
-        assert!(out.is_empty(), "an empty SyncStep2 from a reader is not an edit");
+        room.receive(1, &protocol::sync_step2(&[0, 0]), Instant::now(), &mut out)
+            .unwrap();
+        assert!(
+            out.is_empty(),
+            "an empty SyncStep2 from a reader is not an edit"
+        );
 
         room.freeze();
         out.clear();

@@ -21,6 +21,11 @@ use crate::auth::TokenError;
 use crate::http::AppState;
 use crate::store::StoreError;
 
+const READ_BUFFER: usize = 4 * 1024;
+
+/// Frames written to a socket before one flush.
+const WRITE_BATCH: usize = 64;
+
 #[derive(Debug, Deserialize)]
 pub struct SyncQuery {
     token: Option<String>,
@@ -81,6 +86,10 @@ pub async fn sync_socket(
         // 1009 close instead of a protocol error.
         .max_message_size(max_frame + 1024)
         .max_frame_size(max_frame + 1024)
+        // tungstenite reserves its read buffer up front (128 KiB by default): with 10 000 sockets
+        // that alone is over a gigabyte. Board frames are small; larger ones still assemble.
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(16 * 1024)
         .on_upgrade(move |socket| serve_socket(socket, hub, session_id, writable))
 }
 
@@ -114,14 +123,25 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
                     let _ = sink.send(close_message(reason)).await;
                     break;
                 }
-                frame = outbound_rx.recv() => match frame {
-                    Some(frame) => {
-                        if sink.send(Message::Binary(frame)).await.is_err() {
+                frame = outbound_rx.recv() => {
+                    let Some(frame) = frame else { break };
+                    // Frames come in bursts (a room's batch): write what is queued, then flush
+                    // once, so a burst costs one syscall instead of one per frame.
+                    if sink.feed(Message::Binary(frame)).await.is_err() {
+                        break;
+                    }
+                    let mut queued = 1;
+                    while queued < WRITE_BATCH {
+                        let Ok(frame) = outbound_rx.try_recv() else { break };
+                        if sink.feed(Message::Binary(frame)).await.is_err() {
                             break;
                         }
+                        queued += 1;
                     }
-                    None => break,
-                },
+                    if sink.flush().await.is_err() {
+                        break;
+                    }
+                }
             }
         }
         let _ = sink.close().await;
