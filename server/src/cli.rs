@@ -130,6 +130,11 @@ pub struct DataArgs {
     /// Carpeta de datos de Sala (base SQLite predeterminada y secretos).
     #[arg(long, env = "SALA_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+
+    /// SQLite: `full` (predeterminado) sincroniza el disco en cada escritura y resiste cortes de
+    /// energía; `normal` resiste la caída del proceso, no un corte de energía, y es más rápido.
+    #[arg(long, env = "SALA_SQLITE_SYNCHRONOUS", value_parser = ["full", "normal"], default_value = "full")]
+    pub sqlite_synchronous: String,
 }
 
 impl DataArgs {
@@ -140,7 +145,8 @@ impl DataArgs {
                 self.data_dir.display()
             )
         })?;
-        let target = DatabaseTarget::resolve(self.database_url.as_deref(), &self.data_dir)?;
+        let mut target = DatabaseTarget::resolve(self.database_url.as_deref(), &self.data_dir)?;
+        target.sqlite_synchronous_normal = self.sqlite_synchronous == "normal";
         Ok(Store::open(&target).await?)
     }
 

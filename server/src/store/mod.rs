@@ -37,6 +37,9 @@ pub struct DatabaseTarget {
     pub url: String,
     /// The SQLite file, whose folder must exist before connecting.
     pub sqlite_file: Option<PathBuf>,
+    /// SQLite only: `synchronous=NORMAL` instead of FULL. In WAL mode a commit then survives the
+    /// process being killed but not a power loss; FULL (the default) survives both.
+    pub sqlite_synchronous_normal: bool,
 }
 
 impl DatabaseTarget {
@@ -51,6 +54,7 @@ impl DatabaseTarget {
                 engine: Engine::Postgres,
                 url,
                 sqlite_file: None,
+                sqlite_synchronous_normal: false,
             });
         }
         let Some(rest) = url
@@ -77,6 +81,7 @@ impl DatabaseTarget {
             engine: Engine::Sqlite,
             url,
             sqlite_file: (!in_memory).then(|| PathBuf::from(path)),
+            sqlite_synchronous_normal: false,
         })
     }
 }
@@ -107,9 +112,20 @@ impl Store {
                 source,
             })?;
         }
+        let normal = target.engine == Engine::Sqlite && target.sqlite_synchronous_normal;
         let pool = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if normal {
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&target.url)
             .await
             .map_err(|source| StoreError::Connect {

@@ -4,7 +4,7 @@
 //! frames handed to the sockets' bounded queues. A queue that is full marks a stuck socket: it is
 //! closed with [`close::LAGGING`] so its client resyncs, and nobody else waits for it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
 
 use super::limits::SyncLimits;
-use super::room::{ConnId, Effect, Room};
+use super::room::{ConnId, Effect, ProtocolError, Room};
 use super::{CloseReason, close};
 use crate::store::Store;
 
@@ -270,6 +270,31 @@ struct RoomTask {
     peers: HashMap<ConnId, PeerLink>,
     log_len: usize,
     compaction: Option<tokio::task::JoinHandle<()>>,
+    /// Batches whose effects wait for their commit (and every earlier one's), oldest first. The
+    /// room keeps applying new frames meanwhile: storage latency delays delivery, not processing.
+    in_flight: VecDeque<InFlight>,
+}
+
+/// Batches a room may have waiting for storage before it stops taking new frames (backpressure
+/// on its sockets' readers rather than unbounded memory).
+const MAX_IN_FLIGHT: usize = 4;
+
+struct InFlight {
+    /// `None` for a batch with nothing to persist, waiting only for the batches before it.
+    ack: Option<oneshot::Receiver<Result<(), String>>>,
+    persisted: usize,
+    effects: Vec<Effect>,
+    kicks: Vec<(ConnId, CloseReason)>,
+}
+
+async fn front_ack(in_flight: &mut VecDeque<InFlight>) -> Result<(), ()> {
+    match in_flight.front_mut().and_then(|f| f.ack.as_mut()) {
+        Some(ack) => match ack.await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(()),
+        },
+        None => std::future::pending().await,
+    }
 }
 
 impl RoomTask {
@@ -303,6 +328,7 @@ impl RoomTask {
             peers: HashMap::new(),
             log_len,
             compaction: None,
+            in_flight: VecDeque::new(),
         };
         tracing::debug!(session_id, "board loaded");
         let stale_after = task.hub.limits.awareness_timeout;
@@ -311,17 +337,20 @@ impl RoomTask {
         );
         sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut empty_since = Some(Instant::now());
-        // One batch may send each socket one frame per command; capping it at half a socket's
-        // queue means a client that keeps reading is never mistaken for a stuck one.
-        let batch_limit = (task.hub.limits.outbound_queue / 2).clamp(1, 256);
+        // One batch may send each socket one frame per command, and a commit may release up to
+        // MAX_IN_FLIGHT batches at once; keeping that under half a socket's queue means a client
+        // that keeps reading is never mistaken for a stuck one.
+        let batch_limit = (task.hub.limits.outbound_queue / (2 * MAX_IN_FLIGHT)).clamp(1, 256);
         let mut batch = Vec::with_capacity(batch_limit);
+        let mut exit = close::STORAGE_FAILED;
         loop {
             tokio::select! {
-                received = commands.recv_many(&mut batch, batch_limit) => {
+                received = commands.recv_many(&mut batch, batch_limit), if task.in_flight.len() < MAX_IN_FLIGHT => {
                     if received == 0 {
                         break;
                     }
-                    if task.handle(&mut batch).await.is_err() {
+                    if let Err(reason) = task.handle(&mut batch).await {
+                        exit = reason;
                         break;
                     }
                 }
@@ -332,8 +361,16 @@ impl RoomTask {
                         break;
                     }
                 }
+                acked = front_ack(&mut task.in_flight), if task.in_flight.front().is_some_and(|f| f.ack.is_some()) => {
+                    // The document now holds updates that are not durable: drop the room (every
+                    // client reconnects, resyncs and re-sends what it has) rather than forward them.
+                    if acked.is_err() {
+                        break;
+                    }
+                    task.committed();
+                }
             }
-            if !task.peers.is_empty() {
+            if !task.peers.is_empty() || !task.in_flight.is_empty() {
                 empty_since = None;
                 continue;
             }
@@ -346,7 +383,7 @@ impl RoomTask {
                 }
             }
         }
-        task.fail_all(close::STORAGE_FAILED);
+        task.fail_all(exit);
         Self::unregister(&task.hub, session_id, generation);
     }
 
@@ -375,7 +412,7 @@ impl RoomTask {
         Ok((room, log_len))
     }
 
-    async fn handle(&mut self, batch: &mut Vec<Command>) -> Result<(), ()> {
+    async fn handle(&mut self, batch: &mut Vec<Command>) -> Result<(), CloseReason> {
         let now = Instant::now();
         let mut effects = Vec::new();
         let mut kicks = Vec::new();
@@ -396,7 +433,18 @@ impl RoomTask {
                     let _ = reply.send(JoinReply::Joined);
                 }
                 Command::Frame { conn, frame } => {
-                    if let Err(error) = self.room.receive(conn, &frame, now, &mut effects) {
+                    let received = self.room.receive(conn, &frame, now, &mut effects);
+                    if let Err(error @ ProtocolError::Poisoned) = &received {
+                        tracing::warn!(session_id = self.session_id, conn, %error, "board reset: reloading from storage");
+                        if let Some(link) = self.peers.remove(&conn) {
+                            let _ = link.control.send(CloseReason {
+                                code: close::MALFORMED,
+                                reason: error.to_string().into(),
+                            });
+                        }
+                        return Err(close::ROOM_RESET);
+                    }
+                    if let Err(error) = received {
                         tracing::info!(session_id = self.session_id, conn, %error, "closing socket: bad frame");
                         kicks.push((
                             conn,
@@ -414,27 +462,74 @@ impl RoomTask {
                 Command::Freeze => self.room.freeze(),
             }
         }
-        self.perform(effects, kicks).await
+        self.perform(effects, kicks)
+            .await
+            .map_err(|()| close::STORAGE_FAILED)
     }
 
-    /// Runs effects in order, after making the batch's updates durable. Sockets that cannot keep
-    /// up, or sent garbage, are closed and removed, which may produce more (presence) effects.
+    /// Queues a batch's effects behind its commit (if it has updates) and behind earlier
+    /// batches; runs them at once when nothing is pending.
     async fn perform(
         &mut self,
-        mut effects: Vec<Effect>,
-        mut kicks: Vec<(ConnId, CloseReason)>,
+        effects: Vec<Effect>,
+        kicks: Vec<(ConnId, CloseReason)>,
     ) -> Result<(), ()> {
-        loop {
-            let updates: Vec<Bytes> = effects
-                .iter()
-                .filter_map(|e| match e {
-                    Effect::Persist { update } => Some(update.clone()),
-                    _ => None,
+        let updates: Vec<Bytes> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Persist { update } => Some(update.clone()),
+                _ => None,
+            })
+            .collect();
+        if let (false, Some(committer)) = (updates.is_empty(), &self.hub.committer) {
+            let persisted = updates.len();
+            let (ack, acked) = oneshot::channel();
+            committer
+                .send(CommitRequest {
+                    session_id: self.session_id,
+                    updates,
+                    ack,
                 })
-                .collect();
-            if !updates.is_empty() {
-                self.commit(updates).await?;
+                .await
+                .map_err(|_| ())?;
+            self.in_flight.push_back(InFlight {
+                ack: Some(acked),
+                persisted,
+                effects,
+                kicks,
+            });
+        } else if !self.in_flight.is_empty() {
+            self.in_flight.push_back(InFlight {
+                ack: None,
+                persisted: 0,
+                effects,
+                kicks,
+            });
+        } else {
+            self.run_effects(effects, kicks);
+        }
+        Ok(())
+    }
+
+    /// The oldest in-flight batch is durable: run it, and every batch queued behind it that was
+    /// only waiting for it.
+    fn committed(&mut self) {
+        if let Some(done) = self.in_flight.pop_front() {
+            self.log_len += done.persisted;
+            self.run_effects(done.effects, done.kicks);
+        }
+        while self.in_flight.front().is_some_and(|f| f.ack.is_none()) {
+            if let Some(ready) = self.in_flight.pop_front() {
+                self.run_effects(ready.effects, ready.kicks);
             }
+        }
+        self.maybe_compact();
+    }
+
+    /// Sends frames in order. Sockets that cannot keep up, or sent garbage, are closed and
+    /// removed, which may produce more (presence) effects.
+    fn run_effects(&mut self, mut effects: Vec<Effect>, mut kicks: Vec<(ConnId, CloseReason)>) {
+        loop {
             for effect in effects.drain(..) {
                 match effect {
                     Effect::Send { to, frame } => self.deliver(to, frame, &mut kicks),
@@ -453,7 +548,7 @@ impl RoomTask {
                 }
             }
             if kicks.is_empty() {
-                return Ok(());
+                return;
             }
             let now = Instant::now();
             for (conn, reason) in kicks.drain(..) {
@@ -484,46 +579,26 @@ impl RoomTask {
         }
     }
 
-    async fn commit(&mut self, updates: Vec<Bytes>) -> Result<(), ()> {
-        let Some(committer) = &self.hub.committer else {
-            return Ok(());
-        };
-        let count = updates.len();
-        let (ack, acked) = oneshot::channel();
-        committer
-            .send(CommitRequest {
-                session_id: self.session_id,
-                updates,
-                ack,
-            })
-            .await
-            .map_err(|_| ())?;
-        match acked.await {
-            Ok(Ok(())) => {}
-            // The document now holds updates that are not durable: drop the room (every client
-            // reconnects, resyncs and re-sends what it has) rather than forward them.
-            _ => return Err(()),
-        }
-        self.log_len += count;
-        if self.log_len >= self.hub.limits.compact_after_updates
-            && self.compaction.as_ref().is_none_or(|h| h.is_finished())
+    fn maybe_compact(&mut self) {
+        if self.log_len < self.hub.limits.compact_after_updates
+            || self.compaction.as_ref().is_some_and(|h| !h.is_finished())
         {
-            let store = self.hub.store.clone();
-            let session_id = self.session_id;
-            self.log_len = 0;
-            self.compaction = Some(tokio::spawn(async move {
-                match store.compact_room(session_id).await {
-                    Ok(done) => tracing::debug!(
-                        session_id,
-                        folded = done.folded,
-                        bytes = done.snapshot_bytes,
-                        "board compacted"
-                    ),
-                    Err(error) => tracing::warn!(session_id, %error, "board compaction failed"),
-                }
-            }));
+            return;
         }
-        Ok(())
+        let store = self.hub.store.clone();
+        let session_id = self.session_id;
+        self.log_len = 0;
+        self.compaction = Some(tokio::spawn(async move {
+            match store.compact_room(session_id).await {
+                Ok(done) => tracing::debug!(
+                    session_id,
+                    folded = done.folded,
+                    bytes = done.snapshot_bytes,
+                    "board compacted"
+                ),
+                Err(error) => tracing::warn!(session_id, %error, "board compaction failed"),
+            }
+        }));
     }
 
     async fn compact_now(&mut self) {

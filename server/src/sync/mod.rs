@@ -49,6 +49,8 @@ pub mod close {
         CloseReason::new(1011, "no se pudo guardar el tablero; reconecte");
     pub const ROOM_FULL: CloseReason =
         CloseReason::new(1013, "la sala alcanzó el máximo de conexiones");
+    /// A frame broke the CRDT engine; the room reloads from storage and clients resync.
+    pub const ROOM_RESET: CloseReason = CloseReason::new(1011, "el tablero se reinició; reconecte");
     pub const ROOM_UNAVAILABLE: CloseReason = CloseReason::new(1011, "no se pudo abrir el tablero");
     /// The socket fell behind; its client reconnects and resyncs by state vector.
     pub const LAGGING: CloseReason =

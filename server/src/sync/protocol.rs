@@ -83,6 +83,14 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Runs a yrs decoder on untrusted bytes. yrs asserts some invariants of its input (e.g. client
+/// ids fit in 53 bits) by panicking; from the network that is just a malformed message.
+pub fn guarded<T, E>(decode: impl FnOnce() -> Result<T, E>) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode))
+        .ok()?
+        .ok()
+}
+
 /// Decodes the first message of `frame`. Like the JS peers, anything after it is ignored.
 pub fn decode(frame: &Bytes) -> Result<Incoming, DecodeError> {
     if frame.is_empty() {
@@ -93,9 +101,9 @@ pub fn decode(frame: &Bytes) -> Result<Incoming, DecodeError> {
         MSG_SYNC => match reader.var_uint()? {
             SYNC_STEP_1 => {
                 let sv = reader.var_bytes()?;
-                StateVector::decode_v1(&sv)
+                guarded(|| StateVector::decode_v1(&sv))
                     .map(Incoming::SyncStep1)
-                    .map_err(|_| DecodeError::BadStateVector)
+                    .ok_or(DecodeError::BadStateVector)
             }
             SYNC_STEP_2 => Ok(Incoming::SyncStep2(reader.var_bytes()?)),
             SYNC_UPDATE => Ok(Incoming::Update(reader.var_bytes()?)),
@@ -103,9 +111,9 @@ pub fn decode(frame: &Bytes) -> Result<Incoming, DecodeError> {
         },
         MSG_AWARENESS => {
             let payload = reader.var_bytes()?;
-            AwarenessUpdate::decode_v1(&payload)
+            guarded(|| AwarenessUpdate::decode_v1(&payload))
                 .map(Incoming::Awareness)
-                .map_err(|_| DecodeError::BadAwareness)
+                .ok_or(DecodeError::BadAwareness)
         }
         MSG_AUTH => Ok(Incoming::Auth),
         MSG_QUERY_AWARENESS => Ok(Incoming::QueryAwareness),

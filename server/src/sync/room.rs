@@ -39,6 +39,8 @@ pub enum ProtocolError {
     BadUpdate(String),
     #[error("estado de presencia que no es JSON")]
     BadAwarenessJson,
+    #[error("actualización que el motor CRDT no pudo integrar")]
+    Poisoned,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -214,12 +216,17 @@ impl Room {
             return Ok(());
         }
         // Decoded once: a bad update is refused before anything is applied.
-        let decoded =
-            Update::decode_v1(&update).map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
-        self.doc
-            .transact_mut()
-            .apply_update(decoded)
-            .map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
+        let decoded = protocol::guarded(|| Update::decode_v1(&update))
+            .ok_or_else(|| ProtocolError::BadUpdate("no se pudo decodificar".into()))?;
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.doc.transact_mut().apply_update(decoded)
+        }));
+        match applied {
+            Ok(result) => result.map_err(|e| ProtocolError::BadUpdate(e.to_string()))?,
+            // yrs gave up half way through: the document can no longer be trusted. The caller
+            // drops the room, which reloads from what is durable (the bad update never was).
+            Err(_) => return Err(ProtocolError::Poisoned),
+        }
         let frame = frame.unwrap_or_else(|| protocol::update(&update));
         out.push(Effect::Persist { update });
         out.push(Effect::Broadcast {
