@@ -29,7 +29,17 @@ function join(role, name) {
     disableBc: true,
   });
   provider.awareness.setLocalStateField('user', { name });
-  return { doc, provider };
+  return {
+    doc,
+    provider,
+    // y-websocket's destroy() leaves the awareness' own timer running: stop it too, or node
+    // never exits.
+    close() {
+      provider.destroy();
+      provider.awareness.destroy();
+      doc.destroy();
+    },
+  };
 }
 
 function until(predicate, what, ms = 10_000) {
@@ -66,7 +76,7 @@ test('y-websocket clients sync text and map edits both ways, and presence', asyn
   const names = (provider) => [...provider.awareness.getStates().values()].map((s) => s.user?.name).sort();
   await until(() => names(a.provider).join() === 'Ana,Luis' && names(b.provider).join() === 'Ana,Luis', 'presence');
 
-  b.provider.destroy();
+  b.close();
   await until(() => names(a.provider).join() === 'Ana', 'removal of Luis');
 
   // A late joiner gets the stored board.
@@ -79,8 +89,8 @@ test('y-websocket clients sync text and map edits both ways, and presence', asyn
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(a.doc.getMap('barreras').get('b2'), undefined);
 
-  a.provider.destroy();
-  c.provider.destroy();
+  a.close();
+  c.close();
 });
 
 test('a lone client stays connected for more than 35 s', { timeout: 60_000 }, async () => {
@@ -93,5 +103,5 @@ test('a lone client stays connected for more than 35 s', { timeout: 60_000 }, as
   await new Promise((r) => setTimeout(r, 36_000));
   assert.equal(disconnects, 0, 'y-websocket reconnected: the server went silent');
   assert.equal(lone.provider.wsconnected, true);
-  lone.provider.destroy();
+  lone.close();
 });

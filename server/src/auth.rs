@@ -71,6 +71,10 @@ pub enum TokenError {
 pub enum SecretError {
     #[error("SALA_SECRET debe tener al menos {MIN_SECRET_BYTES} caracteres")]
     TooShort,
+    #[error(
+        "el secreto en {path} es inválido (menos de {MIN_SECRET_BYTES} caracteres): corríjalo o bórrelo para generar uno nuevo (las invitaciones emitidas dejarán de valer)"
+    )]
+    Invalid { path: String },
     #[error("no se pudo leer o crear el secreto en {path}: {source}")]
     Io {
         path: String,
@@ -110,10 +114,7 @@ impl Signer {
             source,
         };
         match std::fs::read_to_string(&path) {
-            Ok(existing) if existing.trim().len() >= MIN_SECRET_BYTES => {
-                return Ok(Self::new(existing.trim().as_bytes()));
-            }
-            Ok(_) => {}
+            Ok(existing) => return Self::from_file_contents(&existing, &path),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => return Err(io(error)),
         }
@@ -121,8 +122,31 @@ impl Signer {
         let mut bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut bytes);
         let secret = hex::encode(bytes);
-        write_private(&path, &secret).map_err(io)?;
-        Ok(Self::new(secret.into_bytes()))
+        // Written whole to a private temporary file, then linked into place: another process
+        // (the CLI beside the server) sees either no secret or the complete one. If it linked
+        // first, both use its secret.
+        let temporary = data_dir.join(format!(".{SECRET_FILE}.{}", new_nonce()));
+        write_private(&temporary, &secret).map_err(io)?;
+        let linked = std::fs::hard_link(&temporary, &path);
+        let _ = std::fs::remove_file(&temporary);
+        match linked {
+            Ok(()) => Ok(Self::new(secret.into_bytes())),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                let existing = std::fs::read_to_string(&path).map_err(io)?;
+                Self::from_file_contents(&existing, &path)
+            }
+            Err(error) => Err(io(error)),
+        }
+    }
+
+    fn from_file_contents(contents: &str, path: &Path) -> Result<Self, SecretError> {
+        let secret = contents.trim();
+        if secret.len() < MIN_SECRET_BYTES {
+            return Err(SecretError::Invalid {
+                path: path.display().to_string(),
+            });
+        }
+        Ok(Self::new(secret.as_bytes()))
     }
 
     fn mac(&self) -> HmacSha256 {
@@ -212,12 +236,9 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    match options.open(path) {
-        Ok(mut file) => file.write_all(contents.as_bytes()),
-        // Another process (the CLI beside the server) created it first: use theirs.
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(error) => Err(error),
-    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
 }
 
 #[cfg(test)]

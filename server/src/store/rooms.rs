@@ -102,17 +102,42 @@ impl Store {
             super::StoreError::Corrupt(format!("registro del tablero {session_id}: {e}"))
         })?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO room_snapshots (session_id, data, upto, updated_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (session_id) DO UPDATE SET data = excluded.data, upto = excluded.upto,
-                 updated_at = excluded.updated_at",
-        )
-        .bind(session_id)
-        .bind(&merged)
-        .bind(last_id)
-        .bind(timestamp(Utc::now()))
-        .execute(&mut *tx)
-        .await?;
+        // Replace the snapshot only if it is still the one we merged from: a compaction that ran
+        // meanwhile wins, and this one changes nothing (its updates are in the other's snapshot).
+        let replaced = match &snapshot {
+            Some(_) => {
+                sqlx::query(
+                    "UPDATE room_snapshots SET data = $1, upto = $2, updated_at = $3
+                     WHERE session_id = $4 AND upto = $5",
+                )
+                .bind(&merged)
+                .bind(last_id)
+                .bind(timestamp(Utc::now()))
+                .bind(session_id)
+                .bind(upto)
+                .execute(&mut *tx)
+                .await?
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO room_snapshots (session_id, data, upto, updated_at)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING",
+                )
+                .bind(session_id)
+                .bind(&merged)
+                .bind(last_id)
+                .bind(timestamp(Utc::now()))
+                .execute(&mut *tx)
+                .await?
+            }
+        };
+        if replaced.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(Compaction {
+                folded: 0,
+                snapshot_bytes: 0,
+            });
+        }
         sqlx::query("DELETE FROM room_updates WHERE session_id = $1 AND id <= $2")
             .bind(session_id)
             .bind(last_id)

@@ -55,6 +55,23 @@ impl AwarenessRegistry {
         }
     }
 
+    /// Whether `update` keeps `conn` within `max` live presence clients (each socket announces
+    /// its own; an unbounded number would let one socket fill the server's memory).
+    pub fn within_limit(&self, conn: ConnId, update: &AwarenessUpdate, max: usize) -> bool {
+        let mut owned: Vec<ClientID> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| e.owner == conn && e.state.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        for (id, entry) in &update.clients {
+            if &*entry.json != "null" && !owned.contains(id) {
+                owned.push(*id);
+            }
+        }
+        owned.len() <= max
+    }
+
     /// Every live state, for a newcomer or a QueryAwareness.
     pub fn snapshot(&self) -> Option<AwarenessUpdate> {
         let clients: HashMap<_, _> = self

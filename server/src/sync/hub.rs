@@ -208,7 +208,8 @@ impl SyncHub {
         {
             return entry.commands.clone();
         }
-        let (tx, rx) = mpsc::channel(4096);
+        // Frames wait here while the room is busy; readers block beyond it (a bound on memory).
+        let (tx, rx) = mpsc::channel(256);
         let generation = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         rooms.insert(
             session_id,
@@ -357,7 +358,7 @@ impl RoomTask {
                 _ = sweep.tick() => {
                     let mut effects = Vec::new();
                     task.room.sweep(Instant::now(), stale_after, &mut effects);
-                    if task.perform(effects, Vec::new()).await.is_err() {
+                    if !effects.is_empty() && task.perform(effects, Vec::new()).await.is_err() {
                         break;
                     }
                 }
@@ -384,6 +385,17 @@ impl RoomTask {
             }
         }
         task.fail_all(exit);
+        // Let what is already on its way to storage land, and any compaction finish, before a
+        // fresh room of this session can load (otherwise it could miss them, or two compactions
+        // could overlap).
+        while let Some(pending) = task.in_flight.pop_front() {
+            if let Some(ack) = pending.ack {
+                let _ = ack.await;
+            }
+        }
+        if let Some(compaction) = task.compaction.take() {
+            let _ = compaction.await;
+        }
         Self::unregister(&task.hub, session_id, generation);
     }
 
@@ -445,6 +457,9 @@ impl RoomTask {
                         return Err(close::ROOM_RESET);
                     }
                     if let Err(error) = received {
+                        // Out of the room now, so its later frames in this batch are ignored;
+                        // the close itself is delivered in order with the batch's frames.
+                        self.room.leave(conn, now, &mut effects);
                         tracing::info!(session_id = self.session_id, conn, %error, "closing socket: bad frame");
                         kicks.push((
                             conn,

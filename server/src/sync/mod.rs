@@ -52,6 +52,7 @@ pub mod close {
     /// A frame broke the CRDT engine; the room reloads from storage and clients resync.
     pub const ROOM_RESET: CloseReason = CloseReason::new(1011, "el tablero se reinició; reconecte");
     pub const ROOM_UNAVAILABLE: CloseReason = CloseReason::new(1011, "no se pudo abrir el tablero");
+    pub const IDLE: CloseReason = CloseReason::new(1001, "sin actividad: reconecte");
     /// The socket fell behind; its client reconnects and resyncs by state vector.
     pub const LAGGING: CloseReason =
         CloseReason::new(4000, "conexión demasiado lenta: reconecte para sincronizar");

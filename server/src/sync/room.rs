@@ -13,6 +13,9 @@ use super::protocol::{self, DecodeError, Incoming};
 
 pub type ConnId = u64;
 
+/// A browser tab has one awareness client; a few more leave room for subdocuments and tests.
+pub const MAX_PRESENCE_PER_CONNECTION: usize = 8;
+
 /// An update with no structs and no deletions, as every Yjs client encodes it.
 const EMPTY_UPDATE: &[u8] = &[0, 0];
 
@@ -41,6 +44,8 @@ pub enum ProtocolError {
     BadAwarenessJson,
     #[error("actualización que el motor CRDT no pudo integrar")]
     Poisoned,
+    #[error("demasiados clientes de presencia en una conexión")]
+    TooManyPresences,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -170,6 +175,12 @@ impl Room {
             Incoming::SyncStep2(update) => self.apply(conn, peer, update, None, out)?,
             Incoming::Update(update) => self.apply(conn, peer, update, Some(frame.clone()), out)?,
             Incoming::Awareness(update) => {
+                if !self
+                    .awareness
+                    .within_limit(conn, &update, MAX_PRESENCE_PER_CONNECTION)
+                {
+                    return Err(ProtocolError::TooManyPresences);
+                }
                 // Other browsers JSON.parse these states; one bad state would break all of them.
                 for entry in update.clients.values() {
                     serde_json::from_str::<serde::de::IgnoredAny>(&entry.json)
@@ -215,17 +226,21 @@ impl Room {
             }
             return Ok(());
         }
+        // Every y-websocket client answers our SyncStep1 with an empty update: nothing to store.
+        if update.as_ref() == EMPTY_UPDATE {
+            return Ok(());
+        }
         // Decoded once: a bad update is refused before anything is applied.
         let decoded = protocol::guarded(|| Update::decode_v1(&update))
             .ok_or_else(|| ProtocolError::BadUpdate("no se pudo decodificar".into()))?;
         let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.doc.transact_mut().apply_update(decoded)
         }));
-        match applied {
-            Ok(result) => result.map_err(|e| ProtocolError::BadUpdate(e.to_string()))?,
-            // yrs gave up half way through: the document can no longer be trusted. The caller
-            // drops the room, which reloads from what is durable (the bad update never was).
-            Err(_) => return Err(ProtocolError::Poisoned),
+        // yrs integrates block by block: an update refused half way (or a panic) may have left
+        // part of itself in the document, which nobody persisted. The caller drops the room,
+        // which reloads from what is durable (the bad update never was).
+        if !matches!(applied, Ok(Ok(()))) {
+            return Err(ProtocolError::Poisoned);
         }
         let frame = frame.unwrap_or_else(|| protocol::update(&update));
         out.push(Effect::Persist { update });
@@ -452,6 +467,46 @@ mod tests {
         assert!(out.is_empty());
         assert_eq!(room.state_vector(), before);
         assert_eq!(text_of(&room), "intacto");
+    }
+
+    #[test]
+    fn one_socket_cannot_announce_unbounded_presence() {
+        let mut room = Room::new();
+        let mut out = Vec::new();
+        room.join(1, false, &mut out);
+        let many = |n: u64| {
+            protocol::awareness(&AwarenessUpdate {
+                clients: (0..n)
+                    .map(|c| {
+                        (
+                            ClientID::new(c + 1),
+                            AwarenessUpdateEntry {
+                                clock: 1,
+                                json: "{}".into(),
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+        };
+        assert!(
+            room.receive(
+                1,
+                &many(MAX_PRESENCE_PER_CONNECTION as u64),
+                Instant::now(),
+                &mut out
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            room.receive(
+                1,
+                &many(MAX_PRESENCE_PER_CONNECTION as u64 + 1),
+                Instant::now(),
+                &mut out
+            ),
+            Err(ProtocolError::TooManyPresences)
+        );
     }
 
     #[test]

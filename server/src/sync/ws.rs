@@ -1,7 +1,7 @@
 //! `GET /sync/{session_id}?token=…`: authentication at the upgrade (no socket for a bad, expired
 //! or foreign token), then one reader loop and one writer task per socket.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::ws::{
     CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
@@ -22,6 +22,12 @@ use crate::http::AppState;
 use crate::store::StoreError;
 
 const READ_BUFFER: usize = 4 * 1024;
+
+const PING_EVERY: Duration = Duration::from_secs(20);
+/// Nothing at all (not even a pong) for this long: the peer is gone.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// A write the peer does not take within this long: it stopped reading.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Frames written to a socket before one flush.
 const WRITE_BATCH: usize = 64;
@@ -116,12 +122,20 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
         }
     };
     let writer = tokio::spawn(async move {
+        let mut ping =
+            tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
         loop {
             tokio::select! {
                 biased;
                 Some(reason) = control_rx.recv() => {
-                    let _ = sink.send(close_message(reason)).await;
+                    let _ = tokio::time::timeout(WRITE_TIMEOUT, sink.send(close_message(reason))).await;
                     break;
+                }
+                // Browsers answer pings by themselves: a half-open connection shows up as silence.
+                _ = ping.tick() => {
+                    if !matches!(tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Bytes::new()))).await, Ok(Ok(()))) {
+                        break;
+                    }
                 }
                 frame = outbound_rx.recv() => {
                     let Some(frame) = frame else { break };
@@ -138,7 +152,8 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
                         }
                         queued += 1;
                     }
-                    if sink.flush().await.is_err() {
+                    // A peer that stopped reading cannot hold this task (and its socket) forever.
+                    if !matches!(tokio::time::timeout(WRITE_TIMEOUT, sink.flush()).await, Ok(Ok(()))) {
                         break;
                     }
                 }
@@ -147,7 +162,15 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
         let _ = sink.close().await;
     });
     let mut limiter = RateLimiter::new(limits.max_messages_per_second, Instant::now());
-    while let Some(message) = stream.next().await {
+    loop {
+        let message = match tokio::time::timeout(IDLE_TIMEOUT, stream.next()).await {
+            Ok(Some(message)) => message,
+            Ok(None) => break,
+            Err(_) => {
+                let _ = control.send(close::IDLE);
+                break;
+            }
+        };
         let reason = match message {
             Ok(Message::Binary(frame)) if frame.len() > limits.max_frame_bytes => close::TOO_BIG,
             Ok(Message::Binary(_)) if !limiter.allow(Instant::now()) => close::RATE_LIMITED,
