@@ -98,17 +98,10 @@ pub async fn run(plan: BenchPlan) -> Result<BenchReport> {
             tasks.push(tokio::spawn(participant.run(gate.clone())));
         }
     }
-    let cpu_before = plan.server_pid.and_then(process_cpu_seconds);
-    let counted_from = (
-        Instant::now().max(measure_from),
-        counters.sent.load(Ordering::Relaxed),
-        counters.deliveries.load(Ordering::Relaxed),
-    );
     tokio::time::sleep_until(measure_from.into()).await;
-    let cpu_at_start = plan.server_pid.and_then(process_cpu_seconds).or(cpu_before);
+    let cpu_at_start = plan.server_pid.and_then(process_cpu_seconds);
     let sent_at_start = counters.sent.load(Ordering::Relaxed);
     let delivered_at_start = counters.deliveries.load(Ordering::Relaxed);
-    let _ = counted_from;
     tokio::time::sleep_until(stop_at.into()).await;
     let sent = counters.sent.load(Ordering::Relaxed) - sent_at_start;
     let delivered = counters.deliveries.load(Ordering::Relaxed) - delivered_at_start;

@@ -47,13 +47,7 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
 #[tokio::test]
 async fn api_schedules_sessions_and_reports_field_errors() {
     let server = TestServer::start().await;
-    let created = server
-        .client
-        .post(server.url("/api/v1/sessions"))
-        .json(&json!({"mesa": "local-07", "at": "2030-03-02T09:30", "place": "Casa de la Cultura", "mode": "mixta"}))
-        .send()
-        .await
-        .unwrap();
+    let created = server.post_json("/api/v1/sessions", json!({"mesa": "local-07", "at": "2030-03-02T09:30", "place": "Casa de la Cultura", "mode": "mixta"})).await;
     assert_eq!(created.status(), 201);
     let session: Value = created.json().await.unwrap();
     assert_eq!(session["seq"], 1);
@@ -61,12 +55,11 @@ async fn api_schedules_sessions_and_reports_field_errors() {
     assert_eq!(session["scheduled_at"], "2030-03-02T14:30:00Z");
 
     let invalid = server
-        .client
-        .post(server.url("/api/v1/sessions"))
-        .json(&json!({"mesa": "local-07", "at": "el martes", "place": "", "mode": "hibrida"}))
-        .send()
-        .await
-        .unwrap();
+        .post_json(
+            "/api/v1/sessions",
+            json!({"mesa": "local-07", "at": "el martes", "place": "", "mode": "hibrida"}),
+        )
+        .await;
     assert_eq!(invalid.status(), 422);
     let body: Value = invalid.json().await.unwrap();
     assert!(
@@ -122,12 +115,11 @@ async fn api_schedules_sessions_and_reports_field_errors() {
 async fn session_status_moves_forward_only() {
     let server = TestServer::start().await;
     let session: Value = server
-        .client
-        .post(server.url("/api/v1/sessions"))
-        .json(&json!({"mesa": "zona-norte", "at": "2030-01-10T08:00", "place": "", "mode": "virtual"}))
-        .send()
+        .post_json(
+            "/api/v1/sessions",
+            json!({"mesa": "zona-norte", "at": "2030-01-10T08:00", "place": "", "mode": "virtual"}),
+        )
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
