@@ -29,8 +29,7 @@ impl Store {
     pub async fn append_room_updates(&self, updates: &[(i64, &[u8])]) -> Result<()> {
         const ROWS_PER_STATEMENT: usize = 200;
         let now = timestamp(Utc::now());
-        let mut tx = self.pool.begin().await?;
-        for chunk in updates.chunks(ROWS_PER_STATEMENT) {
+        let statement = |chunk: &[(i64, &[u8])]| {
             let mut sql =
                 String::from("INSERT INTO room_updates (session_id, data, created_at) VALUES ");
             for i in 0..chunk.len() {
@@ -40,14 +39,35 @@ impl Store {
                 let base = i * 3;
                 sql.push_str(&format!("(${}, ${}, ${})", base + 1, base + 2, base + 3));
             }
-            let mut query = sqlx::query(&sql);
-            for (session_id, data) in chunk {
-                query = query.bind(*session_id).bind(*data).bind(&now);
+            sql
+        };
+        let chunks: Vec<&[(i64, &[u8])]> = updates.chunks(ROWS_PER_STATEMENT).collect();
+        match chunks.as_slice() {
+            [] => Ok(()),
+            // One statement is atomic on its own: no BEGIN/COMMIT round trips on the hot path.
+            [only] => {
+                let sql = statement(only);
+                let mut query = sqlx::query(&sql);
+                for (session_id, data) in *only {
+                    query = query.bind(*session_id).bind(*data).bind(&now);
+                }
+                query.execute(&self.pool).await?;
+                Ok(())
             }
-            query.execute(&mut *tx).await?;
+            many => {
+                let mut tx = self.pool.begin().await?;
+                for chunk in many {
+                    let sql = statement(chunk);
+                    let mut query = sqlx::query(&sql);
+                    for (session_id, data) in *chunk {
+                        query = query.bind(*session_id).bind(*data).bind(&now);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
         }
-        tx.commit().await?;
-        Ok(())
     }
 
     /// One statement, so it reads one consistent state even if a compaction commits meanwhile.
