@@ -24,6 +24,16 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The HTTP status that matches this error, for pages, server functions and the JSON API.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::NotFound(_) => 404,
+            Self::Fields(_) => 422,
+            Self::Conflict(_) => 409,
+            Self::Internal(_) | Self::Transport(_) => 500,
+        }
+    }
+
     pub fn field_errors(&self) -> Option<&FieldErrors> {
         match self {
             Self::Fields(errors) => Some(errors),
@@ -52,13 +62,9 @@ impl From<FieldErrors> for AppError {
 pub fn set_response_status(error: &AppError) {
     #[cfg(feature = "ssr")]
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        use http::StatusCode;
-        response.set_status(match error {
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Internal(_) | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        });
+        let status = http::StatusCode::from_u16(error.status_code())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        response.set_status(status);
     }
     #[cfg(not(feature = "ssr"))]
     let _ = error;

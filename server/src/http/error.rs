@@ -32,17 +32,11 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = match &self.0 {
-            AppError::NotFound(message) => (StatusCode::NOT_FOUND, json!({ "error": message })),
-            AppError::Fields(fields) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                json!({ "error": self.0.to_string(), "fields": fields.0 }),
-            ),
-            AppError::Conflict(message) => (StatusCode::CONFLICT, json!({ "error": message })),
-            AppError::Internal(_) | AppError::Transport(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                json!({ "error": self.0.to_string() }),
-            ),
+        let status =
+            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = match self.0.field_errors() {
+            Some(fields) => json!({ "error": self.0.to_string(), "fields": fields.0 }),
+            None => json!({ "error": self.0.to_string() }),
         };
         (status, Json(body)).into_response()
     }
