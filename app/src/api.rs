@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::board::acta::Acta;
+use crate::board::review::BoardHistory;
+use crate::board::{BoardAccess, BoardView};
 use crate::domain::{Member, MesaDetail, MesaSummary, Session, SessionDetail};
 #[cfg(feature = "ssr")]
 use crate::domain::{MemberRequest, ScheduleRequest, SessionAction};
@@ -80,4 +83,32 @@ pub async fn change_session_status(id: i64, action: String) -> Result<Session, A
         }
         .await,
     )
+}
+
+#[server(endpoint = "board_access")]
+pub async fn fetch_board_access(
+    session: i64,
+    token: Option<String>,
+) -> Result<BoardAccess, AppError> {
+    respond(backend()?.board_access(session, token).await)
+}
+
+#[server(endpoint = "close_board")]
+pub async fn close_board(session: i64, token: String) -> Result<i64, AppError> {
+    respond(backend()?.close_board(session, token).await)
+}
+
+#[server(endpoint = "acta")]
+pub async fn fetch_acta(session: i64) -> Result<Acta, AppError> {
+    respond(backend()?.acta(session).await)
+}
+
+#[server(endpoint = "board_history")]
+pub async fn fetch_board_history(session: i64) -> Result<BoardHistory, AppError> {
+    respond(backend()?.board_history(session).await)
+}
+
+#[server(endpoint = "board_at")]
+pub async fn fetch_board_at(session: i64, step: usize) -> Result<BoardView, AppError> {
+    respond(backend()?.board_at(session, step).await)
 }

@@ -17,6 +17,9 @@ pub enum AppError {
     /// A request that is well formed but not allowed now (e.g. closing a scheduled session).
     #[error("{0}")]
     Conflict(String),
+    /// A missing, expired or insufficient invitation.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("Error interno del servidor: {0}")]
     Internal(String),
     #[error("No se pudo comunicar con el servidor: {0}")]
@@ -30,6 +33,7 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Fields(_) => 422,
             Self::Conflict(_) => 409,
+            Self::Forbidden(_) => 403,
             Self::Internal(_) | Self::Transport(_) => 500,
         }
     }

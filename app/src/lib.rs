@@ -1,9 +1,13 @@
 //! Sala's UI (Leptos components) and the domain types shared by browser and server.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod board;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "hydrate")]
+mod live;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::board::acta::Acta;
+use crate::board::review::BoardHistory;
+use crate::board::{BoardAccess, BoardView};
 use crate::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
 };
@@ -22,6 +25,18 @@ pub trait Backend: Send + Sync + 'static {
         id: i64,
         action: SessionAction,
     ) -> Result<Session, AppError>;
+    /// Checks the invitation (or, without one, grants read-only access) and reads the board.
+    async fn board_access(
+        &self,
+        session_id: i64,
+        token: Option<String>,
+    ) -> Result<BoardAccess, AppError>;
+    /// Closes the session from its board (coordinators only): freezes the board and writes the
+    /// acta. Returns the acta's number.
+    async fn close_board(&self, session_id: i64, token: String) -> Result<i64, AppError>;
+    async fn acta(&self, session_id: i64) -> Result<Acta, AppError>;
+    async fn board_history(&self, session_id: i64) -> Result<BoardHistory, AppError>;
+    async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError>;
 }
 
 /// What the server puts in Leptos' context for every request.

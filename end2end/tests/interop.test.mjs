@@ -62,16 +62,16 @@ test('y-websocket clients sync text and map edits both ways, and presence', asyn
   const b = join('participante', 'Luis');
   await until(() => a.provider.synced && b.provider.synced, 'both synced');
 
-  a.doc.getText('agenda').insert(0, 'Seguimiento de compromisos');
-  await until(() => b.doc.getText('agenda').toString() === 'Seguimiento de compromisos', 'text at B');
+  a.doc.getText('notas').insert(0, 'Seguimiento de compromisos');
+  await until(() => b.doc.getText('notas').toString() === 'Seguimiento de compromisos', 'text at B');
   b.doc.getMap('barreras').set('b1', 'Demora en autorizaciones');
   await until(() => a.doc.getMap('barreras').get('b1') === 'Demora en autorizaciones', 'map at A');
   // Concurrent edits in the same text merge.
-  a.doc.getText('agenda').insert(0, '1. ');
-  b.doc.getText('agenda').insert(b.doc.getText('agenda').length, ' (abiertos)');
-  await until(() => a.doc.getText('agenda').toString() === b.doc.getText('agenda').toString()
-    && a.doc.getText('agenda').toString().includes('(abiertos)')
-    && a.doc.getText('agenda').toString().startsWith('1. '), 'merged text');
+  a.doc.getText('notas').insert(0, '1. ');
+  b.doc.getText('notas').insert(b.doc.getText('notas').length, ' (abiertos)');
+  await until(() => a.doc.getText('notas').toString() === b.doc.getText('notas').toString()
+    && a.doc.getText('notas').toString().includes('(abiertos)')
+    && a.doc.getText('notas').toString().startsWith('1. '), 'merged text');
 
   const names = (provider) => [...provider.awareness.getStates().values()].map((s) => s.user?.name).sort();
   await until(() => names(a.provider).join() === 'Ana,Luis' && names(b.provider).join() === 'Ana,Luis', 'presence');
@@ -82,7 +82,7 @@ test('y-websocket clients sync text and map edits both ways, and presence', asyn
   // A late joiner gets the stored board.
   const c = join('observador', 'Proyector');
   await until(() => c.provider.synced, 'late joiner synced');
-  assert.equal(c.doc.getText('agenda').toString(), a.doc.getText('agenda').toString());
+  assert.equal(c.doc.getText('notas').toString(), a.doc.getText('notas').toString());
   assert.equal(c.doc.getMap('barreras').get('b1'), 'Demora en autorizaciones');
   // The observer's edit is refused by the server: nobody else sees it.
   c.doc.getMap('barreras').set('b2', 'no autorizado');

@@ -110,19 +110,19 @@ async fn edits_reach_the_others_and_are_durable() {
     let server = TestServer::start().await;
     let session = new_session(&server).await;
     let mut ana = join(&server, session, Role::Coordinador, 11).await;
-    let update = ana.append_text("agenda", "1. Seguimiento de compromisos");
+    let update = ana.append_text("notas", "1. Seguimiento de compromisos");
     ana.send(protocol::update(&update)).await.unwrap();
 
     let mut luis = join(&server, session, Role::Participante, 22).await;
     assert_eq!(
-        luis.text("agenda"),
+        luis.text("notas"),
         "1. Seguimiento de compromisos",
         "a late joiner syncs"
     );
 
-    let update = luis.append_text("agenda", "\n2. Barreras");
+    let update = luis.append_text("notas", "\n2. Barreras");
     luis.send(protocol::update(&update)).await.unwrap();
-    until(&mut ana, |c, _| c.text("agenda").ends_with("2. Barreras")).await;
+    until(&mut ana, |c, _| c.text("notas").ends_with("2. Barreras")).await;
     assert_eq!(ana.state_vector(), luis.state_vector());
 
     // What was forwarded is in the store.
@@ -181,17 +181,17 @@ async fn observers_and_closed_sessions_are_read_only() {
     let mut ana = join(&server, session, Role::Coordinador, 11).await;
     let mut projector = join(&server, session, Role::Observador, 99).await;
 
-    let forced = projector.append_text("agenda", "no debería");
+    let forced = projector.append_text("notas", "no debería");
     projector.send(protocol::update(&forced)).await.unwrap();
     let denied = until(&mut projector, |_, m| matches!(m, Incoming::Auth)).await;
     assert!(matches!(denied, Incoming::Auth));
 
     // Ana's edit still flows to the projector; the forced one never reached the room.
-    let update = ana.append_text("agenda", "punto 1");
+    let update = ana.append_text("notas", "punto 1");
     ana.send(protocol::update(&update)).await.unwrap();
-    until(&mut projector, |c, _| c.text("agenda").contains("punto 1")).await;
+    until(&mut projector, |c, _| c.text("notas").contains("punto 1")).await;
     let fresh = join(&server, session, Role::Observador, 98).await;
-    assert_eq!(fresh.text("agenda"), "punto 1");
+    assert_eq!(fresh.text("notas"), "punto 1");
 
     // Closing the session freezes the live room for everyone.
     server
@@ -206,11 +206,11 @@ async fn observers_and_closed_sessions_are_read_only() {
         .await
         .unwrap();
     assert_eq!(closed.status(), 200);
-    let late = ana.append_text("agenda", " tarde");
+    let late = ana.append_text("notas", " tarde");
     ana.send(protocol::update(&late)).await.unwrap();
     until(&mut ana, |_, m| matches!(m, Incoming::Auth)).await;
     let after = join(&server, session, Role::Coordinador, 12).await;
-    assert_eq!(after.text("agenda"), "punto 1");
+    assert_eq!(after.text("notas"), "punto 1");
 }
 
 #[tokio::test]
@@ -265,7 +265,7 @@ async fn malformed_oversized_text_and_flooding_sockets_are_closed_and_the_room_s
     let server = TestServer::start_with(limits).await;
     let session = new_session(&server).await;
     let mut ana = join(&server, session, Role::Coordinador, 11).await;
-    let update = ana.append_text("agenda", "intacto");
+    let update = ana.append_text("notas", "intacto");
     ana.send(protocol::update(&update)).await.unwrap();
 
     let mut bad = join(&server, session, Role::Participante, 66).await;
@@ -291,11 +291,11 @@ async fn malformed_oversized_text_and_flooding_sockets_are_closed_and_the_room_s
     assert_eq!(closed_with(&mut flood).await, 1008);
 
     let check = join(&server, session, Role::Observador, 70).await;
-    assert_eq!(check.text("agenda"), "intacto");
-    let more = ana.append_text("agenda", " y vivo");
+    assert_eq!(check.text("notas"), "intacto");
+    let more = ana.append_text("notas", " y vivo");
     ana.send(protocol::update(&more)).await.unwrap();
     let mut check = check;
-    until(&mut check, |c, _| c.text("agenda") == "intacto y vivo").await;
+    until(&mut check, |c, _| c.text("notas") == "intacto y vivo").await;
 }
 
 #[tokio::test]

@@ -1,9 +1,11 @@
 //! Pages and the shell around them. Every route renders completely on the server (`SsrMode::Async`)
 //! so the HTML is final before hydration: no loading flashes and no layout shift on a projector.
 
+pub(crate) mod board;
 mod common;
 mod home;
 mod mesa;
+mod records;
 mod session;
 
 use leptos::prelude::*;
@@ -17,6 +19,7 @@ use leptos_router::{
 use common::NotFound;
 use home::HomePage;
 use mesa::MesaPage;
+use records::{ActaPage, ProjectorPage, ReviewPage};
 use session::SessionPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -31,6 +34,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                // Keeps the board's page and assets available offline (network first, cache as
+                // fallback); edits made offline live in localStorage until the socket returns.
+                <script>
+                    "if ('serviceWorker' in navigator) { navigator.serviceWorker.register('/sw.js').catch(() => {}); }"
+                </script>
             </head>
             <body>
                 <App />
@@ -66,6 +74,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id") view=SessionPage ssr=SsrMode::Async />
+                    <Route path=path!("/sesiones/:id/proyector") view=ProjectorPage ssr=SsrMode::Async />
+                    <Route path=path!("/sesiones/:id/acta") view=ActaPage ssr=SsrMode::Async />
+                    <Route path=path!("/sesiones/:id/revision") view=ReviewPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

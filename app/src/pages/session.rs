@@ -1,29 +1,40 @@
-//! A session: its header and the status changes it allows. The live board will live here.
+//! A session: its header, the status changes it allows, and its live board.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::board::LiveBoard;
 use super::common::{ErrorNotice, StatusBadge};
-use crate::api::{ChangeSessionStatus, fetch_session_detail};
-use crate::domain::{SessionDetail, format_bogota};
+use crate::api::{ChangeSessionStatus, fetch_board_access};
+use crate::board::BoardAccess;
+use crate::domain::{SessionStatus, format_bogota};
 use crate::error::AppError;
+
+/// The session id from the path and the invitation token from the query, if any.
+pub fn session_and_token() -> (Memo<Option<i64>>, Memo<Option<String>>) {
+    let params = use_params_map();
+    let query = use_query_map();
+    (
+        Memo::new(move |_| {
+            params
+                .read()
+                .get("id")
+                .and_then(|id| id.parse::<i64>().ok())
+        }),
+        Memo::new(move |_| query.read().get("token").filter(|t| !t.is_empty())),
+    )
+}
 
 #[component]
 pub fn SessionPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    };
+    let (id, token) = session_and_token();
     let change = ServerAction::<ChangeSessionStatus>::new();
     let detail = Resource::new(
-        move || (id(), change.version().get()),
-        |(id, _)| async move {
+        move || (id.get(), token.get(), change.version().get()),
+        |(id, token, _)| async move {
             match id {
-                Some(id) => fetch_session_detail(id).await,
+                Some(id) => fetch_board_access(id, token).await,
                 None => Err(AppError::NotFound("La sesión solicitada no existe.".into())),
             }
         },
@@ -32,7 +43,7 @@ pub fn SessionPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Cargando sesión…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <SessionOverview detail change /> }.into_any(),
+                    Ok(access) => view! { <SessionOverview access token=token.get_untracked() change /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -42,10 +53,12 @@ pub fn SessionPage() -> impl IntoView {
 
 #[component]
 fn SessionOverview(
-    detail: SessionDetail,
+    access: BoardAccess,
+    token: Option<String>,
     change: ServerAction<ChangeSessionStatus>,
 ) -> impl IntoView {
-    let SessionDetail { session, mesa } = detail;
+    let session = access.detail.session.clone();
+    let mesa = access.detail.mesa.clone();
     let title = format!("Sesión {} · {}", session.seq, mesa.name);
     let place = if session.place.is_empty() {
         "Por definir".to_owned()
@@ -117,12 +130,13 @@ fn SessionOverview(
             <div class="actions">{actions}</div>
             <p class="form-alert" role="alert">{failure}</p>
         </header>
-        <section class="board-slot" aria-labelledby="tablero">
-            <h2 id="tablero">"Tablero de la sesión"</h2>
-            <p>
-                "Aquí estará el tablero en vivo de la sesión: orden del día, barreras, acuerdos, compromisos y asistencia, editados por todos los participantes a la vez."
-            </p>
-            <p class="muted">"El tablero en vivo aún no está disponible en esta versión de Sala."</p>
-        </section>
+        <nav class="session-links" aria-label="Vistas de la sesión">
+            <a href=format!("/sesiones/{}/proyector", session.id) target="_blank">"Vista para proyector"</a>
+            {(session.status == SessionStatus::Cerrada).then(|| view! {
+                <a href=format!("/sesiones/{}/acta", session.id)>"Acta"</a>
+                <a href=format!("/sesiones/{}/revision", session.id)>"Revisión e historial"</a>
+            })}
+        </nav>
+        <LiveBoard access token />
     }
 }

@@ -1,25 +1,116 @@
 //! The store seen through the UI's [`Backend`] port: adds the clock and maps storage errors.
 
+use app::board::acta::Acta;
+use app::board::review::{BoardHistory, push_changes};
+use app::board::{BoardAccess, BoardRole, BoardView};
 use app::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
-    SessionStatus,
+    SessionStatus, bogota, format_bogota,
 };
 use app::error::AppError;
 use app::ssr::Backend;
 use async_trait::async_trait;
 use chrono::Utc;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, Transact, Update};
 
-use crate::store::Store;
+use crate::auth::{Claims, Role, Signer, new_nonce};
+use crate::store::{Store, board_from_updates};
 use crate::sync::SyncHub;
+
+/// How long the read-only access granted to anyone opening a board page lasts.
+const VIEWER_TTL_SECS: i64 = 12 * 3600;
 
 pub struct StoreBackend {
     store: Store,
     sync: SyncHub,
+    signer: Signer,
 }
 
 impl StoreBackend {
-    pub fn new(store: Store, sync: SyncHub) -> Self {
-        Self { store, sync }
+    pub fn new(store: Store, sync: SyncHub, signer: Signer) -> Self {
+        Self {
+            store,
+            sync,
+            signer,
+        }
+    }
+
+    fn claims(&self, session_id: i64, token: &str) -> Result<Claims, AppError> {
+        let claims = self
+            .signer
+            .verify(token, Utc::now().timestamp())
+            .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
+        if claims.session != session_id {
+            return Err(AppError::Forbidden(
+                "Esta invitación es para otra sesión.".into(),
+            ));
+        }
+        Ok(claims)
+    }
+
+    async fn live_board(&self, session_id: i64, durable: bool) -> Result<BoardView, AppError> {
+        let state = self
+            .sync
+            .board_state(session_id, durable)
+            .await
+            .map_err(|e| AppError::Internal(e.close_reason().reason.to_string()))?;
+        Ok(board_from_updates([state.as_slice()])?)
+    }
+
+    /// The session was just closed: freeze its board and write the acta from what it holds.
+    async fn record_acta(&self, session: &Session) -> Result<i64, AppError> {
+        self.sync.freeze(session.id).await;
+        let board = self.live_board(session.id, true).await?;
+        let mesa = self
+            .store
+            .mesa_detail(&session.mesa_code, Utc::now())
+            .await?;
+        let closed = session.closed_at.unwrap_or_else(Utc::now);
+        let acta = Acta {
+            number: 0,
+            session_id: session.id,
+            session_seq: session.seq,
+            mesa_code: mesa.mesa.code.clone(),
+            mesa_name: mesa.mesa.name.clone(),
+            held_at: format_bogota(session.started_at.unwrap_or(session.scheduled_at)),
+            closed_at: format_bogota(closed),
+            closed_on: closed.with_timezone(&bogota()).date_naive(),
+            place: session.place.clone(),
+            mode: session.mode.label().to_owned(),
+            members: mesa.members.len(),
+            board,
+        };
+        Ok(self.store.record_acta(&acta, Utc::now()).await?)
+    }
+
+    /// The stored updates replayed one by one; `visit` sees the board after each.
+    async fn replay(
+        &self,
+        session_id: i64,
+        upto: Option<usize>,
+        mut visit: impl FnMut(usize, &str, &BoardView),
+    ) -> Result<(usize, BoardView), AppError> {
+        self.store.get_session(session_id).await?;
+        let history = self.store.room_history(session_id).await?;
+        let doc = Doc::new();
+        let mut view = BoardView::default();
+        let limit = upto.unwrap_or(history.len()).min(history.len());
+        for (n, entry) in history.iter().take(limit).enumerate() {
+            let update = Update::decode_v1(&entry.data)
+                .map_err(|e| AppError::Internal(format!("historial dañado: {e}")))?;
+            doc.transact_mut()
+                .apply_update(update)
+                .map_err(|e| AppError::Internal(format!("historial dañado: {e}")))?;
+            if upto.is_none() {
+                view = BoardView::read(&doc.transact());
+                visit(n + 1, &entry.at, &view);
+            }
+        }
+        if upto.is_some() {
+            view = BoardView::read(&doc.transact());
+        }
+        Ok((history.len(), view))
     }
 }
 
@@ -55,9 +146,100 @@ impl Backend for StoreBackend {
             .change_session_status(id, action, Utc::now())
             .await?;
         if session.status == SessionStatus::Cerrada {
-            // A closed session's board is read-only for everyone, including those already in it.
-            self.sync.freeze(id).await;
+            // A closed session's board is read-only for everyone, including those already in it,
+            // and what it holds becomes the session's official record.
+            self.record_acta(&session).await?;
         }
         Ok(session)
+    }
+
+    async fn board_access(
+        &self,
+        session_id: i64,
+        token: Option<String>,
+    ) -> Result<BoardAccess, AppError> {
+        let detail = self.store.session_detail(session_id).await?;
+        let (role, invited_name, token) = match token.filter(|t| !t.trim().is_empty()) {
+            Some(token) => {
+                let claims = self.claims(session_id, &token)?;
+                (claims.role, claims.name, token)
+            }
+            None => {
+                // Boards are as public as the pages around them; writing needs an invitation.
+                let claims = Claims {
+                    session: session_id,
+                    role: Role::Observador,
+                    exp: Utc::now().timestamp() + VIEWER_TTL_SECS,
+                    nonce: new_nonce(),
+                    name: None,
+                };
+                (Role::Observador, None, self.signer.sign(&claims))
+            }
+        };
+        let role = match role {
+            Role::Coordinador => BoardRole::Coordinador,
+            Role::Participante => BoardRole::Participante,
+            Role::Observador => BoardRole::Observador,
+        };
+        let closed = detail.session.status == SessionStatus::Cerrada;
+        let board = match (closed, self.store.acta(session_id).await?) {
+            (true, Some(acta)) => (acta.board, Some(acta.number)),
+            _ => (self.live_board(session_id, false).await?, None),
+        };
+        let members = self
+            .store
+            .mesa_detail(&detail.mesa.code, Utc::now())
+            .await?
+            .members
+            .len();
+        Ok(BoardAccess {
+            writable: role != BoardRole::Observador && !closed,
+            role,
+            invited_name,
+            sync_path: format!("/sync/{session_id}?token={token}"),
+            members,
+            board: board.0,
+            acta_number: board.1,
+            detail,
+        })
+    }
+
+    async fn close_board(&self, session_id: i64, token: String) -> Result<i64, AppError> {
+        let claims = self.claims(session_id, &token)?;
+        if claims.role != Role::Coordinador {
+            return Err(AppError::Forbidden(
+                "Solo la coordinación puede cerrar la sesión.".into(),
+            ));
+        }
+        self.change_session_status(session_id, SessionAction::Cerrar)
+            .await?;
+        self.store
+            .acta(session_id)
+            .await?
+            .map(|acta| acta.number)
+            .ok_or_else(|| AppError::Internal("el acta no quedó registrada".into()))
+    }
+
+    async fn acta(&self, session_id: i64) -> Result<Acta, AppError> {
+        self.store.get_session(session_id).await?;
+        self.store.acta(session_id).await?.ok_or_else(|| {
+            AppError::NotFound("El acta estará disponible cuando se cierre la sesión.".into())
+        })
+    }
+
+    async fn board_history(&self, session_id: i64) -> Result<BoardHistory, AppError> {
+        let mut timeline = Vec::new();
+        let mut before = BoardView::default();
+        let (steps, _) = self
+            .replay(session_id, None, |step, at, after| {
+                push_changes(&mut timeline, step, at, &before, after);
+                before = after.clone();
+            })
+            .await?;
+        Ok(BoardHistory { steps, timeline })
+    }
+
+    async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError> {
+        Ok(self.replay(session_id, Some(step), |_, _, _| {}).await?.1)
     }
 }

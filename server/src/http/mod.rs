@@ -49,7 +49,11 @@ impl AppState {
         durable: bool,
     ) -> Self {
         let sync = SyncHub::new(store.clone(), limits, durable);
-        let backend: SharedBackend = Arc::new(StoreBackend::new(store.clone(), sync.clone()));
+        let backend: SharedBackend = Arc::new(StoreBackend::new(
+            store.clone(),
+            sync.clone(),
+            signer.clone(),
+        ));
         Self {
             leptos_options,
             store,
@@ -68,6 +72,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/sync/{session_id}", get(crate::sync::ws::sync_socket))
+        .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
         .nest("/api/v1", api::routes())
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(
@@ -80,6 +85,37 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The acta as a Markdown download.
+async fn acta_markdown(
+    State(state): State<AppState>,
+    axum::extract::Path(session_id): axum::extract::Path<i64>,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    match state.backend.acta(session_id).await {
+        Ok(acta) => {
+            let file = format!(
+                "attachment; filename=\"acta-{}-{}.md\"",
+                acta.mesa_code, acta.number
+            );
+            let mut response = acta.markdown().into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/markdown; charset=utf-8"),
+            );
+            if let Ok(value) = HeaderValue::from_str(&file) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, error.to_string()).into_response()
+        }
+    }
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

@@ -4,6 +4,7 @@
 //! query is written once and always bound, never concatenated. Only the schema differs per engine
 //! (identity columns), hence two migration folders.
 
+mod actas;
 mod error;
 mod mesas;
 mod rooms;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
+pub use actas::{CarriedCommitment, HistoryEntry, board_from_updates};
 pub use error::{StoreError, redact_url};
 pub use rooms::{Compaction, StoredRoom};
 

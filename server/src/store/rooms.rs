@@ -1,6 +1,6 @@
 //! The durable state of live boards: an append-only update log per session, folded periodically
 //! into a snapshot. Appends are batched by the caller (group commit); compaction replaces the
-//! snapshot and trims the log in one transaction.
+//! snapshot and moves its watermark in one transaction, keeping the log as the board's history.
 
 use chrono::Utc;
 
@@ -158,11 +158,8 @@ impl Store {
                 snapshot_bytes: 0,
             });
         }
-        sqlx::query("DELETE FROM room_updates WHERE session_id = $1 AND id <= $2")
-            .bind(session_id)
-            .bind(last_id)
-            .execute(&mut *tx)
-            .await?;
+        // The log rows stay: loading reads only those above the watermark, and review replays
+        // them all to show the board at any earlier moment.
         tx.commit().await?;
         Ok(Compaction {
             folded: log.len(),

@@ -63,6 +63,12 @@ enum Command {
         conn: ConnId,
     },
     Freeze,
+    /// The board's full state as one update. `durable`: only once everything applied so far is
+    /// stored (use on a frozen room, whose in-flight commits then drain).
+    State {
+        durable: bool,
+        reply: oneshot::Sender<Vec<u8>>,
+    },
 }
 
 struct CommitRequest {
@@ -197,6 +203,26 @@ impl SyncHub {
         }
     }
 
+    /// The board's current state (loading the room if needed), for pages that render it.
+    pub async fn board_state(&self, session_id: i64, durable: bool) -> Result<Vec<u8>, JoinError> {
+        for _ in 0..3 {
+            let (reply, answer) = oneshot::channel();
+            if self
+                .room(session_id)
+                .send(Command::State { durable, reply })
+                .await
+                .is_err()
+            {
+                continue;
+            }
+            // A dropped reply means the room was evicting itself or failed to load: try again.
+            if let Ok(state) = answer.await {
+                return Ok(state);
+            }
+        }
+        Err(JoinError::Unavailable("no se pudo abrir el tablero".into()))
+    }
+
     fn room(&self, session_id: i64) -> mpsc::Sender<Command> {
         let mut rooms = self
             .inner
@@ -274,6 +300,8 @@ struct RoomTask {
     /// Batches whose effects wait for their commit (and every earlier one's), oldest first. The
     /// room keeps applying new frames meanwhile: storage latency delays delivery, not processing.
     in_flight: VecDeque<InFlight>,
+    /// Asked for the durable state while commits were in flight.
+    state_waiters: Vec<oneshot::Sender<Vec<u8>>>,
 }
 
 /// Batches a room may have waiting for storage before it stops taking new frames (backpressure
@@ -330,6 +358,7 @@ impl RoomTask {
             log_len,
             compaction: None,
             in_flight: VecDeque::new(),
+            state_waiters: Vec::new(),
         };
         tracing::debug!(session_id, "board loaded");
         let stale_after = task.hub.limits.awareness_timeout;
@@ -407,11 +436,27 @@ impl RoomTask {
             .map(|s| s.status == app::domain::SessionStatus::Cerrada)
             .map_err(|e| e.to_string())?;
         let (mut room, log_len) = if hub.committer.is_some() {
-            let stored = hub
+            let mut stored = hub
                 .store
                 .load_room(session_id)
                 .await
                 .map_err(|e| e.to_string())?;
+            if stored.updates.is_empty() && !frozen {
+                // A new board starts with the follow-up of the Mesa's open commitments. This
+                // task owns the room, so the seed is written exactly once, before anyone joins.
+                let carried = hub
+                    .store
+                    .open_commitments_before(session_id)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let seed = super::followup::seed_update(&carried, chrono::Utc::now());
+                hub.store
+                    .append_room_updates(&[(session_id, &seed)])
+                    .await
+                    .map_err(|e| e.to_string())?;
+                stored.updates.push(seed);
+                stored.log_len = 1;
+            }
             let room =
                 Room::load(stored.updates.iter().map(Vec::as_slice)).map_err(|e| e.to_string())?;
             (room, stored.log_len)
@@ -419,7 +464,8 @@ impl RoomTask {
             (Room::new(), 0)
         };
         if frozen {
-            room.freeze();
+            // Nobody is in a room being loaded: there is no one to tell.
+            room.freeze(&mut Vec::new());
         }
         Ok((room, log_len))
     }
@@ -474,7 +520,14 @@ impl RoomTask {
                     self.peers.remove(&conn);
                     self.room.leave(conn, now, &mut effects);
                 }
-                Command::Freeze => self.room.freeze(),
+                Command::Freeze => self.room.freeze(&mut effects),
+                Command::State { durable, reply } => {
+                    if durable && !self.in_flight.is_empty() {
+                        self.state_waiters.push(reply);
+                    } else {
+                        let _ = reply.send(self.room.full_state());
+                    }
+                }
             }
         }
         self.perform(effects, kicks)
@@ -536,6 +589,12 @@ impl RoomTask {
         while self.in_flight.front().is_some_and(|f| f.ack.is_none()) {
             if let Some(ready) = self.in_flight.pop_front() {
                 self.run_effects(ready.effects, ready.kicks);
+            }
+        }
+        if self.in_flight.is_empty() && !self.state_waiters.is_empty() {
+            let state = self.room.full_state();
+            for waiter in self.state_waiters.drain(..) {
+                let _ = waiter.send(state.clone());
             }
         }
         self.maybe_compact();

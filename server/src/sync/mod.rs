@@ -9,6 +9,7 @@
 
 pub mod awareness;
 pub mod client;
+pub mod followup;
 pub mod hub;
 pub mod limits;
 pub mod protocol;

@@ -20,6 +20,8 @@ pub const MAX_PRESENCE_PER_CONNECTION: usize = 8;
 const EMPTY_UPDATE: &[u8] = &[0, 0];
 
 pub const READ_ONLY_REASON: &str = "solo lectura: este rol o esta sesión no permiten editar";
+/// Told to everyone in a room when its session is closed.
+pub const CLOSED_REASON: &str = "la sesión se cerró: el tablero queda de solo lectura";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -93,9 +95,16 @@ impl Room {
         Ok(room)
     }
 
-    /// A closed session: nobody may write any more.
-    pub fn freeze(&mut self) {
-        self.frozen = true;
+    /// A closed session: nobody may write any more. Everyone connected is told at once (with the
+    /// protocol's auth-denied message), so their editors turn read-only without trying to write.
+    pub fn freeze(&mut self, out: &mut Vec<Effect>) {
+        if !self.frozen {
+            self.frozen = true;
+            out.push(Effect::Broadcast {
+                except: None,
+                frame: protocol::auth_denied(CLOSED_REASON),
+            });
+        }
     }
 
     pub fn is_frozen(&self) -> bool {
@@ -108,6 +117,13 @@ impl Room {
 
     pub fn doc(&self) -> &Doc {
         &self.doc
+    }
+
+    /// Everything the room holds, as one update.
+    pub fn full_state(&self) -> Vec<u8> {
+        self.doc
+            .transact()
+            .encode_state_as_update_v1(&StateVector::default())
     }
 
     pub fn state_vector(&self) -> StateVector {
@@ -409,7 +425,15 @@ mod tests {
             "an empty SyncStep2 from a reader is not an edit"
         );
 
-        room.freeze();
+        room.freeze(&mut out);
+        assert_eq!(
+            out,
+            vec![Effect::Broadcast {
+                except: None,
+                frame: protocol::auth_denied(CLOSED_REASON)
+            }],
+            "everyone hears the board is closed"
+        );
         out.clear();
         room.receive(
             2,

@@ -15,6 +15,13 @@ use yrs::{
     Any, GetString, Map, MapPrelim, MapRef, Out, ReadTxn, TextPrelim, TransactionMut, WriteTxn,
 };
 
+pub mod acta;
+pub mod edit;
+pub mod review;
+pub mod view;
+
+pub use view::{AgendaItem, Agreement, Attendee, Barrier, BoardView, Commitment, Stamp};
+
 pub const AGENDA: &str = "agenda";
 pub const BARRIERS: &str = "barriers";
 pub const AGREEMENTS: &str = "agreements";
@@ -23,7 +30,7 @@ pub const ATTENDANCE: &str = "attendance";
 pub const META: &str = "meta";
 
 /// Fields typed together, stored as `Y.Text`.
-const TEXT_FIELDS: [&str; 5] = ["title", "notes", "description", "statement", "evidence"];
+pub const TEXT_FIELDS: [&str; 5] = ["title", "notes", "description", "statement", "evidence"];
 
 macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
@@ -79,6 +86,59 @@ code_enum!(
 code_enum!(
     DecisionMethod { Consenso = "consenso" / "Consenso", Votacion = "votacion" / "Votación" }
 );
+code_enum!(
+    /// How an attendee takes part in the Mesa.
+    AttendanceRole { Titular = "titular" / "Titular", Delegado = "delegado" / "Delegado", Invitado = "invitado" / "Invitado" }
+);
+code_enum!(
+    AttendanceMode { Presencial = "presencial" / "Presencial", Virtual = "virtual" / "Virtual" }
+);
+code_enum!(
+    /// What an invitation lets its holder do on the board.
+    BoardRole {
+        Coordinador = "coordinador" / "Coordinación",
+        Participante = "participante" / "Participante",
+        Observador = "observador" / "Observador",
+    }
+);
+
+/// Everything a page needs to show a session's board and join it live.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardAccess {
+    pub detail: crate::domain::SessionDetail,
+    pub role: BoardRole,
+    /// The role may write and the session is not closed.
+    pub writable: bool,
+    /// The name written into the invitation, if any (prefills the join form).
+    pub invited_name: Option<String>,
+    /// `/sync/{id}?token=…`: the page opens its WebSocket here.
+    pub sync_path: String,
+    /// Registered members of the Mesa (quorum is counted against them).
+    pub members: usize,
+    /// The board as stored when the page was rendered.
+    pub board: BoardView,
+    /// Set once the session is closed and its acta written.
+    pub acta_number: Option<i64>,
+}
+
+impl Semaforo {
+    pub fn code(self) -> &'static str {
+        match self {
+            Semaforo::AlDia => "al_dia",
+            Semaforo::PorVencer => "por_vencer",
+            Semaforo::Vencido => "vencido",
+            Semaforo::Cerrado => "cerrado",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Semaforo::AlDia => "Al día",
+            Semaforo::PorVencer => "Por vencer",
+            Semaforo::Vencido => "Vencido",
+            Semaforo::Cerrado => "Cerrado",
+        }
+    }
+}
 
 /// The traffic light of a commitment: derived from its due date and status, never typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

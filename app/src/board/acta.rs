@@ -1,0 +1,260 @@
+//! The acta: the official minutes of a closed session, numbered per Mesa. The HTML page and the
+//! Markdown download are both rendered from this one structure.
+
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{BoardView, quorum};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Acta {
+    /// Consecutive per Mesa: acta 1, 2, 3 …
+    pub number: i64,
+    pub session_id: i64,
+    pub session_seq: i64,
+    pub mesa_code: String,
+    pub mesa_name: String,
+    /// Bogotá local date and time, already formatted.
+    pub held_at: String,
+    pub closed_at: String,
+    /// Bogotá's calendar date at closing: the commitments' semáforo is judged as of that day.
+    pub closed_on: NaiveDate,
+    pub place: String,
+    pub mode: String,
+    /// The Mesa's registered members (quorum is counted against them).
+    pub members: usize,
+    pub board: BoardView,
+}
+
+impl Acta {
+    pub fn title(&self) -> String {
+        format!("Acta n.º {} · {}", self.number, self.mesa_name)
+    }
+
+    pub fn markdown(&self) -> String {
+        let b = &self.board;
+        let mut md = String::new();
+        let q = quorum(b.members_present(), self.members);
+        let _ = writeln!(md, "# {}\n", self.title());
+        let _ = writeln!(md, "- **Sesión:** {}", self.session_seq);
+        let _ = writeln!(md, "- **Fecha:** {}", self.held_at);
+        let _ = writeln!(md, "- **Lugar:** {}", or_dash(&self.place));
+        let _ = writeln!(md, "- **Modalidad:** {}", self.mode);
+        let _ = writeln!(md, "- **Cierre:** {}", self.closed_at);
+        let _ = writeln!(
+            md,
+            "- **Quórum:** {} de {} integrantes ({})\n",
+            q.present,
+            q.members,
+            if q.reached {
+                "hay quórum"
+            } else {
+                "sin quórum"
+            }
+        );
+
+        let _ = writeln!(md, "## Asistencia ({})\n", b.attendance.len());
+        if b.attendance.is_empty() {
+            let _ = writeln!(md, "Sin asistentes registrados.\n");
+        } else {
+            let _ = writeln!(md, "| Nombre | Institución | Sector | Rol | Modalidad |");
+            let _ = writeln!(md, "|---|---|---|---|---|");
+            for a in &b.attendance {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&a.name),
+                    cell(&a.institution),
+                    cell(&a.sector),
+                    a.role.label(),
+                    a.mode.label()
+                );
+            }
+            md.push('\n');
+        }
+
+        let _ = writeln!(md, "## Orden del día\n");
+        for (n, item) in b.agenda.iter().enumerate() {
+            let _ = writeln!(
+                md,
+                "{}. **{}** — {}{}",
+                n + 1,
+                one_line(&item.title),
+                item.status.label(),
+                if item.presenter.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · presenta {}", item.presenter)
+                }
+            );
+            for line in item.notes.lines().filter(|l| !l.trim().is_empty()) {
+                let _ = writeln!(md, "   > {}", line.trim());
+            }
+        }
+        md.push('\n');
+
+        let _ = writeln!(md, "## Barreras ({})\n", b.barriers.len());
+        for (n, x) in b.barriers.iter().enumerate() {
+            let _ = writeln!(
+                md,
+                "{}. **{}** ({}, severidad {}/5, {}) — {}",
+                n + 1,
+                x.kind.label(),
+                x.status.label(),
+                x.severity,
+                or_dash(&x.institution),
+                one_line(&x.description)
+            );
+            let mut details = Vec::new();
+            if !x.route.is_empty() {
+                details.push(format!("ruta o programa: {}", x.route));
+            }
+            if !x.population.is_empty() {
+                details.push(format!("población: {}", x.population));
+            }
+            if !x.localidad.is_empty() {
+                details.push(
+                    format!("territorio: {} {}", x.localidad, x.upz)
+                        .trim()
+                        .to_owned(),
+                );
+            }
+            if !details.is_empty() {
+                let _ = writeln!(md, "   - {}", details.join(" · "));
+            }
+        }
+        md.push('\n');
+
+        let _ = writeln!(md, "## Acuerdos ({})\n", b.agreements.len());
+        for (n, a) in b.agreements.iter().enumerate() {
+            let _ = writeln!(
+                md,
+                "{}. {} _({})_",
+                n + 1,
+                one_line(&a.statement),
+                a.method.label()
+            );
+        }
+        md.push('\n');
+
+        let _ = writeln!(md, "## Compromisos ({})\n", b.commitments.len());
+        if !b.commitments.is_empty() {
+            let _ = writeln!(
+                md,
+                "| Compromiso | Responsable | Institución | Fecha límite | Estado | Semáforo |"
+            );
+            let _ = writeln!(md, "|---|---|---|---|---|---|");
+            for c in &b.commitments {
+                let light = c.semaforo(self.closed_on).map_or("—", |s| s.label());
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    cell(&c.description),
+                    cell(&c.responsible),
+                    cell(&c.institutions),
+                    c.due.map_or("—".to_owned(), |d| d.to_string()),
+                    c.status.label(),
+                    light
+                );
+            }
+        }
+        md
+    }
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.trim().is_empty() { "—" } else { s }
+}
+
+fn one_line(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.is_empty() {
+        "(sin texto)".into()
+    } else {
+        s
+    }
+}
+
+/// A Markdown table cell: one line, pipes escaped.
+fn cell(s: &str) -> String {
+    if s.trim().is_empty() {
+        return "—".into();
+    }
+    one_line(s).replace('|', "\\|")
+}
+
+#[cfg(test)]
+mod tests {
+    use yrs::{Doc, Transact};
+
+    use super::super::{AGENDA, ATTENDANCE, COMMITMENTS, Field, put_record};
+    use super::*;
+
+    #[test]
+    fn the_acta_lists_everything_with_its_number() {
+        let doc = Doc::new();
+        {
+            let mut txn = doc.transact_mut();
+            put_record(
+                &mut txn,
+                AGENDA,
+                "a",
+                &[
+                    ("title", Field::Text("Seguimiento de compromisos".into())),
+                    ("notes", Field::Text("Se revisaron 3\n\ncompromisos".into())),
+                    ("status", Field::Text("tratado".into())),
+                ],
+                "Ana",
+                1.0,
+            );
+            put_record(
+                &mut txn,
+                ATTENDANCE,
+                "p",
+                &[
+                    ("name", Field::Text("Ana | Pérez".into())),
+                    ("institution", Field::Text("Subred Sur".into())),
+                    ("role", Field::Text("titular".into())),
+                ],
+                "Ana",
+                1.0,
+            );
+            put_record(
+                &mut txn,
+                COMMITMENTS,
+                "c",
+                &[
+                    ("description", Field::Text("Brigada en Bosa".into())),
+                    ("due", Field::Text("2026-11-20".into())),
+                    ("status", Field::Text("pendiente".into())),
+                ],
+                "Ana",
+                1.0,
+            );
+        }
+        let acta = Acta {
+            number: 7,
+            session_id: 3,
+            session_seq: 4,
+            mesa_code: "local-07".into(),
+            mesa_name: "Mesa Local de Bosa".into(),
+            held_at: "2026-11-23 09:00".into(),
+            closed_at: "2026-11-23 11:30".into(),
+            closed_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            place: String::new(),
+            mode: "Mixta".into(),
+            members: 1,
+            board: BoardView::read(&doc.transact()),
+        };
+        let md = acta.markdown();
+        assert!(md.starts_with("# Acta n.º 7 · Mesa Local de Bosa"));
+        assert!(md.contains("**Quórum:** 1 de 1 integrantes (hay quórum)"));
+        assert!(md.contains("| Ana \\| Pérez | Subred Sur |"), "{md}");
+        assert!(md.contains("1. **Seguimiento de compromisos** — Tratado"));
+        assert!(md.contains("   > Se revisaron 3\n   > compromisos"));
+        assert!(md.contains("| Brigada en Bosa | — | — | 2026-11-20 | Pendiente | Vencido |"));
+        assert!(md.contains("- **Lugar:** —"));
+    }
+}

@@ -1,0 +1,233 @@
+//! Review of a board after the session: what changed between two moments, in words, so leaders
+//! can read a timeline of who added or changed what, and step through the board's history.
+
+use serde::{Deserialize, Serialize};
+
+use super::{BoardView, Stamp};
+
+/// One line of the timeline: after `step` stored updates the board looked like this change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// How many stored updates to replay to see the board right after this change.
+    pub step: usize,
+    /// When it was stored (RFC 3339, UTC).
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    /// Groups consecutive edits of one record by one person (typing is many updates).
+    #[serde(skip)]
+    pub key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardHistory {
+    pub steps: usize,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+struct Item<'a> {
+    kind: &'static str,
+    id: &'a str,
+    label: String,
+    stamp: &'a Stamp,
+    /// Everything that can change, to notice an edit.
+    fingerprint: String,
+}
+
+fn items(b: &BoardView) -> Vec<Item<'_>> {
+    let mut out = Vec::new();
+    for i in &b.agenda {
+        out.push(Item {
+            kind: "el punto",
+            id: &i.id,
+            label: i.title.clone(),
+            stamp: &i.stamp,
+            fingerprint: format!("{:?}", i),
+        });
+    }
+    for x in &b.barriers {
+        out.push(Item {
+            kind: "la barrera",
+            id: &x.id,
+            label: x.description.clone(),
+            stamp: &x.stamp,
+            fingerprint: format!("{:?}", x),
+        });
+    }
+    for x in &b.agreements {
+        out.push(Item {
+            kind: "el acuerdo",
+            id: &x.id,
+            label: x.statement.clone(),
+            stamp: &x.stamp,
+            fingerprint: format!("{:?}", x),
+        });
+    }
+    for x in &b.commitments {
+        out.push(Item {
+            kind: "el compromiso",
+            id: &x.id,
+            label: x.description.clone(),
+            stamp: &x.stamp,
+            fingerprint: format!("{:?}", x),
+        });
+    }
+    for x in &b.attendance {
+        out.push(Item {
+            kind: "la asistencia de",
+            id: &x.id,
+            label: x.name.clone(),
+            stamp: &x.stamp,
+            fingerprint: format!("{:?}", x),
+        });
+    }
+    out
+}
+
+fn quoted(label: &str) -> String {
+    let one_line = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = one_line.chars().take(60).collect();
+    if short.is_empty() {
+        "(sin texto)".into()
+    } else if short.len() < one_line.len() {
+        format!("«{short}…»")
+    } else {
+        format!("«{short}»")
+    }
+}
+
+/// The changes from `before` to `after`: (who, what, grouping key).
+pub fn changes(before: &BoardView, after: &BoardView) -> Vec<(String, String, String)> {
+    let old = items(before);
+    let new = items(after);
+    let mut out = Vec::new();
+    for item in &new {
+        let who = |s: &str| {
+            if s.is_empty() {
+                "Alguien".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
+        match old.iter().find(|o| o.id == item.id) {
+            None => out.push((
+                who(&item.stamp.created_by),
+                format!("agregó {} {}", item.kind, quoted(&item.label)),
+                format!("{}:{}", item.id, item.stamp.created_by),
+            )),
+            Some(o) if o.fingerprint != item.fingerprint => out.push((
+                who(&item.stamp.updated_by),
+                format!("modificó {} {}", item.kind, quoted(&item.label)),
+                format!("{}:{}", item.id, item.stamp.updated_by),
+            )),
+            Some(_) => {}
+        }
+    }
+    for item in &old {
+        if !new.iter().any(|n| n.id == item.id) {
+            out.push((
+                "Alguien".to_owned(),
+                format!("eliminó {} {}", item.kind, quoted(&item.label)),
+                format!("{}:eliminado", item.id),
+            ));
+        }
+    }
+    if before.current_item != after.current_item
+        && let Some(current) = after
+            .current_item
+            .as_deref()
+            .and_then(|id| after.agenda_item(id))
+    {
+        out.push((
+            "Facilitación".to_owned(),
+            format!("pasó al punto {}", quoted(&current.title)),
+            format!("actual:{}", current.id),
+        ));
+    }
+    out
+}
+
+/// Appends the changes of one step, folding a run of edits to the same record by the same
+/// person into its latest entry (one line per burst of typing, not per keystroke).
+pub fn push_changes(
+    timeline: &mut Vec<TimelineEntry>,
+    step: usize,
+    at: &str,
+    before: &BoardView,
+    after: &BoardView,
+) {
+    for (who, what, key) in changes(before, after) {
+        if let Some(last) = timeline.last_mut()
+            && last.key == key
+        {
+            last.step = step;
+            last.at = at.to_owned();
+            if !what.starts_with("modificó") || !last.what.starts_with("agregó") {
+                last.what = what;
+            } else {
+                // "agregó" then edits: keep saying it was added, with its final text.
+                last.what = what.replacen("modificó", "agregó", 1);
+            }
+            continue;
+        }
+        timeline.push(TimelineEntry {
+            step,
+            at: at.to_owned(),
+            who,
+            what,
+            key,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{AgendaItem, AgendaStatus};
+    use super::*;
+
+    fn item(id: &str, title: &str, by: &str) -> AgendaItem {
+        AgendaItem {
+            id: id.into(),
+            title: title.into(),
+            notes: String::new(),
+            presenter: String::new(),
+            minutes: 10,
+            status: AgendaStatus::Pendiente,
+            position: 1.0,
+            stamp: Stamp {
+                created_by: by.into(),
+                updated_by: by.into(),
+                ..Stamp::default()
+            },
+        }
+    }
+
+    #[test]
+    fn typing_folds_into_one_entry_and_removals_are_told() {
+        let empty = BoardView::default();
+        let mut one = empty.clone();
+        one.agenda.push(item("a", "Sal", "Ana"));
+        let mut two = one.clone();
+        two.agenda[0].title = "Salud mental".into();
+        let mut three = two.clone();
+        three.agenda[0].stamp.updated_by = "Luis".into();
+        three.agenda[0].minutes = 20;
+        let mut timeline = Vec::new();
+        push_changes(&mut timeline, 1, "t1", &empty, &one);
+        push_changes(&mut timeline, 2, "t2", &one, &two);
+        push_changes(&mut timeline, 3, "t3", &two, &three);
+        push_changes(&mut timeline, 4, "t4", &three, &empty);
+        let lines: Vec<_> = timeline
+            .iter()
+            .map(|e| (e.step, e.who.as_str(), e.what.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (2, "Ana", "agregó el punto «Salud mental»"),
+                (3, "Luis", "modificó el punto «Salud mental»"),
+                (4, "Alguien", "eliminó el punto «Salud mental»"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! The pages around a board: the projector's kiosk view, the acta of a closed session, and the
+//! review with its history timeline and step-through.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::board::{ProjectorBoard, semaforo_label};
+use super::common::ErrorNotice;
+use super::session::session_and_token;
+use crate::api::{fetch_acta, fetch_board_access, fetch_board_at, fetch_board_history};
+use crate::board::acta::Acta;
+use crate::board::{BoardView, quorum};
+use crate::error::AppError;
+
+fn missing() -> AppError {
+    AppError::NotFound("La sesión solicitada no existe.".into())
+}
+
+#[component]
+pub fn ProjectorPage() -> impl IntoView {
+    let (id, token) = session_and_token();
+    let access = Resource::new(
+        move || (id.get(), token.get()),
+        |(id, token)| async move {
+            match id {
+                Some(id) => fetch_board_access(id, token).await,
+                None => Err(missing()),
+            }
+        },
+    );
+    view! {
+        <Title text="Proyector · Sala situacional" />
+        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || Suspend::new(async move {
+                match access.await {
+                    Ok(access) => view! { <ProjectorBoard access /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The records of a board as read-only tables: the body of the acta and of the review.
+#[component]
+pub fn BoardRecords(
+    board: BoardView,
+    members: usize,
+    #[prop(optional)] today: Option<chrono::NaiveDate>,
+) -> impl IntoView {
+    let q = quorum(board.members_present(), members);
+    let agenda_title = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|id| board.agenda.iter().position(|i| i.id == id))
+            .map(|n| format!("Punto {}", n + 1))
+            .unwrap_or_else(|| "—".into())
+    };
+    view! {
+        <section aria-labelledby="acta-asistencia" data-acta-section="attendance">
+            <h2 id="acta-asistencia">{format!("Asistencia ({})", board.attendance.len())}</h2>
+            <p data-quorum=q.reached.to_string()>
+                {format!("Quórum: {} de {} integrantes · {}", q.present, q.members, if q.reached { "hay quórum" } else { "sin quórum" })}
+            </p>
+            <table class="table">
+                <thead><tr><th>"Nombre"</th><th>"Institución"</th><th>"Sector"</th><th>"Rol"</th><th>"Modalidad"</th></tr></thead>
+                <tbody>
+                    {board.attendance.iter().map(|a| view! {
+                        <tr><td>{a.name.clone()}</td><td>{a.institution.clone()}</td><td>{a.sector.clone()}</td>
+                            <td>{a.role.label()}</td><td>{a.mode.label()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section aria-labelledby="acta-agenda" data-acta-section="agenda">
+            <h2 id="acta-agenda">"Orden del día"</h2>
+            <ol class="acta-agenda">
+                {board.agenda.iter().map(|i| view! {
+                    <li>
+                        <strong>{i.title.clone()}</strong> " — " {i.status.label()}
+                        {(!i.presenter.is_empty()).then(|| format!(" · presenta {}", i.presenter))}
+                        {(!i.notes.trim().is_empty()).then(|| view! { <p class="acta-notes">{i.notes.clone()}</p> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <section aria-labelledby="acta-barreras" data-acta-section="barriers">
+            <h2 id="acta-barreras">{format!("Barreras ({})", board.barriers.len())}</h2>
+            <table class="table">
+                <thead><tr><th>"Barrera"</th><th>"Tipo"</th><th>"Territorio"</th><th>"Responsable"</th><th>"Severidad"</th><th>"Estado"</th><th>"Punto"</th></tr></thead>
+                <tbody>
+                    {board.barriers.iter().map(|b| view! {
+                        <tr><td>{b.description.clone()}
+                                {(!b.route.is_empty()).then(|| view! { <br /><small>{format!("Ruta o programa: {}", b.route)}</small> })}
+                                {(!b.population.is_empty()).then(|| view! { <br /><small>{format!("Población: {}", b.population)}</small> })}
+                            </td>
+                            <td>{b.kind.label()}</td><td>{format!("{} {}", b.localidad, b.upz)}</td><td>{b.institution.clone()}</td>
+                            <td>{b.severity}</td><td>{b.status.label()}</td><td>{agenda_title(&b.agenda_item)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <section aria-labelledby="acta-acuerdos" data-acta-section="agreements">
+            <h2 id="acta-acuerdos">{format!("Acuerdos ({})", board.agreements.len())}</h2>
+            <ol>
+                {board.agreements.iter().map(|a| view! {
+                    <li>{a.statement.clone()} " " <em>{format!("({})", a.method.label())}</em></li>
+                }).collect_view()}
+            </ol>
+        </section>
+        <section aria-labelledby="acta-compromisos" data-acta-section="commitments">
+            <h2 id="acta-compromisos">{format!("Compromisos ({})", board.commitments.len())}</h2>
+            <table class="table">
+                <thead><tr><th>"Compromiso"</th><th>"Responsable"</th><th>"Institución"</th><th>"Fecha límite"</th><th>"Estado"</th><th>"Semáforo"</th></tr></thead>
+                <tbody>
+                    {board.commitments.iter().map(|c| view! {
+                        <tr><td>{c.description.clone()}</td><td>{c.responsible.clone()}</td><td>{c.institutions.clone()}</td>
+                            <td>{c.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td><td>{c.status.label()}</td>
+                            <td>{semaforo_label(today.and_then(|t| c.semaforo(t)))}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+pub fn ActaPage() -> impl IntoView {
+    let (id, _) = session_and_token();
+    let acta = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => fetch_acta(id).await,
+                None => Err(missing()),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Cargando acta…"</p> }>
+            {move || Suspend::new(async move {
+                match acta.await {
+                    Ok(acta) => view! { <ActaView acta /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ActaView(acta: Acta) -> impl IntoView {
+    let title = acta.title();
+    view! {
+        <Title text=format!("{title} · Sala situacional") />
+        <article class="acta" data-acta=acta.number>
+            <nav aria-label="Ruta" class="breadcrumbs no-print">
+                <ol>
+                    <li><a href="/">"Mesas"</a></li>
+                    <li><a href=format!("/mesas/{}", acta.mesa_code)>{acta.mesa_name.clone()}</a></li>
+                    <li><a href=format!("/sesiones/{}", acta.session_id)>{format!("Sesión {}", acta.session_seq)}</a></li>
+                    <li aria-current="page">"Acta"</li>
+                </ol>
+            </nav>
+            <header>
+                <h1>{title.clone()}</h1>
+                <dl class="facts">
+                    <div><dt>"Sesión"</dt><dd>{acta.session_seq}</dd></div>
+                    <div><dt>"Fecha"</dt><dd>{acta.held_at.clone()}</dd></div>
+                    <div><dt>"Lugar"</dt><dd>{if acta.place.is_empty() { "—".to_owned() } else { acta.place.clone() }}</dd></div>
+                    <div><dt>"Modalidad"</dt><dd>{acta.mode.clone()}</dd></div>
+                    <div><dt>"Cierre"</dt><dd>{acta.closed_at.clone()}</dd></div>
+                </dl>
+                <p class="actions no-print">
+                    <a class="button" href=format!("/sesiones/{}/acta.md", acta.session_id) download>"Descargar (Markdown)"</a>
+                    <button type="button" class="button button--quiet" onclick="window.print()">"Imprimir"</button>
+                    <a class="button button--quiet" href=format!("/sesiones/{}/revision", acta.session_id)>"Revisión e historial"</a>
+                </p>
+            </header>
+            <BoardRecords board=acta.board.clone() members=acta.members today=acta.closed_on />
+        </article>
+    }
+}
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let (id, _) = session_and_token();
+    let history = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => fetch_board_history(id).await,
+                None => Err(missing()),
+            }
+        },
+    );
+    view! {
+        <Title text="Revisión del tablero · Sala situacional" />
+        <Suspense fallback=|| view! { <p>"Cargando historial…"</p> }>
+            {move || Suspend::new(async move {
+                match (history.await, id.get_untracked()) {
+                    (Ok(history), Some(id)) => view! { <Review id history /> }.into_any(),
+                    (Err(error), _) => view! { <ErrorNotice error /> }.into_any(),
+                    (_, None) => view! { <ErrorNotice error=missing() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Review(id: i64, history: crate::board::review::BoardHistory) -> impl IntoView {
+    let steps = history.steps;
+    let step = RwSignal::new(steps);
+    let board = Resource::new(move || step.get(), move |step| fetch_board_at(id, step));
+    let timeline = history.timeline.clone();
+    view! {
+        <nav aria-label="Ruta" class="breadcrumbs">
+            <ol>
+                <li><a href="/">"Mesas"</a></li>
+                <li><a href=format!("/sesiones/{id}")>"Sesión"</a></li>
+                <li aria-current="page">"Revisión"</li>
+            </ol>
+        </nav>
+        <h1>"Revisión del tablero"</h1>
+        <div class="review">
+            <section aria-labelledby="historial" class="review-timeline">
+                <h2 id="historial">"Historial"</h2>
+                <p class="muted">{format!("{} cambios guardados", steps)}</p>
+                <ol class="timeline" data-timeline>
+                    {timeline.into_iter().map(|entry| {
+                        let at = chrono::DateTime::parse_from_rfc3339(&entry.at)
+                            .map(|t| t.with_timezone(&crate::domain::bogota()).format("%H:%M:%S").to_string())
+                            .unwrap_or(entry.at.clone());
+                        let target = entry.step;
+                        view! {
+                            <li>
+                                <button type="button" class="link" on:click=move |_| step.set(target)
+                                    aria-pressed=move || (step.get() == target).to_string()>
+                                    <time>{at}</time> " · " <strong>{entry.who.clone()}</strong> " " {entry.what.clone()}
+                                </button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+            <section aria-labelledby="momento" class="review-board">
+                <h2 id="momento">"El tablero en ese momento"</h2>
+                <label class="field field--wide" for="paso">
+                    <span>{move || format!("Paso {} de {}", step.get(), steps)}</span>
+                    <input id="paso" type="range" min="0" max=steps.to_string() prop:value=move || step.get().to_string()
+                        on:input=move |ev| step.set(event_target_value(&ev).parse().unwrap_or(steps)) data-slider />
+                </label>
+                <Transition fallback=|| view! { <p>"Cargando…"</p> }>
+                    {move || Suspend::new(async move {
+                        match board.await {
+                            Ok(board) => view! { <div data-step=step.get_untracked()><BoardRecords board members=0 /></div> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,254 @@
+// The live board end to end: several browser contexts at once against one real server — a
+// coordinator and a participant co-editing, the projector following along, an observer who cannot
+// write, a participant who goes offline and comes back, and the coordinator closing the session
+// into its acta.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARTIFACTS, hydrated, launchChromium, startSala } from '../lib/harness.mjs';
+
+let sala;
+let browser;
+let session;
+const errors = [];
+
+before(async () => {
+  sala = await startSala();
+  browser = await launchChromium();
+  session = sala.cli('session', 'create', '--mesa', 'local-07', '--at', '2030-03-02T09:00:00-05:00',
+    '--place', 'Salón comunal Bosa Centro').id;
+  const started = await fetch(`${sala.base}/api/v1/sessions/${session}/iniciar`, { method: 'POST' });
+  assert.equal(started.status, 200);
+});
+
+after(async () => {
+  await browser?.close();
+  await sala?.stop();
+});
+
+function invite(role, name) {
+  const args = ['invite', '--session', String(session), '--role', role];
+  if (name) args.push('--name', name);
+  return sala.cli(...args).url;
+}
+
+async function open(url, viewport = { width: 1920, height: 1080 }) {
+  const context = await browser.newContext({ viewport, locale: 'es-CO', isMobile: viewport.width < 500 });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`${url}: ${e.message}`));
+  await page.goto(url);
+  await hydrated(page);
+  return { context, page };
+}
+
+async function joinAs(page, name, institution) {
+  await page.getByRole('heading', { name: 'Unirse al tablero' }).waitFor();
+  await page.fill('#join-name', name);
+  await page.fill('#join-institution', institution);
+  await page.getByRole('button', { name: 'Entrar al tablero' }).click();
+  await connected(page);
+}
+
+async function connected(page) {
+  await page.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]', { timeout: 20_000 });
+}
+
+const count = (page, kind) => page.locator(`[data-count="${kind}"]`).first();
+
+async function waitCount(page, kind, n) {
+  await page.waitForFunction(
+    ([k, v]) => document.querySelector(`[data-count="${k}"]`)?.textContent.trim() === String(v),
+    [kind, n],
+    { timeout: 15_000 },
+  );
+}
+
+/** Waits until the first element matching `selector` has `value` (inputs show live values). */
+async function valueIs(page, selector, value) {
+  await page.waitForFunction(
+    ([sel, v]) => [...document.querySelectorAll(sel)].some((el) => el.value === v),
+    [selector, value],
+    { timeout: 15_000 },
+  );
+}
+
+/** The newest card of a section. */
+const lastCard = (page, kind) => page.locator(`li[data-kind="${kind}"]`).last();
+
+let ana;
+let luis;
+let projector;
+
+test('two participants join by link, are checked in, and co-edit one agenda item', async () => {
+  ana = await open(invite('coordinador', 'Ana Pérez'));
+  // The invitation's name prefills the join form; the institution is asked.
+  assert.equal(await ana.page.inputValue('#join-name'), 'Ana Pérez');
+  await joinAs(ana.page, 'Ana Pérez', 'Subred Sur Occidente');
+  luis = await open(invite('participante'), { width: 360, height: 800 });
+  await joinAs(luis.page, 'Luis Gómez', 'EPS Capital Salud');
+
+  // A new board starts with the follow-up item; both are checked in as remote attendees.
+  for (const { page } of [ana, luis]) {
+    await valueIs(page, 'li[data-kind="agenda"] [data-field="title"]', 'Seguimiento de compromisos');
+    await waitCount(page, 'attendance', 2);
+  }
+  await ana.page.locator('.presence li', { hasText: 'Luis Gómez' }).waitFor();
+
+  await ana.page.click('[data-add="agenda"]');
+  const card = lastCard(ana.page, 'agenda');
+  await card.locator('[data-field="title"]').fill('Salud mental en colegios');
+  const id = await card.getAttribute('data-id');
+  const notesAt = (page) => page.locator(`li[data-id="${id}"] textarea[data-field="notes"]`);
+  await notesAt(luis.page).waitFor();
+  await valueIs(luis.page, `li[data-id="${id}"] [data-field="title"]`, 'Salud mental en colegios');
+
+  // Both type into the same notes at once: the texts merge character by character.
+  await notesAt(ana.page).click();
+  await notesAt(luis.page).click();
+  await Promise.all([
+    notesAt(ana.page).pressSequentially('Ana: revisar casos.', { delay: 25 }),
+    notesAt(luis.page).pressSequentially('Luis: priorizar Bosa.', { delay: 25 }),
+  ]);
+  await ana.page.waitForFunction(
+    (sel) => {
+      const v = document.querySelector(sel)?.value ?? '';
+      return v.includes('Ana: revisar casos.') && v.includes('Luis: priorizar Bosa.');
+    },
+    `li[data-id="${id}"] textarea[data-field="notes"]`,
+    { timeout: 15_000 },
+  );
+  await luis.page.waitForFunction(
+    ([sel, expected]) => document.querySelector(sel)?.value === expected,
+    [`li[data-id="${id}"] textarea[data-field="notes"]`, await notesAt(ana.page).inputValue()],
+    { timeout: 15_000 },
+  );
+  // Whoever is editing shows as a marker on that item for the others.
+  await notesAt(luis.page).focus();
+  await ana.page.locator(`li[data-id="${id}"] .editing-markers li`, { hasText: 'Luis Gómez' }).waitFor();
+});
+
+test('a barrier, an agreement and a commitment reach everyone; the projector follows', async () => {
+  projector = await open(`${sala.base}/sesiones/${session}/proyector?token=${encodeURIComponent(new URL(invite('observador')).searchParams.get('token'))}`);
+  await projector.page.waitForSelector('[data-projector][data-status="conectado"]');
+  assert.equal(await count(projector.page, 'barriers').textContent(), '0');
+  assert.equal(await projector.page.locator('button, input, textarea, select').count(), 0, 'no controls');
+
+  await ana.page.click('[data-add="barriers"]');
+  await lastCard(ana.page, 'barriers').locator('textarea[data-field="description"]')
+    .fill('Demora en autorizaciones de la EPS para terapias');
+  await lastCard(ana.page, 'barriers').locator('select[data-field="type"]').selectOption('aseguramiento');
+  await ana.page.click('[data-add="agreements"]');
+  await lastCard(ana.page, 'agreements').locator('textarea[data-field="statement"]')
+    .fill('Mesa técnica con la EPS en 15 días');
+  await ana.page.click('[data-add="commitments"]');
+  const commitment = lastCard(ana.page, 'commitments');
+  await commitment.locator('textarea[data-field="description"]').fill('Convocar a la EPS y a la Subred');
+  await commitment.locator('input[data-field="responsible"]').fill('Ana Pérez');
+  await commitment.locator('input[data-field="responsible"]').press('Tab');
+  await commitment.locator('input[data-field="due"]').fill('2030-03-10');
+  await commitment.locator('input[data-field="due"]').press('Tab');
+
+  for (const { page } of [luis, projector]) {
+    await waitCount(page, 'barriers', 1);
+    await waitCount(page, 'agreements', 1);
+    await waitCount(page, 'commitments', 1);
+  }
+  await valueIs(luis.page, 'li[data-kind="barriers"] textarea[data-field="description"]',
+    'Demora en autorizaciones de la EPS para terapias');
+  await valueIs(luis.page, 'li[data-kind="commitments"] input[data-field="due"]', '2030-03-10');
+  await luis.page.locator('li[data-kind="commitments"] [data-semaforo]').waitFor();
+  await projector.page.locator('[data-newest] li', { hasText: 'Convocar a la EPS y a la Subred' }).waitFor();
+  // Who created each record is shown.
+  await luis.page.locator('li[data-kind="barriers"] [data-created-by]', { hasText: 'Ana Pérez (Subred Sur Occidente)' }).waitFor();
+
+  // The facilitator marks the current item: the projector follows, with its timer.
+  const item = ana.page.locator('li[data-kind="agenda"]').nth(1);
+  await item.locator('[data-action="actual"]').click();
+  await projector.page.locator('[data-current-title]', { hasText: 'Salud mental en colegios' }).waitFor();
+  await projector.page.locator('[data-current-item] [data-timer]').waitFor();
+  await valueIs(luis.page, 'li[data-kind="agenda"].card--current [data-field="title"]', 'Salud mental en colegios');
+
+  await ana.page.screenshot({ path: ARTIFACTS + 'board-1920.png', fullPage: true });
+  await luis.page.screenshot({ path: ARTIFACTS + 'board-360.png', fullPage: true });
+  await projector.page.screenshot({ path: ARTIFACTS + 'projector-1920.png' });
+  const small = await open(projector.page.url(), { width: 360, height: 800 });
+  await small.page.waitForSelector('[data-projector][data-status="conectado"]');
+  await small.page.screenshot({ path: ARTIFACTS + 'projector-360.png', fullPage: true });
+  const width = await small.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `projector is ${width}px wide at 360px`);
+  await small.context.close();
+});
+
+test('an observer has no controls, and a forced edit is not applied', async () => {
+  const observer = await open(invite('observador'));
+  await observer.page.waitForSelector('[data-board][data-status="conectado"]');
+  assert.equal(await observer.page.locator('[data-add]').count(), 0);
+  assert.equal(await observer.page.locator('[data-board][data-can-edit="true"]').count(), 0);
+  // Force it: make a field writable in the DOM and change it. The room refuses the update.
+  const field = observer.page.locator('li[data-kind="commitments"] input[data-field="responsible"]');
+  await field.evaluate((el) => el.removeAttribute('readonly'));
+  await field.fill('Intruso');
+  await field.press('Tab');
+  await observer.page.locator('[data-read-only]').waitFor();
+  await ana.page.waitForTimeout(1000);
+  assert.equal(await ana.page.inputValue('li[data-kind="commitments"] input[data-field="responsible"]'), 'Ana Pérez');
+  await observer.context.close();
+});
+
+test('offline edits survive a reload and reach everyone when the connection returns', async () => {
+  const selector = 'li[data-kind="agreements"] textarea[data-field="statement"]';
+  await luis.context.setOffline(true);
+  await luis.page.waitForSelector('[data-board][data-status="sin-conexion"]');
+  await luis.page.locator(selector).click();
+  await luis.page.locator(selector).press('End');
+  await luis.page.locator(selector).pressSequentially(' (acordado sin conexión)', { delay: 10 });
+  // The page itself comes back from the service worker's cache; the board from this device.
+  await luis.page.reload();
+  await hydrated(luis.page);
+  // A fresh page may believe it is online; its socket still cannot connect.
+  await luis.page.waitForSelector('[data-board][data-status="sin-conexion"], [data-board][data-status="reconectando"]');
+  await luis.page.waitForFunction((sel) => document.querySelector(sel)?.value.endsWith('(acordado sin conexión)'), selector);
+  assert.ok(!(await ana.page.inputValue(selector)).includes('sin conexión'), 'not sent while offline');
+  await luis.context.setOffline(false);
+  await connected(luis.page);
+  await ana.page.waitForFunction(
+    (sel) => document.querySelector(sel)?.value === 'Mesa técnica con la EPS en 15 días (acordado sin conexión)',
+    selector,
+    { timeout: 15_000 },
+  );
+});
+
+test('the coordinator closes the session: the board freezes and the acta shows everything', async () => {
+  await ana.page.click('[data-action="cerrar-tablero"]');
+  await ana.page.waitForURL(`**/sesiones/${session}/acta`);
+  await hydrated(ana.page);
+  const acta = ana.page.locator('[data-acta]');
+  await acta.getByRole('heading', { level: 1, name: /Acta n\.º 1 · Mesa Local de APS Bosa/ }).waitFor();
+  for (const text of ['Ana Pérez', 'Luis Gómez', 'EPS Capital Salud', 'Seguimiento de compromisos',
+    'Salud mental en colegios', 'Ana: revisar casos.', 'Demora en autorizaciones de la EPS para terapias',
+    'Mesa técnica con la EPS en 15 días (acordado sin conexión)', 'Convocar a la EPS y a la Subred', '2030-03-10']) {
+    await acta.getByText(text, { exact: false }).first().waitFor();
+  }
+  await ana.page.screenshot({ path: ARTIFACTS + 'acta-1920.png', fullPage: true });
+  const markdown = await (await fetch(`${sala.base}/sesiones/${session}/acta.md`)).text();
+  assert.match(markdown, /^# Acta n\.º 1 · Mesa Local de APS Bosa/);
+  assert.match(markdown, /Convocar a la EPS y a la Subred/);
+
+  // Everyone still on the board is now read-only.
+  await luis.page.locator('[data-read-only]').waitFor();
+  const phone = await open(`${sala.base}/sesiones/${session}/acta`, { width: 360, height: 800 });
+  await phone.page.screenshot({ path: ARTIFACTS + 'acta-360.png', fullPage: true });
+  await phone.context.close();
+
+  // Review: the timeline says who added what, and the slider shows earlier moments.
+  await ana.page.goto(`${sala.base}/sesiones/${session}/revision`);
+  await hydrated(ana.page);
+  await ana.page.locator('[data-timeline] li', { hasText: 'agregó la barrera' }).first().waitFor();
+  await ana.page.locator('[data-timeline] li', { hasText: 'Ana Pérez (Subred Sur Occidente)' }).first().waitFor();
+  await ana.page.locator('[data-slider]').fill('1');
+  await ana.page.waitForSelector('[data-step="1"]');
+  assert.equal(await ana.page.locator('[data-step="1"] [data-acta-section="barriers"] tbody tr').count(), 0);
+  await ana.page.screenshot({ path: ARTIFACTS + 'review-1920.png', fullPage: true });
+
+  for (const c of [ana, luis, projector]) await c.context.close();
+  assert.deepEqual(errors, []);
+});

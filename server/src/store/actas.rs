@@ -1,0 +1,184 @@
+//! A closed session's official record (its acta and its board's records), the open commitments a
+//! Mesa carries into its next session, and the board's history for review.
+
+use app::board::acta::Acta;
+use app::board::{BoardView, Commitment, CommitmentStatus};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::error::{Result, StoreError};
+use super::rows::timestamp;
+use super::{Engine, Store};
+
+/// One stored board update, oldest first: the raw material of the review timeline.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub id: i64,
+    pub at: String,
+    pub data: Vec<u8>,
+}
+
+/// An open commitment of an earlier session, as the next session's follow-up lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CarriedCommitment {
+    pub session_seq: i64,
+    pub commitment: Commitment,
+}
+
+fn json<T: Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("JSON: {e}")))
+}
+
+impl Store {
+    /// Writes the acta (numbered after the Mesa's highest) and the board's records, in one
+    /// transaction. The number is assigned here; `acta.number` is ignored.
+    pub async fn record_acta(&self, acta: &Acta, now: DateTime<Utc>) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        if self.engine == Engine::Postgres {
+            // Two sessions of one Mesa closing at once take turns for the next number.
+            sqlx::query("SELECT code FROM mesas WHERE code = $1 FOR UPDATE")
+                .bind(&acta.mesa_code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let number: (i64,) = sqlx::query_as(
+            "INSERT INTO actas (session_id, mesa_code, number, data, created_at)
+             SELECT $1, $2, (SELECT COALESCE(MAX(number), 0) + 1 FROM actas WHERE mesa_code = $2), $3, $4
+             RETURNING number",
+        )
+        .bind(acta.session_id)
+        .bind(&acta.mesa_code)
+        .bind(json(acta)?)
+        .bind(timestamp(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM board_records WHERE session_id = $1")
+            .bind(acta.session_id)
+            .execute(&mut *tx)
+            .await?;
+        let b = &acta.board;
+        let rows: Vec<(&str, &str, String)> = b
+            .agenda
+            .iter()
+            .map(|r| Ok(("agenda", r.id.as_str(), json(r)?)))
+            .chain(
+                b.barriers
+                    .iter()
+                    .map(|r| Ok(("barriers", r.id.as_str(), json(r)?))),
+            )
+            .chain(
+                b.agreements
+                    .iter()
+                    .map(|r| Ok(("agreements", r.id.as_str(), json(r)?))),
+            )
+            .chain(
+                b.commitments
+                    .iter()
+                    .map(|r| Ok(("commitments", r.id.as_str(), json(r)?))),
+            )
+            .chain(
+                b.attendance
+                    .iter()
+                    .map(|r| Ok(("attendance", r.id.as_str(), json(r)?))),
+            )
+            .collect::<Result<_>>()?;
+        for (kind, id, data) in rows {
+            sqlx::query(
+                "INSERT INTO board_records (session_id, kind, record_id, data) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (session_id, kind, record_id) DO UPDATE SET data = excluded.data",
+            )
+            .bind(acta.session_id)
+            .bind(kind)
+            .bind(id)
+            .bind(data)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(number.0)
+    }
+
+    pub async fn acta(&self, session_id: i64) -> Result<Option<Acta>> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT number, data FROM actas WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(number, data)| {
+            let mut acta: Acta = serde_json::from_str(&data)
+                .map_err(|e| StoreError::Corrupt(format!("acta de la sesión {session_id}: {e}")))?;
+            acta.number = number;
+            Ok(acta)
+        })
+        .transpose()
+    }
+
+    /// Commitments of the Mesa's closed sessions before `session_id` that are still open, oldest
+    /// first: what the session's "Seguimiento de compromisos" lists.
+    pub async fn open_commitments_before(&self, session_id: i64) -> Result<Vec<CarriedCommitment>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT s.seq, r.data FROM board_records r
+             JOIN sessions s ON s.id = r.session_id
+             WHERE r.kind = 'commitments'
+               AND s.status = 'cerrada'
+               AND s.mesa_code = (SELECT mesa_code FROM sessions WHERE id = $1)
+               AND s.id <> $1
+             ORDER BY s.seq, r.record_id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut open = Vec::new();
+        for (seq, data) in rows {
+            let commitment: Commitment = serde_json::from_str(&data)
+                .map_err(|e| StoreError::Corrupt(format!("compromiso de la sesión {seq}: {e}")))?;
+            if !matches!(
+                commitment.status,
+                CommitmentStatus::Cumplido | CommitmentStatus::Cancelado
+            ) {
+                open.push(CarriedCommitment {
+                    session_seq: seq,
+                    commitment,
+                });
+            }
+        }
+        open.sort_by(|a, b| {
+            (a.session_seq, a.commitment.stamp.created_at)
+                .partial_cmp(&(b.session_seq, b.commitment.stamp.created_at))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        Ok(open)
+    }
+
+    /// Every update the board ever persisted, oldest first. Compaction keeps these rows (it only
+    /// moves the snapshot's watermark), so a closed board can be replayed step by step.
+    pub async fn room_history(&self, session_id: i64) -> Result<Vec<HistoryEntry>> {
+        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT id, created_at, data FROM room_updates WHERE session_id = $1 ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at, data)| HistoryEntry { id, at, data })
+            .collect())
+    }
+}
+
+/// Reads a board from its stored updates (for pages that only need to look, not to join).
+pub fn board_from_updates<'a>(updates: impl IntoIterator<Item = &'a [u8]>) -> Result<BoardView> {
+    use yrs::updates::decoder::Decode;
+    use yrs::{Doc, Transact, Update};
+    let doc = Doc::new();
+    {
+        let mut txn = doc.transact_mut();
+        for update in updates {
+            let update = Update::decode_v1(update)
+                .map_err(|e| StoreError::Corrupt(format!("actualización del tablero: {e}")))?;
+            txn.apply_update(update)
+                .map_err(|e| StoreError::Corrupt(format!("actualización del tablero: {e}")))?;
+        }
+    }
+    Ok(BoardView::read(&doc.transact()))
+}
