@@ -61,6 +61,12 @@ test('y-websocket clients sync text and map edits both ways, and presence', asyn
   const a = join('coordinador', 'Ana');
   const b = join('participante', 'Luis');
   await until(() => a.provider.synced && b.provider.synced, 'both synced');
+  // The board schema (docs/board-schema.md) reads the same from JavaScript: a new board opens
+  // with the follow-up item, a Y.Map record whose title is a Y.Text.
+  const followUp = [...a.doc.getMap('agenda').values()][0];
+  assert.ok(followUp instanceof Y.Map, 'agenda records are Y.Maps');
+  assert.equal(followUp.get('title').toString(), 'Seguimiento de compromisos');
+  assert.equal(followUp.get('position'), 1);
 
   a.doc.getText('notas').insert(0, 'Seguimiento de compromisos');
   await until(() => b.doc.getText('notas').toString() === 'Seguimiento de compromisos', 'text at B');

@@ -362,6 +362,148 @@ macro_rules! on_both_engines {
     };
 }
 
+fn acta_for(
+    session: &app::domain::Session,
+    board: app::board::BoardView,
+) -> app::board::acta::Acta {
+    app::board::acta::Acta {
+        number: 0,
+        session_id: session.id,
+        session_seq: session.seq,
+        mesa_code: session.mesa_code.clone(),
+        mesa_name: "Mesa".into(),
+        held_at: "hoy".into(),
+        closed_at: "hoy".into(),
+        closed_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        place: String::new(),
+        mode: "Mixta".into(),
+        members: 0,
+        board,
+    }
+}
+
+fn commitment(id: &str, status: app::board::CommitmentStatus) -> app::board::Commitment {
+    app::board::Commitment {
+        id: id.into(),
+        description: format!("compromiso {id}"),
+        institutions: "Subred Sur".into(),
+        responsible: "Ana".into(),
+        due: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+        status,
+        agreement: None,
+        barrier: None,
+        evidence: String::new(),
+        stamp: app::board::Stamp::default(),
+    }
+}
+
+/// Actas are numbered per Mesa; a closed session's open commitments are the next one's follow-up.
+async fn actas_are_numbered_per_mesa_and_open_commitments_carry_over(store: Store) {
+    use app::board::{BoardView, CommitmentStatus};
+    let mut sessions = Vec::new();
+    for (mesa, at) in [
+        ("local-03", "2026-10-01T09:00"),
+        ("local-03", "2026-10-15T09:00"),
+        ("local-04", "2026-10-01T09:00"),
+        ("local-03", "2026-11-01T09:00"),
+    ] {
+        sessions.push(
+            store
+                .create_session(&schedule(mesa, at), now())
+                .await
+                .unwrap(),
+        );
+    }
+    for session in &sessions[..3] {
+        store
+            .change_session_status(session.id, SessionAction::Iniciar, now())
+            .await
+            .unwrap();
+        store
+            .change_session_status(session.id, SessionAction::Cerrar, now())
+            .await
+            .unwrap();
+    }
+    let board = |ids: &[(&str, CommitmentStatus)]| BoardView {
+        commitments: ids.iter().map(|(id, st)| commitment(id, *st)).collect(),
+        ..BoardView::default()
+    };
+    let first = store
+        .record_acta(
+            &acta_for(
+                &sessions[0],
+                board(&[
+                    ("a", CommitmentStatus::Pendiente),
+                    ("b", CommitmentStatus::Cumplido),
+                ]),
+            ),
+            now(),
+        )
+        .await
+        .unwrap();
+    let second = store
+        .record_acta(
+            &acta_for(&sessions[1], board(&[("c", CommitmentStatus::EnProgreso)])),
+            now(),
+        )
+        .await
+        .unwrap();
+    let other_mesa = store
+        .record_acta(
+            &acta_for(&sessions[2], board(&[("d", CommitmentStatus::Pendiente)])),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((first, second, other_mesa), (1, 2, 1));
+    let stored = store.acta(sessions[1].id).await.unwrap().unwrap();
+    assert_eq!(stored.number, 2);
+    assert_eq!(stored.board.commitments[0].id, "c");
+    assert!(store.acta(sessions[3].id).await.unwrap().is_none());
+    // Recording the same session twice is refused by the database, not silently renumbered.
+    assert!(
+        store
+            .record_acta(&acta_for(&sessions[0], BoardView::default()), now())
+            .await
+            .is_err()
+    );
+
+    let carried = store.open_commitments_before(sessions[3].id).await.unwrap();
+    let ids: Vec<_> = carried
+        .iter()
+        .map(|c| (c.session_seq, c.commitment.id.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [(1, "a"), (2, "c")],
+        "done ones and other Mesas' stay out"
+    );
+}
+
+/// Compaction moves the snapshot's watermark but keeps every update for review.
+async fn board_history_survives_compaction(store: Store) {
+    let session = store
+        .create_session(&schedule("local-05", "2026-12-01T09:00"), now())
+        .await
+        .unwrap();
+    for n in 0..5u64 {
+        let edit = board_edit(n + 1, "x");
+        store
+            .append_room_updates(&[(session.id, edit.as_slice())])
+            .await
+            .unwrap();
+    }
+    assert_eq!(store.compact_room(session.id).await.unwrap().folded, 5);
+    let after = store.room_history(session.id).await.unwrap();
+    assert_eq!(after.len(), 5, "the log is the history");
+    let replayed: Vec<Vec<u8>> = after.iter().map(|e| e.data.clone()).collect();
+    assert_eq!(
+        board_text(&replayed),
+        board_text(&store.load_room(session.id).await.unwrap().updates)
+    );
+    assert!(after.windows(2).all(|w| w[0].id < w[1].id), "oldest first");
+}
+
 on_both_engines!(
     seeds_bogota_and_reseeding_changes_nothing,
     the_chain_of_mesas_is_one_query_away,
@@ -374,4 +516,6 @@ on_both_engines!(
     hostile_text_is_stored_verbatim,
     board_log_compacts_without_losing_updates,
     racing_compactions_never_lose_an_update,
+    actas_are_numbered_per_mesa_and_open_commitments_carry_over,
+    board_history_survives_compaction,
 );

@@ -357,3 +357,125 @@ async fn a_full_room_refuses_with_try_again_later() {
     .unwrap();
     assert_eq!(closed_with(&mut second).await, 1013);
 }
+
+/// The board's official record end to end: a commitment written over the sync protocol by one
+/// client, the session closed by its coordinator (participants may not), the acta listing it, and
+/// the Mesa's next board opening with it in the follow-up item.
+#[tokio::test]
+async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
+    use app::board::{COMMITMENTS, Field, put_record};
+    use yrs::Transact;
+
+    let server = TestServer::start().await;
+    let session = new_session(&server).await;
+    server
+        .store
+        .change_session_status(session, SessionAction::Iniciar, chrono::Utc::now())
+        .await
+        .unwrap();
+    let mut ana = join(&server, session, Role::Coordinador, 31).await;
+    let update = {
+        let mut txn = ana.doc.transact_mut();
+        put_record(
+            &mut txn,
+            COMMITMENTS,
+            "0b0b0b0b-0000-4000-8000-000000000001",
+            &[
+                (
+                    "description",
+                    Field::Text("Brigada de afiliación en Kennedy".into()),
+                ),
+                ("due", Field::Text("2030-01-15".into())),
+                ("status", Field::Text("pendiente".into())),
+            ],
+            "Ana (Subred Sur Occidente)",
+            1.0,
+        );
+        txn.encode_update_v1()
+    };
+    ana.send(protocol::update(&update)).await.unwrap();
+    // Another client receiving it means it is durable (persisted before forwarding).
+    let mut luis = join(&server, session, Role::Participante, 32).await;
+    let has_it = |c: &SyncClient| {
+        app::board::BoardView::read(&c.doc.transact())
+            .commitments
+            .len()
+            == 1
+    };
+    if !has_it(&luis) {
+        until(&mut luis, |c, _| has_it(c)).await;
+    }
+
+    let close = |token: String| {
+        let client = server.client.clone();
+        let url = server.url("/api/close_board");
+        async move {
+            client
+                .post(url)
+                .form(&[("session", session.to_string()), ("token", token)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        close(token(session, Role::Participante, 3600))
+            .await
+            .status(),
+        403,
+        "only the coordination closes"
+    );
+    let (status, _) = server
+        .get_text(&format!("/sesiones/{session}/acta.md"))
+        .await;
+    assert_eq!(status, 404, "no acta before closing");
+    let closed = close(token(session, Role::Coordinador, 3600)).await;
+    assert_eq!(closed.status(), 200);
+    assert_eq!(
+        closed.text().await.unwrap().trim(),
+        "1",
+        "the Mesa's first acta"
+    );
+    // Everyone still connected hears that the board is now read-only.
+    until(&mut luis, |_, m| matches!(m, Incoming::Auth)).await;
+
+    let (status, markdown) = server
+        .get_text(&format!("/sesiones/{session}/acta.md"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(markdown.starts_with("# Acta n.º 1 · "), "{markdown}");
+    assert!(
+        markdown.contains("| Brigada de afiliación en Kennedy |"),
+        "{markdown}"
+    );
+    let (status, html) = server.get_text(&format!("/sesiones/{session}/acta")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Brigada de afiliación en Kennedy"));
+
+    // The next session of the same Mesa opens with the open commitment in its follow-up.
+    let next = new_session(&server).await;
+    let (status, html) = server.get_text(&format!("/sesiones/{next}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Seguimiento de compromisos"), "{html}");
+    assert!(html.contains("Brigada de afiliación en Kennedy"));
+    assert!(
+        html.contains("data-role=\"observador\""),
+        "viewing needs no invitation"
+    );
+
+    // A forged or foreign invitation gets a clear 403 page, not a board.
+    let (status, html) = server
+        .get_text(&format!("/sesiones/{next}?token=falso"))
+        .await;
+    assert_eq!(status, 403);
+    assert!(html.contains("Invitación no válida"), "{html}");
+    let (status, _) = server
+        .get_text(&format!(
+            "/sesiones/{next}?token={}",
+            token(session, Role::Coordinador, 3600)
+        ))
+        .await;
+    assert_eq!(status, 403);
+    ana.close().await;
+    luis.close().await;
+}
