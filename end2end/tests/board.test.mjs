@@ -169,6 +169,8 @@ test('a barrier, an agreement and a commitment reach everyone; the projector fol
 
   await ana.page.screenshot({ path: ARTIFACTS + 'board-1920.png', fullPage: true });
   await luis.page.screenshot({ path: ARTIFACTS + 'board-360.png', fullPage: true });
+  const boardWidth = await luis.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(boardWidth <= 360, `board is ${boardWidth}px wide at 360px`);
   await projector.page.screenshot({ path: ARTIFACTS + 'projector-1920.png' });
   const small = await open(projector.page.url(), { width: 360, height: 800 });
   await small.page.waitForSelector('[data-projector][data-status="conectado"]');

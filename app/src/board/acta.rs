@@ -43,17 +43,7 @@ impl Acta {
         let _ = writeln!(md, "- **Lugar:** {}", or_dash(&self.place));
         let _ = writeln!(md, "- **Modalidad:** {}", self.mode);
         let _ = writeln!(md, "- **Cierre:** {}", self.closed_at);
-        let _ = writeln!(
-            md,
-            "- **Quórum:** {} de {} integrantes ({})\n",
-            q.present,
-            q.members,
-            if q.reached {
-                "hay quórum"
-            } else {
-                "sin quórum"
-            }
-        );
+        let _ = writeln!(md, "- **Quórum:** {}\n", q.describe());
 
         let _ = writeln!(md, "## Asistencia ({})\n", b.attendance.len());
         if b.attendance.is_empty() {
@@ -250,7 +240,7 @@ mod tests {
         };
         let md = acta.markdown();
         assert!(md.starts_with("# Acta n.º 7 · Mesa Local de Bosa"));
-        assert!(md.contains("**Quórum:** 1 de 1 integrantes (hay quórum)"));
+        assert!(md.contains("**Quórum:** 1 de 1 integrantes · hay quórum"));
         assert!(md.contains("| Ana \\| Pérez | Subred Sur |"), "{md}");
         assert!(md.contains("1. **Seguimiento de compromisos** — Tratado"));
         assert!(md.contains("   > Se revisaron 3\n   > compromisos"));

@@ -170,6 +170,24 @@ pub struct Quorum {
     pub reached: bool,
 }
 
+impl Quorum {
+    /// "6 de 10 integrantes · hay quórum"; a Mesa without registered members cannot have one.
+    pub fn describe(&self) -> String {
+        if self.members == 0 {
+            return format!(
+                "{} presentes · la Mesa no tiene integrantes registrados para calcular el quórum",
+                self.present
+            );
+        }
+        format!(
+            "{} de {} integrantes · {}",
+            self.present,
+            self.members,
+            if self.reached { "hay quórum" } else { "sin quórum" }
+        )
+    }
+}
+
 pub fn quorum(present_members: usize, members: usize) -> Quorum {
     Quorum {
         present: present_members,
@@ -336,6 +354,8 @@ mod tests {
         assert!(!quorum(5, 10).reached);
         assert!(quorum(6, 10).reached);
         assert!(!quorum(0, 0).reached);
+        assert_eq!(quorum(6, 10).describe(), "6 de 10 integrantes · hay quórum");
+        assert!(quorum(2, 0).describe().contains("no tiene integrantes registrados"));
     }
 
     #[test]

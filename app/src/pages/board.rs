@@ -498,8 +498,7 @@ pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
                 <div>
                     <dt>"Quórum"</dt>
                     <dd data-quorum=move || q().reached.to_string()>
-                        {move || { let q = q(); format!("{} de {} integrantes · {}", q.present, q.members,
-                            if q.reached { "hay quórum" } else { "sin quórum" }) }}
+                        {move || q().describe()}
                     </dd>
                 </div>
             </dl>

@@ -59,7 +59,7 @@ pub fn BoardRecords(
         <section aria-labelledby="acta-asistencia" data-acta-section="attendance">
             <h2 id="acta-asistencia">{format!("Asistencia ({})", board.attendance.len())}</h2>
             <p data-quorum=q.reached.to_string()>
-                {format!("Quórum: {} de {} integrantes · {}", q.present, q.members, if q.reached { "hay quórum" } else { "sin quórum" })}
+                {format!("Quórum: {}", q.describe())}
             </p>
             <table class="table">
                 <thead><tr><th>"Nombre"</th><th>"Institución"</th><th>"Sector"</th><th>"Rol"</th><th>"Modalidad"</th></tr></thead>
