@@ -183,7 +183,11 @@ impl Quorum {
             "{} de {} integrantes · {}",
             self.present,
             self.members,
-            if self.reached { "hay quórum" } else { "sin quórum" }
+            if self.reached {
+                "hay quórum"
+            } else {
+                "sin quórum"
+            }
         )
     }
 }
@@ -355,7 +359,11 @@ mod tests {
         assert!(quorum(6, 10).reached);
         assert!(!quorum(0, 0).reached);
         assert_eq!(quorum(6, 10).describe(), "6 de 10 integrantes · hay quórum");
-        assert!(quorum(2, 0).describe().contains("no tiene integrantes registrados"));
+        assert!(
+            quorum(2, 0)
+                .describe()
+                .contains("no tiene integrantes registrados")
+        );
     }
 
     #[test]
