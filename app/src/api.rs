@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::board::acta::Acta;
 use crate::board::review::BoardHistory;
 use crate::board::{BoardAccess, BoardView};
+use crate::dashboard::{Dashboard, DashboardQuery};
 use crate::domain::{Member, MesaDetail, MesaSummary, Session, SessionDetail};
 #[cfg(feature = "ssr")]
 use crate::domain::{MemberRequest, ScheduleRequest, SessionAction};
@@ -111,4 +112,9 @@ pub async fn fetch_board_history(session: i64) -> Result<BoardHistory, AppError>
 #[server(endpoint = "board_at")]
 pub async fn fetch_board_at(session: i64, step: usize) -> Result<BoardView, AppError> {
     respond(backend()?.board_at(session, step).await)
+}
+
+#[server(endpoint = "dashboard")]
+pub async fn fetch_dashboard(query: DashboardQuery) -> Result<Dashboard, AppError> {
+    respond(backend()?.dashboard(query).await)
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod board;
+pub mod dashboard;
 pub mod domain;
 pub mod error;
 #[cfg(feature = "hydrate")]

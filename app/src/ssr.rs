@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use crate::board::acta::Acta;
 use crate::board::review::BoardHistory;
 use crate::board::{BoardAccess, BoardView};
+use crate::dashboard::{Dashboard, DashboardQuery};
 use crate::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
 };
@@ -37,6 +38,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn acta(&self, session_id: i64) -> Result<Acta, AppError>;
     async fn board_history(&self, session_id: i64) -> Result<BoardHistory, AppError>;
     async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError>;
+    async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError>;
 }
 
 /// What the server puts in Leptos' context for every request.

@@ -2,8 +2,10 @@
 
 pub mod auth;
 pub mod bench;
+pub mod charts;
 pub mod cli;
 pub mod http;
+pub mod projection;
 pub mod store;
 pub mod sync;
 pub mod telemetry;

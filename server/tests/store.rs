@@ -504,6 +504,74 @@ async fn board_history_survives_compaction(store: Store) {
     assert!(after.windows(2).all(|w| w[0].id < w[1].id), "oldest first");
 }
 
+/// Projections are rewritten per session: the same board twice gives the same rows, and a record
+/// removed from the board disappears from the dashboards.
+async fn projections_are_idempotent_and_follow_deletes(store: Store) {
+    use app::board::{BoardView, CommitmentStatus};
+    use app::dashboard::Scope;
+    let session = store
+        .create_session(&schedule("local-06", "2026-12-01T09:00"), now())
+        .await
+        .unwrap();
+    let board = BoardView {
+        commitments: vec![
+            commitment("a", CommitmentStatus::Pendiente),
+            commitment("b", CommitmentStatus::Cumplido),
+        ],
+        ..BoardView::default()
+    };
+    let (_, mesas) = store
+        .scope_mesas(&Scope::Mesa("local-06".into()))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        store.project_board(&session, &board).await.unwrap();
+        assert_eq!(store.scope_rows(&mesas).await.unwrap().commitments.len(), 2);
+    }
+    let smaller = BoardView {
+        commitments: vec![commitment("b", CommitmentStatus::Cumplido)],
+        ..BoardView::default()
+    };
+    store.project_board(&session, &smaller).await.unwrap();
+    let rows = store.scope_rows(&mesas).await.unwrap();
+    assert_eq!(rows.commitments.len(), 1);
+    assert_eq!(rows.commitments[0].record_id, "b");
+    assert_eq!(rows.commitments[0].session_seq, session.seq);
+    // A zone rolls up its zonal Mesa and its localidades; another zone sees none of it.
+    let (_, south_west) = store
+        .scope_mesas(&Scope::Zona("Sur Occidente".into()))
+        .await
+        .unwrap();
+    assert!(south_west.iter().any(|m| m.code == "zona-sur-occidente"));
+    assert!(
+        south_west.iter().any(|m| m.code == "local-07"),
+        "Bosa is in Sur Occidente"
+    );
+    assert!(
+        !south_west
+            .iter()
+            .any(|m| m.code == "local-01" || m.code == "distrito")
+    );
+    let (_, north) = store
+        .scope_mesas(&Scope::Zona("Norte".into()))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .scope_rows(&north)
+            .await
+            .unwrap()
+            .commitments
+            .is_empty()
+    );
+    assert!(
+        store
+            .scope_mesas(&Scope::Zona("Atlántida".into()))
+            .await
+            .is_err()
+    );
+}
+
 on_both_engines!(
     seeds_bogota_and_reseeding_changes_nothing,
     the_chain_of_mesas_is_one_query_away,
@@ -518,4 +586,5 @@ on_both_engines!(
     racing_compactions_never_lose_an_update,
     actas_are_numbered_per_mesa_and_open_commitments_carry_over,
     board_history_survives_compaction,
+    projections_are_idempotent_and_follow_deletes,
 );

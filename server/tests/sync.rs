@@ -48,11 +48,15 @@ fn url(server: &TestServer, session: i64, token: &str) -> String {
 }
 
 async fn join(server: &TestServer, session: i64, role: Role, client_id: u64) -> SyncClient {
-    let mut client = SyncClient::connect(
-        &url(server, session, &token(session, role, 3600)),
-        client_id,
+    let mut client = timeout(
+        WAIT,
+        SyncClient::connect(
+            &url(server, session, &token(session, role, 3600)),
+            client_id,
+        ),
     )
     .await
+    .expect("connected in time")
     .unwrap();
     timeout(WAIT, client.sync())
         .await

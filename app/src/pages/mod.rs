@@ -3,6 +3,7 @@
 
 pub(crate) mod board;
 mod common;
+mod dashboard;
 mod home;
 mod mesa;
 mod records;
@@ -17,6 +18,7 @@ use leptos_router::{
 };
 
 use common::NotFound;
+use dashboard::DashboardPage;
 use home::HomePage;
 use mesa::MesaPage;
 use records::{ActaPage, ProjectorPage, ReviewPage};
@@ -68,11 +70,16 @@ pub fn App() -> impl IntoView {
                     "Sala situacional"
                 </a>
                 <span class="tagline">"Modelo MAS Bienestar · Bogotá D.C."</span>
+                <nav class="topnav" aria-label="Principal">
+                    <a href="/">"Mesas"</a>
+                    <a href="/tablero">"Tablero de gestión"</a>
+                </nav>
             </header>
             <main id="contenido" tabindex="-1">
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
+                    <Route path=path!("/tablero") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id") view=SessionPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/proyector") view=ProjectorPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/acta") view=ActaPage ssr=SsrMode::Async />

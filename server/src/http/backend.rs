@@ -3,6 +3,7 @@
 use app::board::acta::Acta;
 use app::board::review::{BoardHistory, push_changes};
 use app::board::{BoardAccess, BoardRole, BoardView};
+use app::dashboard::{Dashboard, DashboardQuery};
 use app::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
     SessionStatus, bogota, format_bogota,
@@ -15,6 +16,7 @@ use yrs::updates::decoder::Decode;
 use yrs::{Doc, Transact, Update};
 
 use crate::auth::{Claims, Role, Signer, new_nonce};
+use crate::projection::{Changed, Projections};
 use crate::store::{Store, board_from_updates};
 use crate::sync::SyncHub;
 
@@ -25,14 +27,16 @@ pub struct StoreBackend {
     store: Store,
     sync: SyncHub,
     signer: Signer,
+    projections: Projections,
 }
 
 impl StoreBackend {
-    pub fn new(store: Store, sync: SyncHub, signer: Signer) -> Self {
+    pub fn new(store: Store, sync: SyncHub, signer: Signer, projections: Projections) -> Self {
         Self {
             store,
             sync,
             signer,
+            projections,
         }
     }
 
@@ -50,11 +54,16 @@ impl StoreBackend {
     }
 
     async fn live_board(&self, session_id: i64, durable: bool) -> Result<BoardView, AppError> {
-        let state = self
-            .sync
-            .board_state(session_id, durable)
-            .await
-            .map_err(|e| AppError::Internal(e.close_reason().reason.to_string()))?;
+        let state = tokio::time::timeout(
+            std::time::Duration::from_secs(15),
+            self.sync.board_state(session_id, durable),
+        )
+        .await
+        .map_err(|_| {
+            tracing::error!(session_id, durable, "the board did not answer in 15 s");
+            AppError::Internal("el tablero no respondió; intente de nuevo".into())
+        })?
+        .map_err(|e| AppError::Internal(e.close_reason().reason.to_string()))?;
         Ok(board_from_updates([state.as_slice()])?)
     }
 
@@ -81,7 +90,14 @@ impl StoreBackend {
             members: mesa.members.len(),
             board,
         };
-        Ok(self.store.record_acta(&acta, Utc::now()).await?)
+        let number = self.store.record_acta(&acta, Utc::now()).await?;
+        // The closed board's projection is its official record, whatever was pending.
+        self.store.project_board(session, &acta.board).await?;
+        self.projections.announce(Changed {
+            session_id: session.id,
+            mesa_code: session.mesa_code.clone(),
+        });
+        Ok(number)
     }
 
     /// The stored updates replayed one by one; `visit` sees the board after each.
@@ -237,6 +253,10 @@ impl Backend for StoreBackend {
             })
             .await?;
         Ok(BoardHistory { steps, timeline })
+    }
+
+    async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError> {
+        super::dashboard::load(&self.store, query).await
     }
 
     async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError> {

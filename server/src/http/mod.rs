@@ -3,6 +3,7 @@
 
 mod api;
 mod backend;
+pub mod dashboard;
 mod error;
 
 use std::future::Future;
@@ -25,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Signer;
+use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::{SyncHub, SyncLimits};
 
@@ -38,6 +40,7 @@ pub struct AppState {
     pub backend: SharedBackend,
     pub signer: Signer,
     pub sync: SyncHub,
+    pub projections: Projections,
 }
 
 impl AppState {
@@ -50,10 +53,13 @@ impl AppState {
         durable: bool,
     ) -> Self {
         let sync = SyncHub::new(store.clone(), limits, durable);
+        let projections =
+            crate::projection::start(store.clone(), sync.clone(), sync.dirty_boards());
         let backend: SharedBackend = Arc::new(StoreBackend::new(
             store.clone(),
             sync.clone(),
             signer.clone(),
+            projections.clone(),
         ));
         Self {
             leptos_options,
@@ -61,6 +67,7 @@ impl AppState {
             backend,
             signer,
             sync,
+            projections,
         }
     }
 }
@@ -74,6 +81,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/sync/{session_id}", get(crate::sync::ws::sync_socket))
         .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
+        .route("/api/v1/tablero", get(dashboard::json))
+        .route("/tablero/graficos/{file}", get(dashboard::chart))
+        .route("/tablero/datos/{file}", get(dashboard::csv))
+        .route("/tablero/exportar.xlsx", get(dashboard::xlsx))
+        .route("/tablero/eventos", get(dashboard::events))
         .nest("/api/v1", api::routes())
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(

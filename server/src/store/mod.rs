@@ -7,6 +7,7 @@
 mod actas;
 mod error;
 mod mesas;
+mod projections;
 mod rooms;
 mod rows;
 mod seed;

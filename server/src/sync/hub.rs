@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::limits::SyncLimits;
 use super::room::{ConnId, Effect, ProtocolError, Room};
 use super::{CloseReason, close};
+use crate::projection::DirtyBoards;
 use crate::store::Store;
 
 /// How the room task reaches one socket.
@@ -89,6 +90,8 @@ struct HubInner {
     committer: Option<mpsc::Sender<CommitRequest>>,
     limits: SyncLimits,
     next_id: AtomicU64,
+    /// Sessions whose boards changed since the projector last looked.
+    dirty: DirtyBoards,
 }
 
 /// The registry of live rooms. Cheap to clone.
@@ -136,8 +139,14 @@ impl SyncHub {
                 committer,
                 limits,
                 next_id: AtomicU64::new(1),
+                dirty: DirtyBoards::default(),
             }),
         }
+    }
+
+    /// What the projector reads: sessions whose boards changed (marked after each durable batch).
+    pub fn dirty_boards(&self) -> DirtyBoards {
+        self.inner.dirty.clone()
     }
 
     pub fn limits(&self) -> &SyncLimits {
@@ -584,6 +593,9 @@ impl RoomTask {
     fn committed(&mut self) {
         if let Some(done) = self.in_flight.pop_front() {
             self.log_len += done.persisted;
+            if done.persisted > 0 {
+                self.hub.dirty.mark(self.session_id);
+            }
             self.run_effects(done.effects, done.kicks);
         }
         while self.in_flight.front().is_some_and(|f| f.ack.is_none()) {

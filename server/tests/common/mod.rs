@@ -122,6 +122,8 @@ impl TestServer {
         tokio::spawn(http::serve(listener, state, std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request the server never answers fails the test instead of hanging it.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("client");
         Self {

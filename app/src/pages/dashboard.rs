@@ -1,0 +1,202 @@
+//! The management dashboard ("tablero de gestión"): scope and filters in the URL (shareable), charts
+//! drawn on the server as SVG with their numbers as tables and CSV, XLSX export, and live updates
+//! pushed by the server whenever a board in scope records something.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::common::ErrorNotice;
+use crate::api::{fetch_dashboard, fetch_mesa_summaries};
+use crate::board::{BarrierStatus, BarrierType, CommitmentStatus};
+use crate::dashboard::{Dashboard, DashboardQuery};
+use crate::domain::ZONAS;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let p = params.read();
+        let get = |k: &str| p.get(k).unwrap_or_default();
+        DashboardQuery {
+            ambito: get("ambito"),
+            desde: get("desde"),
+            hasta: get("hasta"),
+            tipo: get("tipo"),
+            institucion: get("institucion"),
+            estado: get("estado"),
+        }
+    });
+    // Bumped by the server's change events: refetches the data and redraws the charts.
+    let version = RwSignal::new(0u64);
+    let data = Resource::new(
+        move || (query.get(), version.get()),
+        |(query, _)| fetch_dashboard(query),
+    );
+    let mesas = Resource::new(|| (), |_| fetch_mesa_summaries());
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || listen(query.get_untracked().to_query_string(), version));
+    view! {
+        <Title text="Tablero de gestión · Sala situacional" />
+        <h1>"Tablero de gestión"</h1>
+        <p class="lead">
+            "Barreras, acuerdos, compromisos y asistencia de las sesiones, al día: se actualiza solo cuando una Mesa registra algo."
+        </p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let mesas = mesas.await.unwrap_or_default();
+                view! { <Filters query=query.get_untracked() mesas /> }
+            })}
+        </Suspense>
+        <Transition fallback=|| view! { <p>"Cargando tablero…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(dashboard) => view! { <Panels dashboard version=version.get_untracked() /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn listen(query_string: String, version: RwSignal<u64>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+    let Ok(source) = web_sys::EventSource::new(&format!("/tablero/eventos?{query_string}")) else {
+        return;
+    };
+    let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
+        version.try_update(|v| *v += 1);
+    });
+    let _ = source.add_event_listener_with_callback("cambio", on_change.as_ref().unchecked_ref());
+    on_change.forget();
+    // The browser reconnects an EventSource by itself; nothing else to keep.
+    std::mem::forget(source);
+}
+
+#[component]
+fn Filters(query: DashboardQuery, mesas: Vec<crate::domain::MesaSummary>) -> impl IntoView {
+    let selected = query.ambito.clone();
+    let option = move |value: String, label: String| {
+        let is = value == selected || (selected.is_empty() && value == "distrito");
+        view! { <option value=value selected=is>{label}</option> }
+    };
+    let mut scopes = vec![option(
+        "distrito".into(),
+        "Distrito (todas las Mesas)".into(),
+    )];
+    scopes.extend(
+        ZONAS
+            .iter()
+            .map(|z| option(format!("zona:{z}"), format!("Zona {z}"))),
+    );
+    scopes.extend(
+        mesas
+            .iter()
+            .map(|m| option(format!("mesa:{}", m.mesa.code), m.mesa.name.clone())),
+    );
+    let codes = |all: Vec<(&'static str, &'static str)>, current: String| {
+        let mut options = vec![view! { <option value="">"Todos"</option> }.into_any()];
+        options.extend(all.into_iter().map(|(code, label)| {
+            view! { <option value=code selected=current == code>{label}</option> }.into_any()
+        }));
+        options
+    };
+    let types = codes(
+        BarrierType::ALL
+            .iter()
+            .map(|t| (t.code(), t.label()))
+            .collect(),
+        query.tipo.clone(),
+    );
+    let statuses = codes(
+        CommitmentStatus::ALL
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .chain(BarrierStatus::ALL.iter().map(|s| (s.code(), s.label())))
+            .collect(),
+        query.estado.clone(),
+    );
+    view! {
+        <form method="get" action="/tablero" class="filters" aria-label="Filtros del tablero">
+            <label class="field" for="ambito"><span>"Ámbito"</span>
+                <select id="ambito" name="ambito">{scopes}</select></label>
+            <label class="field" for="desde"><span>"Desde"</span>
+                <input id="desde" name="desde" type="date" value=query.desde.clone() /></label>
+            <label class="field" for="hasta"><span>"Hasta"</span>
+                <input id="hasta" name="hasta" type="date" value=query.hasta.clone() /></label>
+            <label class="field" for="tipo"><span>"Tipo de barrera"</span>
+                <select id="tipo" name="tipo">{types}</select></label>
+            <label class="field" for="institucion"><span>"Institución"</span>
+                <input id="institucion" name="institucion" value=query.institucion.clone() /></label>
+            <label class="field" for="estado"><span>"Estado"</span>
+                <select id="estado" name="estado">{statuses}</select></label>
+            <button type="submit" class="button">"Aplicar"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
+    let qs = dashboard.query.to_query_string();
+    let sep = if qs.is_empty() { "" } else { "&" };
+    let charts = dashboard
+        .charts
+        .iter()
+        .map(|series| {
+            let src = format!("/tablero/graficos/{}.svg?{qs}{sep}v={version}", series.key);
+            let csv = format!("/tablero/datos/{}.csv?{qs}", series.key);
+            let rows = series
+                .points
+                .iter()
+                .map(|(label, value)| view! { <tr><td>{label.clone()}</td><td>{value.to_string()}</td></tr> })
+                .collect_view();
+            view! {
+                <figure class="chart" data-chart=series.key.clone()>
+                    <img src=src alt=series.title.clone() width="880" loading="lazy" />
+                    <table class="table">
+                        <caption>{series.title.clone()}</caption>
+                        <thead><tr><th>"Categoría"</th><th>{series.unit.clone()}</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <a href=csv download>"Descargar CSV"</a>
+                </figure>
+            }
+        })
+        .collect_view();
+    let overdue = dashboard
+        .overdue
+        .iter()
+        .map(|o| {
+            view! {
+                <tr><td>{o.description.clone()}</td><td>{o.institutions.clone()}</td><td>{o.responsible.clone()}</td>
+                    <td>{o.mesa_name.clone()}</td><td>{o.due.to_string()}</td><td>{o.days_late}</td></tr>
+            }
+        })
+        .collect_view();
+    let xlsx = format!("/tablero/exportar.xlsx?{qs}");
+    let vencidos = format!("/tablero/datos/vencidos.csv?{qs}");
+    view! {
+        <section class="dashboard" data-dashboard data-version=version aria-labelledby="ambito-actual">
+            <h2 id="ambito-actual">{dashboard.scope_label.clone()}</h2>
+            <p class="muted">{format!("Al {}", dashboard.today)}</p>
+            <dl class="counts">
+                <div><dt>"Compromisos"</dt><dd data-total="commitments">{dashboard.commitments}</dd></div>
+                <div><dt>"Barreras"</dt><dd data-total="barriers">{dashboard.barriers}</dd></div>
+                <div><dt>"Acuerdos"</dt><dd data-total="agreements">{dashboard.agreements}</dd></div>
+                <div><dt>"Asistentes"</dt><dd data-total="attendance">{dashboard.attendance}</dd></div>
+            </dl>
+            <p class="actions"><a class="button" href=xlsx download>"Exportar todo (XLSX)"</a></p>
+            <section aria-labelledby="vencidos" data-overdue>
+                <h3 id="vencidos">"Compromisos vencidos"</h3>
+                <table class="table">
+                    <thead><tr><th>"Compromiso"</th><th>"Institución"</th><th>"Responsable"</th><th>"Mesa"</th><th>"Fecha límite"</th><th>"Días de retraso"</th></tr></thead>
+                    <tbody>{overdue}</tbody>
+                </table>
+                <a href=vencidos download>"Descargar CSV"</a>
+            </section>
+            <div class="charts">{charts}</div>
+        </section>
+    }
+}
