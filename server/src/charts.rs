@@ -10,7 +10,7 @@ use plotters::style::FontStyle;
 pub struct ChartError(String);
 
 const WIDTH: u32 = 880;
-const ROW: u32 = 36;
+const ROW: u32 = 44;
 const TOP: u32 = 60;
 const LABEL_X: i32 = 16;
 const BAR_X: i32 = 330;
@@ -50,11 +50,11 @@ pub fn bar_chart_svg(series: &Series) -> Result<String, ChartError> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         let fail = |e: &dyn std::fmt::Display| ChartError(e.to_string());
         root.fill(&WHITE).map_err(|e| fail(&e))?;
-        let title = ("sans-serif", 24)
+        let title = ("sans-serif", 28)
             .into_font()
             .style(FontStyle::Bold)
             .color(&INK);
-        let label = ("sans-serif", 17).into_font().color(&INK);
+        let label = ("sans-serif", 21).into_font().color(&INK);
         root.draw(&Text::new(series.title.clone(), (LABEL_X, 14), title))
             .map_err(|e| fail(&e))?;
         if series.points.is_empty() {
