@@ -11,6 +11,7 @@ use crate::domain::{Member, MesaDetail, MesaSummary, Session, SessionDetail};
 #[cfg(feature = "ssr")]
 use crate::domain::{MemberRequest, ScheduleRequest, SessionAction};
 use crate::error::AppError;
+use crate::escalation::{Escalation, EscalationRequest};
 #[cfg(feature = "ssr")]
 use crate::ssr::backend;
 
@@ -117,4 +118,43 @@ pub async fn fetch_board_at(session: i64, step: usize) -> Result<BoardView, AppE
 #[server(endpoint = "dashboard")]
 pub async fn fetch_dashboard(query: DashboardQuery) -> Result<Dashboard, AppError> {
     respond(backend()?.dashboard(query).await)
+}
+
+#[server(endpoint = "escalate_barrier")]
+pub async fn escalate_barrier(
+    token: String,
+    request: EscalationRequest,
+) -> Result<Escalation, AppError> {
+    respond(backend()?.escalate_barrier(token, request).await)
+}
+
+#[server(endpoint = "act_on_escalation")]
+pub async fn act_on_escalation(
+    id: i64,
+    token: String,
+    action: String,
+    text: String,
+    answer_by: String,
+    by: String,
+) -> Result<Escalation, AppError> {
+    respond(
+        backend()?
+            .act_on_escalation(id, token, action, text, answer_by, by)
+            .await,
+    )
+}
+
+#[server(endpoint = "escalations")]
+pub async fn fetch_escalations(
+    mesa: String,
+) -> Result<(Vec<Escalation>, Vec<Escalation>), AppError> {
+    respond(backend()?.escalations(mesa).await)
+}
+
+#[server(endpoint = "barrier_chain")]
+pub async fn fetch_barrier_chain(
+    session: i64,
+    barrier: String,
+) -> Result<Vec<Escalation>, AppError> {
+    respond(backend()?.barrier_chain(session, barrier).await)
 }

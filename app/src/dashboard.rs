@@ -220,6 +220,21 @@ pub struct Dashboard {
     pub attendance: usize,
     pub charts: Vec<Series>,
     pub overdue: Vec<OverdueRow>,
+    /// Escalations received by Mesas in scope and still waiting for an answer.
+    pub escalations: Vec<EscalationWait>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationWait {
+    pub session_id: i64,
+    pub barrier_id: String,
+    pub barrier: String,
+    pub from_mesa: String,
+    pub to_mesa: String,
+    pub status: String,
+    pub answer_by: NaiveDate,
+    pub days_waiting: i64,
+    pub overdue: bool,
 }
 
 impl Dashboard {
@@ -455,6 +470,7 @@ pub fn roll_up(
             ),
         ],
         overdue,
+        escalations: Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod board;
 pub mod dashboard;
 pub mod domain;
 pub mod error;
+pub mod escalation;
 #[cfg(feature = "hydrate")]
 mod live;
 mod pages;

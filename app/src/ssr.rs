@@ -13,6 +13,7 @@ use crate::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
 };
 use crate::error::AppError;
+use crate::escalation::{Escalation, EscalationRequest};
 
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
@@ -39,6 +40,32 @@ pub trait Backend: Send + Sync + 'static {
     async fn board_history(&self, session_id: i64) -> Result<BoardHistory, AppError>;
     async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError>;
     async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError>;
+    /// Sends a barrier of `request.session`'s board to the next level (writers of that session).
+    async fn escalate_barrier(
+        &self,
+        token: String,
+        request: EscalationRequest,
+    ) -> Result<Escalation, AppError>;
+    /// The receiving Mesa's coordination decides (`aceptar`, `devolver`, `responder`, `escalar`).
+    async fn act_on_escalation(
+        &self,
+        id: i64,
+        token: String,
+        action: String,
+        text: String,
+        answer_by: String,
+        by: String,
+    ) -> Result<Escalation, AppError>;
+    /// (received, sent) escalations of a Mesa.
+    async fn escalations(
+        &self,
+        mesa: String,
+    ) -> Result<(Vec<Escalation>, Vec<Escalation>), AppError>;
+    async fn barrier_chain(
+        &self,
+        session: i64,
+        barrier: String,
+    ) -> Result<Vec<Escalation>, AppError>;
 }
 
 /// What the server puts in Leptos' context for every request.

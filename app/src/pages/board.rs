@@ -103,10 +103,13 @@ pub struct BoardCtx {
     pub now_ms: RwSignal<f64>,
     pub read_only_reason: RwSignal<Option<String>>,
     pub members: usize,
+    /// The invitation this page came with (empty when viewing without one).
+    pub token: StoredValue<String>,
+    pub mesa_code: StoredValue<String>,
 }
 
 impl BoardCtx {
-    pub fn new(access: &BoardAccess, now_ms: f64) -> Self {
+    pub fn new(access: &BoardAccess, now_ms: f64, token: Option<String>) -> Self {
         Self {
             session_id: access.detail.session.id,
             role: access.role,
@@ -119,6 +122,8 @@ impl BoardCtx {
             now_ms: RwSignal::new(now_ms),
             read_only_reason: RwSignal::new(None),
             members: access.members,
+            token: StoredValue::new(token.unwrap_or_default()),
+            mesa_code: StoredValue::new(access.detail.mesa.code.clone()),
         }
     }
 
@@ -149,7 +154,7 @@ impl BoardCtx {
         let _ = f;
     }
 
-    fn set(&self, root: &'static str, id: &str, key: &'static str, value: Field) {
+    pub(crate) fn set(&self, root: &'static str, id: &str, key: &'static str, value: Field) {
         let id = id.to_owned();
         self.edit(move |txn, author, now| {
             if let Some(r) = record(txn, root, &id) {
@@ -426,7 +431,11 @@ fn RemoveButton(
 
 #[component]
 pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
-    let ctx = BoardCtx::new(&access, access.board.timer_started_at.unwrap_or(0.0));
+    let ctx = BoardCtx::new(
+        &access,
+        access.board.timer_started_at.unwrap_or(0.0),
+        token.clone(),
+    );
     let needs_join = RwSignal::new(false);
     let invited_name = access.invited_name.clone().unwrap_or_default();
     #[cfg(feature = "hydrate")]
@@ -512,6 +521,7 @@ pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
                 <CommitmentsSection ctx />
                 <AttendanceSection ctx />
             </div>
+            <super::escalations::EscalationsPanel ctx />
             <span class="slot"><Show when=move || ctx.is_coordinator() && ctx.writable && ctx.me.with(Option::is_some)>
                 <CloseSession ctx token=token.clone().unwrap_or_default() />
             </Show></span>
@@ -975,7 +985,10 @@ fn BarrierCard(ctx: BoardCtx, id: String) -> impl IntoView {
                 <CodeSelect ctx root=BARRIERS id=id.clone() field="agendaItem" label="Punto del orden del día"
                     options=agenda_options(ctx) value=field(|b| b.agenda_item.clone().unwrap_or_default()) />
             </div>
-            <div class="card-actions"><RemoveButton ctx root=BARRIERS id=id.clone() what="la barrera" /></div>
+            <div class="card-actions">
+                <super::escalations::EscalateBarrier ctx barrier=id.clone() />
+                <RemoveButton ctx root=BARRIERS id=id.clone() what="la barrera" />
+            </div>
             <StampLine created_by=field(|i| i.stamp.created_by.clone()) updated_by=field(|i| i.stamp.updated_by.clone()) />
         </li>
     }
@@ -1282,7 +1295,7 @@ fn AttendeeCard(ctx: BoardCtx, id: String) -> impl IntoView {
 /// the newest records.
 #[component]
 pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
-    let ctx = BoardCtx::new(&access, access.board.timer_started_at.unwrap_or(0.0));
+    let ctx = BoardCtx::new(&access, access.board.timer_started_at.unwrap_or(0.0), None);
     #[cfg(feature = "hydrate")]
     {
         let sync_path = access.sync_path.clone();

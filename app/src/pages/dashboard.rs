@@ -175,6 +175,18 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
             }
         })
         .collect_view();
+    let escalations = dashboard
+        .escalations
+        .iter()
+        .map(|e| {
+            let href = format!("/barreras/{}/{}", e.session_id, e.barrier_id);
+            view! {
+                <tr class:late=e.overdue><td><a href=href>{e.barrier.clone()}</a></td><td>{e.from_mesa.clone()}</td>
+                    <td>{e.to_mesa.clone()}</td><td>{e.status.clone()}</td><td>{e.answer_by.to_string()}</td>
+                    <td>{e.days_waiting}</td></tr>
+            }
+        })
+        .collect_view();
     let xlsx = format!("/tablero/exportar.xlsx?{qs}");
     let vencidos = format!("/tablero/datos/vencidos.csv?{qs}");
     view! {
@@ -195,6 +207,13 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
                     <tbody>{overdue}</tbody>
                 </table>
                 <a href=vencidos download>"Descargar CSV"</a>
+            </section>
+            <section aria-labelledby="escalamientos-abiertos" data-open-escalations>
+                <h3 id="escalamientos-abiertos">"Escalamientos abiertos"</h3>
+                <table class="table">
+                    <thead><tr><th>"Barrera"</th><th>"De"</th><th>"A"</th><th>"Estado"</th><th>"Respuesta antes de"</th><th>"Días esperando"</th></tr></thead>
+                    <tbody>{escalations}</tbody>
+                </table>
             </section>
             <div class="charts">{charts}</div>
         </section>

@@ -4,6 +4,7 @@
 pub(crate) mod board;
 mod common;
 mod dashboard;
+mod escalations;
 mod home;
 mod mesa;
 mod records;
@@ -21,7 +22,7 @@ use common::NotFound;
 use dashboard::DashboardPage;
 use home::HomePage;
 use mesa::MesaPage;
-use records::{ActaPage, ProjectorPage, ReviewPage};
+use records::{ActaPage, BarrierChainPage, ProjectorPage, ReviewPage};
 use session::SessionPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
                     <Route path=path!("/tablero") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/barreras/:session/:barrier") view=BarrierChainPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id") view=SessionPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/proyector") view=ProjectorPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/acta") view=ActaPage ssr=SsrMode::Async />

@@ -262,3 +262,58 @@ fn Review(id: i64, history: crate::board::review::BoardHistory) -> impl IntoView
         </div>
     }
 }
+
+/// A barrier's escalation chain: who escalated it, when, to whom, what was decided and answered.
+#[component]
+pub fn BarrierChainPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let key = Memo::new(move |_| {
+        let p = params.read();
+        (
+            p.get("session").and_then(|s| s.parse::<i64>().ok()),
+            p.get("barrier").unwrap_or_default(),
+        )
+    });
+    let chain = Resource::new(
+        move || key.get(),
+        |(session, barrier)| async move {
+            match session {
+                Some(session) => crate::api::fetch_barrier_chain(session, barrier).await,
+                None => Err(missing()),
+            }
+        },
+    );
+    view! {
+        <Title text="Escalamiento de una barrera · Sala situacional" />
+        <h1>"Escalamiento de la barrera"</h1>
+        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || Suspend::new(async move {
+                match chain.await {
+                    Ok(chain) if chain.is_empty() => view! { <p>"Esta barrera no ha sido escalada."</p> }.into_any(),
+                    Ok(chain) => view! {
+                        <p class="lead">{chain[0].barrier.clone()}</p>
+                        <p><a href=format!("/sesiones/{}", chain[0].session_id)>"Sesión donde se registró"</a></p>
+                        <ol class="timeline chain" data-chain>
+                            {chain.into_iter().map(|e| view! {
+                                <li class="card">
+                                    <p><strong>{format!("{} → {}", e.from_mesa.name, e.to_mesa.name)}</strong></p>
+                                    <p>{format!("Escalada por {} el {} · respuesta solicitada antes de {}", e.escalated_by,
+                                        crate::domain::format_bogota(e.escalated_at), e.answer_by)}</p>
+                                    <p>"Motivo: " {e.reason.clone()}</p>
+                                    <p>"Estado: " <strong>{e.status.label()}</strong>
+                                        {e.decided_by.clone().map(|by| format!(" · decidió {by}"))}
+                                        {e.decision_note.clone().map(|n| format!(" · {n}"))}</p>
+                                    {e.response.clone().map(|r| view! {
+                                        <p data-response>{format!("Respuesta: {r}")}
+                                            {e.responded_at.map(|at| format!(" (devuelta a la Mesa el {})", crate::domain::format_bogota(at)))}</p>
+                                    })}
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

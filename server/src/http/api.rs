@@ -20,6 +20,70 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions", get(list_sessions).post(schedule_session))
         .route("/sessions/{id}", get(session_detail))
         .route("/sessions/{id}/{action}", post(change_status))
+        .route("/mesas/{code}/escalaciones", get(escalations_of))
+        .route("/escalaciones", post(escalate))
+        .route("/escalaciones/{id}/{action}", post(act_on_escalation))
+        .route(
+            "/sessions/{id}/barreras/{barrier}/escalaciones",
+            get(barrier_chain),
+        )
+}
+
+#[derive(Deserialize)]
+struct EscalateBody {
+    token: String,
+    #[serde(flatten)]
+    request: app::escalation::EscalationRequest,
+}
+
+async fn escalate(
+    State(state): State<AppState>,
+    Json(body): Json<EscalateBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    let created = state
+        .backend
+        .escalate_barrier(body.token, body.request)
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActBody {
+    token: String,
+    text: String,
+    answer_by: String,
+    by: String,
+}
+
+async fn act_on_escalation(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(i64, String)>,
+    Json(body): Json<ActBody>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(
+        state
+            .backend
+            .act_on_escalation(id, body.token, action, body.text, body.answer_by, body.by)
+            .await?,
+    ))
+}
+
+async fn escalations_of(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (received, sent) = state.backend.escalations(code).await?;
+    Ok(Json(
+        serde_json::json!({ "received": received, "sent": sent }),
+    ))
+}
+
+async fn barrier_chain(
+    State(state): State<AppState>,
+    Path((id, barrier)): Path<(i64, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(state.backend.barrier_chain(id, barrier).await?))
 }
 
 async fn list_mesas(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {

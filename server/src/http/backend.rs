@@ -9,6 +9,7 @@ use app::domain::{
     SessionStatus, bogota, format_bogota,
 };
 use app::error::AppError;
+use app::escalation::{Escalation, EscalationAction, EscalationRequest, answer_date, note};
 use app::ssr::Backend;
 use async_trait::async_trait;
 use chrono::Utc;
@@ -17,7 +18,7 @@ use yrs::{Doc, Transact, Update};
 
 use crate::auth::{Claims, Role, Signer, new_nonce};
 use crate::projection::{Changed, Projections};
-use crate::store::{Store, board_from_updates};
+use crate::store::{NewEscalation, Store, board_from_updates};
 use crate::sync::SyncHub;
 
 /// How long the read-only access granted to anyone opening a board page lasts.
@@ -257,6 +258,108 @@ impl Backend for StoreBackend {
 
     async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError> {
         super::dashboard::load(&self.store, query).await
+    }
+
+    async fn escalate_barrier(
+        &self,
+        token: String,
+        request: EscalationRequest,
+    ) -> Result<Escalation, AppError> {
+        let claims = self.claims(request.session, &token)?;
+        if !claims.role.can_write() {
+            return Err(AppError::Forbidden(
+                "Un observador no puede escalar barreras.".into(),
+            ));
+        }
+        let today = Utc::now().with_timezone(&bogota()).date_naive();
+        let reason =
+            note(&request.reason, "el motivo del escalamiento").map_err(AppError::Conflict)?;
+        let answer_by = answer_date(&request.answer_by, today).map_err(AppError::Conflict)?;
+        let by = note(&request.by, "quién escala").map_err(AppError::Conflict)?;
+        let session = self.store.get_session(request.session).await?;
+        let board = self.live_board(session.id, false).await?;
+        let barrier = board
+            .barriers
+            .iter()
+            .find(|b| b.id == request.barrier)
+            .ok_or_else(|| {
+                AppError::NotFound("Esa barrera no está en el tablero de la sesión.".into())
+            })?;
+        Ok(self
+            .store
+            .create_escalation(
+                NewEscalation {
+                    parent_id: None,
+                    session_id: session.id,
+                    barrier_id: &barrier.id,
+                    barrier: &barrier.description,
+                    from_mesa: &session.mesa_code,
+                    reason: &reason,
+                    answer_by,
+                    by: &by,
+                },
+                Utc::now(),
+            )
+            .await?)
+    }
+
+    async fn act_on_escalation(
+        &self,
+        id: i64,
+        token: String,
+        action: String,
+        text: String,
+        answer_by: String,
+        by: String,
+    ) -> Result<Escalation, AppError> {
+        let escalation = self.store.escalation(id).await?;
+        let claims = self
+            .signer
+            .verify(&token, Utc::now().timestamp())
+            .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
+        let session = self.store.get_session(claims.session).await?;
+        if session.mesa_code != escalation.to_mesa.code || claims.role != Role::Coordinador {
+            return Err(AppError::Forbidden(format!(
+                "Solo la coordinación de la {} puede decidir este escalamiento.",
+                escalation.to_mesa.name
+            )));
+        }
+        let today = Utc::now().with_timezone(&bogota()).date_naive();
+        let action = match action.as_str() {
+            "aceptar" => EscalationAction::Aceptar,
+            "devolver" => EscalationAction::Devolver {
+                reason: note(&text, "el motivo de la devolución").map_err(AppError::Conflict)?,
+            },
+            "responder" => EscalationAction::Responder {
+                response: note(&text, "la respuesta").map_err(AppError::Conflict)?,
+            },
+            "escalar" => EscalationAction::Escalar {
+                reason: note(&text, "el motivo del escalamiento").map_err(AppError::Conflict)?,
+                answer_by: answer_date(&answer_by, today).map_err(AppError::Conflict)?,
+            },
+            other => return Err(AppError::Conflict(format!("acción desconocida «{other}»"))),
+        };
+        let by = note(&by, "quién decide").map_err(AppError::Conflict)?;
+        Ok(self
+            .store
+            .act_on_escalation(id, &action, &by, Utc::now())
+            .await?)
+    }
+
+    async fn escalations(
+        &self,
+        mesa: String,
+    ) -> Result<(Vec<Escalation>, Vec<Escalation>), AppError> {
+        Ok(self.store.escalations_of(&mesa).await?)
+    }
+
+    async fn barrier_chain(
+        &self,
+        session: i64,
+        barrier: String,
+    ) -> Result<Vec<Escalation>, AppError> {
+        self.store.get_session(session).await?;
+        Ok(self.store.barrier_chain(session, &barrier).await?)
     }
 
     async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError> {

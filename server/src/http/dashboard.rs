@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::convert::Infallible;
 
-use app::dashboard::{Dashboard, DashboardQuery, roll_up, series_csv};
+use app::dashboard::{Dashboard, DashboardQuery, EscalationWait, roll_up, series_csv};
 use app::domain::bogota;
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
@@ -24,7 +24,25 @@ pub async fn load(store: &Store, query: DashboardQuery) -> Result<Dashboard, App
     let (label, mesas) = store.scope_mesas(&filters.scope).await?;
     let rows = store.scope_rows(&mesas).await?;
     let today = Utc::now().with_timezone(&bogota()).date_naive();
-    Ok(roll_up(query, &filters, label, &rows, today))
+    let codes: Vec<String> = mesas.iter().map(|m| m.code.clone()).collect();
+    let mut dashboard = roll_up(query, &filters, label, &rows, today);
+    dashboard.escalations = store
+        .open_escalations_to(&codes)
+        .await?
+        .into_iter()
+        .map(|e| EscalationWait {
+            days_waiting: e.days_waiting(today),
+            overdue: e.overdue(today),
+            session_id: e.session_id,
+            barrier_id: e.barrier_id,
+            barrier: e.barrier,
+            from_mesa: e.from_mesa.name,
+            to_mesa: e.to_mesa.name,
+            status: e.status.label().to_owned(),
+            answer_by: e.answer_by,
+        })
+        .collect();
+    Ok(dashboard)
 }
 
 fn error_response(error: AppError) -> Response {

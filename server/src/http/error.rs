@@ -45,12 +45,14 @@ impl IntoResponse for ApiError {
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::UnknownMesa(_) | StoreError::UnknownSession(_) => {
-                AppError::NotFound(error.to_string())
-            }
-            StoreError::Transition(_) | StoreError::ConcurrentChange(_) => {
-                AppError::Conflict(error.to_string())
-            }
+            StoreError::UnknownMesa(_)
+            | StoreError::UnknownSession(_)
+            | StoreError::UnknownEscalation(_) => AppError::NotFound(error.to_string()),
+            StoreError::Transition(_)
+            | StoreError::ConcurrentChange(_)
+            | StoreError::NoLevelAbove(_)
+            | StoreError::EscalationTransition(_)
+            | StoreError::ConcurrentEscalation(_) => AppError::Conflict(error.to_string()),
             other => {
                 tracing::error!(error = %other, "storage failure");
                 AppError::Internal("no se pudo completar la operación; intente de nuevo".into())

@@ -27,6 +27,14 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("la sesión {0} cambió de estado mientras tanto; recargue e intente de nuevo")]
     ConcurrentChange(i64),
+    #[error("no existe el escalamiento {0}")]
+    UnknownEscalation(i64),
+    #[error("la {0} no tiene un nivel superior al cual escalar")]
+    NoLevelAbove(String),
+    #[error("{0}")]
+    EscalationTransition(String),
+    #[error("el escalamiento {0} cambió mientras tanto; recargue e intente de nuevo")]
+    ConcurrentEscalation(i64),
     #[error("dato inválido en la base de datos: {0}")]
     Corrupt(String),
     #[error("error de base de datos: {0}")]

@@ -6,6 +6,7 @@
 
 mod actas;
 mod error;
+mod escalations;
 mod mesas;
 mod projections;
 mod rooms;
@@ -21,6 +22,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 pub use actas::{CarriedCommitment, HistoryEntry, board_from_updates};
 pub use error::{StoreError, redact_url};
+pub use escalations::NewEscalation;
 pub use rooms::{Compaction, StoredRoom};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -10,7 +10,7 @@ pub(super) fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn parse_timestamp(value: &str) -> Result<DateTime<Utc>> {
+pub(super) fn parse_timestamp(value: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(value)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| StoreError::Corrupt(format!("fecha «{value}»")))

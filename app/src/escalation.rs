@@ -1,0 +1,227 @@
+//! Escalation of barriers up the levels (local → zonal → district) and answers back down: the
+//! records, the rules of their lifecycle and the validation of requests. Pure; the store keeps
+//! them and the server checks who may act.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::MesaRef;
+
+/// Where an escalation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EscalationStatus {
+    /// Sent; the receiving Mesa has not decided yet.
+    Pendiente,
+    /// The receiving Mesa took it on.
+    Aceptada,
+    /// The receiving Mesa returned it, with a reason (it belongs back at the sender's level).
+    Devuelta,
+    /// Answered: the answer is visible to the sender.
+    Respondida,
+    /// Passed on to the next level up (zonal → district); its answer will come back down.
+    Escalada,
+}
+
+impl EscalationStatus {
+    pub const ALL: [Self; 5] = [
+        Self::Pendiente,
+        Self::Aceptada,
+        Self::Devuelta,
+        Self::Respondida,
+        Self::Escalada,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pendiente => "pendiente",
+            Self::Aceptada => "aceptada",
+            Self::Devuelta => "devuelta",
+            Self::Respondida => "respondida",
+            Self::Escalada => "escalada",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pendiente => "Pendiente de decisión",
+            Self::Aceptada => "Aceptada",
+            Self::Devuelta => "Devuelta",
+            Self::Respondida => "Respondida",
+            Self::Escalada => "Escalada al nivel superior",
+        }
+    }
+
+    /// Still waiting for an answer.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pendiente | Self::Aceptada | Self::Escalada)
+    }
+
+    /// The status after `action`, if the action is allowed now.
+    pub fn after(self, action: &EscalationAction) -> Result<Self, String> {
+        use EscalationAction as A;
+        match (self, action) {
+            (Self::Pendiente, A::Aceptar) => Ok(Self::Aceptada),
+            (Self::Pendiente, A::Devolver { .. }) => Ok(Self::Devuelta),
+            // Answering implies taking it on.
+            (Self::Pendiente | Self::Aceptada, A::Responder { .. }) => Ok(Self::Respondida),
+            (Self::Pendiente | Self::Aceptada, A::Escalar { .. }) => Ok(Self::Escalada),
+            (from, action) => Err(format!(
+                "no se puede {} un escalamiento {}",
+                action.verb(),
+                from.label().to_lowercase()
+            )),
+        }
+    }
+}
+
+/// What the receiving Mesa does with an escalation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EscalationAction {
+    Aceptar,
+    Devolver {
+        reason: String,
+    },
+    Responder {
+        response: String,
+    },
+    Escalar {
+        reason: String,
+        answer_by: NaiveDate,
+    },
+}
+
+impl EscalationAction {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Self::Aceptar => "aceptar",
+            Self::Devolver { .. } => "devolver",
+            Self::Responder { .. } => "responder",
+            Self::Escalar { .. } => "escalar",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub id: i64,
+    /// The escalation this one continues (zonal → district continues local → zonal).
+    pub parent_id: Option<i64>,
+    /// The session whose board holds the barrier, and the barrier's id there.
+    pub session_id: i64,
+    pub barrier_id: String,
+    /// The barrier's description when it was escalated.
+    pub barrier: String,
+    pub from_mesa: MesaRef,
+    pub to_mesa: MesaRef,
+    pub reason: String,
+    pub answer_by: NaiveDate,
+    pub escalated_by: String,
+    pub escalated_at: DateTime<Utc>,
+    pub status: EscalationStatus,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_note: Option<String>,
+    pub response: Option<String>,
+    pub responded_by: Option<String>,
+    pub responded_at: Option<DateTime<Utc>>,
+}
+
+impl Escalation {
+    /// Days since it was sent (until answered, or until `today`).
+    pub fn days_waiting(&self, today: NaiveDate) -> i64 {
+        let end = self.responded_at.map(|at| at.date_naive()).unwrap_or(today);
+        (end - self.escalated_at.date_naive()).num_days().max(0)
+    }
+
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.status.is_open() && today > self.answer_by
+    }
+}
+
+/// A request to escalate a barrier, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EscalationRequest {
+    pub session: i64,
+    pub barrier: String,
+    pub reason: String,
+    pub answer_by: String,
+    pub by: String,
+}
+
+pub const MAX_NOTE_LEN: usize = 2000;
+
+/// A non-empty text of at most [`MAX_NOTE_LEN`] characters.
+pub fn note(text: &str, what: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("escriba {what}"));
+    }
+    if text.chars().count() > MAX_NOTE_LEN {
+        return Err(format!("{what}: máximo {MAX_NOTE_LEN} caracteres"));
+    }
+    Ok(text.to_owned())
+}
+
+/// A requested answer date: a real date, not in the past.
+pub fn answer_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "fecha de respuesta «{}» no válida: use AAAA-MM-DD",
+            raw.trim()
+        )
+    })?;
+    if date < today {
+        return Err("la fecha de respuesta solicitada ya pasó".into());
+    }
+    Ok(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lifecycle_allows_only_what_makes_sense() {
+        use EscalationStatus::*;
+        let answer = EscalationAction::Responder {
+            response: "ok".into(),
+        };
+        assert_eq!(Pendiente.after(&EscalationAction::Aceptar), Ok(Aceptada));
+        assert_eq!(Pendiente.after(&answer), Ok(Respondida));
+        assert_eq!(
+            Aceptada.after(&EscalationAction::Escalar {
+                reason: "r".into(),
+                answer_by: NaiveDate::MAX
+            }),
+            Ok(Escalada)
+        );
+        assert!(Aceptada.after(&EscalationAction::Aceptar).is_err());
+        let err = Respondida.after(&answer).unwrap_err();
+        assert_eq!(err, "no se puede responder un escalamiento respondida");
+        assert!(Devuelta.after(&EscalationAction::Aceptar).is_err());
+        assert!(Escalada.is_open() && !Devuelta.is_open());
+    }
+
+    #[test]
+    fn requests_are_checked() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert!(answer_date("2026-11-22", today).is_err());
+        assert_eq!(
+            answer_date(" 2026-12-01 ", today).unwrap().to_string(),
+            "2026-12-01"
+        );
+        assert!(
+            answer_date("mañana", today)
+                .unwrap_err()
+                .contains("AAAA-MM-DD")
+        );
+        assert!(note("  ", "el motivo").is_err());
+        assert!(note(&"x".repeat(2001), "el motivo").is_err());
+        assert_eq!(note(" falta red ", "el motivo").unwrap(), "falta red");
+    }
+}

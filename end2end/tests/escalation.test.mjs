@@ -1,0 +1,75 @@
+// Escalation end to end: a barrier escalated from a local board appears in the zonal Mesa's
+// inbox (on its board and on its dashboard), the zonal coordination answers it, and the answer
+// comes back to the local Mesa's board.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARTIFACTS, hydrated, launchChromium, startSala } from '../lib/harness.mjs';
+
+let sala;
+let browser;
+
+before(async () => {
+  sala = await startSala();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await sala?.stop();
+});
+
+async function boardFor(mesa, name, institution) {
+  const session = sala.cli('session', 'create', '--mesa', mesa, '--at', '2026-11-20T09:00:00-05:00').id;
+  assert.equal((await fetch(`${sala.base}/api/v1/sessions/${session}/iniciar`, { method: 'POST' })).status, 200);
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'es-CO' });
+  const page = await context.newPage();
+  await page.goto(sala.cli('invite', '--session', String(session), '--role', 'coordinador').url);
+  await hydrated(page);
+  await page.fill('#join-name', name);
+  await page.fill('#join-institution', institution);
+  await page.getByRole('button', { name: 'Entrar al tablero' }).click();
+  await page.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]');
+  return { session, context, page };
+}
+
+test('an escalated barrier reaches the zonal inbox and its answer comes back to the local Mesa', async () => {
+  const errors = [];
+  const local = await boardFor('local-09', 'Julia Rojas', 'Subred Sur Occidente');
+  local.page.on('pageerror', (e) => errors.push(e.message));
+  await local.page.click('[data-add="barriers"]');
+  const card = local.page.locator('li[data-kind="barriers"]').last();
+  await card.locator('textarea[data-field="description"]').fill('Sin agenda de especialistas para Fontibón');
+  await card.locator('[data-action="escalar"]').click();
+  await card.locator('[data-field="escalation-reason"]').fill('La oferta de especialistas la define la Subred');
+  const answerBy = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  await card.locator('[data-field="escalation-date"]').fill(answerBy);
+  await card.locator('[data-action="enviar-escalamiento"]').click();
+  await card.locator('[data-escalated]', { hasText: 'Mesa de Coordinación Técnica' }).waitFor();
+  await local.page.waitForFunction(() =>
+    document.querySelector('li[data-kind="barriers"] select[data-field="status"]')?.value === 'escalada');
+
+  // The zone's dashboard lists it among open escalations.
+  const dashboard = await local.context.newPage();
+  await dashboard.goto(`${sala.base}/tablero?ambito=zona:Sur%20Occidente`);
+  await hydrated(dashboard);
+  await dashboard.locator('[data-open-escalations] td', { hasText: 'Sin agenda de especialistas para Fontibón' }).waitFor();
+
+  // The zonal Mesa sees it in its inbox and answers.
+  const zonal = await boardFor('zona-sur-occidente', 'Pedro Salas', 'Secretaría Distrital de Salud');
+  zonal.page.on('pageerror', (e) => errors.push(e.message));
+  const received = zonal.page.locator('[data-escalations="received"] li', { hasText: 'Sin agenda de especialistas para Fontibón' });
+  await received.waitFor();
+  await zonal.page.screenshot({ path: ARTIFACTS + 'escalation-inbox-1600.png', fullPage: true });
+  await received.locator('[data-field="escalation-text"]').fill('Se abren 40 cupos de especialistas en la Unidad de Fontibón');
+  await received.locator('[data-action="responder"]').click();
+  await zonal.page.locator('[data-escalations="received"] [data-escalation-status="respondida"]').waitFor();
+
+  // The answer comes back to the local board (it looks again every few seconds).
+  await local.page.locator('[data-escalations="sent"] [data-response]', { hasText: 'Se abren 40 cupos' })
+    .waitFor({ timeout: 20_000 });
+  await local.page.locator('[data-escalations="sent"] a', { hasText: 'Ver la cadena completa' }).click();
+  await local.page.locator('[data-chain] li', { hasText: 'Se abren 40 cupos' }).waitFor();
+  await local.context.close();
+  await zonal.context.close();
+  assert.deepEqual(errors, []);
+});

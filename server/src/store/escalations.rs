@@ -1,0 +1,339 @@
+//! Escalations: created toward the sending Mesa's parent, decided and answered by the receiving
+//! Mesa, and answered back down the chain (a district answer also answers the zonal escalation it
+//! continues). Every change is a conditional update on the status it was decided from, so two
+//! coordinators acting at once act once.
+
+use app::domain::MesaRef;
+use app::escalation::{Escalation, EscalationAction, EscalationStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::Store;
+use super::error::{Result, StoreError};
+use super::rows::{parse_timestamp, timestamp};
+
+const COLUMNS: &str =
+    "e.id, e.parent_id, e.session_id, e.barrier_id, e.barrier, e.from_mesa, f.name, f.level,
+     e.to_mesa, t.name, t.level, e.reason, e.answer_by, e.escalated_by, e.escalated_at, e.status,
+     e.decided_by, e.decided_at, e.decision_note, e.response, e.responded_by, e.responded_at";
+const FROM: &str =
+    "FROM escalations e JOIN mesas f ON f.code = e.from_mesa JOIN mesas t ON t.code = e.to_mesa";
+
+struct Row {
+    id: i64,
+    parent_id: Option<i64>,
+    session_id: i64,
+    barrier_id: String,
+    barrier: String,
+    from_mesa: String,
+    from_name: String,
+    from_level: String,
+    to_mesa: String,
+    to_name: String,
+    to_level: String,
+    reason: String,
+    answer_by: String,
+    escalated_by: String,
+    escalated_at: String,
+    status: String,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+    decision_note: Option<String>,
+    response: Option<String>,
+    responded_by: Option<String>,
+    responded_at: Option<String>,
+}
+
+/// `(…)` tuples are limited in size; a struct keeps the 22 columns readable.
+impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RowByIndex {
+    fn from_row(row: &'r sqlx::any::AnyRow) -> std::result::Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(RowByIndex(Row {
+            id: row.try_get(0)?,
+            parent_id: row.try_get(1)?,
+            session_id: row.try_get(2)?,
+            barrier_id: row.try_get(3)?,
+            barrier: row.try_get(4)?,
+            from_mesa: row.try_get(5)?,
+            from_name: row.try_get(6)?,
+            from_level: row.try_get(7)?,
+            to_mesa: row.try_get(8)?,
+            to_name: row.try_get(9)?,
+            to_level: row.try_get(10)?,
+            reason: row.try_get(11)?,
+            answer_by: row.try_get(12)?,
+            escalated_by: row.try_get(13)?,
+            escalated_at: row.try_get(14)?,
+            status: row.try_get(15)?,
+            decided_by: row.try_get(16)?,
+            decided_at: row.try_get(17)?,
+            decision_note: row.try_get(18)?,
+            response: row.try_get(19)?,
+            responded_by: row.try_get(20)?,
+            responded_at: row.try_get(21)?,
+        }))
+    }
+}
+
+struct RowByIndex(Row);
+
+fn level(raw: &str) -> Result<app::domain::Level> {
+    app::domain::Level::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("nivel «{raw}»")))
+}
+
+impl TryFrom<Row> for Escalation {
+    type Error = StoreError;
+    fn try_from(r: Row) -> Result<Self> {
+        let optional_time = |v: Option<String>| v.as_deref().map(parse_timestamp).transpose();
+        Ok(Escalation {
+            id: r.id,
+            parent_id: r.parent_id,
+            session_id: r.session_id,
+            barrier_id: r.barrier_id,
+            barrier: r.barrier,
+            from_mesa: MesaRef {
+                code: r.from_mesa,
+                name: r.from_name,
+                level: level(&r.from_level)?,
+            },
+            to_mesa: MesaRef {
+                code: r.to_mesa,
+                name: r.to_name,
+                level: level(&r.to_level)?,
+            },
+            reason: r.reason,
+            answer_by: NaiveDate::parse_from_str(&r.answer_by, "%Y-%m-%d")
+                .map_err(|_| StoreError::Corrupt(format!("fecha «{}»", r.answer_by)))?,
+            escalated_by: r.escalated_by,
+            escalated_at: parse_timestamp(&r.escalated_at)?,
+            status: EscalationStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("estado «{}»", r.status)))?,
+            decided_by: r.decided_by,
+            decided_at: optional_time(r.decided_at)?,
+            decision_note: r.decision_note,
+            response: r.response,
+            responded_by: r.responded_by,
+            responded_at: optional_time(r.responded_at)?,
+        })
+    }
+}
+
+/// What a new escalation carries.
+pub struct NewEscalation<'a> {
+    pub parent_id: Option<i64>,
+    pub session_id: i64,
+    pub barrier_id: &'a str,
+    pub barrier: &'a str,
+    pub from_mesa: &'a str,
+    pub reason: &'a str,
+    pub answer_by: NaiveDate,
+    pub by: &'a str,
+}
+
+impl Store {
+    async fn escalations_where(&self, condition: &str, binds: &[&str]) -> Result<Vec<Escalation>> {
+        let sql = format!("SELECT {COLUMNS} {FROM} WHERE {condition} ORDER BY e.id");
+        let mut query = sqlx::query_as::<_, RowByIndex>(&sql);
+        for b in binds {
+            query = query.bind(*b);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|r| r.0.try_into())
+            .collect()
+    }
+
+    pub async fn escalation(&self, id: i64) -> Result<Escalation> {
+        let sql = format!("SELECT {COLUMNS} {FROM} WHERE e.id = $1");
+        let row: Option<RowByIndex> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.ok_or(StoreError::UnknownEscalation(id))?.0.try_into()
+    }
+
+    /// Sends the barrier to the parent of `from_mesa`.
+    pub async fn create_escalation(
+        &self,
+        new: NewEscalation<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Escalation> {
+        let from = self.get_mesa(new.from_mesa).await?;
+        let to = from
+            .parent_code
+            .ok_or_else(|| StoreError::NoLevelAbove(from.name.clone()))?;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO escalations (parent_id, session_id, barrier_id, barrier, from_mesa, to_mesa,
+                reason, answer_by, escalated_by, escalated_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pendiente') RETURNING id",
+        )
+        .bind(new.parent_id)
+        .bind(new.session_id)
+        .bind(new.barrier_id)
+        .bind(new.barrier)
+        .bind(new.from_mesa)
+        .bind(&to)
+        .bind(new.reason)
+        .bind(new.answer_by.to_string())
+        .bind(new.by)
+        .bind(timestamp(now))
+        .fetch_one(&self.pool)
+        .await?;
+        self.escalation(id).await
+    }
+
+    /// Applies the receiving Mesa's decision. Escalating further creates the next link of the
+    /// chain; answering also answers, down the chain, the escalation this one continued.
+    pub async fn act_on_escalation(
+        &self,
+        id: i64,
+        action: &EscalationAction,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Escalation> {
+        let current = self.escalation(id).await?;
+        let next = current
+            .status
+            .after(action)
+            .map_err(StoreError::EscalationTransition)?;
+        let at = timestamp(now);
+        let updated = match action {
+            EscalationAction::Responder { response } => {
+                sqlx::query(
+                    "UPDATE escalations SET status = $1, response = $2, responded_by = $3, responded_at = $4,
+                        decided_by = COALESCE(decided_by, $3), decided_at = COALESCE(decided_at, $4)
+                     WHERE id = $5 AND status = $6",
+                )
+                .bind(next.code())
+                .bind(response)
+                .bind(by)
+                .bind(&at)
+                .bind(id)
+                .bind(current.status.code())
+                .execute(&self.pool)
+                .await?
+            }
+            EscalationAction::Devolver { reason } | EscalationAction::Escalar { reason, .. } => {
+                sqlx::query(
+                    "UPDATE escalations SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
+                     WHERE id = $5 AND status = $6",
+                )
+                .bind(next.code())
+                .bind(by)
+                .bind(&at)
+                .bind(reason)
+                .bind(id)
+                .bind(current.status.code())
+                .execute(&self.pool)
+                .await?
+            }
+            EscalationAction::Aceptar => {
+                sqlx::query(
+                    "UPDATE escalations SET status = $1, decided_by = $2, decided_at = $3
+                     WHERE id = $4 AND status = $5",
+                )
+                .bind(next.code())
+                .bind(by)
+                .bind(&at)
+                .bind(id)
+                .bind(current.status.code())
+                .execute(&self.pool)
+                .await?
+            }
+        };
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::ConcurrentEscalation(id));
+        }
+        if let EscalationAction::Escalar { reason, answer_by } = action {
+            self.create_escalation(
+                NewEscalation {
+                    parent_id: Some(id),
+                    session_id: current.session_id,
+                    barrier_id: &current.barrier_id,
+                    barrier: &current.barrier,
+                    from_mesa: &current.to_mesa.code,
+                    reason,
+                    answer_by: *answer_by,
+                    by,
+                },
+                now,
+            )
+            .await?;
+        }
+        if let (EscalationAction::Responder { response }, Some(parent)) =
+            (action, current.parent_id)
+        {
+            // The answer flows back down: the Mesa that passed it up answers with it.
+            let relayed = format!("{response} (respuesta de la {})", current.to_mesa.name);
+            sqlx::query(
+                "UPDATE escalations SET status = 'respondida', response = $1, responded_by = $2, responded_at = $3
+                 WHERE id = $4 AND status = 'escalada'",
+            )
+            .bind(&relayed)
+            .bind(by)
+            .bind(&at)
+            .bind(parent)
+            .execute(&self.pool)
+            .await?;
+            if let Ok(up) = self.escalation(parent).await
+                && let Some(grand) = up.parent_id
+            {
+                sqlx::query(
+                    "UPDATE escalations SET status = 'respondida', response = $1, responded_by = $2, responded_at = $3
+                     WHERE id = $4 AND status = 'escalada'",
+                )
+                .bind(&relayed)
+                .bind(by)
+                .bind(&at)
+                .bind(grand)
+                .execute(&self.pool)
+                .await?;
+            }
+        }
+        self.escalation(id).await
+    }
+
+    /// Escalations a Mesa received (open ones first) and sent.
+    pub async fn escalations_of(&self, mesa: &str) -> Result<(Vec<Escalation>, Vec<Escalation>)> {
+        self.get_mesa(mesa).await?;
+        let mut received = self.escalations_where("e.to_mesa = $1", &[mesa]).await?;
+        received.sort_by_key(|e| (!e.status.is_open(), e.id));
+        let sent = self.escalations_where("e.from_mesa = $1", &[mesa]).await?;
+        Ok((received, sent))
+    }
+
+    /// Every link of a barrier's escalation chain, oldest first.
+    pub async fn barrier_chain(
+        &self,
+        session_id: i64,
+        barrier_id: &str,
+    ) -> Result<Vec<Escalation>> {
+        let sql = format!(
+            "SELECT {COLUMNS} {FROM} WHERE e.session_id = $1 AND e.barrier_id = $2 ORDER BY e.id"
+        );
+        sqlx::query_as::<_, RowByIndex>(&sql)
+            .bind(session_id)
+            .bind(barrier_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|r| r.0.try_into())
+            .collect()
+    }
+
+    /// Open escalations received by any of `mesas` (for the dashboards' inbox panel).
+    pub async fn open_escalations_to(&self, mesas: &[String]) -> Result<Vec<Escalation>> {
+        let mut out = Vec::new();
+        for mesa in mesas {
+            out.extend(
+                self.escalations_where("e.to_mesa = $1", &[mesa.as_str()])
+                    .await?
+                    .into_iter()
+                    .filter(|e| e.status.is_open()),
+            );
+        }
+        out.sort_by_key(|e| e.escalated_at);
+        Ok(out)
+    }
+}

@@ -1,0 +1,330 @@
+//! The escalation chain over HTTP: a barrier logged on a local board goes to its zonal Mesa, which
+//! passes it to the district; the district's answer comes back down to the local Mesa. Only the
+//! receiving Mesa's coordination decides; bad requests are refused with a reason.
+
+mod common;
+
+use std::time::Duration;
+
+use app::board::{BARRIERS, Field, put_record};
+use app::domain::{ScheduleRequest, SessionAction};
+use common::{TEST_SECRET, TestServer};
+use sala::auth::{Claims, Role, Signer};
+use sala::sync::client::SyncClient;
+use sala::sync::protocol;
+use serde_json::{Value, json};
+use tokio::time::timeout;
+use yrs::Transact;
+
+fn token(session: i64, role: Role) -> String {
+    Signer::new(TEST_SECRET.as_bytes().to_vec()).sign(&Claims {
+        session,
+        role,
+        exp: chrono::Utc::now().timestamp() + 3600,
+        nonce: "n".into(),
+        name: None,
+    })
+}
+
+async fn session(server: &TestServer, mesa: &str) -> i64 {
+    let request = ScheduleRequest {
+        mesa: mesa.into(),
+        at: "2026-11-20T09:00".into(),
+        place: String::new(),
+        mode: "mixta".into(),
+    };
+    let id = server
+        .store
+        .create_session(&request.validate().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap()
+        .id;
+    server
+        .store
+        .change_session_status(id, SessionAction::Iniciar, chrono::Utc::now())
+        .await
+        .unwrap();
+    id
+}
+
+async fn post(server: &TestServer, path: &str, body: Value) -> (u16, Value) {
+    let response = server.post_json(path, body).await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn in_days(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+#[tokio::test]
+async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
+    let server = TestServer::start().await;
+    let local = session(&server, "local-07").await;
+    let zonal = session(&server, "zona-sur-occidente").await;
+    let district = session(&server, "distrito").await;
+
+    // A barrier logged on the local board, over the sync protocol.
+    let url = format!(
+        "ws://{}/sync/{local}?token={}",
+        server.addr,
+        token(local, Role::Participante)
+    );
+    let mut client = SyncClient::connect(&url, 5).await.unwrap();
+    timeout(Duration::from_secs(10), client.sync())
+        .await
+        .unwrap()
+        .unwrap();
+    let update = {
+        let mut txn = client.doc.transact_mut();
+        put_record(
+            &mut txn,
+            BARRIERS,
+            "b1",
+            &[
+                (
+                    "description",
+                    Field::Text("Sin transporte a citas desde Bosa rural".into()),
+                ),
+                ("type", Field::Text("geografica".into())),
+            ],
+            "Ana",
+            1.0,
+        );
+        txn.encode_update_v1()
+    };
+    client.send(protocol::update(&update)).await.unwrap();
+    // Wait until the room has it (the escalation reads the barrier from the board).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let escalate = |tok: String, reason: &str, answer_by: String| json!({"token": tok, "session": local, "barrier": "b1", "reason": reason, "answer_by": answer_by, "by": "Ana Pérez (Subred Sur Occidente)"});
+    // Refused: observers, past answer dates, no reason, unknown barriers.
+    let (status, _) = post(
+        &server,
+        "/api/v1/escalaciones",
+        escalate(token(local, Role::Observador), "x", in_days(5)),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, body) = post(
+        &server,
+        "/api/v1/escalaciones",
+        escalate(token(local, Role::Participante), "x", in_days(-1)),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str().unwrap_or("")),
+        (409, "la fecha de respuesta solicitada ya pasó")
+    );
+    let (status, _) = post(
+        &server,
+        "/api/v1/escalaciones",
+        escalate(token(local, Role::Participante), "  ", in_days(5)),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let mut unknown = escalate(token(local, Role::Participante), "x", in_days(5));
+    unknown["barrier"] = json!("no-existe");
+    assert_eq!(post(&server, "/api/v1/escalaciones", unknown).await.0, 404);
+
+    let (status, up) = post(
+        &server,
+        "/api/v1/escalaciones",
+        escalate(
+            token(local, Role::Participante),
+            "Requiere rutas de transporte que la localidad no tiene",
+            in_days(10),
+        ),
+    )
+    .await;
+    assert_eq!(status, 201, "{up}");
+    assert_eq!(up["to_mesa"]["code"], "zona-sur-occidente");
+    assert_eq!(up["status"], "Pendiente");
+    let id = up["id"].as_i64().unwrap();
+
+    // The zonal Mesa's inbox has it; only its coordination may decide.
+    let inbox: Value = server
+        .client
+        .get(server.url("/api/v1/mesas/zona-sur-occidente/escalaciones"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        inbox["received"][0]["barrier"],
+        "Sin transporte a citas desde Bosa rural"
+    );
+    let act = |tok: String, text: &str| json!({"token": tok, "text": text, "answer_by": in_days(7), "by": "Coordinación zonal"});
+    assert_eq!(
+        post(
+            &server,
+            &format!("/api/v1/escalaciones/{id}/aceptar"),
+            act(token(local, Role::Coordinador), "")
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        post(
+            &server,
+            &format!("/api/v1/escalaciones/{id}/aceptar"),
+            act(token(zonal, Role::Participante), "")
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, accepted) = post(
+        &server,
+        &format!("/api/v1/escalaciones/{id}/aceptar"),
+        act(token(zonal, Role::Coordinador), ""),
+    )
+    .await;
+    assert_eq!(
+        (status, accepted["status"].as_str()),
+        (200, Some("Aceptada"))
+    );
+    assert_eq!(
+        post(
+            &server,
+            &format!("/api/v1/escalaciones/{id}/aceptar"),
+            act(token(zonal, Role::Coordinador), "")
+        )
+        .await
+        .0,
+        409,
+        "once"
+    );
+    let (status, passed) = post(
+        &server,
+        &format!("/api/v1/escalaciones/{id}/escalar"),
+        act(
+            token(zonal, Role::Coordinador),
+            "Compete a la Secretaría Distrital de Movilidad",
+        ),
+    )
+    .await;
+    assert_eq!((status, passed["status"].as_str()), (200, Some("Escalada")));
+
+    // The district answers; the answer flows back down to the local Mesa.
+    let inbox: Value = server
+        .client
+        .get(server.url("/api/v1/mesas/distrito/escalaciones"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let upper = inbox["received"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        inbox["received"][0]["from_mesa"]["code"],
+        "zona-sur-occidente"
+    );
+    let (status, answered) = post(
+        &server,
+        &format!("/api/v1/escalaciones/{upper}/responder"),
+        act(
+            token(district, Role::Coordinador),
+            "Ruta de transporte en salud habilitada desde el 1 de diciembre",
+        ),
+    )
+    .await;
+    assert_eq!(
+        (status, answered["status"].as_str()),
+        (200, Some("Respondida"))
+    );
+    let back: Value = server
+        .client
+        .get(server.url("/api/v1/mesas/local-07/escalaciones"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(back["sent"][0]["status"], "Respondida");
+    assert!(
+        back["sent"][0]["response"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ruta de transporte en salud habilitada")
+    );
+    let chain: Value = server
+        .client
+        .get(server.url(&format!(
+            "/api/v1/sessions/{local}/barreras/b1/escalaciones"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let links: Vec<(&str, &str)> = chain
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["from_mesa"]["code"].as_str().unwrap(),
+                e["to_mesa"]["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("local-07", "zona-sur-occidente"),
+            ("zona-sur-occidente", "distrito")
+        ]
+    );
+
+    // A returned escalation says why, and is closed.
+    let (_, again) = post(
+        &server,
+        "/api/v1/escalaciones",
+        escalate(
+            token(local, Role::Coordinador),
+            "Segunda solicitud",
+            in_days(3),
+        ),
+    )
+    .await;
+    let again = again["id"].as_i64().unwrap();
+    assert_eq!(
+        post(
+            &server,
+            &format!("/api/v1/escalaciones/{again}/devolver"),
+            act(token(zonal, Role::Coordinador), "")
+        )
+        .await
+        .0,
+        409,
+        "a reason is required"
+    );
+    let (status, returned) = post(
+        &server,
+        &format!("/api/v1/escalaciones/{again}/devolver"),
+        act(token(zonal, Role::Coordinador), "Ya fue respondida"),
+    )
+    .await;
+    assert_eq!(
+        (status, returned["decision_note"].as_str()),
+        (200, Some("Ya fue respondida"))
+    );
+    assert_eq!(
+        post(
+            &server,
+            &format!("/api/v1/escalaciones/{again}/responder"),
+            act(token(zonal, Role::Coordinador), "tarde")
+        )
+        .await
+        .0,
+        409
+    );
+    client.close().await;
+}
