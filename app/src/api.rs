@@ -158,3 +158,11 @@ pub async fn fetch_barrier_chain(
 ) -> Result<Vec<Escalation>, AppError> {
     respond(backend()?.barrier_chain(session, barrier).await)
 }
+
+#[server(endpoint = "commitment_history")]
+pub async fn fetch_commitment_history(
+    session: i64,
+    commitment: String,
+) -> Result<crate::board::review::CommitmentHistory, AppError> {
+    respond(backend()?.commitment_history(session, commitment).await)
+}

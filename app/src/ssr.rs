@@ -66,6 +66,11 @@ pub trait Backend: Send + Sync + 'static {
         session: i64,
         barrier: String,
     ) -> Result<Vec<Escalation>, AppError>;
+    async fn commitment_history(
+        &self,
+        session: i64,
+        commitment: String,
+    ) -> Result<crate::board::review::CommitmentHistory, AppError>;
 }
 
 /// What the server puts in Leptos' context for every request.

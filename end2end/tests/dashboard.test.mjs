@@ -70,12 +70,30 @@ test('a dashboard updates live while a board records a commitment; it carries in
   await board.click('[data-action="cerrar-tablero"]');
   await board.waitForURL(`**/sesiones/${session}/acta`);
   const next = sala.cli('session', 'create', '--mesa', 'local-08', '--at', '2026-12-04T09:00:00-05:00').id;
-  await board.goto(`${sala.base}/sesiones/${next}`);
+  assert.equal((await fetch(`${sala.base}/api/v1/sessions/${next}/iniciar`, { method: 'POST' })).status, 200);
+  await board.goto(sala.cli('invite', '--session', String(next), '--role', 'coordinador').url);
   await hydrated(board);
+  await board.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]');
   await board.waitForFunction(() => {
     const notes = document.querySelector('li[data-kind="agenda"] textarea[data-field="notes"]');
     return notes?.value.includes('Visitas domiciliarias en Patio Bonito') && notes.value.includes('Secretaría de Integración Social');
   });
+  // The session reviews it: done, with evidence; the commitment's history records it.
+  const followUp = board.locator('li[data-kind="followups"]', { hasText: 'Visitas domiciliarias en Patio Bonito' });
+  await followUp.locator('select[data-field="status"]').selectOption('cumplido');
+  await followUp.locator('textarea[data-field="notes"]').fill('120 visitas realizadas');
+  await board.waitForTimeout(500);
+  await board.click('[data-action="cerrar-tablero"]');
+  await board.waitForURL(`**/sesiones/${next}/acta`);
+  await board.locator('[data-acta-section="followups"] td', { hasText: '120 visitas realizadas' }).waitFor();
+  await board.locator('[data-acta-section="followups"] a', { hasText: 'Visitas domiciliarias en Patio Bonito' }).click();
+  await board.locator('[data-current-status]', { hasText: 'Cumplido' }).waitFor();
+  assert.equal((await board.locator('[data-carry-overs]').textContent()).trim(), '1 sesión(es)');
+  await board.locator('[data-history] li', { hasText: '120 visitas realizadas' }).waitFor();
+  // Done: the Mesa's third session has nothing left to follow up.
+  const third = sala.cli('session', 'create', '--mesa', 'local-08', '--at', '2026-12-18T09:00:00-05:00').id;
+  const thirdHtml = await (await fetch(`${sala.base}/sesiones/${third}`)).text();
+  assert.match(thirdHtml, /No hay compromisos pendientes de sesiones anteriores/);
   await watcher.close();
   await room.close();
   assert.deepEqual(errors, []);

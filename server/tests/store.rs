@@ -480,6 +480,90 @@ async fn actas_are_numbered_per_mesa_and_open_commitments_carry_over(store: Stor
     );
 }
 
+/// A commitment reviewed as done in a later session stops being carried over; its history lists
+/// the review and counts the carry-over.
+async fn reviews_follow_a_commitment_across_sessions(store: Store) {
+    use app::board::{BoardView, CommitmentStatus, FollowUp, Stamp};
+    let mut sessions = Vec::new();
+    for at in ["2026-09-01T09:00", "2026-09-15T09:00", "2026-10-01T09:00"] {
+        let s = store
+            .create_session(&schedule("local-11", at), now())
+            .await
+            .unwrap();
+        store
+            .change_session_status(s.id, SessionAction::Iniciar, now())
+            .await
+            .unwrap();
+        store
+            .change_session_status(s.id, SessionAction::Cerrar, now())
+            .await
+            .unwrap();
+        sessions.push(s);
+    }
+    let first = BoardView {
+        commitments: vec![
+            commitment("a", CommitmentStatus::Pendiente),
+            commitment("b", CommitmentStatus::Pendiente),
+        ],
+        ..BoardView::default()
+    };
+    store
+        .record_acta(&acta_for(&sessions[0], first), now())
+        .await
+        .unwrap();
+    let carried = store.open_commitments_before(sessions[1].id).await.unwrap();
+    assert_eq!(carried.len(), 2);
+    assert_eq!(carried[0].session_id, sessions[0].id);
+    let review = |id: &str, status: CommitmentStatus, note: &str| FollowUp {
+        id: id.into(),
+        origin_session: sessions[0].id,
+        origin_seq: sessions[0].seq,
+        description: format!("compromiso {id}"),
+        institutions: String::new(),
+        responsible: String::new(),
+        due: None,
+        status,
+        note: note.into(),
+        stamp: Stamp {
+            updated_by: "Marta (Subred Norte)".into(),
+            ..Stamp::default()
+        },
+    };
+    let second = BoardView {
+        followups: vec![
+            review("a", CommitmentStatus::Cumplido, "Acta de entrega firmada"),
+            review("b", CommitmentStatus::EnProgreso, "Avance del 50 %"),
+        ],
+        ..BoardView::default()
+    };
+    store
+        .record_acta(&acta_for(&sessions[1], second), now())
+        .await
+        .unwrap();
+    let carried = store.open_commitments_before(sessions[2].id).await.unwrap();
+    let ids: Vec<_> = carried
+        .iter()
+        .map(|c| (c.commitment.id.as_str(), c.commitment.status))
+        .collect();
+    assert_eq!(
+        ids,
+        [("b", CommitmentStatus::EnProgreso)],
+        "done ones stop carrying over"
+    );
+    let history = store.commitment_history(sessions[0].id, "a").await.unwrap();
+    assert_eq!(history.carry_overs(), 1);
+    assert_eq!(history.current_status(), CommitmentStatus::Cumplido);
+    assert_eq!(history.reviews[0].note, "Acta de entrega firmada");
+    assert_eq!(history.reviews[0].reviewed_by, "Marta (Subred Norte)");
+    assert_eq!(history.reviews[0].session_seq, sessions[1].seq);
+    assert!(
+        store
+            .commitment_history(sessions[0].id, "zz")
+            .await
+            .is_err()
+    );
+}
+
 /// Compaction moves the snapshot's watermark but keeps every update for review.
 async fn board_history_survives_compaction(store: Store) {
     let session = store
@@ -587,4 +671,5 @@ on_both_engines!(
     actas_are_numbered_per_mesa_and_open_commitments_carry_over,
     board_history_survives_compaction,
     projections_are_idempotent_and_follow_deletes,
+    reviews_follow_a_commitment_across_sessions,
 );

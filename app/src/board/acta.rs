@@ -85,6 +85,31 @@ impl Acta {
         }
         md.push('\n');
 
+        if !b.followups.is_empty() {
+            let _ = writeln!(
+                md,
+                "## Seguimiento de compromisos anteriores ({})\n",
+                b.followups.len()
+            );
+            let _ = writeln!(
+                md,
+                "| Compromiso | De la sesión | Responsable | Estado en esta sesión | Avance |"
+            );
+            let _ = writeln!(md, "|---|---|---|---|---|");
+            for f in &b.followups {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&f.description),
+                    f.origin_seq,
+                    cell(&f.responsible),
+                    f.status.label(),
+                    cell(&f.note)
+                );
+            }
+            md.push('\n');
+        }
+
         let _ = writeln!(md, "## Barreras ({})\n", b.barriers.len());
         for (n, x) in b.barriers.iter().enumerate() {
             let _ = writeln!(

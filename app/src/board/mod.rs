@@ -20,7 +20,7 @@ pub mod edit;
 pub mod review;
 pub mod view;
 
-pub use view::{AgendaItem, Agreement, Attendee, Barrier, BoardView, Commitment, Stamp};
+pub use view::{AgendaItem, Agreement, Attendee, Barrier, BoardView, Commitment, FollowUp, Stamp};
 
 pub const AGENDA: &str = "agenda";
 pub const BARRIERS: &str = "barriers";
@@ -28,6 +28,8 @@ pub const AGREEMENTS: &str = "agreements";
 pub const COMMITMENTS: &str = "commitments";
 pub const ATTENDANCE: &str = "attendance";
 pub const META: &str = "meta";
+/// Commitments of earlier sessions under review in this one, keyed by the commitment's id.
+pub const FOLLOWUPS: &str = "followups";
 
 /// Fields typed together, stored as `Y.Text`.
 pub const TEXT_FIELDS: [&str; 5] = ["title", "notes", "description", "statement", "evidence"];

@@ -19,6 +19,41 @@ pub struct TimelineEntry {
     pub key: String,
 }
 
+/// What one session recorded about a carried-over commitment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentReview {
+    pub session_id: i64,
+    pub session_seq: i64,
+    pub held_at: chrono::DateTime<chrono::Utc>,
+    pub status: super::CommitmentStatus,
+    pub note: String,
+    pub reviewed_by: String,
+}
+
+/// A commitment's life across sessions: where it was agreed and every review since.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentHistory {
+    pub mesa_code: String,
+    pub origin_session: i64,
+    pub origin_seq: i64,
+    pub commitment: super::Commitment,
+    pub reviews: Vec<CommitmentReview>,
+}
+
+impl CommitmentHistory {
+    /// How many later sessions it was carried into.
+    pub fn carry_overs(&self) -> usize {
+        self.reviews.len()
+    }
+
+    /// Its status now: the latest review's, or the one it was agreed with.
+    pub fn current_status(&self) -> super::CommitmentStatus {
+        self.reviews
+            .last()
+            .map_or(self.commitment.status, |r| r.status)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardHistory {
     pub steps: usize,

@@ -8,8 +8,8 @@ use yrs::{Any, Map, Out, ReadTxn};
 
 use super::{
     AGENDA, AGREEMENTS, ATTENDANCE, AgendaStatus, AttendanceMode, AttendanceRole, BARRIERS,
-    BarrierStatus, BarrierType, COMMITMENTS, CommitmentStatus, DecisionMethod, Field, META, Record,
-    Semaforo, records, semaforo,
+    BarrierStatus, BarrierType, COMMITMENTS, CommitmentStatus, DecisionMethod, FOLLOWUPS, Field,
+    META, Record, Semaforo, records, semaforo,
 };
 
 /// Who created a record and who changed it last (names as given on joining), and when (ms).
@@ -102,6 +102,27 @@ pub struct BoardView {
     pub agreements: Vec<Agreement>,
     pub commitments: Vec<Commitment>,
     pub attendance: Vec<Attendee>,
+    /// Open commitments of earlier sessions, reviewed in this one.
+    #[serde(default)]
+    pub followups: Vec<FollowUp>,
+}
+
+/// A commitment carried over from an earlier session, with the status it is given in this one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// The commitment's own id (as on the board where it was agreed).
+    pub id: String,
+    /// The session where it was agreed.
+    pub origin_session: i64,
+    pub origin_seq: i64,
+    pub description: String,
+    pub institutions: String,
+    pub responsible: String,
+    pub due: Option<NaiveDate>,
+    pub status: CommitmentStatus,
+    /// What the review found (progress, evidence, why late).
+    pub note: String,
+    pub stamp: Stamp,
 }
 
 fn text(r: &Record, key: &str) -> String {
@@ -219,6 +240,22 @@ impl BoardView {
                 stamp: stamp(r),
             })
             .collect();
+        let followups = records(txn, FOLLOWUPS)
+            .iter()
+            .map(|r| FollowUp {
+                id: text(r, "id"),
+                origin_session: number(r, "originSession").unwrap_or(0.0) as i64,
+                origin_seq: number(r, "originSeq").unwrap_or(0.0) as i64,
+                description: text(r, "description"),
+                institutions: text(r, "institutions"),
+                responsible: text(r, "responsible"),
+                due: NaiveDate::parse_from_str(text(r, "due").trim(), "%Y-%m-%d").ok(),
+                status: CommitmentStatus::parse(&text(r, "status"))
+                    .unwrap_or(CommitmentStatus::Pendiente),
+                note: text(r, "notes"),
+                stamp: stamp(r),
+            })
+            .collect::<Vec<_>>();
         let attendance = records(txn, ATTENDANCE)
             .iter()
             .map(|r| Attendee {
@@ -244,6 +281,9 @@ impl BoardView {
                 (c.stamp.created_at, c.id.clone())
             }),
             attendance: by_creation(attendance, |a: &Attendee| (a.arrived_at, a.id.clone())),
+            followups: by_creation(followups, |f: &FollowUp| {
+                (f.origin_seq as f64, f.id.clone())
+            }),
         }
     }
 

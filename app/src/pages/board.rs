@@ -516,6 +516,7 @@ pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
             </Show></span>
             <div class="board-grid">
                 <AgendaSection ctx />
+                <FollowUpsSection ctx />
                 <BarriersSection ctx />
                 <AgreementsSection ctx />
                 <CommitmentsSection ctx />
@@ -892,6 +893,84 @@ fn agenda_options(ctx: BoardCtx) -> Vec<(String, String)> {
         }))
     });
     options
+}
+
+// ---- follow-up of earlier commitments --------------------------------------------------------
+
+#[component]
+fn FollowUpsSection(ctx: BoardCtx) -> impl IntoView {
+    let ids = move || {
+        ctx.view
+            .with(|v| v.followups.iter().map(|f| f.id.clone()).collect::<Vec<_>>())
+    };
+    let any = move || ctx.view.with(|v| !v.followups.is_empty());
+    view! {
+        <span class="slot">
+            <Show when=any>
+                <section class="panel" aria-labelledby="seguimiento" data-section="followups">
+                    <h3 id="seguimiento">"Seguimiento de compromisos anteriores"</h3>
+                    <ul class="cards">
+                        <For each=ids key=|id| id.clone() let:id>
+                            <FollowUpCard ctx id />
+                        </For>
+                    </ul>
+                </section>
+            </Show>
+        </span>
+    }
+    .into_any()
+}
+
+#[component]
+fn FollowUpCard(ctx: BoardCtx, id: String) -> impl IntoView {
+    let item = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            ctx.view
+                .with(|v| v.followups.iter().find(|f| f.id == id).cloned())
+        })
+    };
+    let field = move |f: fn(&crate::board::FollowUp) -> String| {
+        Signal::derive(move || item.with(|i| i.as_ref().map(f).unwrap_or_default()))
+    };
+    let light = move || {
+        let today = ctx.today();
+        item.with(|i| {
+            i.as_ref()
+                .and_then(|f| f.due.map(|d| crate::board::semaforo(d, f.status, today)))
+        })
+    };
+    let history = move || {
+        item.with(|i| {
+            i.as_ref()
+                .map(|f| format!("/compromisos/{}/{}", f.origin_session, f.id))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <li class="card" data-kind="followups" data-id=id.clone()>
+            <div class="card-head">
+                <span class="slot">
+                    {move || light().map(|s| view! {
+                        <span class=format!("semaforo semaforo--{}", s.code()) data-semaforo=s.code()>{s.label()}</span>
+                    })}
+                </span>
+                <span class="muted">{move || item.with(|i| i.as_ref().map(|f| format!("De la sesión {}", f.origin_seq)).unwrap_or_default())}</span>
+            </div>
+            <p><strong>{move || item.with(|i| i.as_ref().map(|f| f.description.clone()).unwrap_or_default())}</strong></p>
+            <p class="stamp">{move || item.with(|i| i.as_ref().map(|f| format!("{} · {} · vence {}",
+                f.responsible, f.institutions, f.due.map(|d| d.to_string()).unwrap_or_else(|| "sin fecha".into()))).unwrap_or_default())}</p>
+            <div class="fields">
+                <CodeSelect ctx root=crate::board::FOLLOWUPS id=id.clone() field="status" label="Estado en esta sesión"
+                    options=codes(CommitmentStatus::ALL, CommitmentStatus::code, CommitmentStatus::label)
+                    value=field(|f| f.status.code().to_owned()) />
+            </div>
+            <SharedText ctx root=crate::board::FOLLOWUPS id=id.clone() field="notes" label="Avance o evidencia"
+                multiline=true value=field(|f| f.note.clone()) />
+            <a href=history>"Historia del compromiso"</a>
+        </li>
+    }
+    .into_any()
 }
 
 // ---- barriers, agreements, commitments, attendance ------------------------------------------

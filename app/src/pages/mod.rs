@@ -22,7 +22,7 @@ use common::NotFound;
 use dashboard::DashboardPage;
 use home::HomePage;
 use mesa::MesaPage;
-use records::{ActaPage, BarrierChainPage, ProjectorPage, ReviewPage};
+use records::{ActaPage, BarrierChainPage, CommitmentPage, ProjectorPage, ReviewPage};
 use session::SessionPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
                     <Route path=path!("/tablero") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/barreras/:session/:barrier") view=BarrierChainPage ssr=SsrMode::Async />
+                    <Route path=path!("/compromisos/:session/:id") view=CommitmentPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id") view=SessionPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/proyector") view=ProjectorPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/acta") view=ActaPage ssr=SsrMode::Async />

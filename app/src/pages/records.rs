@@ -83,6 +83,20 @@ pub fn BoardRecords(
                 }).collect_view()}
             </ol>
         </section>
+        {(!board.followups.is_empty()).then(|| view! {
+            <section aria-labelledby="acta-seguimiento" data-acta-section="followups">
+                <h2 id="acta-seguimiento">{format!("Seguimiento de compromisos anteriores ({})", board.followups.len())}</h2>
+                <table class="table">
+                    <thead><tr><th>"Compromiso"</th><th>"De la sesión"</th><th>"Responsable"</th><th>"Estado en esta sesión"</th><th>"Avance"</th></tr></thead>
+                    <tbody>
+                        {board.followups.iter().map(|f| view! {
+                            <tr><td><a href=format!("/compromisos/{}/{}", f.origin_session, f.id)>{f.description.clone()}</a></td>
+                                <td>{f.origin_seq}</td><td>{f.responsible.clone()}</td><td>{f.status.label()}</td><td>{f.note.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        })}
         <section aria-labelledby="acta-barreras" data-acta-section="barriers">
             <h2 id="acta-barreras">{format!("Barreras ({})", board.barriers.len())}</h2>
             <table class="table">
@@ -311,6 +325,69 @@ pub fn BarrierChainPage() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A commitment across sessions: where it was agreed, each later review, and its carry-overs.
+#[component]
+pub fn CommitmentPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let key = Memo::new(move |_| {
+        let p = params.read();
+        (
+            p.get("session").and_then(|s| s.parse::<i64>().ok()),
+            p.get("id").unwrap_or_default(),
+        )
+    });
+    let history = Resource::new(
+        move || key.get(),
+        |(session, id)| async move {
+            match session {
+                Some(session) => crate::api::fetch_commitment_history(session, id).await,
+                None => Err(missing()),
+            }
+        },
+    );
+    view! {
+        <Title text="Compromiso · Sala situacional" />
+        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || Suspend::new(async move {
+                match history.await {
+                    Ok(h) => {
+                        let c = h.commitment.clone();
+                        view! {
+                            <h1>"Compromiso"</h1>
+                            <p class="lead" data-commitment>{c.description.clone()}</p>
+                            <dl class="facts">
+                                <div><dt>"Responsable"</dt><dd>{c.responsible.clone()}</dd></div>
+                                <div><dt>"Institución"</dt><dd>{c.institutions.clone()}</dd></div>
+                                <div><dt>"Fecha límite"</dt><dd>{c.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                                <div><dt>"Estado actual"</dt><dd data-current-status>{h.current_status().label()}</dd></div>
+                                <div><dt>"Arrastrado a"</dt><dd data-carry-overs>{format!("{} sesión(es)", h.carry_overs())}</dd></div>
+                            </dl>
+                            <h2>"Historia, sesión por sesión"</h2>
+                            <ol class="timeline" data-history>
+                                <li class="card">
+                                    <a href=format!("/sesiones/{}", h.origin_session)>{format!("Sesión {}", h.origin_seq)}</a>
+                                    {format!(": acordado por {} · {}", c.stamp.created_by, c.status.label())}
+                                    {(!c.stamp.updated_by.is_empty() && c.stamp.updated_by != c.stamp.created_by)
+                                        .then(|| format!(" · último cambio de {}", c.stamp.updated_by))}
+                                </li>
+                                {h.reviews.iter().map(|r| view! {
+                                    <li class="card">
+                                        <a href=format!("/sesiones/{}", r.session_id)>{format!("Sesión {}", r.session_seq)}</a>
+                                        {format!(" ({}): {}", crate::domain::format_bogota(r.held_at), r.status.label())}
+                                        {(!r.reviewed_by.is_empty()).then(|| format!(" · revisó {}", r.reviewed_by))}
+                                        {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}

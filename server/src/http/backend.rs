@@ -362,6 +362,14 @@ impl Backend for StoreBackend {
         Ok(self.store.barrier_chain(session, &barrier).await?)
     }
 
+    async fn commitment_history(
+        &self,
+        session: i64,
+        commitment: String,
+    ) -> Result<app::board::review::CommitmentHistory, AppError> {
+        Ok(self.store.commitment_history(session, &commitment).await?)
+    }
+
     async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError> {
         Ok(self.replay(session_id, Some(step), |_, _, _| {}).await?.1)
     }

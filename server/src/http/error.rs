@@ -47,7 +47,8 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::UnknownMesa(_)
             | StoreError::UnknownSession(_)
-            | StoreError::UnknownEscalation(_) => AppError::NotFound(error.to_string()),
+            | StoreError::UnknownEscalation(_)
+            | StoreError::UnknownCommitment(_) => AppError::NotFound(error.to_string()),
             StoreError::Transition(_)
             | StoreError::ConcurrentChange(_)
             | StoreError::NoLevelAbove(_)

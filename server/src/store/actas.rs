@@ -2,6 +2,7 @@
 //! Mesa carries into its next session, and the board's history for review.
 
 use app::board::acta::Acta;
+use app::board::review::CommitmentHistory;
 use app::board::{BoardView, Commitment, CommitmentStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -21,6 +22,8 @@ pub struct HistoryEntry {
 /// An open commitment of an earlier session, as the next session's follow-up lists it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CarriedCommitment {
+    /// The session where it was agreed.
+    pub session_id: i64,
     pub session_seq: i64,
     pub commitment: Commitment,
 }
@@ -94,6 +97,32 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // Each follow-up reviewed in this session: its status as of this session, and the
+        // dashboards' copy of the commitment takes that status.
+        for f in &b.followups {
+            sqlx::query(
+                "INSERT INTO commitment_reviews (commitment_id, origin_session, session_id, status, note, reviewed_by)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (commitment_id, session_id) DO UPDATE SET status = excluded.status, note = excluded.note,
+                    reviewed_by = excluded.reviewed_by",
+            )
+            .bind(&f.id)
+            .bind(f.origin_session)
+            .bind(acta.session_id)
+            .bind(f.status.code())
+            .bind(&f.note)
+            .bind(&f.stamp.updated_by)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE proj_commitments SET status = $1 WHERE session_id = $2 AND record_id = $3",
+            )
+            .bind(f.status.code())
+            .bind(f.origin_session)
+            .bind(&f.id)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(number.0)
     }
@@ -116,8 +145,8 @@ impl Store {
     /// Commitments of the Mesa's closed sessions before `session_id` that are still open, oldest
     /// first: what the session's "Seguimiento de compromisos" lists.
     pub async fn open_commitments_before(&self, session_id: i64) -> Result<Vec<CarriedCommitment>> {
-        let rows: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT s.seq, r.data FROM board_records r
+        let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            "SELECT s.id, s.seq, r.data FROM board_records r
              JOIN sessions s ON s.id = r.session_id
              WHERE r.kind = 'commitments'
                AND s.status = 'cerrada'
@@ -128,15 +157,34 @@ impl Store {
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
+        // The latest review of each commitment (in a later closed session) is its status now.
+        let reviews: Vec<(String, String)> = sqlx::query_as(
+            "SELECT r.commitment_id, r.status FROM commitment_reviews r
+             JOIN sessions s ON s.id = r.session_id
+             WHERE s.mesa_code = (SELECT mesa_code FROM sessions WHERE id = $1) AND s.id <> $1
+             ORDER BY s.seq",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
         let mut open = Vec::new();
-        for (seq, data) in rows {
-            let commitment: Commitment = serde_json::from_str(&data)
+        for (origin, seq, data) in rows {
+            let mut commitment: Commitment = serde_json::from_str(&data)
                 .map_err(|e| StoreError::Corrupt(format!("compromiso de la sesión {seq}: {e}")))?;
+            if let Some(status) = reviews
+                .iter()
+                .rev()
+                .find(|(id, _)| *id == commitment.id)
+                .and_then(|(_, s)| CommitmentStatus::parse(s))
+            {
+                commitment.status = status;
+            }
             if !matches!(
                 commitment.status,
                 CommitmentStatus::Cumplido | CommitmentStatus::Cancelado
             ) {
                 open.push(CarriedCommitment {
+                    session_id: origin,
                     session_seq: seq,
                     commitment,
                 });
@@ -148,6 +196,54 @@ impl Store {
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         Ok(open)
+    }
+
+    /// A commitment, where it was agreed, and each later session's review of it.
+    pub async fn commitment_history(
+        &self,
+        origin_session: i64,
+        id: &str,
+    ) -> Result<CommitmentHistory> {
+        let origin = self.get_session(origin_session).await?;
+        let data: Option<(String,)> = sqlx::query_as(
+            "SELECT data FROM board_records WHERE session_id = $1 AND kind = 'commitments' AND record_id = $2",
+        )
+        .bind(origin_session)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let (data,) = data.ok_or_else(|| StoreError::UnknownCommitment(id.to_owned()))?;
+        let commitment: Commitment = serde_json::from_str(&data)
+            .map_err(|e| StoreError::Corrupt(format!("compromiso {id}: {e}")))?;
+        let rows: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT s.id, s.seq, s.scheduled_at, r.status, r.note, r.reviewed_by
+             FROM commitment_reviews r JOIN sessions s ON s.id = r.session_id
+             WHERE r.commitment_id = $1 AND r.origin_session = $2 ORDER BY s.seq",
+        )
+        .bind(id)
+        .bind(origin_session)
+        .fetch_all(&self.pool)
+        .await?;
+        let reviews = rows
+            .into_iter()
+            .map(|(session_id, seq, at, status, note, by)| {
+                Ok(app::board::review::CommitmentReview {
+                    session_id,
+                    session_seq: seq,
+                    held_at: super::rows::parse_timestamp(&at)?,
+                    status: CommitmentStatus::parse(&status).unwrap_or(CommitmentStatus::Pendiente),
+                    note,
+                    reviewed_by: by,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CommitmentHistory {
+            mesa_code: origin.mesa_code,
+            origin_session,
+            origin_seq: origin.seq,
+            commitment,
+            reviews,
+        })
     }
 
     /// Every update the board ever persisted, oldest first. Compaction keeps these rows (it only

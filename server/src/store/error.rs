@@ -27,6 +27,8 @@ pub enum StoreError {
     Transition(#[from] TransitionError),
     #[error("la sesión {0} cambió de estado mientras tanto; recargue e intente de nuevo")]
     ConcurrentChange(i64),
+    #[error("no existe el compromiso «{0}»")]
+    UnknownCommitment(String),
     #[error("no existe el escalamiento {0}")]
     UnknownEscalation(i64),
     #[error("la {0} no tiene un nivel superior al cual escalar")]

@@ -1,7 +1,7 @@
 //! The first item of every new board: "Seguimiento de compromisos", listing the commitments the
 //! Mesa left open in earlier sessions (from their official records in the store).
 
-use app::board::{AGENDA, AgendaStatus, Field, put_record};
+use app::board::{AGENDA, AgendaStatus, FOLLOWUPS, Field, put_record};
 use chrono::{DateTime, Utc};
 use yrs::{Doc, ReadTxn, StateVector, Transact};
 
@@ -66,6 +66,31 @@ pub fn seed_update(carried: &[CarriedCommitment], now: DateTime<Utc>) -> Vec<u8>
             AUTHOR,
             now_ms,
         );
+        // Each one also as a record the session reviews (status and a note), keyed by the
+        // commitment's own id so its history can be followed across sessions.
+        for c in carried {
+            let x = &c.commitment;
+            put_record(
+                &mut txn,
+                FOLLOWUPS,
+                &x.id,
+                &[
+                    ("originSession", Field::Number(c.session_id as f64)),
+                    ("originSeq", Field::Number(c.session_seq as f64)),
+                    ("description", Field::Text(x.description.clone())),
+                    ("institutions", Field::Text(x.institutions.clone())),
+                    ("responsible", Field::Text(x.responsible.clone())),
+                    (
+                        "due",
+                        Field::Text(x.due.map(|d| d.to_string()).unwrap_or_default()),
+                    ),
+                    ("status", Field::Text(x.status.code().into())),
+                    ("notes", Field::Text(String::new())),
+                ],
+                AUTHOR,
+                now_ms,
+            );
+        }
     }
     doc.transact()
         .encode_state_as_update_v1(&StateVector::default())
@@ -83,6 +108,7 @@ mod tests {
     #[test]
     fn the_seed_lists_open_commitments_as_the_first_item() {
         let carried = vec![CarriedCommitment {
+            session_id: 9,
             session_seq: 3,
             commitment: Commitment {
                 id: "c1".into(),
@@ -109,6 +135,12 @@ mod tests {
             "• Jornada de vacunación en Bosa — Ana Pérez, Subred Sur — vence 2026-12-01 — En progreso (sesión 3)"
         );
         assert_eq!(view.agenda[0].stamp.created_by, AUTHOR);
+        let f = &view.followups[0];
+        assert_eq!(
+            (f.id.as_str(), f.origin_session, f.origin_seq),
+            ("c1", 9, 3)
+        );
+        assert_eq!(f.status, CommitmentStatus::EnProgreso);
         assert!(follow_up_notes(&[]).starts_with("No hay compromisos"));
     }
 }
