@@ -41,57 +41,107 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+fn size(series: &Series) -> (u32, u32) {
+    let rows = series.points.len().max(1) as u32;
+    (WIDTH, TOP + rows * ROW + 20)
+}
+
+/// The embedded DejaVu fonts, registered once: PNG text needs the glyphs, and SVG text is laid out
+/// with the same metrics.
+fn fonts() -> Result<(), ChartError> {
+    static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        let regular: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+        let bold: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans-Bold.ttf");
+        plotters::style::register_font("sans-serif", FontStyle::Normal, regular).is_ok()
+            && plotters::style::register_font("sans-serif", FontStyle::Bold, bold).is_ok()
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(ChartError("no se pudo cargar la tipografía".into()))
+    }
+}
+
+/// Draws the chart on any plotters backend (SVG for pages, bitmap for PNG downloads).
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    series: &Series,
+) -> Result<(), ChartError>
+where
+    DB::ErrorType: 'static,
+{
+    let fail = |e: &dyn std::fmt::Display| ChartError(e.to_string());
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let title = ("sans-serif", 28)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&INK);
+    let label = ("sans-serif", 21).into_font().color(&INK);
+    root.draw(&Text::new(series.title.clone(), (LABEL_X, 14), title))
+        .map_err(|e| fail(&e))?;
+    if series.points.is_empty() {
+        root.draw(&Text::new(
+            "Sin datos para estos filtros".to_owned(),
+            (LABEL_X, TOP as i32 + 6),
+            label.clone(),
+        ))
+        .map_err(|e| fail(&e))?;
+    }
+    let max = series
+        .points
+        .iter()
+        .map(|(_, v)| *v)
+        .fold(0.0_f64, f64::max)
+        .max(1.0);
+    let span = (WIDTH as i32 - BAR_X - 70) as f64;
+    for (i, (name, value)) in series.points.iter().enumerate() {
+        let y = (TOP + i as u32 * ROW) as i32;
+        root.draw(&Text::new(short(name, 32), (LABEL_X, y + 7), label.clone()))
+            .map_err(|e| fail(&e))?;
+        let width = ((value / max) * span).round().max(2.0) as i32;
+        root.draw(&Rectangle::new(
+            [(BAR_X, y + 2), (BAR_X + width, y + ROW as i32 - 8)],
+            BRAND.filled(),
+        ))
+        .map_err(|e| fail(&e))?;
+        root.draw(&Text::new(
+            number(*value),
+            (BAR_X + width + 8, y + 7),
+            label.clone(),
+        ))
+        .map_err(|e| fail(&e))?;
+    }
+    root.present().map_err(|e| fail(&e))
+}
+
 /// A horizontal bar chart: one bar per category, its value at the end of the bar.
 pub fn bar_chart_svg(series: &Series) -> Result<String, ChartError> {
-    let rows = series.points.len().max(1) as u32;
-    let height = TOP + rows * ROW + 20;
+    fonts()?;
     let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-        let fail = |e: &dyn std::fmt::Display| ChartError(e.to_string());
-        root.fill(&WHITE).map_err(|e| fail(&e))?;
-        let title = ("sans-serif", 28)
-            .into_font()
-            .style(FontStyle::Bold)
-            .color(&INK);
-        let label = ("sans-serif", 21).into_font().color(&INK);
-        root.draw(&Text::new(series.title.clone(), (LABEL_X, 14), title))
-            .map_err(|e| fail(&e))?;
-        if series.points.is_empty() {
-            root.draw(&Text::new(
-                "Sin datos para estos filtros".to_owned(),
-                (LABEL_X, TOP as i32 + 6),
-                label.clone(),
-            ))
-            .map_err(|e| fail(&e))?;
-        }
-        let max = series
-            .points
-            .iter()
-            .map(|(_, v)| *v)
-            .fold(0.0_f64, f64::max)
-            .max(1.0);
-        let span = (WIDTH as i32 - BAR_X - 70) as f64;
-        for (i, (name, value)) in series.points.iter().enumerate() {
-            let y = (TOP + i as u32 * ROW) as i32;
-            root.draw(&Text::new(short(name, 32), (LABEL_X, y + 7), label.clone()))
-                .map_err(|e| fail(&e))?;
-            let width = ((value / max) * span).round().max(2.0) as i32;
-            root.draw(&Rectangle::new(
-                [(BAR_X, y + 2), (BAR_X + width, y + ROW as i32 - 8)],
-                BRAND.filled(),
-            ))
-            .map_err(|e| fail(&e))?;
-            root.draw(&Text::new(
-                number(*value),
-                (BAR_X + width + 8, y + 7),
-                label.clone(),
-            ))
-            .map_err(|e| fail(&e))?;
-        }
-        root.present().map_err(|e| fail(&e))?;
-    }
+    draw(
+        SVGBackend::with_string(&mut svg, size(series)).into_drawing_area(),
+        series,
+    )?;
     Ok(accessible(svg, series))
+}
+
+/// The same chart as a PNG image (for slides and documents).
+pub fn bar_chart_png(series: &Series) -> Result<Vec<u8>, ChartError> {
+    fonts()?;
+    let (width, height) = size(series);
+    let mut pixels = vec![0u8; (width * height * 3) as usize];
+    draw(
+        BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area(),
+        series,
+    )?;
+    let image = image::RgbImage::from_raw(width, height, pixels)
+        .ok_or_else(|| ChartError("imagen de tamaño inesperado".into()))?;
+    let mut png = Vec::new();
+    image
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| ChartError(e.to_string()))?;
+    Ok(png)
 }
 
 /// Adds `role="img"`, a `<title>` and a `<desc>` listing every value.

@@ -155,6 +155,15 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
         "{svg}"
     );
 
+    let png = server
+        .client
+        .get(server.url("/tablero/graficos/compromisos-institucion.png?ambito=mesa:local-07"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(png.headers()["content-type"], "image/png");
+    assert!(png.bytes().await.unwrap().starts_with(b"\x89PNG"));
+
     let xlsx = server
         .client
         .get(server.url("/tablero/exportar.xlsx?ambito=zona:Sur%20Occidente"))

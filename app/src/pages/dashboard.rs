@@ -147,6 +147,7 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
         .map(|series| {
             let src = format!("/tablero/graficos/{}.svg?{qs}{sep}v={version}", series.key);
             let csv = format!("/tablero/datos/{}.csv?{qs}", series.key);
+            let png = format!("/tablero/graficos/{}.png?{qs}", series.key);
             let rows = series
                 .points
                 .iter()
@@ -160,7 +161,7 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
                         <thead><tr><th>"Categoría"</th><th>{series.unit.clone()}</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
-                    <a href=csv download>"Descargar CSV"</a>
+                    <p class="actions"><a href=csv download>"Descargar CSV"</a> <a href=png download>"Descargar PNG"</a></p>
                 </figure>
             }
         })

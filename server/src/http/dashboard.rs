@@ -15,7 +15,7 @@ use chrono::Utc;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::AppState;
-use crate::charts::bar_chart_svg;
+use crate::charts::{bar_chart_png, bar_chart_svg};
 use crate::store::Store;
 
 /// Builds a dashboard as of today (Bogotá calendar).
@@ -75,7 +75,7 @@ pub async fn chart(
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
 ) -> Response {
-    let Some((key, "svg")) = split(&file) else {
+    let Some((key, format @ ("svg" | "png"))) = split(&file) else {
         return error_response(AppError::NotFound(format!("no existe el gráfico «{file}»")));
     };
     let dashboard = match load(&state.store, query).await {
@@ -85,10 +85,21 @@ pub async fn chart(
     let Some(series) = dashboard.chart(key) else {
         return error_response(AppError::NotFound(format!("no existe el gráfico «{key}»")));
     };
-    match bar_chart_svg(series) {
-        Ok(svg) => with_type(svg, "image/svg+xml"),
-        Err(error) => error_response(AppError::Internal(error.to_string())),
-    }
+    let drawn = if format == "svg" {
+        bar_chart_svg(series).map(|svg| with_type(svg, "image/svg+xml"))
+    } else {
+        bar_chart_png(series).map(|png| {
+            let mut response = with_type(png, "image/png");
+            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{key}.png\""))
+            {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        })
+    };
+    drawn.unwrap_or_else(|error| error_response(AppError::Internal(error.to_string())))
 }
 
 pub async fn csv(
