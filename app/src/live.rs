@@ -263,6 +263,9 @@ impl Live {
 
     fn connect(self: &Rc<Self>) {
         self.drop_socket();
+        // Whoever left while we were away would linger: the room sends everyone present on join.
+        self.others.borrow_mut().clear();
+        self.ctx.presence.set(Vec::new());
         if !online() {
             self.ctx.status.set(ConnStatus::SinConexion);
             return;
@@ -361,6 +364,10 @@ impl Live {
             Message::Awareness(update) => self.merge_presence(update),
             Message::AwarenessQuery => self.send_presence(),
             Message::Auth(reason) => {
+                // Edits this device kept that the room refused must not come back on reload.
+                if let Some(storage) = storage() {
+                    let _ = storage.remove_item(&self.storage_key);
+                }
                 // The room refused our writes (observer, or the session was closed).
                 self.ctx.read_only_reason.set(Some(
                     reason.unwrap_or_else(|| "El tablero es de solo lectura.".to_owned()),

@@ -85,7 +85,15 @@ async fn run(store: Store, hub: SyncHub, dirty: DirtyBoards, projections: Projec
             match project(&store, &hub, session_id).await {
                 Ok(change) => projections.announce(change),
                 Err(error) => {
-                    tracing::warn!(session_id, %error, "could not project board");
+                    tracing::warn!(session_id, %error, "could not project board; will retry");
+                    // A transient failure must not leave dashboards stale until the next edit.
+                    let gone = error
+                        .downcast_ref::<crate::store::StoreError>()
+                        .is_some_and(|e| matches!(e, crate::store::StoreError::UnknownSession(_)));
+                    if !gone {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        dirty.mark(session_id);
+                    }
                 }
             }
         }

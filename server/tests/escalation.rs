@@ -326,5 +326,93 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         .0,
         409
     );
+
+    // Passed up again and returned by the district: the zonal Mesa has it back to decide, and the
+    // district, having no level above, cannot pass it on.
+    let (_, third) = post(
+        &server,
+        "/api/v1/escalaciones",
+        escalate(
+            token(local, Role::Coordinador),
+            "Tercera solicitud",
+            in_days(4),
+        ),
+    )
+    .await;
+    let third = third["id"].as_i64().unwrap();
+    assert_eq!(
+        post(
+            &server,
+            &format!("/api/v1/escalaciones/{third}/escalar"),
+            act(token(zonal, Role::Coordinador), "Compete al distrito")
+        )
+        .await
+        .0,
+        200
+    );
+    let inbox: Value = server
+        .client
+        .get(server.url("/api/v1/mesas/distrito/escalaciones"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let upper2 = inbox["received"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["parent_id"] == json!(third))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (status, body) = post(
+        &server,
+        &format!("/api/v1/escalaciones/{upper2}/escalar"),
+        act(token(district, Role::Coordinador), "más arriba"),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("no tiene un nivel superior"),
+        "{body}"
+    );
+    let (status, returned) = post(
+        &server,
+        &format!("/api/v1/escalaciones/{upper2}/devolver"),
+        act(token(district, Role::Coordinador), "Lo resuelve la zona"),
+    )
+    .await;
+    assert_eq!(
+        (status, returned["status"].as_str()),
+        (200, Some("Devuelta")),
+        "still pendiente before, so it could be returned"
+    );
+    let zonal_inbox: Value = server
+        .client
+        .get(server.url("/api/v1/mesas/zona-sur-occidente/escalaciones"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let back = zonal_inbox["received"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == json!(third))
+        .unwrap();
+    assert_eq!(back["status"], "Aceptada", "{back}");
+    assert!(
+        back["decision_note"]
+            .as_str()
+            .unwrap()
+            .contains("Lo resuelve la zona")
+    );
     client.close().await;
 }

@@ -71,7 +71,20 @@ impl StoreBackend {
     /// The session was just closed: freeze its board and write the acta from what it holds.
     async fn record_acta(&self, session: &Session) -> Result<i64, AppError> {
         self.sync.freeze(session.id).await;
-        let board = self.live_board(session.id, true).await?;
+        let mut board = self.live_board(session.id, true).await?;
+        // Follow-ups are board records anyone could have altered: only reviews of commitments
+        // this session really carried over count, with their origin as the store knows it.
+        let carried = self.store.open_commitments_before(session.id).await?;
+        board
+            .followups
+            .retain_mut(|f| match carried.iter().find(|c| c.commitment.id == f.id) {
+                Some(c) => {
+                    f.origin_session = c.session_id;
+                    f.origin_seq = c.session_seq;
+                    true
+                }
+                None => false,
+            });
         let mesa = self
             .store
             .mesa_detail(&session.mesa_code, Utc::now())
@@ -228,8 +241,15 @@ impl Backend for StoreBackend {
                 "Solo la coordinación puede cerrar la sesión.".into(),
             ));
         }
-        self.change_session_status(session_id, SessionAction::Cerrar)
-            .await?;
+        let session = self.store.get_session(session_id).await?;
+        if session.status == SessionStatus::Cerrada && self.store.acta(session_id).await?.is_none()
+        {
+            // Closed, but writing its acta failed last time: write it now.
+            self.record_acta(&session).await?;
+        } else {
+            self.change_session_status(session_id, SessionAction::Cerrar)
+                .await?;
+        }
         self.store
             .acta(session_id)
             .await?

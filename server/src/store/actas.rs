@@ -151,7 +151,7 @@ impl Store {
              WHERE r.kind = 'commitments'
                AND s.status = 'cerrada'
                AND s.mesa_code = (SELECT mesa_code FROM sessions WHERE id = $1)
-               AND s.id <> $1
+               AND s.seq < (SELECT seq FROM sessions WHERE id = $1)
              ORDER BY s.seq, r.record_id",
         )
         .bind(session_id)
@@ -161,7 +161,7 @@ impl Store {
         let reviews: Vec<(String, String)> = sqlx::query_as(
             "SELECT r.commitment_id, r.status FROM commitment_reviews r
              JOIN sessions s ON s.id = r.session_id
-             WHERE s.mesa_code = (SELECT mesa_code FROM sessions WHERE id = $1) AND s.id <> $1
+             WHERE s.mesa_code = (SELECT mesa_code FROM sessions WHERE id = $1) AND s.seq < (SELECT seq FROM sessions WHERE id = $1)
              ORDER BY s.seq",
         )
         .bind(session_id)

@@ -197,6 +197,15 @@ impl Store {
             .status
             .after(action)
             .map_err(StoreError::EscalationTransition)?;
+        if matches!(action, EscalationAction::Escalar { .. })
+            && self
+                .get_mesa(&current.to_mesa.code)
+                .await?
+                .parent_code
+                .is_none()
+        {
+            return Err(StoreError::NoLevelAbove(current.to_mesa.name.clone()));
+        }
         let at = timestamp(now);
         let updated = match action {
             EscalationAction::Responder { response } => {
@@ -259,6 +268,16 @@ impl Store {
                 },
                 now,
             )
+            .await?;
+        }
+        if let (EscalationAction::Devolver { reason }, Some(parent)) = (action, current.parent_id) {
+            // Returned from above: the Mesa that passed it up has it back to decide again.
+            sqlx::query(
+                "UPDATE escalations SET status = 'aceptada', decision_note = $1 WHERE id = $2 AND status = 'escalada'",
+            )
+            .bind(format!("devuelta por la {}: {reason}", current.to_mesa.name))
+            .bind(parent)
+            .execute(&self.pool)
             .await?;
         }
         if let (EscalationAction::Responder { response }, Some(parent)) =
