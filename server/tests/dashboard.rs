@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use app::board::{COMMITMENTS, Field, put_record};
 use app::domain::{ScheduleRequest, SessionAction};
-use common::{TEST_SECRET, TestServer};
-use sala::auth::{Claims, Role, Signer};
+use common::TestServer;
+use sala::auth::Role;
 use sala::sync::client::SyncClient;
 use sala::sync::protocol;
 use tokio::time::timeout;
@@ -19,13 +19,7 @@ use yrs::Transact;
 const WAIT: Duration = Duration::from_secs(10);
 
 fn token(session: i64, role: Role) -> String {
-    Signer::new(TEST_SECRET.as_bytes().to_vec()).sign(&Claims {
-        session,
-        role,
-        exp: chrono::Utc::now().timestamp() + 3600,
-        nonce: "n".into(),
-        name: None,
-    })
+    common::invitation(session, role, 3600)
 }
 
 #[tokio::test]

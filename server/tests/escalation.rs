@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use app::board::{BARRIERS, Field, put_record};
 use app::domain::{ScheduleRequest, SessionAction};
-use common::{TEST_SECRET, TestServer};
-use sala::auth::{Claims, Role, Signer};
+use common::TestServer;
+use sala::auth::Role;
 use sala::sync::client::SyncClient;
 use sala::sync::protocol;
 use serde_json::{Value, json};
@@ -17,13 +17,7 @@ use tokio::time::timeout;
 use yrs::Transact;
 
 fn token(session: i64, role: Role) -> String {
-    Signer::new(TEST_SECRET.as_bytes().to_vec()).sign(&Claims {
-        session,
-        role,
-        exp: chrono::Utc::now().timestamp() + 3600,
-        nonce: "n".into(),
-        name: None,
-    })
+    common::invitation(session, role, 3600)
 }
 
 async fn session(server: &TestServer, mesa: &str) -> i64 {

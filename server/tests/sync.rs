@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use app::domain::{ScheduleRequest, SessionAction};
 use bytes::Bytes;
-use common::{TEST_SECRET, TestServer};
+use common::TestServer;
 use sala::auth::{Claims, Role, Signer};
 use sala::sync::SyncLimits;
 use sala::sync::client::{ClientError, Event, SyncClient};
@@ -34,13 +34,7 @@ async fn new_session(server: &TestServer) -> i64 {
 }
 
 fn token(session: i64, role: Role, exp_offset: i64) -> String {
-    Signer::new(TEST_SECRET.as_bytes().to_vec()).sign(&Claims {
-        session,
-        role,
-        exp: chrono::Utc::now().timestamp() + exp_offset,
-        nonce: "n".into(),
-        name: None,
-    })
+    common::invitation(session, role, exp_offset)
 }
 
 fn url(server: &TestServer, session: i64, token: &str) -> String {

@@ -283,31 +283,25 @@ impl Store {
         if let (EscalationAction::Responder { response }, Some(parent)) =
             (action, current.parent_id)
         {
-            // The answer flows back down: the Mesa that passed it up answers with it.
+            // The answer flows back down the chain: each Mesa that passed it up answers with it.
             let relayed = format!("{response} (respuesta de la {})", current.to_mesa.name);
-            sqlx::query(
-                "UPDATE escalations SET status = 'respondida', response = $1, responded_by = $2, responded_at = $3
-                 WHERE id = $4 AND status = 'escalada'",
-            )
-            .bind(&relayed)
-            .bind(by)
-            .bind(&at)
-            .bind(parent)
-            .execute(&self.pool)
-            .await?;
-            if let Ok(up) = self.escalation(parent).await
-                && let Some(grand) = up.parent_id
-            {
-                sqlx::query(
+            let mut next = Some(parent);
+            while let Some(link) = next {
+                let relayed_here = sqlx::query(
                     "UPDATE escalations SET status = 'respondida', response = $1, responded_by = $2, responded_at = $3
                      WHERE id = $4 AND status = 'escalada'",
                 )
                 .bind(&relayed)
                 .bind(by)
                 .bind(&at)
-                .bind(grand)
+                .bind(link)
                 .execute(&self.pool)
                 .await?;
+                next = if relayed_here.rows_affected() == 1 {
+                    self.escalation(link).await?.parent_id
+                } else {
+                    None
+                };
             }
         }
         self.escalation(id).await

@@ -86,6 +86,18 @@ pub async fn postgres_db() -> Option<PostgresDb> {
 
 pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret!";
 
+/// An invitation to `session` signed with the test servers' secret, valid for `ttl` seconds
+/// (negative: already expired).
+pub fn invitation(session: i64, role: sala::auth::Role, ttl: i64) -> String {
+    sala::auth::Signer::new(TEST_SECRET.as_bytes().to_vec()).sign(&sala::auth::Claims {
+        session,
+        role,
+        exp: chrono::Utc::now().timestamp() + ttl,
+        nonce: "n".into(),
+        name: None,
+    })
+}
+
 /// The real HTTP server on 127.0.0.1:0 over a fresh SQLite store.
 pub struct TestServer {
     pub addr: SocketAddr,
