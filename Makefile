@@ -7,6 +7,8 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/sala-target
+# Incremental caches are for editing loops; under `make` they only grew the shared cache (18 GB).
+export CARGO_INCREMENTAL ?= 0
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.4
