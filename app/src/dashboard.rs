@@ -474,18 +474,26 @@ pub fn roll_up(
     }
 }
 
-/// A chart's numbers as CSV (RFC 4180 quoting), for spreadsheets.
+/// One CSV line (RFC 4180 quoting, CRLF), for spreadsheets.
+pub fn csv_row(cells: &[&str]) -> String {
+    let quoted: Vec<String> = cells
+        .iter()
+        .map(|c| {
+            if c.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                (*c).to_owned()
+            }
+        })
+        .collect();
+    format!("{}\r\n", quoted.join(","))
+}
+
+/// A chart's numbers as CSV.
 pub fn series_csv(series: &Series) -> String {
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out = format!("{},{}\r\n", quote("categoría"), quote(&series.unit));
+    let mut out = csv_row(&["categoría", &series.unit]);
     for (label, value) in &series.points {
-        out.push_str(&format!("{},{}\r\n", quote(label), value));
+        out.push_str(&csv_row(&[label, &value.to_string()]));
     }
     out
 }

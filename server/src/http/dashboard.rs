@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::convert::Infallible;
 
-use app::dashboard::{Dashboard, DashboardQuery, EscalationWait, roll_up, series_csv};
+use app::dashboard::{Dashboard, DashboardQuery, EscalationWait, csv_row, roll_up, series_csv};
 use app::domain::bogota;
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
@@ -119,7 +119,7 @@ pub async fn csv(
             "compromiso,institución,responsable,Mesa,fecha límite,días de retraso\r\n",
         );
         for row in &dashboard.overdue {
-            out.push_str(&series_csv_line(&[
+            out.push_str(&csv_row(&[
                 &row.description,
                 &row.institutions,
                 &row.responsible,
@@ -144,20 +144,6 @@ pub async fn csv(
             .insert(header::CONTENT_DISPOSITION, value);
     }
     response
-}
-
-fn series_csv_line(cells: &[&str]) -> String {
-    let quoted: Vec<String> = cells
-        .iter()
-        .map(|c| {
-            if c.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", c.replace('"', "\"\""))
-            } else {
-                (*c).to_owned()
-            }
-        })
-        .collect();
-    format!("{}\r\n", quoted.join(","))
 }
 
 /// The whole dashboard as a workbook: a summary sheet, one sheet per chart, the overdue list.

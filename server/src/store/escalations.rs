@@ -11,13 +11,15 @@ use super::Store;
 use super::error::{Result, StoreError};
 use super::rows::{parse_timestamp, timestamp};
 
-const COLUMNS: &str =
-    "e.id, e.parent_id, e.session_id, e.barrier_id, e.barrier, e.from_mesa, f.name, f.level,
-     e.to_mesa, t.name, t.level, e.reason, e.answer_by, e.escalated_by, e.escalated_at, e.status,
-     e.decided_by, e.decided_at, e.decision_note, e.response, e.responded_by, e.responded_at";
+const COLUMNS: &str = "e.id, e.parent_id, e.session_id, e.barrier_id, e.barrier,
+     e.from_mesa, f.name AS from_name, f.level AS from_level,
+     e.to_mesa, t.name AS to_name, t.level AS to_level, e.reason, e.answer_by, e.escalated_by,
+     e.escalated_at, e.status, e.decided_by, e.decided_at, e.decision_note, e.response,
+     e.responded_by, e.responded_at";
 const FROM: &str =
     "FROM escalations e JOIN mesas f ON f.code = e.from_mesa JOIN mesas t ON t.code = e.to_mesa";
 
+#[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
     parent_id: Option<i64>,
@@ -42,39 +44,6 @@ struct Row {
     responded_by: Option<String>,
     responded_at: Option<String>,
 }
-
-/// `(…)` tuples are limited in size; a struct keeps the 22 columns readable.
-impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for RowByIndex {
-    fn from_row(row: &'r sqlx::any::AnyRow) -> std::result::Result<Self, sqlx::Error> {
-        use sqlx::Row as _;
-        Ok(RowByIndex(Row {
-            id: row.try_get(0)?,
-            parent_id: row.try_get(1)?,
-            session_id: row.try_get(2)?,
-            barrier_id: row.try_get(3)?,
-            barrier: row.try_get(4)?,
-            from_mesa: row.try_get(5)?,
-            from_name: row.try_get(6)?,
-            from_level: row.try_get(7)?,
-            to_mesa: row.try_get(8)?,
-            to_name: row.try_get(9)?,
-            to_level: row.try_get(10)?,
-            reason: row.try_get(11)?,
-            answer_by: row.try_get(12)?,
-            escalated_by: row.try_get(13)?,
-            escalated_at: row.try_get(14)?,
-            status: row.try_get(15)?,
-            decided_by: row.try_get(16)?,
-            decided_at: row.try_get(17)?,
-            decision_note: row.try_get(18)?,
-            response: row.try_get(19)?,
-            responded_by: row.try_get(20)?,
-            responded_at: row.try_get(21)?,
-        }))
-    }
-}
-
-struct RowByIndex(Row);
 
 fn level(raw: &str) -> Result<app::domain::Level> {
     app::domain::Level::parse(raw).ok_or_else(|| StoreError::Corrupt(format!("nivel «{raw}»")))
@@ -132,7 +101,7 @@ pub struct NewEscalation<'a> {
 impl Store {
     async fn escalations_where(&self, condition: &str, binds: &[&str]) -> Result<Vec<Escalation>> {
         let sql = format!("SELECT {COLUMNS} {FROM} WHERE {condition} ORDER BY e.id");
-        let mut query = sqlx::query_as::<_, RowByIndex>(&sql);
+        let mut query = sqlx::query_as::<_, Row>(&sql);
         for b in binds {
             query = query.bind(*b);
         }
@@ -140,17 +109,17 @@ impl Store {
             .fetch_all(&self.pool)
             .await?
             .into_iter()
-            .map(|r| r.0.try_into())
+            .map(Escalation::try_from)
             .collect()
     }
 
     pub async fn escalation(&self, id: i64) -> Result<Escalation> {
         let sql = format!("SELECT {COLUMNS} {FROM} WHERE e.id = $1");
-        let row: Option<RowByIndex> = sqlx::query_as(&sql)
+        let row: Option<Row> = sqlx::query_as(&sql)
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        row.ok_or(StoreError::UnknownEscalation(id))?.0.try_into()
+        row.ok_or(StoreError::UnknownEscalation(id))?.try_into()
     }
 
     /// Sends the barrier to the parent of `from_mesa`.
@@ -325,13 +294,13 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} {FROM} WHERE e.session_id = $1 AND e.barrier_id = $2 ORDER BY e.id"
         );
-        sqlx::query_as::<_, RowByIndex>(&sql)
+        sqlx::query_as::<_, Row>(&sql)
             .bind(session_id)
             .bind(barrier_id)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
-            .map(|r| r.0.try_into())
+            .map(Escalation::try_from)
             .collect()
     }
 
