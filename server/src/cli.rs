@@ -193,9 +193,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_EVICT_AFTER_SECS", default_value_t = SyncLimits::default().evict_after.as_secs())]
     pub evict_after_secs: u64,
 
-    /// Ventana de escritura agrupada (group commit) en milisegundos: las ediciones que llegan en
-    /// ese lapso se guardan en una sola transacción antes de reenviarse.
-    #[arg(long, env = "SALA_COMMIT_WINDOW_MS", default_value_t = 2)]
+    /// Espera adicional de la escritura agrupada (group commit) en milisegundos. Con 0 (por
+    /// omisión) cada lote se guarda enseguida y las ediciones que llegan mientras tanto comparten
+    /// la transacción siguiente; un valor mayor ahorra CPU con muchas salas a costa de latencia.
+    #[arg(long, env = "SALA_COMMIT_WINDOW_MS", default_value_t = 0)]
     pub commit_window_ms: u64,
 
     /// Solo para benchmarks: tableros en memoria, sin guardar nada. Nunca en sesiones reales.

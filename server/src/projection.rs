@@ -5,11 +5,14 @@
 //! room, rewrites that session's projection in one transaction, and announces the change to every
 //! open dashboard (server-sent events).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast};
+
+use app::board::BoardView;
 
 use crate::store::{Store, board_from_updates};
 use crate::sync::SyncHub;
@@ -78,13 +81,16 @@ pub fn start(store: Store, hub: SyncHub, dirty: DirtyBoards) -> Projections {
 }
 
 async fn run(store: Store, hub: SyncHub, dirty: DirtyBoards, projections: Projections) {
+    let mut projected = ProjectedBoards::default();
     loop {
         dirty.inner.wake.notified().await;
         tokio::time::sleep(DEBOUNCE).await;
         for session_id in dirty.take() {
-            match project(&store, &hub, session_id).await {
-                Ok(change) => projections.announce(change),
+            match project_if_changed(&store, &hub, &mut projected, session_id).await {
+                Ok(Some(change)) => projections.announce(change),
+                Ok(None) => {}
                 Err(error) => {
+                    projected.forget(session_id);
                     tracing::warn!(session_id, %error, "could not project board; will retry");
                     // A transient failure must not leave dashboards stale until the next edit.
                     let gone = error
@@ -100,17 +106,74 @@ async fn run(store: Store, hub: SyncHub, dirty: DirtyBoards, projections: Projec
     }
 }
 
-/// Projects one session's board as its room holds it now.
-pub async fn project(store: &Store, hub: &SyncHub, session_id: i64) -> anyhow::Result<Changed> {
-    let session = store.get_session(session_id).await?;
+/// Projects one session's board as its room holds it now, unless the board reads exactly as when
+/// it was last projected (most updates are typing in fields, presence-driven edits or content
+/// outside the board's schema: rewriting identical rows would only cost transactions).
+async fn project_if_changed(
+    store: &Store,
+    hub: &SyncHub,
+    projected: &mut ProjectedBoards,
+    session_id: i64,
+) -> anyhow::Result<Option<Changed>> {
     let state = hub
         .board_state(session_id, false)
         .await
         .map_err(|e| anyhow::anyhow!(e.close_reason().reason.to_string()))?;
     let board = board_from_updates([state.as_slice()])?;
+    if !projected.changed(session_id, &board) {
+        return Ok(None);
+    }
+    let session = store.get_session(session_id).await?;
     store.project_board(&session, &board).await?;
-    Ok(Changed {
+    Ok(Some(Changed {
         session_id,
         mesa_code: session.mesa_code,
-    })
+    }))
+}
+
+/// A fingerprint of the board each session was last projected from.
+#[derive(Default)]
+struct ProjectedBoards {
+    fingerprints: HashMap<i64, u64>,
+}
+
+impl ProjectedBoards {
+    /// Whether `board` differs from what `session_id` was last projected from; records it as the
+    /// newest (the caller forgets it again if writing the projection fails).
+    fn changed(&mut self, session_id: i64, board: &BoardView) -> bool {
+        let mut hasher = std::hash::DefaultHasher::new();
+        match serde_json::to_vec(board) {
+            Ok(bytes) => bytes.hash(&mut hasher),
+            // Unreachable for a plain data type; projecting again is always safe.
+            Err(_) => return true,
+        }
+        let fingerprint = hasher.finish();
+        self.fingerprints.insert(session_id, fingerprint) != Some(fingerprint)
+    }
+
+    fn forget(&mut self, session_id: i64) {
+        self.fingerprints.remove(&session_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unchanged_board_is_not_projected_again() {
+        let mut projected = ProjectedBoards::default();
+        let mut board = BoardView::default();
+        assert!(projected.changed(1, &board), "first sight");
+        assert!(!projected.changed(1, &board), "same board");
+        assert!(projected.changed(2, &board), "per session");
+        board.current_item = Some("punto-2".into());
+        assert!(projected.changed(1, &board), "anything read from the board");
+        assert!(!projected.changed(1, &board));
+        projected.forget(1);
+        assert!(
+            projected.changed(1, &board),
+            "forgotten after a failed write"
+        );
+    }
 }

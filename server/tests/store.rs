@@ -338,6 +338,36 @@ async fn racing_compactions_never_lose_an_update(store: Store) {
     );
 }
 
+/// The live rooms' writer (a connection of its own on SQLite) appends what the pool then reads,
+/// in order, one big batch (several statements in one transaction) as well as small ones, and
+/// keeps working alongside the pool's writers.
+async fn the_room_log_writer_appends_in_order(store: Store) {
+    let id = store
+        .create_session(&schedule("local-04", "2026-12-02T09:00"), now())
+        .await
+        .unwrap()
+        .id;
+    let mut writer = store.room_log_writer();
+    let first = board_edit(501, "a");
+    writer.append(&[(id, first.as_slice())]).await.unwrap();
+    let many: Vec<Vec<u8>> = (0..450).map(|i| board_edit(600 + i, "b")).collect();
+    let rows: Vec<(i64, &[u8])> = many.iter().map(|e| (id, e.as_slice())).collect();
+    writer.append(&rows).await.unwrap();
+    let other = board_edit(502, "c");
+    store
+        .append_room_updates(&[(id, other.as_slice())])
+        .await
+        .unwrap();
+    let last = board_edit(503, "d");
+    writer.append(&[(id, last.as_slice())]).await.unwrap();
+    writer.append(&[]).await.unwrap();
+    let stored = store.load_room(id).await.unwrap();
+    assert_eq!(stored.log_len, 453);
+    assert_eq!(stored.updates.first(), Some(&first));
+    assert_eq!(stored.updates.last(), Some(&last));
+    assert_eq!(board_text(&stored.updates).len(), 453);
+}
+
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -657,6 +687,7 @@ async fn projections_are_idempotent_and_follow_deletes(store: Store) {
 }
 
 on_both_engines!(
+    the_room_log_writer_appends_in_order,
     seeds_bogota_and_reseeding_changes_nothing,
     the_chain_of_mesas_is_one_query_away,
     sessions_are_numbered_per_mesa,

@@ -15,6 +15,7 @@ mod seed;
 mod sessions;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::AnyPool;
@@ -23,7 +24,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 pub use actas::{CarriedCommitment, HistoryEntry, board_from_updates};
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
-pub use rooms::{Compaction, StoredRoom};
+pub use rooms::{Compaction, RoomLogWriter, StoredRoom};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -96,6 +97,8 @@ impl DatabaseTarget {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// Kept for connections of their own (the room log's writer).
+    target: Arc<DatabaseTarget>,
 }
 
 impl Store {
@@ -140,6 +143,7 @@ impl Store {
         let store = Self {
             pool,
             engine: target.engine,
+            target: Arc::new(target.clone()),
         };
         if store.engine == Engine::Sqlite {
             // WAL lets the server keep reading while a CLI command writes, and is persistent in

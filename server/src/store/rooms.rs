@@ -2,11 +2,18 @@
 //! into a snapshot. Appends are batched by the caller (group commit); compaction replaces the
 //! snapshot and moves its watermark in one transaction, keeping the log as the board's history.
 
-use chrono::Utc;
+use std::str::FromStr;
+use std::time::Duration;
 
-use super::Store;
+use chrono::Utc;
+use sqlx::any::Any;
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection, Database, Encode, Sqlite, Type};
+
 use super::error::Result;
 use super::rows::timestamp;
+use super::{Engine, Store};
 
 /// What a room needs to rebuild itself.
 #[derive(Debug, Default)]
@@ -25,48 +32,38 @@ pub struct Compaction {
 
 impl Store {
     /// Appends updates of any number of rooms in one transaction; returns once it is durable.
-    /// Rows go in multi-row inserts (placeholders generated here, values always bound).
+    /// (Live rooms append through their [`RoomLogWriter`]; this is for seeding and tests.)
     pub async fn append_room_updates(&self, updates: &[(i64, &[u8])]) -> Result<()> {
-        const ROWS_PER_STATEMENT: usize = 200;
         let now = timestamp(Utc::now());
-        let statement = |chunk: &[(i64, &[u8])]| {
-            let mut sql =
-                String::from("INSERT INTO room_updates (session_id, data, created_at) VALUES ");
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push(',');
-                }
-                let base = i * 3;
-                sql.push_str(&format!("(${}, ${}, ${})", base + 1, base + 2, base + 3));
-            }
-            sql
-        };
-        let chunks: Vec<&[(i64, &[u8])]> = updates.chunks(ROWS_PER_STATEMENT).collect();
-        match chunks.as_slice() {
-            [] => Ok(()),
+        match updates.len() {
+            0 => Ok(()),
             // One statement is atomic on its own: no BEGIN/COMMIT round trips on the hot path.
-            [only] => {
-                let sql = statement(only);
-                let mut query = sqlx::query(&sql);
-                for (session_id, data) in *only {
-                    query = query.bind(*session_id).bind(*data).bind(&now);
-                }
-                query.execute(&self.pool).await?;
+            n if n <= ROWS_PER_STATEMENT => {
+                let sql = insert_statement(n);
+                insert_rows::<Any>(&sql, updates, &now)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(())
             }
-            many => {
+            _ => {
                 let mut tx = self.pool.begin().await?;
-                for chunk in many {
-                    let sql = statement(chunk);
-                    let mut query = sqlx::query(&sql);
-                    for (session_id, data) in *chunk {
-                        query = query.bind(*session_id).bind(*data).bind(&now);
-                    }
-                    query.execute(&mut *tx).await?;
+                for chunk in updates.chunks(ROWS_PER_STATEMENT) {
+                    let sql = insert_statement(chunk.len());
+                    insert_rows::<Any>(&sql, chunk, &now)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
                 Ok(())
             }
+        }
+    }
+
+    /// The writer the rooms' committer appends through.
+    pub fn room_log_writer(&self) -> RoomLogWriter {
+        RoomLogWriter {
+            store: self.clone(),
+            sqlite: None,
         }
     }
 
@@ -165,5 +162,109 @@ impl Store {
             folded: log.len(),
             snapshot_bytes: merged.len(),
         })
+    }
+}
+
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// A multi-row insert into the log (placeholders generated here, values always bound).
+fn insert_statement(rows: usize) -> String {
+    let mut sql = String::from("INSERT INTO room_updates (session_id, data, created_at) VALUES ");
+    for i in 0..rows {
+        if i > 0 {
+            sql.push(',');
+        }
+        let base = i * 3;
+        sql.push_str(&format!("(${}, ${}, ${})", base + 1, base + 2, base + 3));
+    }
+    sql
+}
+
+fn insert_rows<'q, DB>(
+    sql: &'q str,
+    rows: &'q [(i64, &'q [u8])],
+    now: &'q str,
+) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
+where
+    DB: Database,
+    i64: Encode<'q, DB> + Type<DB>,
+    &'q [u8]: Encode<'q, DB> + Type<DB>,
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
+    let mut query = sqlx::query::<DB>(sql);
+    for (session_id, data) in rows {
+        query = query.bind(*session_id).bind(*data).bind(now);
+    }
+    query
+}
+
+/// Appends the live rooms' updates. On SQLite it owns a connection of its own: every forwarded
+/// update waits for this commit, and a pooled connection would add a liveness ping per acquire,
+/// the `Any` driver's conversions and a page cache that other writers keep invalidating. On
+/// PostgreSQL it uses the pool (there the network round trip dominates).
+pub struct RoomLogWriter {
+    store: Store,
+    sqlite: Option<SqliteConnection>,
+}
+
+impl RoomLogWriter {
+    /// Appends `updates` in one transaction; returns once it is durable. After a failure the
+    /// connection is dropped and the next call opens a fresh one.
+    pub async fn append(&mut self, updates: &[(i64, &[u8])]) -> Result<()> {
+        // An in-memory SQLite database exists only inside its connection: use the pool's.
+        let own_connection =
+            self.store.engine == Engine::Sqlite && self.store.target.sqlite_file.is_some();
+        if !own_connection || updates.is_empty() {
+            return self.store.append_room_updates(updates).await;
+        }
+        let conn = match &mut self.sqlite {
+            Some(conn) => conn,
+            None => self.sqlite.insert(self.store.connect_log_writer().await?),
+        };
+        let result = append_sqlite(conn, updates).await;
+        if result.is_err() {
+            self.sqlite = None;
+        }
+        result
+    }
+}
+
+async fn append_sqlite(conn: &mut SqliteConnection, updates: &[(i64, &[u8])]) -> Result<()> {
+    let now = timestamp(Utc::now());
+    if updates.len() <= ROWS_PER_STATEMENT {
+        let sql = insert_statement(updates.len());
+        insert_rows::<Sqlite>(&sql, updates, &now)
+            .execute(&mut *conn)
+            .await?;
+        return Ok(());
+    }
+    let mut tx = conn.begin().await?;
+    for chunk in updates.chunks(ROWS_PER_STATEMENT) {
+        let sql = insert_statement(chunk.len());
+        insert_rows::<Sqlite>(&sql, chunk, &now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+impl Store {
+    async fn connect_log_writer(&self) -> Result<SqliteConnection> {
+        let synchronous = if self.target.sqlite_synchronous_normal {
+            SqliteSynchronous::Normal
+        } else {
+            SqliteSynchronous::Full
+        };
+        let options = SqliteConnectOptions::from_str(&self.target.url)?
+            .synchronous(synchronous)
+            .busy_timeout(Duration::from_secs(5));
+        options
+            .connect()
+            .await
+            .map_err(|source| super::StoreError::Connect {
+                url: super::redact_url(&self.target.url),
+                source,
+            })
     }
 }

@@ -17,7 +17,7 @@ use super::limits::SyncLimits;
 use super::room::{ConnId, Effect, ProtocolError, Room};
 use super::{CloseReason, close};
 use crate::projection::DirtyBoards;
-use crate::store::Store;
+use crate::store::{RoomLogWriter, Store};
 
 /// How the room task reaches one socket.
 pub struct PeerLink {
@@ -129,7 +129,11 @@ impl SyncHub {
     pub fn new(store: Store, limits: SyncLimits, durable: bool) -> Self {
         let committer = durable.then(|| {
             let (tx, rx) = mpsc::channel(4096);
-            tokio::spawn(run_committer(store.clone(), limits.commit_window, rx));
+            tokio::spawn(run_committer(
+                store.room_log_writer(),
+                limits.commit_window,
+                rx,
+            ));
             tx
         });
         Self {
@@ -265,16 +269,17 @@ impl SyncHub {
 
 const MAX_COMMIT_BATCH: usize = 1024;
 
+/// Group commit: every request queued while the previous commit was being made goes into the
+/// next transaction, so batches grow with the load by themselves and a lone update is written at
+/// once. An optional `window` also waits for more before committing (less CPU per update with
+/// many quiet rooms, for up to that much more latency; off by default).
 async fn run_committer(
-    store: Store,
+    mut writer: RoomLogWriter,
     window: Duration,
     mut requests: mpsc::Receiver<CommitRequest>,
 ) {
     let mut batch = Vec::with_capacity(256);
     while requests.recv_many(&mut batch, MAX_COMMIT_BATCH).await > 0 {
-        // Group commit: gather what arrives within the window into the same transaction. Each
-        // commit costs an fsync and a round trip to SQLite's thread, so with many quiet rooms
-        // this divides the storage CPU by the batch size, for at most `window` more latency.
         if !window.is_zero() {
             let deadline = tokio::time::Instant::now() + window;
             while batch.len() < MAX_COMMIT_BATCH {
@@ -288,7 +293,7 @@ async fn run_committer(
             .iter()
             .flat_map(|r| r.updates.iter().map(|u| (r.session_id, u.as_ref())))
             .collect();
-        let result = store.append_room_updates(&rows).await.map_err(|error| {
+        let result = writer.append(&rows).await.map_err(|error| {
             tracing::error!(%error, "could not persist board updates");
             error.to_string()
         });

@@ -18,7 +18,8 @@ pub struct SyncLimits {
     pub compact_after_updates: usize,
     /// Presence not renewed for this long is removed (y-protocols uses 30 s).
     pub awareness_timeout: Duration,
-    /// Group commit: updates arriving within this window share one transaction.
+    /// Group commit: how long to wait for more updates before a commit (0: commit at once; the
+    /// updates that arrive during a commit still share the next one).
     pub commit_window: Duration,
 }
 
@@ -32,7 +33,7 @@ impl Default for SyncLimits {
             evict_after: Duration::from_secs(30),
             compact_after_updates: 2000,
             awareness_timeout: super::awareness::DEFAULT_STALE_AFTER,
-            commit_window: Duration::from_millis(2),
+            commit_window: Duration::ZERO,
         }
     }
 }

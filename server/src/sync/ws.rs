@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
@@ -23,9 +23,10 @@ use crate::store::StoreError;
 
 const READ_BUFFER: usize = 4 * 1024;
 
-const PING_EVERY: Duration = Duration::from_secs(20);
-/// Nothing at all (not even a pong) for this long: the peer is gone.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// As y-websocket's server does.
+const PING_EVERY: Duration = Duration::from_secs(30);
+/// Nothing at all (not even a pong to two pings) for this long: the peer is gone.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
 /// A write the peer does not take within this long: it stopped reading.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -153,7 +154,7 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
                         queued += 1;
                     }
                     // A peer that stopped reading cannot hold this task (and its socket) forever.
-                    if !matches!(tokio::time::timeout(WRITE_TIMEOUT, sink.flush()).await, Ok(Ok(()))) {
+                    if !matches!(within(WRITE_TIMEOUT, sink.flush()).await, Some(Ok(()))) {
                         break;
                     }
                 }
@@ -162,18 +163,31 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
         let _ = sink.close().await;
     });
     let mut limiter = RateLimiter::new(limits.max_messages_per_second, Instant::now());
+    // One idle deadline per socket, moved only when it fires (re-arming a timer on every message
+    // costs more than the message with thousands of sockets).
+    let mut heard_at = Instant::now();
+    let idle = tokio::time::sleep(IDLE_TIMEOUT);
+    tokio::pin!(idle);
     loop {
-        let message = match tokio::time::timeout(IDLE_TIMEOUT, stream.next()).await {
-            Ok(Some(message)) => message,
-            Ok(None) => break,
-            Err(_) => {
+        let message = tokio::select! {
+            message = stream.next() => match message {
+                Some(message) => message,
+                None => break,
+            },
+            () = &mut idle => {
+                let quiet_until = heard_at + IDLE_TIMEOUT;
+                if Instant::now() < quiet_until {
+                    idle.as_mut().reset(quiet_until.into());
+                    continue;
+                }
                 let _ = control.send(close::IDLE);
                 break;
             }
         };
+        heard_at = Instant::now();
         let reason = match message {
             Ok(Message::Binary(frame)) if frame.len() > limits.max_frame_bytes => close::TOO_BIG,
-            Ok(Message::Binary(_)) if !limiter.allow(Instant::now()) => close::RATE_LIMITED,
+            Ok(Message::Binary(_)) if !limiter.allow(heard_at) => close::RATE_LIMITED,
             Ok(Message::Binary(frame)) => {
                 if room.frame(frame).await.is_err() {
                     close::STORAGE_FAILED
@@ -199,6 +213,16 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
     room.leave().await;
     drop(control);
     let _ = writer.await;
+}
+
+/// `future` with a time limit, arming the timer only if it does not complete at once (a socket
+/// write almost always does: the kernel takes it).
+async fn within<F: Future>(limit: Duration, future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    if let Some(output) = future.as_mut().now_or_never() {
+        return Some(output);
+    }
+    tokio::time::timeout(limit, future).await.ok()
 }
 
 fn close_message(reason: CloseReason) -> Message {
