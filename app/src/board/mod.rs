@@ -30,6 +30,16 @@ pub const ATTENDANCE: &str = "attendance";
 pub const META: &str = "meta";
 /// Commitments of earlier sessions under review in this one, keyed by the commitment's id.
 pub const FOLLOWUPS: &str = "followups";
+/// Every root of a board (all `Y.Map`s); anything else in the document is not part of the board.
+pub const ROOTS: [&str; 7] = [
+    META,
+    AGENDA,
+    BARRIERS,
+    AGREEMENTS,
+    COMMITMENTS,
+    ATTENDANCE,
+    FOLLOWUPS,
+];
 
 /// Fields typed together, stored as `Y.Text`.
 pub const TEXT_FIELDS: [&str; 5] = ["title", "notes", "description", "statement", "evidence"];

@@ -5,13 +5,14 @@
 //! closed with [`close::LAGGING`] so its client resyncs, and nobody else waits for it.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
+use yrs::DeepObservable;
 
 use super::limits::SyncLimits;
 use super::room::{ConnId, Effect, ProtocolError, Room};
@@ -280,6 +281,17 @@ async fn run_committer(
 ) {
     let mut batch = Vec::with_capacity(256);
     while requests.recv_many(&mut batch, MAX_COMMIT_BATCH).await > 0 {
+        // Let the sockets and rooms that are already runnable (frames read in the same wake-up)
+        // hand in their updates first: a bigger batch for the same fsync, at no timer's cost.
+        for _ in 0..2 {
+            tokio::task::yield_now().await;
+        }
+        while batch.len() < MAX_COMMIT_BATCH {
+            match requests.try_recv() {
+                Ok(request) => batch.push(request),
+                Err(_) => break,
+            }
+        }
         if !window.is_zero() {
             let deadline = tokio::time::Instant::now() + window;
             while batch.len() < MAX_COMMIT_BATCH {
@@ -316,6 +328,9 @@ struct RoomTask {
     in_flight: VecDeque<InFlight>,
     /// Asked for the durable state while commits were in flight.
     state_waiters: Vec<oneshot::Sender<Vec<u8>>>,
+    /// Set by yrs when an applied update changed the board itself (its schema's roots), as
+    /// opposed to content outside the board; only those make the dashboards' projection dirty.
+    board_changed: Arc<AtomicBool>,
 }
 
 /// Batches a room may have waiting for storage before it stops taking new frames (backpressure
@@ -326,6 +341,7 @@ struct InFlight {
     /// `None` for a batch with nothing to persist, waiting only for the batches before it.
     ack: Option<oneshot::Receiver<Result<(), String>>>,
     persisted: usize,
+    board_changed: bool,
     effects: Vec<Effect>,
     kicks: Vec<(ConnId, CloseReason)>,
 }
@@ -363,6 +379,15 @@ impl RoomTask {
                 return;
             }
         };
+        let board_changed = Arc::new(AtomicBool::new(false));
+        for root in app::board::ROOTS {
+            let changed = board_changed.clone();
+            room.doc()
+                .get_or_insert_map(root)
+                .observe_deep("projection", move |_, _| {
+                    changed.store(true, Ordering::Relaxed)
+                });
+        }
         let mut task = RoomTask {
             hub,
             session_id,
@@ -373,6 +398,7 @@ impl RoomTask {
             compaction: None,
             in_flight: VecDeque::new(),
             state_waiters: Vec::new(),
+            board_changed,
         };
         tracing::debug!(session_id, "board loaded");
         let stale_after = task.hub.limits.awareness_timeout;
@@ -577,6 +603,7 @@ impl RoomTask {
             self.in_flight.push_back(InFlight {
                 ack: Some(acked),
                 persisted,
+                board_changed: self.board_changed.swap(false, Ordering::Relaxed),
                 effects,
                 kicks,
             });
@@ -584,6 +611,7 @@ impl RoomTask {
             self.in_flight.push_back(InFlight {
                 ack: None,
                 persisted: 0,
+                board_changed: false,
                 effects,
                 kicks,
             });
@@ -598,7 +626,7 @@ impl RoomTask {
     fn committed(&mut self) {
         if let Some(done) = self.in_flight.pop_front() {
             self.log_len += done.persisted;
-            if done.persisted > 0 {
+            if done.board_changed {
                 self.hub.dirty.mark(self.session_id);
             }
             self.run_effects(done.effects, done.kicks);
