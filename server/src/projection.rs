@@ -1,9 +1,10 @@
 //! Keeps the dashboards' relational rows in step with the live boards, off the rooms' hot path.
 //!
-//! A room marks its session dirty after each durable batch (a set insert and a wake-up: it never
-//! waits). This task wakes, lets edits settle for a short debounce, reads each dirty board from its
-//! room, rewrites that session's projection in one transaction, and announces the change to every
-//! open dashboard (server-sent events).
+//! A room marks its session dirty after each durable batch that changed the board's own roots (a
+//! set insert and a wake-up: it never waits). This task wakes, lets edits settle for a short
+//! debounce, reads each dirty board from its room, rewrites that session's projection in one
+//! transaction unless it reads as when last projected, and announces the change to every open
+//! dashboard (server-sent events).
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
