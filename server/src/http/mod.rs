@@ -74,7 +74,12 @@ impl AppState {
 
 /// The whole application, ready for `axum::serve` or for `tower::ServiceExt::oneshot` in tests.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // Generated once per process: while Leptos generates a route list it suspends resource loading
+    // process-wide, so a page rendered by another server in the same process (the integration
+    // tests start many) could hang forever (leptos-rs/leptos#4773).
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
     Router::new()
