@@ -8,7 +8,6 @@ use std::io::Read;
 use std::time::Duration;
 
 use app::board::{COMMITMENTS, Field, put_record};
-use app::domain::{ScheduleRequest, SessionAction};
 use common::TestServer;
 use sala::auth::Role;
 use sala::sync::client::SyncClient;
@@ -25,23 +24,7 @@ fn token(session: i64, role: Role) -> String {
 #[tokio::test]
 async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
     let server = TestServer::start().await;
-    let request = ScheduleRequest {
-        mesa: "local-07".into(),
-        at: "2026-11-02T09:00".into(),
-        place: String::new(),
-        mode: "mixta".into(),
-    };
-    let session = server
-        .store
-        .create_session(&request.validate().unwrap(), chrono::Utc::now())
-        .await
-        .unwrap()
-        .id;
-    server
-        .store
-        .change_session_status(session, SessionAction::Iniciar, chrono::Utc::now())
-        .await
-        .unwrap();
+    let session = server.started_session("local-07", "2026-11-02T09:00").await;
 
     // A zonal dashboard listening for changes (Bosa is in Sur Occidente).
     let mut events = server
@@ -119,15 +102,9 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
         "other zones are not told"
     );
 
-    let data: serde_json::Value = server
-        .client
-        .get(server.url("/api/v1/tablero?ambito=mesa:local-07"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let data = server
+        .get_json("/api/v1/tablero?ambito=mesa:local-07")
+        .await;
     assert_eq!(data["commitments"], 1, "{data}");
     assert_eq!(
         data["overdue"][0]["description"],

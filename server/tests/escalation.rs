@@ -7,7 +7,6 @@ mod common;
 use std::time::Duration;
 
 use app::board::{BARRIERS, Field, put_record};
-use app::domain::{ScheduleRequest, SessionAction};
 use common::TestServer;
 use sala::auth::Role;
 use sala::sync::client::SyncClient;
@@ -18,27 +17,6 @@ use yrs::Transact;
 
 fn token(session: i64, role: Role) -> String {
     common::invitation(session, role, 3600)
-}
-
-async fn session(server: &TestServer, mesa: &str) -> i64 {
-    let request = ScheduleRequest {
-        mesa: mesa.into(),
-        at: "2026-11-20T09:00".into(),
-        place: String::new(),
-        mode: "mixta".into(),
-    };
-    let id = server
-        .store
-        .create_session(&request.validate().unwrap(), chrono::Utc::now())
-        .await
-        .unwrap()
-        .id;
-    server
-        .store
-        .change_session_status(id, SessionAction::Iniciar, chrono::Utc::now())
-        .await
-        .unwrap();
-    id
 }
 
 async fn post(server: &TestServer, path: &str, body: Value) -> (u16, Value) {
@@ -54,9 +32,11 @@ fn in_days(days: i64) -> String {
 #[tokio::test]
 async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
     let server = TestServer::start().await;
-    let local = session(&server, "local-07").await;
-    let zonal = session(&server, "zona-sur-occidente").await;
-    let district = session(&server, "distrito").await;
+    let local = server.started_session("local-07", "2026-11-20T09:00").await;
+    let zonal = server
+        .started_session("zona-sur-occidente", "2026-11-20T09:00")
+        .await;
+    let district = server.started_session("distrito", "2026-11-20T09:00").await;
 
     // A barrier logged on the local board, over the sync protocol.
     let url = format!(
@@ -88,8 +68,12 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         txn.encode_update_v1()
     };
     client.send(protocol::update(&update)).await.unwrap();
-    // Wait until the room has it (the escalation reads the barrier from the board).
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The escalation reads the barrier from the board: the room answers this sync round trip
+    // only after the update before it is applied and stored.
+    timeout(Duration::from_secs(10), client.sync())
+        .await
+        .unwrap()
+        .unwrap();
 
     let escalate = |tok: String, reason: &str, answer_by: String| json!({"token": tok, "session": local, "barrier": "b1", "reason": reason, "answer_by": answer_by, "by": "Ana Pérez (Subred Sur Occidente)"});
     // Refused: observers, past answer dates, no reason, unknown barriers.
@@ -138,14 +122,8 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
 
     // The zonal Mesa's inbox has it; only its coordination may decide.
     let inbox: Value = server
-        .client
-        .get(server.url("/api/v1/mesas/zona-sur-occidente/escalaciones"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/mesas/zona-sur-occidente/escalaciones")
+        .await;
     assert_eq!(
         inbox["received"][0]["barrier"],
         "Sin transporte a citas desde Bosa rural"
@@ -204,15 +182,7 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
     assert_eq!((status, passed["status"].as_str()), (200, Some("Escalada")));
 
     // The district answers; the answer flows back down to the local Mesa.
-    let inbox: Value = server
-        .client
-        .get(server.url("/api/v1/mesas/distrito/escalaciones"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let inbox: Value = server.get_json("/api/v1/mesas/distrito/escalaciones").await;
     let upper = inbox["received"][0]["id"].as_i64().unwrap();
     assert_eq!(
         inbox["received"][0]["from_mesa"]["code"],
@@ -231,15 +201,7 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         (status, answered["status"].as_str()),
         (200, Some("Respondida"))
     );
-    let back: Value = server
-        .client
-        .get(server.url("/api/v1/mesas/local-07/escalaciones"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let back: Value = server.get_json("/api/v1/mesas/local-07/escalaciones").await;
     assert_eq!(back["sent"][0]["status"], "Respondida");
     assert!(
         back["sent"][0]["response"]
@@ -247,17 +209,11 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
             .unwrap()
             .starts_with("Ruta de transporte en salud habilitada")
     );
-    let chain: Value = server
-        .client
-        .get(server.url(&format!(
+    let chain = server
+        .get_json(&format!(
             "/api/v1/sessions/{local}/barreras/b1/escalaciones"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ))
+        .await;
     let links: Vec<(&str, &str)> = chain
         .as_array()
         .unwrap()
@@ -344,15 +300,7 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         .0,
         200
     );
-    let inbox: Value = server
-        .client
-        .get(server.url("/api/v1/mesas/distrito/escalaciones"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let inbox: Value = server.get_json("/api/v1/mesas/distrito/escalaciones").await;
     let upper2 = inbox["received"]
         .as_array()
         .unwrap()
@@ -387,14 +335,8 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         "still pendiente before, so it could be returned"
     );
     let zonal_inbox: Value = server
-        .client
-        .get(server.url("/api/v1/mesas/zona-sur-occidente/escalaciones"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/mesas/zona-sur-occidente/escalaciones")
+        .await;
     let back = zonal_inbox["received"]
         .as_array()
         .unwrap()

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use app::domain::{ScheduleRequest, SessionAction};
+use app::domain::SessionAction;
 use bytes::Bytes;
 use common::TestServer;
 use sala::auth::{Claims, Role, Signer};
@@ -19,18 +19,9 @@ use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
 const WAIT: Duration = Duration::from_secs(10);
 
 async fn new_session(server: &TestServer) -> i64 {
-    let request = ScheduleRequest {
-        mesa: "local-07".into(),
-        at: "2030-01-01T09:00".into(),
-        place: String::new(),
-        mode: "mixta".into(),
-    };
     server
-        .store
-        .create_session(&request.validate().unwrap(), chrono::Utc::now())
+        .schedule_session("local-07", "2030-01-01T09:00")
         .await
-        .unwrap()
-        .id
 }
 
 fn token(session: i64, role: Role, exp_offset: i64) -> String {

@@ -214,7 +214,10 @@ impl RoomLogWriter {
         // An in-memory SQLite database exists only inside its connection: use the pool's.
         let own_connection =
             self.store.engine == Engine::Sqlite && self.store.target.sqlite_file.is_some();
-        if !own_connection || updates.is_empty() {
+        if updates.is_empty() {
+            return Ok(());
+        }
+        if !own_connection {
             return self.store.append_room_updates(updates).await;
         }
         let conn = match &mut self.sqlite {

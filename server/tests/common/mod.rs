@@ -159,6 +159,37 @@ impl TestServer {
             .expect("POST")
     }
 
+    /// A GET whose answer must be JSON.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        let response = self.client.get(self.url(path)).send().await.expect("GET");
+        response.json().await.expect("JSON body")
+    }
+
+    /// Schedules a session of `mesa` at `at` (Bogotá time, `YYYY-MM-DDTHH:MM`).
+    pub async fn schedule_session(&self, mesa: &str, at: &str) -> i64 {
+        let request = app::domain::ScheduleRequest {
+            mesa: mesa.into(),
+            at: at.into(),
+            place: String::new(),
+            mode: "mixta".into(),
+        };
+        self.store
+            .create_session(&request.validate().expect("valid"), chrono::Utc::now())
+            .await
+            .expect("session scheduled")
+            .id
+    }
+
+    /// Schedules a session and starts it.
+    pub async fn started_session(&self, mesa: &str, at: &str) -> i64 {
+        let id = self.schedule_session(mesa, at).await;
+        self.store
+            .change_session_status(id, app::domain::SessionAction::Iniciar, chrono::Utc::now())
+            .await
+            .expect("session started");
+        id
+    }
+
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let response = self.client.get(self.url(path)).send().await.expect("GET");
         let status = response.status().as_u16();
