@@ -327,6 +327,43 @@ async fn a_stuck_client_is_made_to_resync_and_misses_nothing() {
 }
 
 #[tokio::test]
+async fn a_silent_peer_is_closed_and_a_talking_one_is_not() {
+    let limits = SyncLimits {
+        idle_timeout: Duration::from_millis(600),
+        ..SyncLimits::default()
+    };
+    let server = TestServer::start_with(limits).await;
+    let session = new_session(&server).await;
+    // Keeps talking for several idle periods (without reading, so pings go unanswered): the
+    // deadline moves with every message it sends.
+    let mut talker = join(&server, session, Role::Participante, 11).await;
+    let mut silent = join(&server, session, Role::Participante, 22).await;
+    for _ in 0..10 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let sv = talker.state_vector();
+        talker.send(protocol::sync_step1(&sv)).await.unwrap();
+    }
+    // Reading now, the silent client meets the unanswered pings first; answering them may hit
+    // the socket the server already closed, so the close frame itself is not always readable.
+    let ended = timeout(WAIT, async {
+        loop {
+            match silent.next_event().await {
+                Ok(Event::Closed { code, .. }) => return Some(code),
+                Ok(Event::Message(_)) => continue,
+                Err(_) => return None,
+            }
+        }
+    })
+    .await
+    .expect("the silent socket was closed");
+    assert!(matches!(ended, None | Some(1001)), "closed with {ended:?}");
+    timeout(WAIT, talker.sync())
+        .await
+        .expect("still served")
+        .expect("still connected");
+}
+
+#[tokio::test]
 async fn a_full_room_refuses_with_try_again_later() {
     let limits = SyncLimits {
         max_connections_per_room: 1,

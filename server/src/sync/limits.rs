@@ -18,6 +18,9 @@ pub struct SyncLimits {
     pub compact_after_updates: usize,
     /// Presence not renewed for this long is removed (y-protocols uses 30 s).
     pub awareness_timeout: Duration,
+    /// Nothing at all from a socket (not even a pong) for this long: its peer is gone. The server
+    /// pings every `idle_timeout × 2/5`, so a live peer answers twice before it.
+    pub idle_timeout: Duration,
     /// Group commit: how long to wait for more updates before a commit (0: commit at once; the
     /// updates that arrive during a commit still share the next one).
     pub commit_window: Duration,
@@ -34,6 +37,8 @@ impl Default for SyncLimits {
             compact_after_updates: 2000,
             awareness_timeout: super::awareness::DEFAULT_STALE_AFTER,
             commit_window: Duration::ZERO,
+            // Pings every 30 s, as y-websocket's server does.
+            idle_timeout: Duration::from_secs(75),
         }
     }
 }

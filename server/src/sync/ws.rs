@@ -23,10 +23,6 @@ use crate::store::StoreError;
 
 const READ_BUFFER: usize = 4 * 1024;
 
-/// As y-websocket's server does.
-const PING_EVERY: Duration = Duration::from_secs(30);
-/// Nothing at all (not even a pong to two pings) for this long: the peer is gone.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
 /// A write the peer does not take within this long: it stopped reading.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -122,9 +118,11 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
             return;
         }
     };
+    // A zero period would make the interval panic.
+    let ping_every = (limits.idle_timeout * 2 / 5).max(Duration::from_millis(10));
     let writer = tokio::spawn(async move {
         let mut ping =
-            tokio::time::interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
+            tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
         loop {
             tokio::select! {
                 biased;
@@ -166,7 +164,8 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
     // One idle deadline per socket, moved only when it fires (re-arming a timer on every message
     // costs more than the message with thousands of sockets).
     let mut heard_at = Instant::now();
-    let idle = tokio::time::sleep(IDLE_TIMEOUT);
+    let idle_timeout = limits.idle_timeout;
+    let idle = tokio::time::sleep(idle_timeout);
     tokio::pin!(idle);
     loop {
         let message = tokio::select! {
@@ -175,7 +174,7 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
                 None => break,
             },
             () = &mut idle => {
-                let quiet_until = heard_at + IDLE_TIMEOUT;
+                let quiet_until = heard_at + idle_timeout;
                 if Instant::now() < quiet_until {
                     idle.as_mut().reset(quiet_until.into());
                     continue;
