@@ -147,6 +147,48 @@ async fn run_client(
     }
 }
 
+/// The board as stored on disk right now (the server must not be running): its snapshot and
+/// log, read straight from the SQLite file.
+async fn stored_state(data_dir: &Path, session_id: i64) -> Vec<u8> {
+    let target = sala::store::DatabaseTarget::resolve(None, data_dir).unwrap();
+    let store = sala::store::Store::connect(&target).await.unwrap();
+    let stored = store.load_room(session_id).await.unwrap();
+    store.close().await;
+    sala::sync::room::Room::load(stored.updates.iter().map(Vec::as_slice))
+        .unwrap()
+        .full_state()
+}
+
+/// Fails if `updates` add anything to `state`, or need something it lacks: then some update a
+/// client received was not stored.
+fn assert_contained(state: &[u8], updates: &[Vec<u8>], context: &str) {
+    let stored = Doc::with_client_id(1);
+    stored
+        .transact_mut()
+        .apply_update(Update::decode_v1(state).unwrap())
+        .unwrap();
+    let probe = Doc::with_client_id(1);
+    probe
+        .transact_mut()
+        .apply_update(Update::decode_v1(state).unwrap())
+        .unwrap();
+    for update in updates {
+        probe
+            .transact_mut()
+            .apply_update(Update::decode_v1(update).unwrap())
+            .unwrap();
+    }
+    assert!(
+        !probe.transact().has_missing_updates(),
+        "{context}: a client received an update whose predecessors are not in the store"
+    );
+    assert_eq!(
+        full_state(&probe),
+        full_state(&stored),
+        "{context}: an update a client received is not in the store"
+    );
+}
+
 fn full_state(doc: &Doc) -> (String, StateVector) {
     // The root must be obtained before a read transaction is open (it may need to write).
     let text = doc.get_or_insert_text("notes");
@@ -175,13 +217,13 @@ async fn sigkill_loses_nothing_anyone_saw() {
             "json",
         ],
     );
-    let session_id = session["id"].as_i64().unwrap().to_string();
+    let session_id = session["id"].as_i64().unwrap();
     let invite = cli_json(
         dir.path(),
         &[
             "invite",
             "--session",
-            &session_id,
+            &session_id.to_string(),
             "--role",
             "participante",
             "--format",
@@ -219,11 +261,25 @@ async fn sigkill_loses_nothing_anyone_saw() {
         })
         .collect();
 
-    for _ in 0..KILLS {
+    // Checked right after each kill, before anyone reconnects: a client re-sends its whole state
+    // when it reconnects, so an update forwarded before it was stored would otherwise be
+    // written back by the clients and the loss would go unseen.
+    let mut verified = vec![0; replicas.len()];
+    let mut checked_at_kills = 0;
+    for kill in 0..KILLS {
         let pause = rand::rng().random_range(150..600);
         tokio::time::sleep(Duration::from_millis(pause)).await;
         server.kill().unwrap(); // SIGKILL
         server.wait().unwrap();
+        // Frames the server wrote before dying may still be in the clients' socket buffers.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let stored = stored_state(dir.path(), session_id).await;
+        for (replica, verified) in replicas.iter().zip(verified.iter_mut()) {
+            let received = replica.received.lock().unwrap()[*verified..].to_vec();
+            assert_contained(&stored, &received, &format!("after kill {}", kill + 1));
+            *verified += received.len();
+            checked_at_kills += received.len();
+        }
         server = start_server(dir.path(), port);
         wait_healthy(port).await;
     }
@@ -261,27 +317,17 @@ async fn sigkill_loses_nothing_anyone_saw() {
 
     let mut checked = 0;
     for replica in &replicas {
-        for update in replica.received.lock().unwrap().iter() {
-            let probe = Doc::with_client_id(1);
-            probe
-                .transact_mut()
-                .apply_update(Update::decode_v1(&server_state).unwrap())
-                .unwrap();
-            probe
-                .transact_mut()
-                .apply_update(Update::decode_v1(update).unwrap())
-                .unwrap();
-            assert_eq!(
-                full_state(&probe),
-                (server_text.clone(), server_sv.clone()),
-                "an update a client saw is missing"
-            );
-            checked += 1;
-        }
+        let received = replica.received.lock().unwrap().clone();
+        assert_contained(&server_state, &received, "at the end");
+        checked += received.len();
         let (text, sv) = full_state(&replica.doc.lock().unwrap());
         assert_eq!(sv, server_sv, "a client did not converge");
         assert_eq!(text, server_text);
     }
+    assert!(
+        checked_at_kills > 50,
+        "the clients saw too little traffic between kills ({checked_at_kills}) for the test to mean anything"
+    );
     assert!(
         checked > 50,
         "the clients saw too little traffic ({checked}) for the test to mean anything"
@@ -293,7 +339,7 @@ async fn sigkill_loses_nothing_anyone_saw() {
         );
     }
     eprintln!(
-        "{KILLS} SIGKILLs, {checked} received updates verified, {} bytes of text",
+        "{KILLS} SIGKILLs, {checked_at_kills} received updates found in the store right after the kills, {checked} at the end, {} bytes of text",
         server_text.len()
     );
 }
