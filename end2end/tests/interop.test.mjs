@@ -72,6 +72,8 @@ test('y-websocket clients sync text and map edits both ways, and presence', asyn
   await until(() => b.doc.getText('notas').toString() === 'Seguimiento de compromisos', 'text at B');
   b.doc.getMap('barreras').set('b1', 'Demora en autorizaciones');
   await until(() => a.doc.getMap('barreras').get('b1') === 'Demora en autorizaciones', 'map at A');
+  a.doc.getMap('barreras').set('b1', 'Demora en autorizaciones (EPS)');
+  await until(() => b.doc.getMap('barreras').get('b1') === 'Demora en autorizaciones (EPS)', 'map at B');
   // Concurrent edits in the same text merge.
   a.doc.getText('notas').insert(0, '1. ');
   b.doc.getText('notas').insert(b.doc.getText('notas').length, ' (abiertos)');
@@ -89,7 +91,7 @@ test('y-websocket clients sync text and map edits both ways, and presence', asyn
   const c = join('observador', 'Proyector');
   await until(() => c.provider.synced, 'late joiner synced');
   assert.equal(c.doc.getText('notas').toString(), a.doc.getText('notas').toString());
-  assert.equal(c.doc.getMap('barreras').get('b1'), 'Demora en autorizaciones');
+  assert.equal(c.doc.getMap('barreras').get('b1'), 'Demora en autorizaciones (EPS)');
   // The observer's edit is refused by the server: nobody else sees it.
   c.doc.getMap('barreras').set('b2', 'no autorizado');
   await new Promise((r) => setTimeout(r, 500));

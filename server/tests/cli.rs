@@ -282,3 +282,117 @@ fn cli_writes_while_the_server_runs_and_sigterm_stops_it_cleanly() {
         "{logs}"
     );
 }
+
+#[test]
+fn invitations_are_signed_for_one_session_role_and_lifetime() {
+    use sala::auth::{Role, Signer};
+    let dir = tempfile::tempdir().unwrap();
+    let created = run(sala(dir.path()).args([
+        "session",
+        "create",
+        "--mesa",
+        "local-07",
+        "--at",
+        "2027-03-10T09:00:00-05:00",
+        "--format",
+        "json",
+    ]));
+    assert!(created.status.success(), "{}", stderr(&created));
+    let session = serde_json::from_slice::<Value>(&created.stdout).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let secret = "una-clave-de-prueba-suficientemente-larga";
+    let output = run(sala(dir.path()).env("SALA_SECRET", secret).args([
+        "invite",
+        "--session",
+        &session.to_string(),
+        "--role",
+        "observador",
+        "--name",
+        "Proyector sala 2",
+        "--ttl",
+        "2h",
+        "--public-url",
+        "https://sala.example.org/",
+        "--format",
+        "json",
+    ]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let invitation: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let token = invitation["token"].as_str().unwrap();
+    assert_eq!(invitation["session"], session);
+    assert_eq!(invitation["role"], "observador");
+    assert_eq!(
+        invitation["url"],
+        format!("https://sala.example.org/sesiones/{session}?token={token}")
+    );
+    assert_eq!(
+        invitation["sync_url"],
+        format!("wss://sala.example.org/sync/{session}?token={token}")
+    );
+    let expires_at =
+        chrono::DateTime::parse_from_rfc3339(invitation["expires_at"].as_str().unwrap()).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    assert!((expires_at.timestamp() - (now + 2 * 3600)).abs() < 60);
+
+    let claims = Signer::new(secret.as_bytes()).verify(token, now).unwrap();
+    assert_eq!(claims.session, session);
+    assert_eq!(claims.role, Role::Observador);
+    assert_eq!(claims.exp, expires_at.timestamp());
+    assert_eq!(claims.name.as_deref(), Some("Proyector sala 2"));
+    assert!(
+        Signer::new(b"otra-clave-otra-clave-otra-clave".to_vec())
+            .verify(token, now)
+            .is_err(),
+        "only the secret that signed it accepts it"
+    );
+
+    // Without SALA_SECRET the secret is generated into the data dir, where the server reads it.
+    let output = run(sala(dir.path()).env_remove("SALA_SECRET").args([
+        "invite",
+        "--session",
+        &session.to_string(),
+        "--role",
+        "participante",
+        "--format",
+        "json",
+    ]));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let invitation: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let from_file = Signer::load_or_create(dir.path(), None).unwrap();
+    let claims = from_file
+        .verify(invitation["token"].as_str().unwrap(), now)
+        .unwrap();
+    assert_eq!(claims.role, Role::Participante);
+    assert_eq!(claims.name, None);
+    assert!(
+        (claims.exp - (now + 12 * 3600)).abs() < 60,
+        "12 h by default"
+    );
+
+    for (args, expected) in [
+        (vec!["--role", "observador", "--ttl", "doce"], "duración"),
+        (vec!["--role", "jefe"], "jefe"),
+    ] {
+        let output = run(sala(dir.path())
+            .env_remove("SALA_SECRET")
+            .args(["invite", "--session", &session.to_string()])
+            .args(args));
+        assert!(!output.status.success());
+        assert!(
+            stderr(&output).to_lowercase().contains(expected),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = run(sala(dir.path()).env_remove("SALA_SECRET").args([
+        "invite",
+        "--session",
+        "999999",
+        "--role",
+        "observador",
+    ]));
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("999999"), "{}", stderr(&output));
+}

@@ -120,6 +120,70 @@ async fn edits_reach_the_others_and_are_durable() {
     assert_eq!(room.state_vector(), ana.state_vector());
 }
 
+/// Polls `condition` every 20 ms until it holds (or fails the test after `WAIT`).
+async fn eventually(what: &str, mut condition: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !condition().await {
+        assert!(tokio::time::Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_room_loads_on_join_compacts_its_log_and_is_evicted_after_the_last_leaves() {
+    let server = TestServer::start_with(SyncLimits {
+        evict_after: Duration::from_millis(300),
+        compact_after_updates: 5,
+        ..SyncLimits::default()
+    })
+    .await;
+    let session = new_session(&server).await;
+    assert_eq!(
+        server.sync.loaded_rooms(),
+        0,
+        "nothing is loaded before a join"
+    );
+
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    assert_eq!(server.sync.loaded_rooms(), 1);
+    for n in 1..=12 {
+        let update = ana.append_text("notas", &format!("{n};"));
+        ana.send(protocol::update(&update)).await.unwrap();
+    }
+    // Answered only once every earlier update is stored.
+    timeout(WAIT, ana.sync()).await.unwrap().unwrap();
+    let written = "1;2;3;4;5;6;7;8;9;10;11;12;";
+    // 13 updates in all (the follow-up seed and Ana's 12): past 5, the room folds its log.
+    eventually(
+        "the log is merged into a snapshot as it grows",
+        async || server.store.load_room(session).await.unwrap().log_len < 13,
+    )
+    .await;
+    let stored = server.store.load_room(session).await.unwrap();
+    let room = sala::sync::room::Room::load(stored.updates.iter().map(Vec::as_slice)).unwrap();
+    assert_eq!(
+        room.state_vector(),
+        ana.state_vector(),
+        "compaction lost nothing"
+    );
+
+    ana.close().await;
+    eventually("the empty room is evicted", async || {
+        server.sync.loaded_rooms() == 0
+    })
+    .await;
+    assert_eq!(
+        server.store.load_room(session).await.unwrap().log_len,
+        0,
+        "an evicted room leaves a snapshot only"
+    );
+
+    // Loaded again from the store alone.
+    let luis = join(&server, session, Role::Participante, 22).await;
+    assert_eq!(server.sync.loaded_rooms(), 1);
+    assert_eq!(luis.text("notas"), written);
+}
+
 #[tokio::test]
 async fn presence_is_echoed_shared_and_removed() {
     let server = TestServer::start_with(SyncLimits {
@@ -172,6 +236,14 @@ async fn observers_and_closed_sessions_are_read_only() {
 
     let forced = projector.append_text("notas", "no debería");
     projector.send(protocol::update(&forced)).await.unwrap();
+    let denied = until(&mut projector, |_, m| matches!(m, Incoming::Auth)).await;
+    assert!(matches!(denied, Incoming::Auth));
+    // The other way a client hands over content: its SyncStep2.
+    let smuggled = projector.append_text("notas", " ni esto");
+    projector
+        .send(protocol::sync_step2(&smuggled))
+        .await
+        .unwrap();
     let denied = until(&mut projector, |_, m| matches!(m, Incoming::Auth)).await;
     assert!(matches!(denied, Incoming::Auth));
 
@@ -266,6 +338,11 @@ async fn malformed_oversized_text_and_flooding_sockets_are_closed_and_the_room_s
     let mut big = join(&server, session, Role::Participante, 67).await;
     big.send(Bytes::from(vec![0u8; 5000])).await.unwrap();
     assert_eq!(closed_with(&mut big).await, 1009);
+    // Far over the limit: refused by the WebSocket layer before the frame is even assembled,
+    // with the same code.
+    let mut huge = join(&server, session, Role::Participante, 71).await;
+    huge.send(Bytes::from(vec![0u8; 64 * 1024])).await.unwrap();
+    assert_eq!(closed_with(&mut huge).await, 1009);
 
     let mut texty = join(&server, session, Role::Participante, 68).await;
     texty.send_text_frame("hola").await.unwrap();

@@ -201,4 +201,27 @@ mod tests {
         );
         assert_eq!(reg.live_count(), 1);
     }
+
+    #[test]
+    fn a_renewed_entry_outlives_its_first_deadline() {
+        let t0 = Instant::now();
+        let mut reg = AwarenessRegistry::default();
+        reg.apply(1, &update(10, 1, r#"{"name":"Ana"}"#), t0);
+        // y-websocket renews every 15 s with the same state and the next clock.
+        reg.apply(
+            1,
+            &update(10, 2, r#"{"name":"Ana"}"#),
+            t0 + Duration::from_secs(15),
+        );
+        assert!(
+            reg.sweep(t0 + Duration::from_secs(44), DEFAULT_STALE_AFTER)
+                .is_none(),
+            "renewed at 15 s, so alive until 45 s"
+        );
+        let removal = reg
+            .sweep(t0 + Duration::from_secs(45), DEFAULT_STALE_AFTER)
+            .unwrap();
+        assert_eq!(removal.clients[&ClientID::new(10)].clock, 3);
+        assert_eq!(reg.live_count(), 0);
+    }
 }

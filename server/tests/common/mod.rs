@@ -102,6 +102,8 @@ pub fn invitation(session: i64, role: sala::auth::Role, ttl: i64) -> String {
 pub struct TestServer {
     pub addr: SocketAddr,
     pub store: Store,
+    /// The server's rooms, to observe loading and eviction.
+    pub sync: sala::sync::SyncHub,
     pub client: reqwest::Client,
     _dir: TempDir,
 }
@@ -131,6 +133,7 @@ impl TestServer {
             .build();
         let signer = sala::auth::Signer::new(TEST_SECRET.as_bytes().to_vec());
         let state = AppState::new(options, store.clone(), signer, limits, true);
+        let sync = state.sync.clone();
         tokio::spawn(http::serve(listener, state, std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -141,6 +144,7 @@ impl TestServer {
         Self {
             addr,
             store,
+            sync,
             client,
             _dir: dir,
         }
