@@ -76,10 +76,15 @@ struct Replica {
     doc: Mutex<Doc>,
     /// Every update (or SyncStep2) this client received from the server.
     received: Mutex<Vec<Vec<u8>>>,
+    /// Has a socket whose stream has not ended: once false with the server dead, everything the
+    /// server wrote to this client has been read.
+    connected: AtomicBool,
 }
 
-/// Writes every 5 ms and applies whatever arrives; reconnects (and resyncs) whenever the server
-/// goes away. Stops writing when `stop` is set, then keeps syncing until `done`.
+/// Writes every 5 ms once it has answered the server's SyncStep1 (so its edits never reach the
+/// server before what they build on), applies whatever arrives, and reconnects (and resyncs)
+/// whenever the server goes away. Stops writing when `stop` is set, then keeps syncing until
+/// `done`.
 async fn run_client(
     url: String,
     id: u64,
@@ -93,6 +98,7 @@ async fn run_client(
             tokio::time::sleep(Duration::from_millis(30)).await;
             continue;
         };
+        replica.connected.store(true, Ordering::SeqCst);
         let (mut sink, mut stream) = ws.split();
         let sv = replica.doc.lock().unwrap().transact().state_vector();
         if sink
@@ -100,9 +106,11 @@ async fn run_client(
             .await
             .is_err()
         {
+            replica.connected.store(false, Ordering::SeqCst);
             continue;
         }
         let mut ticker = tokio::time::interval(Duration::from_millis(5));
+        let mut answered = false;
         loop {
             tokio::select! {
                 message = stream.next() => {
@@ -113,6 +121,7 @@ async fn run_client(
                             if sink.send(Message::Binary(protocol::sync_step2(&diff))).await.is_err() {
                                 break;
                             }
+                            answered = true;
                         }
                         Ok(Incoming::SyncStep2(update) | Incoming::Update(update)) => {
                             let decoded = Update::decode_v1(&update).expect("server sent a valid update");
@@ -126,7 +135,7 @@ async fn run_client(
                     if done.load(Ordering::SeqCst) {
                         return;
                     }
-                    if stop.load(Ordering::SeqCst) {
+                    if stop.load(Ordering::SeqCst) || !answered {
                         continue;
                     }
                     n += 1;
@@ -144,6 +153,7 @@ async fn run_client(
                 }
             }
         }
+        replica.connected.store(false, Ordering::SeqCst);
     }
 }
 
@@ -244,6 +254,7 @@ async fn sigkill_loses_nothing_anyone_saw() {
             Arc::new(Replica {
                 doc: Mutex::new(Doc::with_client_id(1000 + id)),
                 received: Mutex::new(Vec::new()),
+                connected: AtomicBool::new(false),
             })
         })
         .collect();
@@ -264,20 +275,25 @@ async fn sigkill_loses_nothing_anyone_saw() {
     // Checked right after each kill, before anyone reconnects: a client re-sends its whole state
     // when it reconnects, so an update forwarded before it was stored would otherwise be
     // written back by the clients and the loss would go unseen.
-    let mut verified = vec![0; replicas.len()];
+    let mut checked_upto = vec![0; replicas.len()];
     let mut checked_at_kills = 0;
     for kill in 0..KILLS {
         let pause = rand::rng().random_range(150..600);
         tokio::time::sleep(Duration::from_millis(pause)).await;
         server.kill().unwrap(); // SIGKILL
         server.wait().unwrap();
-        // Frames the server wrote before dying may still be in the clients' socket buffers.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Frames the server wrote before dying may still be in the clients' socket buffers:
+        // a client's stream ends only after it has read them all.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while replicas.iter().any(|r| r.connected.load(Ordering::SeqCst)) {
+            assert!(Instant::now() < deadline, "clients see the server gone");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         let stored = stored_state(dir.path(), session_id).await;
-        for (replica, verified) in replicas.iter().zip(verified.iter_mut()) {
-            let received = replica.received.lock().unwrap()[*verified..].to_vec();
+        for (replica, upto) in replicas.iter().zip(checked_upto.iter_mut()) {
+            let received = replica.received.lock().unwrap()[*upto..].to_vec();
             assert_contained(&stored, &received, &format!("after kill {}", kill + 1));
-            *verified += received.len();
+            *upto += received.len();
             checked_at_kills += received.len();
         }
         server = start_server(dir.path(), port);

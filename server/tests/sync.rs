@@ -13,8 +13,8 @@ use sala::sync::SyncLimits;
 use sala::sync::client::{ClientError, Event, SyncClient};
 use sala::sync::protocol::{self, Incoming};
 use tokio::time::timeout;
-use yrs::ClientID;
 use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
+use yrs::{ClientID, ReadTxn, StateVector, Transact};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -134,6 +134,8 @@ async fn a_room_loads_on_join_compacts_its_log_and_is_evicted_after_the_last_lea
     let server = TestServer::start_with(SyncLimits {
         evict_after: Duration::from_millis(300),
         compact_after_updates: 5,
+        // Eviction is checked on the presence sweep, every quarter of this (at least 100 ms).
+        awareness_timeout: Duration::from_millis(400),
         ..SyncLimits::default()
     })
     .await;
@@ -153,10 +155,11 @@ async fn a_room_loads_on_join_compacts_its_log_and_is_evicted_after_the_last_lea
     // Answered only once every earlier update is stored.
     timeout(WAIT, ana.sync()).await.unwrap().unwrap();
     let written = "1;2;3;4;5;6;7;8;9;10;11;12;";
-    // 13 updates in all (the follow-up seed and Ana's 12): past 5, the room folds its log.
+    // The follow-up seed and Ana's 12: from 5 on, the room folds its log into the snapshot.
+    const UPDATES: usize = 13;
     eventually(
         "the log is merged into a snapshot as it grows",
-        async || server.store.load_room(session).await.unwrap().log_len < 13,
+        async || server.store.load_room(session).await.unwrap().log_len < UPDATES,
     )
     .await;
     let stored = server.store.load_room(session).await.unwrap();
@@ -175,7 +178,12 @@ async fn a_room_loads_on_join_compacts_its_log_and_is_evicted_after_the_last_lea
     assert_eq!(
         server.store.load_room(session).await.unwrap().log_len,
         0,
-        "an evicted room leaves a snapshot only"
+        "eviction folds the rest of the log into the snapshot"
+    );
+    assert_eq!(
+        server.store.room_history(session).await.unwrap().len(),
+        UPDATES,
+        "folded updates stay in the log for the history view"
     );
 
     // Loaded again from the store alone.
@@ -238,10 +246,15 @@ async fn observers_and_closed_sessions_are_read_only() {
     projector.send(protocol::update(&forced)).await.unwrap();
     let denied = until(&mut projector, |_, m| matches!(m, Incoming::Auth)).await;
     assert!(matches!(denied, Incoming::Auth));
-    // The other way a client hands over content: its SyncStep2.
-    let smuggled = projector.append_text("notas", " ni esto");
+    // The other way a client hands over content: its SyncStep2, here with everything it has
+    // (the refused edit included, so accepting it would show in the text below).
+    projector.append_text("notas", " ni esto");
+    let everything = projector
+        .doc
+        .transact()
+        .encode_state_as_update_v1(&StateVector::default());
     projector
-        .send(protocol::sync_step2(&smuggled))
+        .send(protocol::sync_step2(&everything))
         .await
         .unwrap();
     let denied = until(&mut projector, |_, m| matches!(m, Incoming::Auth)).await;
@@ -464,8 +477,6 @@ async fn a_full_room_refuses_with_try_again_later() {
 #[tokio::test]
 async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
     use app::board::{COMMITMENTS, Field, put_record};
-    use yrs::Transact;
-
     let server = TestServer::start().await;
     let session = new_session(&server).await;
     server
