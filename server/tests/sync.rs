@@ -377,6 +377,60 @@ async fn malformed_oversized_text_and_flooding_sockets_are_closed_and_the_room_s
     until(&mut check, |c, _| c.text("notas") == "intacto y vivo").await;
 }
 
+/// Two histories of client 77 that cannot both be true (see the room's unit test of the same
+/// name): the second makes yrs give up half way through applying it.
+fn conflicting_histories() -> (Vec<u8>, Vec<u8>) {
+    use yrs::{Doc, Map, MapPrelim};
+    let plain = Doc::with_client_id(77);
+    let first = {
+        let root = plain.get_or_insert_map("m");
+        let mut txn = plain.transact_mut();
+        root.insert(&mut txn, "k", "texto");
+        txn.encode_update_v1()
+    };
+    let nested = Doc::with_client_id(77);
+    let root = nested.get_or_insert_map("m");
+    let inner = root.insert(&mut nested.transact_mut(), "k", MapPrelim::default());
+    let before = nested.transact().state_vector();
+    inner.insert(&mut nested.transact_mut(), "x", 1);
+    let second = nested.transact().encode_diff_v1(&before);
+    (first, second)
+}
+
+#[tokio::test]
+async fn an_update_the_engine_cannot_integrate_resets_the_room_once_then_only_its_sender() {
+    let server = TestServer::start().await;
+    let session = new_session(&server).await;
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    let update = ana.append_text("notas", "antes");
+    ana.send(protocol::update(&update)).await.unwrap();
+    let (first, poison) = conflicting_histories();
+
+    let mut mallory = join(&server, session, Role::Participante, 66).await;
+    mallory.send(protocol::update(&first)).await.unwrap();
+    // Stored before the next arrives (a batch that breaks the room is dropped whole).
+    timeout(WAIT, mallory.sync()).await.unwrap().unwrap();
+    mallory.send(protocol::update(&poison)).await.unwrap();
+    assert_eq!(closed_with(&mut mallory).await, 1007);
+    // Half of it may be in the live document: everyone reloads from what is stored.
+    assert_eq!(closed_with(&mut ana).await, 1011);
+
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    assert_eq!(ana.text("notas"), "antes", "nothing stored was lost");
+    // Mallory's client reconnects and offers the same again: now only its socket is closed.
+    let mut mallory = join(&server, session, Role::Participante, 66).await;
+    mallory.send(protocol::sync_step2(&poison)).await.unwrap();
+    assert_eq!(closed_with(&mut mallory).await, 1007);
+
+    let mut luis = join(&server, session, Role::Participante, 22).await;
+    let update = luis.append_text("notas", " y después");
+    luis.send(protocol::update(&update)).await.unwrap();
+    until(&mut ana, |c, _| c.text("notas") == "antes y después").await;
+    let update = ana.append_text("notas", ".");
+    ana.send(protocol::update(&update)).await.unwrap();
+    until(&mut luis, |c, _| c.text("notas") == "antes y después.").await;
+}
+
 #[tokio::test]
 async fn a_stuck_client_is_made_to_resync_and_misses_nothing() {
     let limits = SyncLimits {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
-use yrs::DeepObservable;
+use yrs::{DeepObservable, IdSet};
 
 use super::limits::SyncLimits;
 use super::room::{ConnId, Effect, ProtocolError, Room};
@@ -93,6 +93,9 @@ struct HubInner {
     next_id: AtomicU64,
     /// Sessions whose boards changed since the projector last looked.
     dirty: DirtyBoards,
+    /// Per session, structs that once failed to integrate: a reloaded room refuses them at once,
+    /// so a client that keeps sending them is closed alone instead of resetting the room again.
+    refused: Mutex<HashMap<i64, IdSet>>,
 }
 
 /// The registry of live rooms. Cheap to clone.
@@ -145,6 +148,7 @@ impl SyncHub {
                 limits,
                 next_id: AtomicU64::new(1),
                 dirty: DirtyBoards::default(),
+                refused: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -507,6 +511,14 @@ impl RoomTask {
             // Nobody is in a room being loaded: there is no one to tell.
             room.freeze(&mut Vec::new());
         }
+        if let Some(refused) = hub
+            .refused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&session_id)
+        {
+            room.refuse(refused);
+        }
         Ok((room, log_len))
     }
 
@@ -534,6 +546,13 @@ impl RoomTask {
                     let received = self.room.receive(conn, &frame, now, &mut effects);
                     if let Err(error @ ProtocolError::Poisoned) = &received {
                         tracing::warn!(session_id = self.session_id, conn, %error, "board reset: reloading from storage");
+                        self.hub
+                            .refused
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .entry(self.session_id)
+                            .or_default()
+                            .merge_with(self.room.refused().clone());
                         if let Some(link) = self.peers.remove(&conn) {
                             let _ = link.control.send(CloseReason {
                                 code: close::MALFORMED,

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use yrs::updates::decoder::Decode;
-use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+use yrs::{Doc, IdSet, ReadTxn, StateVector, Transact, Update};
 
 use super::awareness::AwarenessRegistry;
 use super::protocol::{self, DecodeError, Incoming};
@@ -61,6 +61,10 @@ pub struct Room {
     awareness: AwarenessRegistry,
     peers: HashMap<ConnId, Peer>,
     frozen: bool,
+    /// Structs that once failed to integrate (see [`ProtocolError::Poisoned`]). A client that
+    /// holds them sends them again on every reconnect; refusing them up front closes only that
+    /// socket instead of resetting the room each time.
+    refused: IdSet,
 }
 
 impl Default for Room {
@@ -77,6 +81,7 @@ impl Room {
             awareness: AwarenessRegistry::default(),
             peers: HashMap::new(),
             frozen: false,
+            refused: IdSet::new(),
         }
     }
 
@@ -105,6 +110,16 @@ impl Room {
                 frame: protocol::auth_denied(CLOSED_REASON),
             });
         }
+    }
+
+    /// Structs this room (or an earlier load of it) could not integrate: updates that contain any
+    /// of them are refused without being applied.
+    pub fn refuse(&mut self, ids: &IdSet) {
+        self.refused.merge_with(ids.clone());
+    }
+
+    pub fn refused(&self) -> &IdSet {
+        &self.refused
     }
 
     pub fn is_frozen(&self) -> bool {
@@ -249,6 +264,12 @@ impl Room {
         // Decoded once: a bad update is refused before anything is applied.
         let decoded = protocol::guarded(|| Update::decode_v1(&update))
             .ok_or_else(|| ProtocolError::BadUpdate("no se pudo decodificar".into()))?;
+        if !self.refused.is_empty() && !decoded.insertions(true).intersect(&self.refused).is_empty()
+        {
+            return Err(ProtocolError::BadUpdate(
+                "contiene cambios que el tablero ya rechazó".into(),
+            ));
+        }
         let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.doc.transact_mut().apply_update(decoded)
         }));
@@ -256,6 +277,10 @@ impl Room {
         // part of itself in the document, which nobody persisted. The caller drops the room,
         // which reloads from what is durable (the bad update never was).
         if !matches!(applied, Ok(Ok(()))) {
+            // Decoded once more only on this rare path (the first copy went into the document).
+            if let Some(again) = protocol::guarded(|| Update::decode_v1(&update)) {
+                self.refused.merge_with(again.insertions(true));
+            }
             return Err(ProtocolError::Poisoned);
         }
         let frame = frame.unwrap_or_else(|| protocol::update(&update));
@@ -289,6 +314,70 @@ mod tests {
         room.doc()
             .get_or_insert_text("notes")
             .get_string(&room.doc().transact())
+    }
+
+    /// Two histories of client 77 that cannot both be true: in the first, struct (77,0) is a
+    /// plain value; the second's struct (77,1) is an entry of a map that, in its own history, is
+    /// (77,0). Applying both makes yrs refuse (77,1) half way ("parent must be a type").
+    fn conflicting_histories() -> (Vec<u8>, Vec<u8>) {
+        use yrs::{Map, MapPrelim};
+        let plain = Doc::with_client_id(77);
+        let first = {
+            let root = plain.get_or_insert_map("m");
+            let mut txn = plain.transact_mut();
+            root.insert(&mut txn, "k", "texto");
+            txn.encode_update_v1()
+        };
+        let nested = Doc::with_client_id(77);
+        let root = nested.get_or_insert_map("m");
+        let inner = root.insert(&mut nested.transact_mut(), "k", MapPrelim::default());
+        let before = nested.transact().state_vector();
+        inner.insert(&mut nested.transact_mut(), "x", 1);
+        let second = nested.transact().encode_diff_v1(&before);
+        (first, second)
+    }
+
+    #[test]
+    fn an_update_that_once_broke_the_room_is_refused_alone_after_the_reload() {
+        let (first, poison) = conflicting_histories();
+        let mut room = Room::new();
+        let mut out = Vec::new();
+        room.join(1, true, &mut out);
+        room.join(2, true, &mut out);
+        room.receive(2, &protocol::update(&first), Instant::now(), &mut out)
+            .unwrap();
+        out.clear();
+        assert_eq!(
+            room.receive(2, &protocol::update(&poison), Instant::now(), &mut out),
+            Err(ProtocolError::Poisoned)
+        );
+        assert!(out.is_empty(), "nothing is stored or forwarded");
+
+        // The caller reloads the room from what was stored, carrying what it refused.
+        let mut reloaded = Room::load([first.as_slice()]).unwrap();
+        reloaded.refuse(room.refused());
+        reloaded.join(1, true, &mut out);
+        reloaded.join(2, true, &mut out);
+        let before = reloaded.full_state();
+        out.clear();
+        // The client reconnects and sends the same again, as y-websocket does: refused without
+        // touching the room.
+        assert!(matches!(
+            reloaded.receive(2, &protocol::sync_step2(&poison), Instant::now(), &mut out),
+            Err(ProtocolError::BadUpdate(_))
+        ));
+        assert!(out.is_empty());
+        assert_eq!(reloaded.full_state(), before);
+        // Everyone else's edits still go through.
+        reloaded
+            .receive(
+                1,
+                &protocol::update(&edit(5, "sigue")),
+                Instant::now(),
+                &mut out,
+            )
+            .unwrap();
+        assert_eq!(text_of(&reloaded), "sigue");
     }
 
     #[test]
