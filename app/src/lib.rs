@@ -8,7 +8,6 @@ pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod escalation;
-#[cfg(feature = "hydrate")]
 mod live;
 mod pages;
 #[cfg(feature = "ssr")]

@@ -8,7 +8,8 @@ use yrs::{
     TransactionMut, WriteTxn,
 };
 
-use super::{META, TEXT_FIELDS};
+use super::records::Key;
+use super::{META, stamp_update};
 
 /// Replace `delete` code units at `start` with `insert`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +71,11 @@ pub fn browser_doc(client_id: u64) -> Doc {
     })
 }
 
+/// A new record's id: a UUID v4, as the schema asks (ids are never positions).
+pub fn new_record_id() -> String {
+    yrs::uuid_v4().to_string()
+}
+
 /// The record `id` in collection `root`, if it exists.
 pub fn record<T: ReadTxn>(txn: &T, root: &str, id: &str) -> Option<MapRef> {
     match txn.get_map(root)?.get(txn, id) {
@@ -86,20 +92,20 @@ pub fn remove_record(txn: &mut TransactionMut, root: &str, id: &str) -> bool {
     }
 }
 
-/// Brings text field `key` of `record` to `value` with the smallest edit, stamping the author.
+/// Brings shared text `key` of `record` to `value` with the smallest edit, stamping the author.
 /// Returns whether anything changed.
 pub fn write_text(
     txn: &mut TransactionMut,
     record: &MapRef,
-    key: &str,
+    key: Key,
     value: &str,
     author: &str,
     now_ms: f64,
 ) -> bool {
-    debug_assert!(TEXT_FIELDS.contains(&key));
-    let text = match record.get(txn, key) {
+    debug_assert!(key.is_shared_text(), "{} is not a shared text", key.name);
+    let text = match record.get(txn, key.name) {
         Some(Out::YText(text)) => text,
-        _ => record.insert(txn, key, TextPrelim::new("")),
+        _ => record.insert(txn, key.name, TextPrelim::new("")),
     };
     let current = yrs::GetString::get_string(&text, txn);
     let Some(edit) = diff(&current, value) else {
@@ -111,8 +117,7 @@ pub fn write_text(
     if !edit.insert.is_empty() {
         text.insert(txn, edit.start, &edit.insert);
     }
-    record.insert(txn, "updatedBy", author);
-    record.insert(txn, "updatedAt", now_ms);
+    stamp_update(txn, record, author, now_ms);
     true
 }
 
@@ -128,6 +133,7 @@ mod tests {
     use yrs::updates::decoder::Decode;
     use yrs::{GetString, Transact, Update};
 
+    use super::super::records::agenda;
     use super::super::{AGENDA, Field, put_record};
     use super::*;
 
@@ -217,7 +223,7 @@ mod tests {
         ] {
             let mut txn = doc.transact_mut();
             let r = record(&txn, AGENDA, "i").unwrap();
-            assert!(write_text(&mut txn, &r, "notes", value, who, 2.0));
+            assert!(write_text(&mut txn, &r, agenda::NOTES, value, who, 2.0));
         }
         sync(&ana, &luis);
         sync(&luis, &ana);

@@ -9,41 +9,14 @@
 //! `position`, so reordering is one concurrent-safe field write instead of a move.
 
 use chrono::NaiveDate;
+use records::common;
 use serde::{Deserialize, Serialize};
 use yrs::types::ToJson;
 use yrs::{
     Any, GetString, Map, MapPrelim, MapRef, Out, ReadTxn, TextPrelim, TransactionMut, WriteTxn,
 };
 
-pub mod acta;
-pub mod edit;
-pub mod review;
-pub mod view;
-
-pub use view::{AgendaItem, Agreement, Attendee, Barrier, BoardView, Commitment, FollowUp, Stamp};
-
-pub const AGENDA: &str = "agenda";
-pub const BARRIERS: &str = "barriers";
-pub const AGREEMENTS: &str = "agreements";
-pub const COMMITMENTS: &str = "commitments";
-pub const ATTENDANCE: &str = "attendance";
-pub const META: &str = "meta";
-/// Commitments of earlier sessions under review in this one, keyed by the commitment's id.
-pub const FOLLOWUPS: &str = "followups";
-/// Every root of a board (all `Y.Map`s); anything else in the document is not part of the board.
-pub const ROOTS: [&str; 7] = [
-    META,
-    AGENDA,
-    BARRIERS,
-    AGREEMENTS,
-    COMMITMENTS,
-    ATTENDANCE,
-    FOLLOWUPS,
-];
-
-/// Fields typed together, stored as `Y.Text`.
-pub const TEXT_FIELDS: [&str; 5] = ["title", "notes", "description", "statement", "evidence"];
-
+// Before the modules that use it (macro_rules are scoped textually).
 macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -63,48 +36,55 @@ macro_rules! code_enum {
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
             }
+            /// Every code with its label, as a form's options.
+            pub fn options() -> Vec<(String, String)> {
+                Self::ALL.iter().map(|v| (v.code().to_owned(), v.label().to_owned())).collect()
+            }
         }
     };
 }
 
-code_enum!(
-    /// Status of an agenda item.
-    AgendaStatus { Pendiente = "pendiente" / "Pendiente", EnCurso = "en_curso" / "En curso", Tratado = "tratado" / "Tratado" }
-);
-code_enum!(
-    BarrierType {
-        Administrativa = "administrativa" / "Administrativa",
-        Financiera = "financiera" / "Financiera",
-        Geografica = "geografica" / "Geográfica",
-        Cultural = "cultural" / "Cultural",
-        DeOferta = "oferta" / "De oferta",
-        DeInformacion = "informacion" / "De información",
-        DeAseguramiento = "aseguramiento" / "De aseguramiento",
-        Otra = "otra" / "Otra",
-    }
-);
-code_enum!(
-    BarrierStatus { Abierta = "abierta" / "Abierta", EnGestion = "en_gestion" / "En gestión", Escalada = "escalada" / "Escalada", Resuelta = "resuelta" / "Resuelta" }
-);
-code_enum!(
-    CommitmentStatus {
-        Pendiente = "pendiente" / "Pendiente",
-        EnProgreso = "en_progreso" / "En progreso",
-        Cumplido = "cumplido" / "Cumplido",
-        Vencido = "vencido" / "Vencido",
-        Cancelado = "cancelado" / "Cancelado",
-    }
-);
-code_enum!(
-    DecisionMethod { Consenso = "consenso" / "Consenso", Votacion = "votacion" / "Votación" }
-);
-code_enum!(
-    /// How an attendee takes part in the Mesa.
-    AttendanceRole { Titular = "titular" / "Titular", Delegado = "delegado" / "Delegado", Invitado = "invitado" / "Invitado" }
-);
-code_enum!(
-    AttendanceMode { Presencial = "presencial" / "Presencial", Virtual = "virtual" / "Virtual" }
-);
+pub mod acta;
+pub mod edit;
+pub mod records;
+pub mod review;
+pub mod view;
+
+pub use records::{
+    AgendaItem, AgendaStatus, Agreement, AttendanceMode, AttendanceRole, Attendee, Barrier,
+    BarrierStatus, BarrierType, BoardRecord, Commitment, CommitmentStatus, DecisionMethod,
+    FollowUp, Key, Stamp,
+};
+pub use view::{BoardDecodeError, BoardView, apply_update};
+
+pub const AGENDA: &str = records::agenda::ROOT;
+pub const BARRIERS: &str = records::barrier::ROOT;
+pub const AGREEMENTS: &str = records::agreement::ROOT;
+pub const COMMITMENTS: &str = records::commitment::ROOT;
+pub const ATTENDANCE: &str = records::attendance::ROOT;
+/// Commitments of earlier sessions under review in this one, keyed by the commitment's id.
+pub const FOLLOWUPS: &str = records::followup::ROOT;
+/// The board's own state: which agenda item is current and since when.
+pub const META: &str = "meta";
+/// Every root of a board (all `Y.Map`s); anything else in the document is not part of the board.
+pub const ROOTS: [&str; 7] = [
+    META,
+    AGENDA,
+    BARRIERS,
+    AGREEMENTS,
+    COMMITMENTS,
+    ATTENDANCE,
+    FOLLOWUPS,
+];
+
+/// Keys of the `meta` root.
+pub mod meta {
+    /// The id of the agenda item being discussed, or absent.
+    pub const CURRENT_AGENDA_ITEM: &str = "currentAgendaItem";
+    /// When the facilitator started the current item (ms since the Unix epoch).
+    pub const TIMER_STARTED_AT: &str = "timerStartedAt";
+}
+
 code_enum!(
     /// What an invitation lets its holder do on the board.
     BoardRole {
@@ -242,19 +222,20 @@ pub fn put_record(
 ) -> MapRef {
     let collection = txn.get_or_insert_map(root);
     let record = collection.insert(txn, id, MapPrelim::default());
-    record.insert(txn, "id", id);
-    record.insert(txn, "createdBy", author);
-    record.insert(txn, "createdAt", now_ms);
+    record.insert(txn, common::ID.name, id);
+    record.insert(txn, common::CREATED_BY.name, author);
+    record.insert(txn, common::CREATED_AT.name, now_ms);
     for (key, value) in fields {
-        set_field(txn, &record, key, value.clone(), author, now_ms);
+        set_field(txn, root, &record, key, value.clone(), author, now_ms);
     }
     record
 }
 
-/// Sets one field, stamping `updatedBy`/`updatedAt`. Text fields become (or replace) a `Y.Text`;
-/// to co-edit an existing text, edit the `Y.Text` itself.
+/// Sets one field of a record of `root`, stamping `updatedBy`/`updatedAt`. The schema's shared
+/// texts become (or replace) a `Y.Text`; to co-edit an existing text, edit the `Y.Text` itself.
 pub fn set_field(
     txn: &mut TransactionMut,
+    root: &str,
     record: &MapRef,
     key: &str,
     value: Field,
@@ -262,7 +243,7 @@ pub fn set_field(
     now_ms: f64,
 ) {
     match value {
-        Field::Text(text) if TEXT_FIELDS.contains(&key) => {
+        Field::Text(text) if records::key_of(root, key).is_some_and(|k| k.is_shared_text()) => {
             record.insert(txn, key, TextPrelim::new(text));
         }
         Field::Text(text) => {
@@ -275,8 +256,13 @@ pub fn set_field(
             record.insert(txn, key, b);
         }
     }
-    record.insert(txn, "updatedBy", author);
-    record.insert(txn, "updatedAt", now_ms);
+    stamp_update(txn, record, author, now_ms);
+}
+
+/// Marks `record` as last changed by `author` at `now_ms`.
+pub fn stamp_update(txn: &mut TransactionMut, record: &MapRef, author: &str, now_ms: f64) {
+    record.insert(txn, common::UPDATED_BY.name, author);
+    record.insert(txn, common::UPDATED_AT.name, now_ms);
 }
 
 /// A record as plain values (texts flattened to strings), for projections and rendering.

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BoardView, Stamp};
+use super::{BoardRecord, BoardView, Stamp};
 
 /// One line of the timeline: after `step` stored updates the board looked like this change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,53 +70,21 @@ struct Item<'a> {
 }
 
 fn items(b: &BoardView) -> Vec<Item<'_>> {
-    let mut out = Vec::new();
-    for i in &b.agenda {
-        out.push(Item {
-            kind: "el punto",
-            id: &i.id,
-            label: i.title.clone(),
-            stamp: &i.stamp,
-            fingerprint: format!("{:?}", i),
-        });
+    fn of<R: BoardRecord + std::fmt::Debug>(records: &[R]) -> impl Iterator<Item = Item<'_>> {
+        records.iter().map(|r| Item {
+            kind: R::NOUN,
+            id: r.id(),
+            label: r.summary().to_owned(),
+            stamp: r.stamp(),
+            fingerprint: format!("{r:?}"),
+        })
     }
-    for x in &b.barriers {
-        out.push(Item {
-            kind: "la barrera",
-            id: &x.id,
-            label: x.description.clone(),
-            stamp: &x.stamp,
-            fingerprint: format!("{:?}", x),
-        });
-    }
-    for x in &b.agreements {
-        out.push(Item {
-            kind: "el acuerdo",
-            id: &x.id,
-            label: x.statement.clone(),
-            stamp: &x.stamp,
-            fingerprint: format!("{:?}", x),
-        });
-    }
-    for x in &b.commitments {
-        out.push(Item {
-            kind: "el compromiso",
-            id: &x.id,
-            label: x.description.clone(),
-            stamp: &x.stamp,
-            fingerprint: format!("{:?}", x),
-        });
-    }
-    for x in &b.attendance {
-        out.push(Item {
-            kind: "la asistencia de",
-            id: &x.id,
-            label: x.name.clone(),
-            stamp: &x.stamp,
-            fingerprint: format!("{:?}", x),
-        });
-    }
-    out
+    of(&b.agenda)
+        .chain(of(&b.barriers))
+        .chain(of(&b.agreements))
+        .chain(of(&b.commitments))
+        .chain(of(&b.attendance))
+        .collect()
 }
 
 fn quoted(label: &str) -> String {

@@ -1,96 +1,15 @@
 //! The board read into typed records: what pages render, the acta prints and the store keeps as
-//! the session's official record. Reading is lenient (a field another client wrote badly shows as
-//! empty or as the enum's first value) because a board must never fail to render.
+//! the session's official record. Each kind reads itself (`super::records`); reading is lenient
+//! because a board must never fail to render.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use yrs::{Any, Map, Out, ReadTxn};
+use yrs::updates::decoder::Decode;
+use yrs::{Any, Doc, Map, Out, ReadTxn, Transact, Update};
 
-use super::{
-    AGENDA, AGREEMENTS, ATTENDANCE, AgendaStatus, AttendanceMode, AttendanceRole, BARRIERS,
-    BarrierStatus, BarrierType, COMMITMENTS, CommitmentStatus, DecisionMethod, FOLLOWUPS, Field,
-    META, Record, Semaforo, records, semaforo,
+use super::records::{
+    AgendaItem, Agreement, AttendanceRole, Attendee, Barrier, BoardRecord, Commitment, FollowUp,
 };
-
-/// Who created a record and who changed it last (names as given on joining), and when (ms).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Stamp {
-    pub created_by: String,
-    pub created_at: f64,
-    pub updated_by: String,
-    pub updated_at: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AgendaItem {
-    pub id: String,
-    pub title: String,
-    pub notes: String,
-    pub presenter: String,
-    pub minutes: u32,
-    pub status: AgendaStatus,
-    pub position: f64,
-    pub stamp: Stamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Barrier {
-    pub id: String,
-    pub kind: BarrierType,
-    pub description: String,
-    pub route: String,
-    pub population: String,
-    pub localidad: String,
-    pub upz: String,
-    pub institution: String,
-    pub severity: u8,
-    pub status: BarrierStatus,
-    pub agenda_item: Option<String>,
-    pub stamp: Stamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Agreement {
-    pub id: String,
-    pub statement: String,
-    pub method: DecisionMethod,
-    pub barriers: Vec<String>,
-    pub agenda_item: Option<String>,
-    pub stamp: Stamp,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Commitment {
-    pub id: String,
-    pub description: String,
-    pub institutions: String,
-    pub responsible: String,
-    pub due: Option<NaiveDate>,
-    pub status: CommitmentStatus,
-    pub agreement: Option<String>,
-    pub barrier: Option<String>,
-    pub evidence: String,
-    pub stamp: Stamp,
-}
-
-impl Commitment {
-    /// No due date, no light: the semáforo needs a date to mean anything.
-    pub fn semaforo(&self, today: NaiveDate) -> Option<Semaforo> {
-        self.due.map(|due| semaforo(due, self.status, today))
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Attendee {
-    pub id: String,
-    pub name: String,
-    pub institution: String,
-    pub sector: String,
-    pub role: AttendanceRole,
-    pub mode: AttendanceMode,
-    pub arrived_at: f64,
-    pub stamp: Stamp,
-}
+use super::{META, meta};
 
 /// The whole board, in display order (agenda by position; the rest by creation time).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -107,183 +26,55 @@ pub struct BoardView {
     pub followups: Vec<FollowUp>,
 }
 
-/// A commitment carried over from an earlier session, with the status it is given in this one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FollowUp {
-    /// The commitment's own id (as on the board where it was agreed).
-    pub id: String,
-    /// The session where it was agreed.
-    pub origin_session: i64,
-    pub origin_seq: i64,
-    pub description: String,
-    pub institutions: String,
-    pub responsible: String,
-    pub due: Option<NaiveDate>,
-    pub status: CommitmentStatus,
-    /// What the review found (progress, evidence, why late).
-    pub note: String,
-    pub stamp: Stamp,
+/// A board's stored or sent bytes that are not a Yjs update this document can take.
+#[derive(Debug, thiserror::Error)]
+pub enum BoardDecodeError {
+    #[error("actualización del tablero ilegible: {0}")]
+    Decode(#[from] yrs::encoding::read::Error),
+    #[error("actualización del tablero que no se puede aplicar: {0}")]
+    Apply(#[from] yrs::error::UpdateError),
 }
 
-fn text(r: &Record, key: &str) -> String {
-    match r.get(key) {
-        Some(Field::Text(s)) => s.clone(),
-        Some(Field::Number(n)) => n.to_string(),
-        Some(Field::Bool(b)) => b.to_string(),
-        None => String::new(),
-    }
-}
-
-fn number(r: &Record, key: &str) -> Option<f64> {
-    match r.get(key) {
-        Some(Field::Number(n)) if n.is_finite() => Some(*n),
-        Some(Field::Text(s)) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn optional(r: &Record, key: &str) -> Option<String> {
-    Some(text(r, key)).filter(|s| !s.is_empty())
-}
-
-fn stamp(r: &Record) -> Stamp {
-    Stamp {
-        created_by: text(r, "createdBy"),
-        created_at: number(r, "createdAt").unwrap_or(0.0),
-        updated_by: text(r, "updatedBy"),
-        updated_at: number(r, "updatedAt").unwrap_or(0.0),
-    }
-}
-
-fn by_creation<T>(mut items: Vec<T>, key: impl Fn(&T) -> (f64, String)) -> Vec<T> {
-    items.sort_by(|a, b| {
-        key(a)
-            .partial_cmp(&key(b))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    items
+/// Applies one Yjs update (v1 encoding) to `doc`.
+pub fn apply_update(doc: &Doc, bytes: &[u8]) -> Result<(), BoardDecodeError> {
+    let update = Update::decode_v1(bytes)?;
+    doc.transact_mut().apply_update(update)?;
+    Ok(())
 }
 
 impl BoardView {
+    /// The board that `updates` (v1 encoding, in any order) make, read into typed records.
+    pub fn from_updates<'a>(
+        updates: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Self, BoardDecodeError> {
+        let doc = Doc::new();
+        for bytes in updates {
+            apply_update(&doc, bytes)?;
+        }
+        Ok(Self::read(&doc.transact()))
+    }
+
     pub fn read<T: ReadTxn>(txn: &T) -> Self {
         let meta = txn.get_map(META);
         let meta_value = |key: &str| meta.as_ref().and_then(|m| m.get(txn, key));
-        let current_item = match meta_value("currentAgendaItem") {
+        let current_item = match meta_value(meta::CURRENT_AGENDA_ITEM) {
             Some(Out::Any(Any::String(s))) if !s.is_empty() => Some(s.to_string()),
             _ => None,
         };
-        let timer_started_at = match meta_value("timerStartedAt") {
+        let timer_started_at = match meta_value(meta::TIMER_STARTED_AT) {
             Some(Out::Any(Any::Number(yrs::Number::Float(n)))) => Some(n),
             Some(Out::Any(Any::Number(yrs::Number::Int(n)))) => Some(n as f64),
             _ => None,
         };
-        let agenda = records(txn, AGENDA)
-            .iter()
-            .map(|r| AgendaItem {
-                id: text(r, "id"),
-                title: text(r, "title"),
-                notes: text(r, "notes"),
-                presenter: text(r, "presenter"),
-                minutes: number(r, "minutes").map_or(0, |m| m.clamp(0.0, 600.0) as u32),
-                status: AgendaStatus::parse(&text(r, "status")).unwrap_or(AgendaStatus::Pendiente),
-                position: number(r, "position").unwrap_or(f64::MAX),
-                stamp: stamp(r),
-            })
-            .collect();
-        let barriers = records(txn, BARRIERS)
-            .iter()
-            .map(|r| Barrier {
-                id: text(r, "id"),
-                kind: BarrierType::parse(&text(r, "type")).unwrap_or(BarrierType::Otra),
-                description: text(r, "description"),
-                route: text(r, "route"),
-                population: text(r, "population"),
-                localidad: text(r, "localidad"),
-                upz: text(r, "upz"),
-                institution: text(r, "institution"),
-                severity: number(r, "severity").map_or(3, |s| s.clamp(1.0, 5.0) as u8),
-                status: BarrierStatus::parse(&text(r, "status")).unwrap_or(BarrierStatus::Abierta),
-                agenda_item: optional(r, "agendaItem"),
-                stamp: stamp(r),
-            })
-            .collect();
-        let agreements = records(txn, AGREEMENTS)
-            .iter()
-            .map(|r| Agreement {
-                id: text(r, "id"),
-                statement: text(r, "statement"),
-                method: DecisionMethod::parse(&text(r, "method"))
-                    .unwrap_or(DecisionMethod::Consenso),
-                barriers: text(r, "barriers")
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                agenda_item: optional(r, "agendaItem"),
-                stamp: stamp(r),
-            })
-            .collect();
-        let commitments = records(txn, COMMITMENTS)
-            .iter()
-            .map(|r| Commitment {
-                id: text(r, "id"),
-                description: text(r, "description"),
-                institutions: text(r, "institutions"),
-                responsible: text(r, "responsible"),
-                due: NaiveDate::parse_from_str(text(r, "due").trim(), "%Y-%m-%d").ok(),
-                status: CommitmentStatus::parse(&text(r, "status"))
-                    .unwrap_or(CommitmentStatus::Pendiente),
-                agreement: optional(r, "agreement"),
-                barrier: optional(r, "barrier"),
-                evidence: text(r, "evidence"),
-                stamp: stamp(r),
-            })
-            .collect();
-        let followups = records(txn, FOLLOWUPS)
-            .iter()
-            .map(|r| FollowUp {
-                id: text(r, "id"),
-                origin_session: number(r, "originSession").unwrap_or(0.0) as i64,
-                origin_seq: number(r, "originSeq").unwrap_or(0.0) as i64,
-                description: text(r, "description"),
-                institutions: text(r, "institutions"),
-                responsible: text(r, "responsible"),
-                due: NaiveDate::parse_from_str(text(r, "due").trim(), "%Y-%m-%d").ok(),
-                status: CommitmentStatus::parse(&text(r, "status"))
-                    .unwrap_or(CommitmentStatus::Pendiente),
-                note: text(r, "notes"),
-                stamp: stamp(r),
-            })
-            .collect::<Vec<_>>();
-        let attendance = records(txn, ATTENDANCE)
-            .iter()
-            .map(|r| Attendee {
-                id: text(r, "id"),
-                name: text(r, "name"),
-                institution: text(r, "institution"),
-                sector: text(r, "sector"),
-                role: AttendanceRole::parse(&text(r, "role")).unwrap_or(AttendanceRole::Invitado),
-                mode: AttendanceMode::parse(&text(r, "mode")).unwrap_or(AttendanceMode::Presencial),
-                arrived_at: number(r, "arrivedAt").unwrap_or(0.0),
-                stamp: stamp(r),
-            })
-            .collect();
         BoardView {
             current_item,
             timer_started_at,
-            agenda,
-            barriers: by_creation(barriers, |b: &Barrier| (b.stamp.created_at, b.id.clone())),
-            agreements: by_creation(agreements, |a: &Agreement| {
-                (a.stamp.created_at, a.id.clone())
-            }),
-            commitments: by_creation(commitments, |c: &Commitment| {
-                (c.stamp.created_at, c.id.clone())
-            }),
-            attendance: by_creation(attendance, |a: &Attendee| (a.arrived_at, a.id.clone())),
-            followups: by_creation(followups, |f: &FollowUp| {
-                (f.origin_seq as f64, f.id.clone())
-            }),
+            agenda: AgendaItem::read_all(txn),
+            barriers: Barrier::read_all(txn),
+            agreements: Agreement::read_all(txn),
+            commitments: Commitment::read_all(txn),
+            attendance: Attendee::read_all(txn),
+            followups: FollowUp::read_all(txn),
         }
     }
 
@@ -301,25 +92,18 @@ impl BoardView {
 
     /// The newest records of any kind, newest first: what the projector shows as they arrive.
     pub fn newest(&self, limit: usize) -> Vec<NewRecord> {
-        let mut all: Vec<NewRecord> = Vec::new();
-        all.extend(self.barriers.iter().map(|b| NewRecord {
-            kind: "Barrera",
-            id: b.id.clone(),
-            text: b.description.clone(),
-            at: b.stamp.created_at,
-        }));
-        all.extend(self.agreements.iter().map(|a| NewRecord {
-            kind: "Acuerdo",
-            id: a.id.clone(),
-            text: a.statement.clone(),
-            at: a.stamp.created_at,
-        }));
-        all.extend(self.commitments.iter().map(|c| NewRecord {
-            kind: "Compromiso",
-            id: c.id.clone(),
-            text: c.description.clone(),
-            at: c.stamp.created_at,
-        }));
+        fn of<R: BoardRecord>(records: &[R]) -> impl Iterator<Item = NewRecord> + '_ {
+            records.iter().map(|r| NewRecord {
+                kind: R::LABEL,
+                id: r.id().to_owned(),
+                text: r.summary().to_owned(),
+                at: r.stamp().created_at,
+            })
+        }
+        let mut all: Vec<NewRecord> = of(&self.barriers)
+            .chain(of(&self.agreements))
+            .chain(of(&self.commitments))
+            .collect();
         all.sort_by(|a, b| b.at.partial_cmp(&a.at).unwrap_or(std::cmp::Ordering::Equal));
         all.truncate(limit);
         all
@@ -338,7 +122,11 @@ pub struct NewRecord {
 mod tests {
     use yrs::{Doc, Transact, WriteTxn};
 
-    use super::super::put_record;
+    use chrono::NaiveDate;
+
+    use super::super::{
+        AGENDA, ATTENDANCE, AgendaStatus, COMMITMENTS, CommitmentStatus, Field, put_record,
+    };
     use super::*;
 
     #[test]

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::common::ErrorNotice;
 use crate::api::{fetch_dashboard, fetch_mesa_summaries};
 use crate::board::{BarrierStatus, BarrierType, CommitmentStatus};
-use crate::dashboard::{Dashboard, DashboardQuery};
+use crate::dashboard::{Cell, Dashboard, DashboardQuery, OVERDUE, Table};
 use crate::domain::ZONAS;
 
 #[component]
@@ -148,34 +148,16 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
             let src = format!("/tablero/graficos/{}.svg?{qs}{sep}v={version}", series.key);
             let csv = format!("/tablero/datos/{}.csv?{qs}", series.key);
             let png = format!("/tablero/graficos/{}.png?{qs}", series.key);
-            let rows = series
-                .points
-                .iter()
-                .map(|(label, value)| view! { <tr><td>{label.clone()}</td><td>{value.to_string()}</td></tr> })
-                .collect_view();
             view! {
                 <figure class="chart" data-chart=series.key.clone()>
                     <img src=src alt=series.title.clone() width="880" loading="lazy" />
-                    <table class="table">
-                        <caption>{series.title.clone()}</caption>
-                        <thead><tr><th>"Categoría"</th><th>{series.unit.clone()}</th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    <DataTable table=series.table() caption=true />
                     <p class="actions"><a href=csv download>"Descargar CSV"</a> <a href=png download>"Descargar PNG"</a></p>
                 </figure>
             }
         })
         .collect_view();
-    let overdue = dashboard
-        .overdue
-        .iter()
-        .map(|o| {
-            view! {
-                <tr><td>{o.description.clone()}</td><td>{o.institutions.clone()}</td><td>{o.responsible.clone()}</td>
-                    <td>{o.mesa_name.clone()}</td><td>{o.due.to_string()}</td><td>{o.days_late}</td></tr>
-            }
-        })
-        .collect_view();
+    let overdue = dashboard.overdue_table();
     let escalations = dashboard
         .escalations
         .iter()
@@ -189,7 +171,7 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
         })
         .collect_view();
     let xlsx = format!("/tablero/exportar.xlsx?{qs}");
-    let vencidos = format!("/tablero/datos/vencidos.csv?{qs}");
+    let vencidos = format!("/tablero/datos/{OVERDUE}.csv?{qs}");
     view! {
         <section class="dashboard" data-dashboard data-version=version aria-labelledby="ambito-actual">
             <h2 id="ambito-actual">{dashboard.scope_label.clone()}</h2>
@@ -203,10 +185,7 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
             <p class="actions"><a class="button" href=xlsx download>"Exportar todo (XLSX)"</a></p>
             <section aria-labelledby="vencidos" data-overdue>
                 <h3 id="vencidos">"Compromisos vencidos"</h3>
-                <table class="table">
-                    <thead><tr><th>"Compromiso"</th><th>"Institución"</th><th>"Responsable"</th><th>"Mesa"</th><th>"Fecha límite"</th><th>"Días de retraso"</th></tr></thead>
-                    <tbody>{overdue}</tbody>
-                </table>
+                <DataTable table=overdue />
                 <a href=vencidos download>"Descargar CSV"</a>
             </section>
             <section aria-labelledby="escalamientos-abiertos" data-open-escalations>
@@ -218,5 +197,33 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
             </section>
             <div class="charts">{charts}</div>
         </section>
+    }
+}
+
+/// A table of the dashboard, as its model says (the same model makes its CSV and XLSX).
+#[component]
+fn DataTable(table: Table, #[prop(optional)] caption: bool) -> impl IntoView {
+    let head = table
+        .columns
+        .iter()
+        .map(|c| view! { <th>{c.clone()}</th> })
+        .collect_view();
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = row
+                .iter()
+                .map(|cell| view! { <td>{Cell::text(cell)}</td> })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            {caption.then(|| view! { <caption>{table.title.clone()}</caption> })}
+            <thead><tr>{head}</tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }

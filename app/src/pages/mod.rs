@@ -4,7 +4,6 @@
 pub(crate) mod board;
 mod common;
 mod dashboard;
-mod escalations;
 mod home;
 mod mesa;
 mod records;

@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::board::{ProjectorBoard, semaforo_label};
+use super::board::ProjectorBoard;
 use super::common::ErrorNotice;
 use super::session::session_and_token;
 use crate::api::{fetch_acta, fetch_board_access, fetch_board_at, fetch_board_history};
 use crate::board::acta::Acta;
-use crate::board::{BoardView, quorum};
+use crate::board::{BoardView, Semaforo, quorum};
 use crate::error::AppError;
 
 fn missing() -> AppError {
@@ -393,4 +393,9 @@ pub fn CommitmentPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Today's semáforo label for a commitment's due date.
+fn semaforo_label(light: Option<Semaforo>) -> &'static str {
+    light.map_or("—", |s| s.label())
 }

@@ -1,7 +1,8 @@
 //! The first item of every new board: "Seguimiento de compromisos", listing the commitments the
 //! Mesa left open in earlier sessions (from their official records in the store).
 
-use app::board::{AGENDA, AgendaStatus, FOLLOWUPS, Field, put_record};
+use app::board::records::agenda;
+use app::board::{AGENDA, AgendaStatus, FOLLOWUPS, Field, FollowUp, put_record};
 use chrono::{DateTime, Utc};
 use yrs::{Doc, ReadTxn, StateVector, Transact};
 
@@ -55,13 +56,16 @@ pub fn seed_update(carried: &[CarriedCommitment], now: DateTime<Utc>) -> Vec<u8>
             AGENDA,
             &id,
             &[
-                ("title", Field::Text(FOLLOW_UP_TITLE.into())),
-                ("notes", Field::Text(follow_up_notes(carried))),
-                ("presenter", Field::Text(String::new())),
-                ("minutes", Field::Number(15.0)),
-                ("status", Field::Text(AgendaStatus::Pendiente.code().into())),
-                ("position", Field::Number(1.0)),
-                ("followUp", Field::Bool(true)),
+                (agenda::TITLE.name, Field::Text(FOLLOW_UP_TITLE.into())),
+                (agenda::NOTES.name, Field::Text(follow_up_notes(carried))),
+                (agenda::PRESENTER.name, Field::Text(String::new())),
+                (agenda::MINUTES.name, Field::Number(15.0)),
+                (
+                    agenda::STATUS.name,
+                    Field::Text(AgendaStatus::Pendiente.code().into()),
+                ),
+                (agenda::POSITION.name, Field::Number(1.0)),
+                (agenda::FOLLOW_UP.name, Field::Bool(true)),
             ],
             AUTHOR,
             now_ms,
@@ -69,24 +73,12 @@ pub fn seed_update(carried: &[CarriedCommitment], now: DateTime<Utc>) -> Vec<u8>
         // Each one also as a record the session reviews (status and a note), keyed by the
         // commitment's own id so its history can be followed across sessions.
         for c in carried {
-            let x = &c.commitment;
+            let fields = FollowUp::seed(&c.commitment, c.session_id, c.session_seq);
             put_record(
                 &mut txn,
                 FOLLOWUPS,
-                &x.id,
-                &[
-                    ("originSession", Field::Number(c.session_id as f64)),
-                    ("originSeq", Field::Number(c.session_seq as f64)),
-                    ("description", Field::Text(x.description.clone())),
-                    ("institutions", Field::Text(x.institutions.clone())),
-                    ("responsible", Field::Text(x.responsible.clone())),
-                    (
-                        "due",
-                        Field::Text(x.due.map(|d| d.to_string()).unwrap_or_default()),
-                    ),
-                    ("status", Field::Text(x.status.code().into())),
-                    ("notes", Field::Text(String::new())),
-                ],
+                &c.commitment.id,
+                &fields,
                 AUTHOR,
                 now_ms,
             );

@@ -4,10 +4,11 @@
 
 use leptos::prelude::*;
 
-use super::board::BoardCtx;
 use crate::api::{act_on_escalation, escalate_barrier, fetch_escalations};
+use crate::board::records::barrier;
 use crate::board::{BARRIERS, BarrierStatus, Field};
 use crate::escalation::{Escalation, EscalationRequest};
+use crate::live::BoardCtx;
 
 fn author(ctx: BoardCtx) -> String {
     ctx.me
@@ -38,7 +39,7 @@ pub fn EscalateBarrier(ctx: BoardCtx, barrier: String) -> impl IntoView {
                 ctx.set(
                     BARRIERS,
                     &barrier,
-                    "status",
+                    barrier::STATUS,
                     Field::Text(BarrierStatus::Escalada.code().into()),
                 );
             }

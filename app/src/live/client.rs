@@ -25,9 +25,9 @@ use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, TransactionMut, Update};
 
+use super::state::{BoardCtx, ConnStatus, Identity, Presence};
 use crate::board::BoardView;
 use crate::board::edit::browser_doc;
-use crate::pages::board::{BoardCtx, ConnStatus, Identity, Presence};
 
 const REMOTE: &str = "remote";
 

@@ -1,0 +1,100 @@
+//! Agenda items (orden del día), shown by ascending `position`.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    ANY_NUMBER, Adding, BoardRecord, Key, Kind, Stamp, code, common, empty, number, stamp, text,
+    value,
+};
+use crate::board::{BoardView, Field, Record, position_between};
+
+code_enum!(
+    /// Status of an agenda item.
+    AgendaStatus { Pendiente = "pendiente" / "Pendiente", EnCurso = "en_curso" / "En curso", Tratado = "tratado" / "Tratado" }
+);
+
+pub const ROOT: &str = "agenda";
+pub const TITLE: Key = Key::new("title", Kind::SharedText, "Tema");
+pub const NOTES: Key = Key::new("notes", Kind::SharedText, "Notas");
+pub const PRESENTER: Key = Key::new("presenter", Kind::Text, "Presenta");
+pub const MINUTES: Key = Key::new(
+    "minutes",
+    Kind::Number {
+        min: 0.0,
+        max: 600.0,
+    },
+    "Minutos",
+);
+pub const STATUS: Key = Key::new("status", Kind::Code(AgendaStatus::options), "Estado");
+pub const POSITION: Key = Key::new("position", ANY_NUMBER, "Posición");
+/// Set on the item the server writes first on every new board.
+pub const FOLLOW_UP: Key = Key::new("followUp", Kind::Bool, "Seguimiento automático");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub id: String,
+    pub title: String,
+    pub notes: String,
+    pub presenter: String,
+    pub minutes: u32,
+    pub status: AgendaStatus,
+    pub position: f64,
+    pub stamp: Stamp,
+}
+
+impl BoardRecord for AgendaItem {
+    const ROOT: &'static str = ROOT;
+    const FIELDS: &'static [Key] = &[
+        TITLE, NOTES, PRESENTER, MINUTES, STATUS, POSITION, FOLLOW_UP,
+    ];
+    const NOUN: &'static str = "el punto";
+    const LABEL: &'static str = "Punto";
+    const HEADING: &'static str = "Orden del día";
+
+    fn read(r: &Record) -> Self {
+        Self {
+            id: text(r, common::ID),
+            title: text(r, TITLE),
+            notes: text(r, NOTES),
+            presenter: text(r, PRESENTER),
+            minutes: number(r, MINUTES).map_or(0, |m| m as u32),
+            status: code(r, STATUS, AgendaStatus::parse, AgendaStatus::Pendiente),
+            position: number(r, POSITION).unwrap_or(f64::MAX),
+            stamp: stamp(r),
+        }
+    }
+
+    /// A new item goes last, with ten minutes.
+    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+        let last = new.board.agenda.last().map(|i| i.position);
+        vec![
+            empty(TITLE),
+            empty(NOTES),
+            empty(PRESENTER),
+            (MINUTES.name, Field::Number(10.0)),
+            value(STATUS, AgendaStatus::Pendiente.code()),
+            (POSITION.name, Field::Number(position_between(last, None))),
+        ]
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+    fn summary(&self) -> &str {
+        &self.title
+    }
+    fn on(board: &BoardView) -> &[Self] {
+        &board.agenda
+    }
+
+    fn order(a: &Self, b: &Self) -> Ordering {
+        (a.position, &a.id)
+            .partial_cmp(&(b.position, &b.id))
+            .unwrap_or(Ordering::Equal)
+    }
+}

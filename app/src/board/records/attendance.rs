@@ -1,0 +1,103 @@
+//! Attendance (asistencia): who is at the session, how they take part, and since when.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Adding, BoardRecord, Key, Kind, Stamp, code, common, empty, number, stamp, text, value,
+};
+use crate::board::{BoardView, Field, Record};
+
+code_enum!(
+    /// How an attendee takes part in the Mesa.
+    AttendanceRole { Titular = "titular" / "Titular", Delegado = "delegado" / "Delegado", Invitado = "invitado" / "Invitado" }
+);
+code_enum!(
+    AttendanceMode { Presencial = "presencial" / "Presencial", Virtual = "virtual" / "Virtual" }
+);
+
+pub const ROOT: &str = "attendance";
+pub const NAME: Key = Key::new("name", Kind::Text, "Nombre");
+pub const INSTITUTION: Key = Key::new("institution", Kind::Text, "Institución");
+pub const SECTOR: Key = Key::new("sector", Kind::Text, "Sector");
+pub const ROLE: Key = Key::new("role", Kind::Code(AttendanceRole::options), "Rol");
+pub const MODE: Key = Key::new("mode", Kind::Code(AttendanceMode::options), "Modalidad");
+pub const ARRIVED_AT: Key = Key::new("arrivedAt", Kind::Millis, "Llegada");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub id: String,
+    pub name: String,
+    pub institution: String,
+    pub sector: String,
+    pub role: AttendanceRole,
+    pub mode: AttendanceMode,
+    pub arrived_at: f64,
+    pub stamp: Stamp,
+}
+
+impl Attendee {
+    /// The record a remote participant's own check-in writes.
+    pub fn check_in(name: &str, institution: &str, now_ms: f64) -> Vec<(&'static str, Field)> {
+        vec![
+            value(NAME, name),
+            value(INSTITUTION, institution),
+            empty(SECTOR),
+            value(ROLE, AttendanceRole::Invitado.code()),
+            value(MODE, AttendanceMode::Virtual.code()),
+            (ARRIVED_AT.name, Field::Number(now_ms)),
+        ]
+    }
+}
+
+impl BoardRecord for Attendee {
+    const ROOT: &'static str = ROOT;
+    const FIELDS: &'static [Key] = &[NAME, INSTITUTION, SECTOR, ROLE, MODE, ARRIVED_AT];
+    const NOUN: &'static str = "la asistencia de";
+    const LABEL: &'static str = "Asistente";
+    const HEADING: &'static str = "Asistencia";
+
+    fn read(r: &Record) -> Self {
+        Self {
+            id: text(r, common::ID),
+            name: text(r, NAME),
+            institution: text(r, INSTITUTION),
+            sector: text(r, SECTOR),
+            role: code(r, ROLE, AttendanceRole::parse, AttendanceRole::Invitado),
+            mode: code(r, MODE, AttendanceMode::parse, AttendanceMode::Presencial),
+            arrived_at: number(r, ARRIVED_AT).unwrap_or(0.0),
+            stamp: stamp(r),
+        }
+    }
+
+    /// Someone registered in the room: a member present in person, arriving now.
+    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+        vec![
+            empty(NAME),
+            empty(INSTITUTION),
+            empty(SECTOR),
+            value(ROLE, AttendanceRole::Titular.code()),
+            value(MODE, AttendanceMode::Presencial.code()),
+            (ARRIVED_AT.name, Field::Number(new.now_ms)),
+        ]
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+    fn summary(&self) -> &str {
+        &self.name
+    }
+    fn on(board: &BoardView) -> &[Self] {
+        &board.attendance
+    }
+
+    /// In order of arrival.
+    fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
+        (a.arrived_at, &a.id)
+            .partial_cmp(&(b.arrived_at, &b.id))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    }
+}

@@ -1,0 +1,138 @@
+//! Barriers (barreras) that block access to care.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Adding, BoardRecord, Key, Kind, Stamp, code, common, empty, link, number, stamp, text, value,
+};
+use crate::board::{BoardView, Field, Record};
+
+code_enum!(
+    BarrierType {
+        Administrativa = "administrativa" / "Administrativa",
+        Financiera = "financiera" / "Financiera",
+        Geografica = "geografica" / "Geográfica",
+        Cultural = "cultural" / "Cultural",
+        DeOferta = "oferta" / "De oferta",
+        DeInformacion = "informacion" / "De información",
+        DeAseguramiento = "aseguramiento" / "De aseguramiento",
+        Otra = "otra" / "Otra",
+    }
+);
+code_enum!(
+    BarrierStatus { Abierta = "abierta" / "Abierta", EnGestion = "en_gestion" / "En gestión", Escalada = "escalada" / "Escalada", Resuelta = "resuelta" / "Resuelta" }
+);
+
+/// Severity is a small scale people pick from, not a free number.
+fn severities() -> Vec<(String, String)> {
+    (1..=5).map(|n| (n.to_string(), n.to_string())).collect()
+}
+
+pub const ROOT: &str = "barriers";
+pub const TYPE: Key = Key::new("type", Kind::Code(BarrierType::options), "Tipo");
+pub const DESCRIPTION: Key = Key::new("description", Kind::SharedText, "Descripción de la barrera");
+pub const ROUTE: Key = Key::new("route", Kind::Text, "Ruta o programa afectado");
+pub const POPULATION: Key = Key::new("population", Kind::Text, "Población afectada");
+pub const LOCALIDAD: Key = Key::new("localidad", Kind::Text, "Localidad");
+pub const UPZ: Key = Key::new("upz", Kind::Text, "UPZ (opcional)");
+pub const INSTITUTION: Key = Key::new("institution", Kind::Text, "Institución responsable");
+pub const SEVERITY: Key = Key::new(
+    "severity",
+    Kind::Number { min: 1.0, max: 5.0 },
+    "Severidad (1–5)",
+);
+pub const STATUS: Key = Key::new("status", Kind::Code(BarrierStatus::options), "Estado");
+pub const AGENDA_ITEM: Key = Key::new(
+    "agendaItem",
+    Kind::Link(super::agenda::ROOT),
+    "Punto del orden del día",
+);
+
+/// The severity scale as select options.
+pub fn severity_options() -> Vec<(String, String)> {
+    severities()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Barrier {
+    pub id: String,
+    pub kind: BarrierType,
+    pub description: String,
+    pub route: String,
+    pub population: String,
+    pub localidad: String,
+    pub upz: String,
+    pub institution: String,
+    pub severity: u8,
+    pub status: BarrierStatus,
+    pub agenda_item: Option<String>,
+    pub stamp: Stamp,
+}
+
+impl BoardRecord for Barrier {
+    const ROOT: &'static str = ROOT;
+    const FIELDS: &'static [Key] = &[
+        TYPE,
+        DESCRIPTION,
+        ROUTE,
+        POPULATION,
+        LOCALIDAD,
+        UPZ,
+        INSTITUTION,
+        SEVERITY,
+        STATUS,
+        AGENDA_ITEM,
+    ];
+    const NOUN: &'static str = "la barrera";
+    const LABEL: &'static str = "Barrera";
+    const HEADING: &'static str = "Barreras";
+
+    fn read(r: &Record) -> Self {
+        Self {
+            id: text(r, common::ID),
+            kind: code(r, TYPE, BarrierType::parse, BarrierType::Otra),
+            description: text(r, DESCRIPTION),
+            route: text(r, ROUTE),
+            population: text(r, POPULATION),
+            localidad: text(r, LOCALIDAD),
+            upz: text(r, UPZ),
+            institution: text(r, INSTITUTION),
+            severity: number(r, SEVERITY).map_or(3, |s| s as u8),
+            status: code(r, STATUS, BarrierStatus::parse, BarrierStatus::Abierta),
+            agenda_item: link(r, AGENDA_ITEM),
+            stamp: stamp(r),
+        }
+    }
+
+    /// A barrier raised during an item belongs to it.
+    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+        vec![
+            value(TYPE, BarrierType::Administrativa.code()),
+            empty(DESCRIPTION),
+            empty(ROUTE),
+            empty(POPULATION),
+            empty(LOCALIDAD),
+            empty(UPZ),
+            empty(INSTITUTION),
+            (SEVERITY.name, Field::Number(3.0)),
+            value(STATUS, BarrierStatus::Abierta.code()),
+            value(
+                AGENDA_ITEM,
+                new.board.current_item.clone().unwrap_or_default(),
+            ),
+        ]
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+    fn summary(&self) -> &str {
+        &self.description
+    }
+    fn on(board: &BoardView) -> &[Self] {
+        &board.barriers
+    }
+}

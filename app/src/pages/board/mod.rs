@@ -1,0 +1,108 @@
+//! The live board: what people in the room, remote participants and the projector see during a
+//! session. Rendering reads one reactive [`BoardView`](crate::board::BoardView) held by the
+//! board's context (`crate::live`); every edit goes through the shared document, so what is
+//! shown is always what the document says. One file per section; the four record lists share
+//! [`section::RecordSection`].
+
+mod agenda;
+mod agreements;
+mod attendance;
+mod barriers;
+mod close;
+mod commitments;
+mod escalations;
+mod followups;
+mod header;
+mod inputs;
+mod join;
+mod presence;
+mod projector;
+mod section;
+
+use leptos::prelude::*;
+
+#[cfg(feature = "hydrate")]
+use crate::board::BoardRole;
+use crate::board::{Agreement, Attendee, Barrier, BoardAccess, Commitment, quorum};
+use crate::live::BoardCtx;
+#[cfg(feature = "hydrate")]
+use crate::live::{Identity, color_for};
+use agenda::AgendaSection;
+use agreements::agreement_card;
+use attendance::attendee_card;
+use barriers::barrier_card;
+use commitments::commitment_card;
+use escalations::EscalationsPanel;
+use followups::FollowUpsSection;
+use header::{BoardBar, Counts};
+pub use projector::ProjectorBoard;
+use section::RecordSection;
+
+#[component]
+pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
+    let ctx = BoardCtx::new(
+        &access,
+        access.board.timer_started_at.unwrap_or(0.0),
+        token.clone(),
+    );
+    let needs_join = RwSignal::new(false);
+    let invited_name = access.invited_name.clone().unwrap_or_default();
+    #[cfg(feature = "hydrate")]
+    {
+        let sync_path = access.sync_path.clone();
+        let role = access.role;
+        let session_id = ctx.session_id;
+        // After hydration has finished (changing signals while the server's HTML is being
+        // adopted would make the DOM and the view disagree).
+        request_animation_frame(move || {
+            ctx.now_ms.set(js_sys::Date::now());
+            if role != BoardRole::Observador && ctx.writable {
+                match crate::live::remembered_identity() {
+                    Some((name, institution)) => ctx.me.set(Some(Identity {
+                        color: color_for(&name).to_owned(),
+                        name,
+                        institution,
+                        role: role.code().to_owned(),
+                    })),
+                    None => needs_join.set(true),
+                }
+            }
+            let check_in = Box::new(move || join::check_in(ctx));
+            crate::live::start(ctx, &sync_path, session_id, check_in);
+        });
+    }
+    let view = ctx.view;
+    let q = move || quorum(view.with(|v| v.members_present()), ctx.members);
+    let role_label = access.role.label();
+    view! {
+        <section class="board" aria-labelledby="tablero" data-board data-role=access.role.code()
+            data-status=move || ctx.status.get().code() data-can-edit=move || ctx.can_edit().to_string()>
+            <BoardBar ctx role_label />
+            <Counts view>
+                <div>
+                    <dt>"Quórum"</dt>
+                    <dd data-quorum=move || q().reached.to_string()>
+                        {move || q().describe()}
+                    </dd>
+                </div>
+            </Counts>
+            <span class="slot"><Show when=move || needs_join.get()>
+                <join::JoinForm ctx needs_join invited_name=invited_name.clone() />
+            </Show></span>
+            <div class="board-grid">
+                <AgendaSection ctx />
+                <FollowUpsSection ctx />
+                <RecordSection<Barrier> ctx anchor="barreras" add="Registrar barrera" card=barrier_card />
+                <RecordSection<Agreement> ctx anchor="acuerdos" add="Registrar acuerdo" card=agreement_card />
+                <RecordSection<Commitment> ctx anchor="compromisos" add="Registrar compromiso" card=commitment_card />
+                <RecordSection<Attendee> ctx anchor="asistencia" add="Registrar asistente en sala" card=attendee_card
+                    compact=true />
+            </div>
+            <EscalationsPanel ctx />
+            <span class="slot"><Show when=move || ctx.is_coordinator() && ctx.writable && ctx.me.with(Option::is_some)>
+                <close::CloseSession ctx token=token.clone().unwrap_or_default() />
+            </Show></span>
+        </section>
+    }
+    .into_any()
+}

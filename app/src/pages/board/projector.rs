@@ -1,0 +1,85 @@
+//! The projector: what the room sees on the wall.
+
+use leptos::prelude::*;
+
+use super::agenda::minutes_seconds;
+use super::header::{ConnectionState, Counts};
+use crate::board::BoardAccess;
+use crate::live::BoardCtx;
+
+/// The projector: read-only, large type, follows the facilitator's current item, live counts and
+/// the newest records.
+#[component]
+pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
+    let ctx = BoardCtx::new(&access, access.board.timer_started_at.unwrap_or(0.0), None);
+    #[cfg(feature = "hydrate")]
+    {
+        let sync_path = access.sync_path.clone();
+        let session_id = ctx.session_id;
+        request_animation_frame(move || {
+            ctx.now_ms.set(js_sys::Date::now());
+            crate::live::start(ctx, &sync_path, session_id, Box::new(|| {}));
+        });
+    }
+    let view = ctx.view;
+    let current = move || {
+        view.with(|v| {
+            v.current_item
+                .as_deref()
+                .and_then(|id| v.agenda_item(id))
+                .cloned()
+        })
+    };
+    let timer = move || {
+        let started = view.with(|v| v.timer_started_at)?;
+        let item = current()?;
+        let elapsed = ctx.now_ms.get() - started;
+        let over = item.minutes > 0 && elapsed > item.minutes as f64 * 60_000.0;
+        Some((
+            format!("{} / {:02}:00", minutes_seconds(elapsed), item.minutes),
+            over,
+        ))
+    };
+    let title = format!(
+        "{} · Sesión {}",
+        access.detail.mesa.name, access.detail.session.seq
+    );
+    view! {
+        <section class="projector" data-projector data-status=move || ctx.status.get().code()>
+            <header class="projector-head">
+                <h1>{title}</h1>
+                <ConnectionState ctx />
+            </header>
+            <div class="projector-main">
+                <article class="projector-current" aria-live="polite" data-current-item>
+                    {move || match current() {
+                        Some(item) => view! {
+                            <p class="eyebrow">"Punto actual"</p>
+                            <h2 data-current-title>{item.title.clone()}</h2>
+                            {move || timer().map(|(t, over)| view! {
+                                <p class=if over { "timer timer--over" } else { "timer" } data-timer>{t}</p>
+                            })}
+                            <p class="projector-notes">{item.notes.clone()}</p>
+                        }.into_any(),
+                        None => view! {
+                            <p class="eyebrow">"Orden del día"</p>
+                            <ol class="projector-agenda">
+                                {view.with(|v| v.agenda.iter().map(|i| view! { <li>{i.title.clone()}</li> }).collect_view())}
+                            </ol>
+                        }.into_any(),
+                    }}
+                </article>
+                <aside class="projector-side">
+                    <Counts view big=true />
+                    <h2 class="eyebrow">"Lo más reciente"</h2>
+                    <ul class="newest" data-newest>
+                        {move || view.with(|v| v.newest(5)).into_iter().map(|r| view! {
+                            <li><strong>{r.kind}</strong> " " {if r.text.is_empty() { "(escribiendo…)".to_owned() } else { r.text }}</li>
+                        }).collect_view()}
+                    </ul>
+                </aside>
+            </div>
+        </section>
+    }
+    .into_any()
+}
