@@ -1,8 +1,10 @@
 // Time from a commitment written on a board to every open dashboard in its scope showing it.
-//   cd end2end && SALA_BIN=… LEPTOS_SITE_ROOT=… node bench/dashboard-latency.mjs [commitments]
-// 10 boards (one session each on Mesas local-01…local-10, a y-websocket client per board) and 20
-// dashboards (4 district, 4 per-zone, 12 per-Mesa), each listening to /tablero/eventos like the
-// page does and, on each event, fetching its data like the page does. A commitment "shows" on a
+//   cd end2end && SALA_BIN=… LEPTOS_SITE_ROOT=… node bench/dashboard-latency.mjs [commitments] [boards] [dashboards]
+// Defaults: 10 boards (one session each on Mesas local-01…local-10; more boards cycle over the 20
+// local Mesas, several sessions each), a y-websocket client per board, and 20 dashboards (a fifth
+// district, a fifth per-zone, the rest per-Mesa), each listening to /tablero/eventos like the
+// page does and, on each event, fetching its data like the page does. One commitment is written
+// every 100 ms whatever the number of boards, so runs differ only in what is open. A commitment "shows" on a
 // dashboard when its data (the overdue list) contains it. Bounded: stops after the last write
 // plus 15 s.
 import WebSocket from 'ws';
@@ -11,8 +13,11 @@ import { WebsocketProvider } from 'y-websocket';
 import { startSala } from '../lib/harness.mjs';
 
 const total = Number(process.argv[2] ?? 100);
+const boardCount = Number(process.argv[3] ?? 10);
+const dashboardCount = Number(process.argv[4] ?? 20);
 const sala = await startSala();
-const mesas = Array.from({ length: 10 }, (_, i) => `local-${String(i + 1).padStart(2, '0')}`);
+const localMesas = Array.from({ length: Math.min(boardCount, 20) }, (_, i) => `local-${String(i + 1).padStart(2, '0')}`);
+const mesas = Array.from({ length: boardCount }, (_, i) => localMesas[i % localMesas.length]);
 const zoneOf = {};
 for (const { mesa } of (await (await fetch(`${sala.base}/api/v1/mesas`)).json())) zoneOf[mesa.code] = mesa.zona;
 
@@ -32,10 +37,11 @@ await new Promise((resolve) => {
 });
 
 const zones = [...new Set(mesas.map((m) => zoneOf[m]))];
+const fifth = Math.round(dashboardCount / 5);
 const scopes = [
-  ...Array(4).fill('distrito'),
-  ...Array.from({ length: 4 }, (_, i) => `zona:${zones[i % zones.length]}`),
-  ...Array.from({ length: 12 }, (_, i) => `mesa:${mesas[i % mesas.length]}`),
+  ...Array(fifth).fill('distrito'),
+  ...Array.from({ length: fifth }, (_, i) => `zona:${zones[i % zones.length]}`),
+  ...Array.from({ length: dashboardCount - 2 * fifth }, (_, i) => `mesa:${localMesas[i % localMesas.length]}`),
 ];
 const inScope = (scope, mesa) => scope === 'distrito' || scope === `mesa:${mesa}` || scope === `zona:${zoneOf[mesa]}`;
 
@@ -92,7 +98,7 @@ while (seen.size < expected && Date.now() < deadline) await new Promise((r) => s
 
 const xs = [...seen.values()].sort((a, b) => a - b);
 const pct = (p) => xs[Math.min(xs.length - 1, Math.floor((xs.length - 1) * p))];
-console.log(`${total} commitments on 10 boards, 20 dashboards: ${seen.size}/${expected} (dashboard, commitment) pairs shown`);
+console.log(`${total} commitments on ${boardCount} boards, ${dashboardCount} dashboards: ${seen.size}/${expected} (dashboard, commitment) pairs shown`);
 console.log(`written → shown: p50 ${pct(0.5).toFixed(0)} ms   p99 ${pct(0.99).toFixed(0)} ms   max ${xs[xs.length - 1].toFixed(0)} ms`);
 for (const c of controllers) c.abort();
 for (const b of boards) { b.provider.destroy(); b.provider.awareness.destroy(); }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod bench;
 pub mod charts;
 pub mod cli;
+pub mod dashboards;
 pub mod http;
 pub mod projection;
 pub mod store;

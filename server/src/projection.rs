@@ -1,25 +1,29 @@
 //! Keeps the dashboards' relational rows in step with the live boards, off the rooms' hot path.
 //!
-//! A room marks its session dirty after each durable batch that changed the board's own roots (a
-//! set insert and a wake-up: it never waits). This task wakes, lets edits settle for a short
+//! The hub tells subscribers which boards changed, once each change is durable (a channel send:
+//! rooms never wait). This task keeps its own dirty set, lets edits settle for a short
 //! debounce, reads each dirty board from its room, rewrites that session's projection in one
 //! transaction unless it reads as when last projected, and announces the change to every open
-//! dashboard (server-sent events).
+//! dashboard (server-sent events) after moving the dashboards' data version on.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{broadcast, mpsc};
 
 use app::board::BoardView;
 
-use crate::store::{Store, board_from_updates};
-use crate::sync::SyncHub;
+use crate::store::{Store, StoreError};
+use crate::sync::{HubError, SyncHub};
 
 /// How long edits may keep arriving before a board is projected (typing produces many updates).
 pub const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// How long a board whose projection failed waits before it is tried again.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
 
 /// A session's projection changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,39 +32,11 @@ pub struct Changed {
     pub mesa_code: String,
 }
 
-/// The rooms' side: mark a session dirty. Cheap to clone.
-#[derive(Clone, Default)]
-pub struct DirtyBoards {
-    inner: Arc<DirtyInner>,
-}
-
-#[derive(Default)]
-struct DirtyInner {
-    sessions: Mutex<HashSet<i64>>,
-    wake: Notify,
-}
-
-impl DirtyBoards {
-    pub fn mark(&self, session_id: i64) {
-        if let Ok(mut sessions) = self.inner.sessions.lock() {
-            sessions.insert(session_id);
-        }
-        self.inner.wake.notify_one();
-    }
-
-    fn take(&self) -> Vec<i64> {
-        self.inner
-            .sessions
-            .lock()
-            .map(|mut s| s.drain().collect())
-            .unwrap_or_default()
-    }
-}
-
-/// The dashboards' side: subscribe to changes.
+/// The dashboards' side: subscribe to changes, and the version of the data they read.
 #[derive(Clone)]
 pub struct Projections {
     changes: broadcast::Sender<Changed>,
+    version: Arc<AtomicU64>,
 }
 
 impl Projections {
@@ -68,25 +44,73 @@ impl Projections {
         self.changes.subscribe()
     }
 
+    /// Moves the data version on, then tells the open dashboards (so what they fetch on hearing
+    /// it is computed anew).
     pub fn announce(&self, change: Changed) {
+        self.invalidate();
         let _ = self.changes.send(change);
+    }
+
+    /// Something dashboards read changed without a board changing (an escalation was decided).
+    pub fn invalidate(&self) {
+        self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Changes every time anything dashboards show may have changed.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+}
+
+/// Why a board could not be projected.
+#[derive(Debug, thiserror::Error)]
+enum ProjectionError {
+    #[error(transparent)]
+    Board(#[from] HubError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ProjectionError {
+    /// The session no longer exists: nothing to retry.
+    fn gone(&self) -> bool {
+        matches!(self, ProjectionError::Store(StoreError::UnknownSession(_)))
     }
 }
 
 /// Starts the projector task (inside the Tokio runtime).
-pub fn start(store: Store, hub: SyncHub, dirty: DirtyBoards) -> Projections {
+pub fn start(store: Store, hub: SyncHub) -> Projections {
     let (changes, _) = broadcast::channel(1024);
-    let projections = Projections { changes };
+    let projections = Projections {
+        changes,
+        version: Arc::default(),
+    };
+    let dirty = hub.subscribe_board_changes();
     tokio::spawn(run(store, hub, dirty, projections.clone()));
     projections
 }
 
-async fn run(store: Store, hub: SyncHub, dirty: DirtyBoards, projections: Projections) {
+async fn run(
+    store: Store,
+    hub: SyncHub,
+    mut changes: mpsc::UnboundedReceiver<i64>,
+    projections: Projections,
+) {
     let mut projected = ProjectedBoards::default();
+    let mut dirty: HashSet<i64> = HashSet::new();
     loop {
-        dirty.inner.wake.notified().await;
+        if dirty.is_empty() {
+            match changes.recv().await {
+                Some(session_id) => dirty.insert(session_id),
+                None => return,
+            };
+        }
         tokio::time::sleep(DEBOUNCE).await;
-        for session_id in dirty.take() {
+        while let Ok(session_id) = changes.try_recv() {
+            dirty.insert(session_id);
+        }
+        let mut retry = HashSet::new();
+        for session_id in dirty.drain() {
             match project_if_changed(&store, &hub, &mut projected, session_id).await {
                 Ok(Some(change)) => projections.announce(change),
                 Ok(None) => {}
@@ -94,15 +118,15 @@ async fn run(store: Store, hub: SyncHub, dirty: DirtyBoards, projections: Projec
                     projected.forget(session_id);
                     tracing::warn!(session_id, %error, "could not project board; will retry");
                     // A transient failure must not leave dashboards stale until the next edit.
-                    let gone = error
-                        .downcast_ref::<crate::store::StoreError>()
-                        .is_some_and(|e| matches!(e, crate::store::StoreError::UnknownSession(_)));
-                    if !gone {
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        dirty.mark(session_id);
+                    if !error.gone() {
+                        retry.insert(session_id);
                     }
                 }
             }
+        }
+        if !retry.is_empty() {
+            tokio::time::sleep(RETRY_AFTER).await;
+            dirty = retry;
         }
     }
 }
@@ -115,12 +139,8 @@ async fn project_if_changed(
     hub: &SyncHub,
     projected: &mut ProjectedBoards,
     session_id: i64,
-) -> anyhow::Result<Option<Changed>> {
-    let state = hub
-        .board_state(session_id, false)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.close_reason().reason.to_string()))?;
-    let board = board_from_updates([state.as_slice()])?;
+) -> Result<Option<Changed>, ProjectionError> {
+    let board = hub.board_view(session_id, false).await?;
     if !projected.changed(session_id, &board) {
         return Ok(None);
     }

@@ -1,6 +1,7 @@
 //! The store seen through the UI's [`Backend`] port: adds the clock and maps storage errors.
 
 use app::board::acta::Acta;
+use app::board::apply_update;
 use app::board::review::{BoardHistory, push_changes};
 use app::board::{BoardAccess, BoardRole, BoardView};
 use app::dashboard::{Dashboard, DashboardQuery};
@@ -13,12 +14,12 @@ use app::escalation::{Escalation, EscalationAction, EscalationRequest, answer_da
 use app::ssr::Backend;
 use async_trait::async_trait;
 use chrono::Utc;
-use yrs::updates::decoder::Decode;
-use yrs::{Doc, Transact, Update};
+use yrs::{Doc, Transact};
 
 use crate::auth::{Claims, Role, Signer, new_nonce};
+use crate::dashboards::Dashboards;
 use crate::projection::{Changed, Projections};
-use crate::store::{NewEscalation, Store, board_from_updates};
+use crate::store::{NewEscalation, Store};
 use crate::sync::SyncHub;
 
 /// How long the read-only access granted to anyone opening a board page lasts.
@@ -29,15 +30,23 @@ pub struct StoreBackend {
     sync: SyncHub,
     signer: Signer,
     projections: Projections,
+    dashboards: Dashboards,
 }
 
 impl StoreBackend {
-    pub fn new(store: Store, sync: SyncHub, signer: Signer, projections: Projections) -> Self {
+    pub fn new(
+        store: Store,
+        sync: SyncHub,
+        signer: Signer,
+        projections: Projections,
+        dashboards: Dashboards,
+    ) -> Self {
         Self {
             store,
             sync,
             signer,
             projections,
+            dashboards,
         }
     }
 
@@ -55,17 +64,16 @@ impl StoreBackend {
     }
 
     async fn live_board(&self, session_id: i64, durable: bool) -> Result<BoardView, AppError> {
-        let state = tokio::time::timeout(
+        tokio::time::timeout(
             std::time::Duration::from_secs(15),
-            self.sync.board_state(session_id, durable),
+            self.sync.board_view(session_id, durable),
         )
         .await
         .map_err(|_| {
             tracing::error!(session_id, durable, "the board did not answer in 15 s");
             AppError::Internal("el tablero no respondió; intente de nuevo".into())
         })?
-        .map_err(|e| AppError::Internal(e.close_reason().reason.to_string()))?;
-        Ok(board_from_updates([state.as_slice()])?)
+        .map_err(AppError::from)
     }
 
     /// The session was just closed: freeze its board and write the acta from what it holds.
@@ -127,10 +135,7 @@ impl StoreBackend {
         let mut view = BoardView::default();
         let limit = upto.unwrap_or(history.len()).min(history.len());
         for (n, entry) in history.iter().take(limit).enumerate() {
-            let update = Update::decode_v1(&entry.data)
-                .map_err(|e| AppError::Internal(format!("historial dañado: {e}")))?;
-            doc.transact_mut()
-                .apply_update(update)
+            apply_update(&doc, &entry.data)
                 .map_err(|e| AppError::Internal(format!("historial dañado: {e}")))?;
             if upto.is_none() {
                 view = BoardView::read(&doc.transact());
@@ -277,7 +282,7 @@ impl Backend for StoreBackend {
     }
 
     async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError> {
-        super::dashboard::load(&self.store, query).await
+        Ok((*self.dashboards.get(query).await?).clone())
     }
 
     async fn escalate_barrier(
@@ -305,7 +310,7 @@ impl Backend for StoreBackend {
             .ok_or_else(|| {
                 AppError::NotFound("Esa barrera no está en el tablero de la sesión.".into())
             })?;
-        Ok(self
+        let created = self
             .store
             .create_escalation(
                 NewEscalation {
@@ -320,7 +325,10 @@ impl Backend for StoreBackend {
                 },
                 Utc::now(),
             )
-            .await?)
+            .await?;
+        // Dashboards list open escalations.
+        self.projections.invalidate();
+        Ok(created)
     }
 
     async fn act_on_escalation(
@@ -360,10 +368,12 @@ impl Backend for StoreBackend {
             other => return Err(AppError::Conflict(format!("acción desconocida «{other}»"))),
         };
         let by = note(&by, "quién decide").map_err(AppError::Conflict)?;
-        Ok(self
+        let decided = self
             .store
             .act_on_escalation(id, &action, &by, Utc::now())
-            .await?)
+            .await?;
+        self.projections.invalidate();
+        Ok(decided)
     }
 
     async fn escalations(

@@ -1,56 +1,24 @@
-//! Dashboards over HTTP: the data as JSON, each chart as SVG and its numbers as CSV, the whole
-//! dashboard as XLSX, and a server-sent-events stream that says when something in scope changed.
+//! Dashboards over HTTP: the data as JSON, each chart as SVG or PNG and each table as CSV, the
+//! whole dashboard as XLSX, and a server-sent-events stream that says when something in scope
+//! changed. The data comes from [`crate::dashboards`] (computed once per change); every table is
+//! rendered from its one model (`app::dashboard::Table`).
 
 use std::collections::HashSet;
 use std::convert::Infallible;
 
-use app::dashboard::{Dashboard, DashboardQuery, EscalationWait, csv_row, roll_up, series_csv};
-use app::domain::bogota;
+use app::dashboard::{Cell, Dashboard, DashboardQuery, Table};
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::AppState;
+use super::{ApiError, AppState};
 use crate::charts::{bar_chart_png, bar_chart_svg};
-use crate::store::Store;
 
-/// Builds a dashboard as of today (Bogotá calendar).
-pub async fn load(store: &Store, query: DashboardQuery) -> Result<Dashboard, AppError> {
-    let filters = query.validate().map_err(AppError::Conflict)?;
-    let (label, mesas) = store.scope_mesas(&filters.scope).await?;
-    let rows = store.scope_rows(&mesas).await?;
-    let today = Utc::now().with_timezone(&bogota()).date_naive();
-    let codes: Vec<String> = mesas.iter().map(|m| m.code.clone()).collect();
-    let mut dashboard = roll_up(query, &filters, label, &rows, today);
-    dashboard.escalations = store
-        .open_escalations_to(&codes)
-        .await?
-        .into_iter()
-        .map(|e| EscalationWait {
-            days_waiting: e.days_waiting(today),
-            overdue: e.overdue(today),
-            session_id: e.session_id,
-            barrier_id: e.barrier_id,
-            barrier: e.barrier,
-            from_mesa: e.from_mesa.name,
-            to_mesa: e.to_mesa.name,
-            status: e.status.label().to_owned(),
-            answer_by: e.answer_by,
-        })
-        .collect();
-    Ok(dashboard)
-}
-
-fn error_response(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, error.to_string()).into_response()
-}
-
-fn with_type(body: impl IntoResponse, content_type: &'static str) -> Response {
+/// A response of `content_type`.
+pub fn with_type(body: impl IntoResponse, content_type: &'static str) -> Response {
     let mut response = body.into_response();
     response
         .headers_mut()
@@ -58,11 +26,27 @@ fn with_type(body: impl IntoResponse, content_type: &'static str) -> Response {
     response
 }
 
-pub async fn json(State(state): State<AppState>, Query(query): Query<DashboardQuery>) -> Response {
-    match load(&state.store, query).await {
-        Ok(dashboard) => axum::Json(dashboard).into_response(),
-        Err(error) => error_response(error),
+/// A file to download: `disposition` is the whole `Content-Disposition` value.
+pub fn download(
+    body: impl IntoResponse,
+    content_type: &'static str,
+    disposition: &str,
+) -> Response {
+    let mut response = with_type(body, content_type);
+    if let Ok(value) = HeaderValue::from_str(disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
     }
+    response
+}
+
+pub async fn json(
+    State(state): State<AppState>,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, ApiError> {
+    let dashboard = state.dashboards.get(query).await?;
+    Ok(axum::Json(&*dashboard).into_response())
 }
 
 /// `compromisos-estado.svg` → (`compromisos-estado`, `svg`).
@@ -74,76 +58,77 @@ pub async fn chart(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let Some((key, format @ ("svg" | "png"))) = split(&file) else {
-        return error_response(AppError::NotFound(format!("no existe el gráfico «{file}»")));
+        return Err(ApiError::not_found(format!(
+            "no existe el gráfico «{file}»"
+        )));
     };
-    let dashboard = match load(&state.store, query).await {
-        Ok(d) => d,
-        Err(error) => return error_response(error),
-    };
-    let Some(series) = dashboard.chart(key) else {
-        return error_response(AppError::NotFound(format!("no existe el gráfico «{key}»")));
-    };
+    let dashboard = state.dashboards.get(query).await?;
+    let series = dashboard
+        .chart(key)
+        .ok_or_else(|| ApiError::not_found(format!("no existe el gráfico «{key}»")))?;
     let drawn = if format == "svg" {
         bar_chart_svg(series).map(|svg| with_type(svg, "image/svg+xml"))
     } else {
         bar_chart_png(series).map(|png| {
-            let mut response = with_type(png, "image/png");
-            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{key}.png\""))
-            {
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
+            download(
+                png,
+                "image/png",
+                &format!("attachment; filename=\"{key}.png\""),
+            )
         })
     };
-    drawn.unwrap_or_else(|error| error_response(AppError::Internal(error.to_string())))
+    drawn.map_err(|error| AppError::Internal(error.to_string()).into())
 }
 
 pub async fn csv(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
-) -> Response {
+) -> Result<Response, ApiError> {
+    let missing = || ApiError::not_found(format!("no existen los datos «{file}»"));
     let Some((key, "csv")) = split(&file) else {
-        return error_response(AppError::NotFound(format!("no existen los datos «{file}»")));
+        return Err(missing());
     };
-    let dashboard = match load(&state.store, query).await {
-        Ok(d) => d,
-        Err(error) => return error_response(error),
-    };
-    let body = if key == "vencidos" {
-        let mut out = String::from(
-            "compromiso,institución,responsable,Mesa,fecha límite,días de retraso\r\n",
-        );
-        for row in &dashboard.overdue {
-            out.push_str(&csv_row(&[
-                &row.description,
-                &row.institutions,
-                &row.responsible,
-                &row.mesa_name,
-                &row.due.to_string(),
-                &row.days_late.to_string(),
-            ]));
-        }
-        out
-    } else {
-        match dashboard.chart(key) {
-            Some(series) => series_csv(series),
-            None => {
-                return error_response(AppError::NotFound(format!("no existen los datos «{key}»")));
-            }
-        }
-    };
-    let mut response = with_type(body, "text/csv; charset=utf-8");
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{key}.csv\"")) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
+    let dashboard = state.dashboards.get(query).await?;
+    let table = dashboard.table(key).ok_or_else(missing)?;
+    Ok(download(
+        table.csv(),
+        "text/csv; charset=utf-8",
+        &format!("attachment; filename=\"{key}.csv\""),
+    ))
+}
+
+/// One table as a worksheet: bold header, then its rows.
+fn write_sheet(
+    book: &mut rust_xlsxwriter::Workbook,
+    table: &Table,
+    first_column_width: f64,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    // Sheet names: at most 31 characters, no []:*?/\ .
+    let name: String = table
+        .title
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    let sheet = book.add_worksheet().set_name(name)?;
+    for (col, title) in table.columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, title, &bold)?;
     }
-    response
+    for (i, row) in table.rows.iter().enumerate() {
+        for (col, cell) in row.iter().enumerate() {
+            let (r, c) = (1 + i as u32, col as u16);
+            match cell {
+                Cell::Text(text) => sheet.write_string(r, c, text)?,
+                Cell::Number(n) => sheet.write_number(r, c, *n)?,
+            };
+        }
+    }
+    sheet.set_column_width(0, first_column_width)?;
+    Ok(())
 }
 
 /// The whole dashboard as a workbook: a summary sheet, one sheet per chart, the overdue list.
@@ -169,83 +154,34 @@ pub fn workbook(dashboard: &Dashboard) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
     }
     summary.set_column_width(0, 40)?;
     for series in &dashboard.charts {
-        // Sheet names: at most 31 characters, no []:*?/\ .
-        let name: String = series
-            .title
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(31)
-            .collect();
-        let sheet = book.add_worksheet().set_name(name)?;
-        sheet.write_string_with_format(0, 0, "Categoría", &bold)?;
-        sheet.write_string_with_format(0, 1, &series.unit, &bold)?;
-        for (row, (label, value)) in series.points.iter().enumerate() {
-            sheet.write_string(1 + row as u32, 0, label)?;
-            sheet.write_number(1 + row as u32, 1, *value)?;
-        }
-        sheet.set_column_width(0, 45)?;
+        write_sheet(&mut book, &series.table(), 45.0)?;
     }
-    let overdue = book.add_worksheet().set_name("Compromisos vencidos")?;
-    for (col, title) in [
-        "Compromiso",
-        "Institución",
-        "Responsable",
-        "Mesa",
-        "Fecha límite",
-        "Días de retraso",
-    ]
-    .iter()
-    .enumerate()
-    {
-        overdue.write_string_with_format(0, col as u16, *title, &bold)?;
-    }
-    for (i, row) in dashboard.overdue.iter().enumerate() {
-        let r = 1 + i as u32;
-        overdue.write_string(r, 0, &row.description)?;
-        overdue.write_string(r, 1, &row.institutions)?;
-        overdue.write_string(r, 2, &row.responsible)?;
-        overdue.write_string(r, 3, &row.mesa_name)?;
-        overdue.write_string(r, 4, row.due.to_string())?;
-        overdue.write_number(r, 5, row.days_late as f64)?;
-    }
-    overdue.set_column_width(0, 50)?;
+    write_sheet(&mut book, &dashboard.overdue_table(), 50.0)?;
     book.save_to_buffer()
 }
 
-pub async fn xlsx(State(state): State<AppState>, Query(query): Query<DashboardQuery>) -> Response {
-    let dashboard = match load(&state.store, query).await {
-        Ok(d) => d,
-        Err(error) => return error_response(error),
-    };
-    match workbook(&dashboard) {
-        Ok(bytes) => {
-            let mut response = with_type(
-                bytes,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            );
-            response.headers_mut().insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"tablero-de-gestion.xlsx\""),
-            );
-            response
-        }
-        Err(error) => error_response(AppError::Internal(format!("XLSX: {error}"))),
-    }
+pub async fn xlsx(
+    State(state): State<AppState>,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Response, ApiError> {
+    let dashboard = state.dashboards.get(query).await?;
+    let bytes =
+        workbook(&dashboard).map_err(|error| AppError::Internal(format!("XLSX: {error}")))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "attachment; filename=\"tablero-de-gestion.xlsx\"",
+    ))
 }
 
 /// `event: cambio` with the session id whenever a board in scope is projected anew.
 pub async fn events(
     State(state): State<AppState>,
     Query(query): Query<DashboardQuery>,
-) -> Response {
-    let filters = match query.validate() {
-        Ok(f) => f,
-        Err(message) => return error_response(AppError::Conflict(message)),
-    };
-    let mesas: HashSet<String> = match state.store.scope_mesas(&filters.scope).await {
-        Ok((_, mesas)) => mesas.into_iter().map(|m| m.code).collect(),
-        Err(error) => return error_response(error.into()),
-    };
+) -> Result<Response, ApiError> {
+    let filters = query.validate().map_err(AppError::Conflict)?;
+    let (_, mesas) = state.store.scope_mesas(&filters.scope).await?;
+    let mesas: HashSet<String> = mesas.into_iter().map(|m| m.code).collect();
     let changes = state.projections.subscribe();
     let stream =
         futures_util::stream::unfold((changes, mesas), |(mut changes, mesas)| async move {
@@ -267,7 +203,7 @@ pub async fn events(
                 }
             }
         });
-    Sse::new(stream)
+    Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
-        .into_response()
+        .into_response())
 }

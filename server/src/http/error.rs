@@ -1,4 +1,5 @@
-//! How errors leave the JSON API: a status a client can branch on and a message a person can act on.
+//! The one way errors leave HTTP handlers: a status a client can branch on and a message a person
+//! can act on, as JSON `{"error", "fields"?}`. Every handler returns `Result<_, ApiError>`.
 
 use app::domain::FieldErrors;
 use app::error::AppError;
@@ -7,38 +8,69 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::auth::TokenError;
 use crate::store::StoreError;
+use crate::sync::HubError;
 
-#[derive(Debug)]
-pub struct ApiError(pub AppError);
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// No usable credential at all (missing, malformed, forged or expired): 401, not 403.
+    #[error(transparent)]
+    Unauthenticated(#[from] TokenError),
+}
 
-impl From<AppError> for ApiError {
-    fn from(error: AppError) -> Self {
-        Self(error)
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::App(error) => StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::App(AppError::NotFound(message.into()))
     }
 }
 
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
-        Self(AppError::Fields(errors))
+        Self::App(AppError::Fields(errors))
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self(error.into())
+        Self::App(error.into())
+    }
+}
+
+impl From<HubError> for ApiError {
+    fn from(error: HubError) -> Self {
+        Self::App(error.into())
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = match self.0.field_errors() {
-            Some(fields) => json!({ "error": self.0.to_string(), "fields": fields.0 }),
-            None => json!({ "error": self.0.to_string() }),
+        let status = self.status();
+        let body = match &self {
+            ApiError::App(error) => match error.field_errors() {
+                Some(fields) => json!({ "error": error.to_string(), "fields": fields.0 }),
+                None => json!({ "error": error.to_string() }),
+            },
+            ApiError::Unauthenticated(error) => json!({ "error": error.to_string() }),
         };
         (status, Json(body)).into_response()
+    }
+}
+
+impl From<HubError> for AppError {
+    fn from(error: HubError) -> Self {
+        tracing::error!(%error, "board unavailable");
+        AppError::Internal(error.to_string())
     }
 }
 

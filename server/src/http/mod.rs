@@ -5,6 +5,7 @@ mod api;
 mod backend;
 pub mod dashboard;
 mod error;
+pub mod sync_socket;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::Signer;
+use crate::dashboards::Dashboards;
 use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::{SyncHub, SyncLimits};
@@ -41,6 +43,7 @@ pub struct AppState {
     pub signer: Signer,
     pub sync: SyncHub,
     pub projections: Projections,
+    pub dashboards: Dashboards,
 }
 
 impl AppState {
@@ -53,13 +56,14 @@ impl AppState {
         durable: bool,
     ) -> Self {
         let sync = SyncHub::new(store.clone(), limits, durable);
-        let projections =
-            crate::projection::start(store.clone(), sync.clone(), sync.dirty_boards());
+        let projections = crate::projection::start(store.clone(), sync.clone());
+        let dashboards = Dashboards::new(store.clone(), projections.clone());
         let backend: SharedBackend = Arc::new(StoreBackend::new(
             store.clone(),
             sync.clone(),
             signer.clone(),
             projections.clone(),
+            dashboards.clone(),
         ));
         Self {
             leptos_options,
@@ -68,6 +72,7 @@ impl AppState {
             signer,
             sync,
             projections,
+            dashboards,
         }
     }
 }
@@ -84,7 +89,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/sync/{session_id}", get(crate::sync::ws::sync_socket))
+        .route("/sync/{session_id}", get(sync_socket::sync_socket))
         .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
         .route("/api/v1/tablero", get(dashboard::json))
         .route("/tablero/graficos/{file}", get(dashboard::chart))
@@ -115,31 +120,17 @@ pub fn router(state: AppState) -> Router {
 async fn acta_markdown(
     State(state): State<AppState>,
     axum::extract::Path(session_id): axum::extract::Path<i64>,
-) -> axum::response::Response {
-    use axum::http::{HeaderValue, StatusCode, header};
-    match state.backend.acta(session_id).await {
-        Ok(acta) => {
-            let file = format!(
-                "attachment; filename=\"acta-{}-{}.md\"",
-                acta.mesa_code, acta.number
-            );
-            let mut response = acta.markdown().into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/markdown; charset=utf-8"),
-            );
-            if let Ok(value) = HeaderValue::from_str(&file) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status_code())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, error.to_string()).into_response()
-        }
-    }
+) -> Result<axum::response::Response, ApiError> {
+    let acta = state.backend.acta(session_id).await?;
+    let file = format!(
+        "attachment; filename=\"acta-{}-{}.md\"",
+        acta.mesa_code, acta.number
+    );
+    Ok(dashboard::download(
+        acta.markdown(),
+        "text/markdown; charset=utf-8",
+        &file,
+    ))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

@@ -1,4 +1,4 @@
-//! `GET /sync/{session_id}?token=…`: authentication at the upgrade (no socket for a bad, expired
+//! The live boards' transport, `GET /sync/{session_id}?token=…`: authentication at the upgrade (no socket for a bad, expired
 //! or foreign token), then one reader loop and one writer task per socket.
 
 use std::time::{Duration, Instant};
@@ -7,19 +7,18 @@ use axum::extract::ws::{
     CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
 };
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
-use super::hub::PeerLink;
-use super::limits::RateLimiter;
-use super::{CloseReason, SyncHub, close};
-use crate::auth::TokenError;
-use crate::http::AppState;
-use crate::store::StoreError;
+use app::error::AppError;
+
+use super::{ApiError, AppState};
+use crate::sync::hub::PeerLink;
+use crate::sync::limits::RateLimiter;
+use crate::sync::{CloseReason, RoomGone, SyncHub, close};
 
 const READ_BUFFER: usize = 4 * 1024;
 
@@ -39,41 +38,20 @@ pub async fn sync_socket(
     Path(session): Path<String>,
     Query(query): Query<SyncQuery>,
     State(state): State<AppState>,
-) -> Response {
-    let Ok(session_id) = session.parse::<i64>() else {
-        return (StatusCode::NOT_FOUND, "sesión desconocida").into_response();
-    };
+) -> Result<Response, ApiError> {
+    let unknown = || ApiError::not_found("sesión desconocida");
+    let session_id = session.parse::<i64>().map_err(|_| unknown())?;
     let now = chrono::Utc::now().timestamp();
-    let claims = match state
+    let claims = state
         .signer
-        .verify(query.token.as_deref().unwrap_or(""), now)
-    {
-        Ok(claims) => claims,
-        Err(
-            error @ (TokenError::Missing
-            | TokenError::Malformed
-            | TokenError::BadSignature
-            | TokenError::Expired),
-        ) => {
-            return (StatusCode::UNAUTHORIZED, error.to_string()).into_response();
-        }
-    };
+        .verify(query.token.as_deref().unwrap_or(""), now)?;
     if claims.session != session_id {
-        return (StatusCode::FORBIDDEN, "la invitación es para otra sesión").into_response();
+        return Err(AppError::Forbidden("la invitación es para otra sesión".into()).into());
     }
-    let session = match state.store.get_session(session_id).await {
-        Ok(session) => session,
-        Err(StoreError::UnknownSession(_)) => {
-            return (StatusCode::NOT_FOUND, "sesión desconocida").into_response();
-        }
-        Err(error) => {
-            tracing::error!(%error, "could not read session");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "error interno").into_response();
-        }
-    };
+    let session = state.store.get_session(session_id).await?;
     let upgrade = match upgrade {
         Ok(upgrade) => upgrade,
-        Err(rejection) => return rejection.into_response(),
+        Err(rejection) => return Ok(rejection.into_response()),
     };
     let writable = claims.role.can_write() && session.status != app::domain::SessionStatus::Cerrada;
     let hub = state.sync.clone();
@@ -84,7 +62,7 @@ pub async fn sync_socket(
         writable,
         "sync socket"
     );
-    upgrade
+    let upgraded = upgrade
         // A little above our own limit, so an oversized frame reaches our check and gets a clear
         // 1009 close instead of a protocol error.
         .max_message_size(max_frame + 1024)
@@ -93,7 +71,8 @@ pub async fn sync_socket(
         // that alone is over a gigabyte. Board frames are small; larger ones still assemble.
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(16 * 1024)
-        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, writable))
+        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, writable));
+    Ok(upgraded)
 }
 
 async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable: bool) {
@@ -187,19 +166,16 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
         let reason = match message {
             Ok(Message::Binary(frame)) if frame.len() > limits.max_frame_bytes => close::TOO_BIG,
             Ok(Message::Binary(_)) if !limiter.allow(heard_at) => close::RATE_LIMITED,
-            Ok(Message::Binary(frame)) => {
-                if room.frame(frame).await.is_err() {
-                    close::STORAGE_FAILED
-                } else {
-                    continue;
-                }
-            }
+            Ok(Message::Binary(frame)) => match room.frame(frame).await {
+                Ok(()) => continue,
+                Err(RoomGone) => close::STORAGE_FAILED,
+            },
             Ok(Message::Text(_)) => close::UNSUPPORTED_TEXT,
             Ok(Message::Close(_)) => break,
             Ok(Message::Ping(_) | Message::Pong(_)) => continue,
             Err(error) => {
                 tracing::debug!(%error, "socket read failed");
-                if error.to_string().contains("too long") || error.to_string().contains("size") {
+                if is_too_big(error) {
                     close::TOO_BIG
                 } else {
                     break;
@@ -212,6 +188,16 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
     room.leave().await;
     drop(control);
     let _ = writer.await;
+}
+
+/// Whether a read failed because the peer's message or frame was over our size limits.
+fn is_too_big(error: axum::Error) -> bool {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    use tokio_tungstenite::tungstenite::error::CapacityError;
+    matches!(
+        error.into_inner().downcast::<WsError>().map(|e| *e),
+        Ok(WsError::Capacity(CapacityError::MessageTooLong { .. }))
+    )
 }
 
 /// `future` with a time limit, arming the timer only if it does not complete at once (a socket

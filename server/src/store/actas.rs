@@ -3,7 +3,7 @@
 
 use app::board::acta::Acta;
 use app::board::review::CommitmentHistory;
-use app::board::{BoardView, Commitment, CommitmentStatus};
+use app::board::{Commitment, CommitmentStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -260,21 +260,4 @@ impl Store {
             .map(|(id, at, data)| HistoryEntry { id, at, data })
             .collect())
     }
-}
-
-/// Reads a board from its stored updates (for pages that only need to look, not to join).
-pub fn board_from_updates<'a>(updates: impl IntoIterator<Item = &'a [u8]>) -> Result<BoardView> {
-    use yrs::updates::decoder::Decode;
-    use yrs::{Doc, Transact, Update};
-    let doc = Doc::new();
-    {
-        let mut txn = doc.transact_mut();
-        for update in updates {
-            let update = Update::decode_v1(update)
-                .map_err(|e| StoreError::Corrupt(format!("actualización del tablero: {e}")))?;
-            txn.apply_update(update)
-                .map_err(|e| StoreError::Corrupt(format!("actualización del tablero: {e}")))?;
-        }
-    }
-    Ok(BoardView::read(&doc.transact()))
 }

@@ -21,7 +21,7 @@ use std::time::Duration;
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
-pub use actas::{CarriedCommitment, HistoryEntry, board_from_updates};
+pub use actas::{CarriedCommitment, HistoryEntry};
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
 pub use rooms::{Compaction, RoomLogWriter, StoredRoom};

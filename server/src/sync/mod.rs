@@ -1,24 +1,31 @@
 //! Live boards: every session's board is a yrs document served as a room over WebSocket, speaking
 //! the standard Yjs sync + awareness protocol so any Yjs client can join.
 //!
+//! Dependencies run one way: `protocol` ← `room` ← `room_task` ← `hub`, and nothing here knows
+//! HTTP (the WebSocket endpoint is `crate::http::sync_socket`).
+//!
 //! - [`protocol`]: the wire format (sans I/O);
 //! - [`room`], [`awareness`], [`limits`]: the room logic, pure and unit-tested;
-//! - [`hub`]: rooms at run time (one task each), loading, group commit, eviction, compaction;
-//! - [`ws`]: the axum endpoint `GET /sync/{session_id}?token=…`;
+//! - [`hub`]: the registry of loaded rooms, and the board's state for pages and projections;
+//! - [`room_task`] (with [`room_storage`]): one task per loaded room, eviction, compaction;
+//! - [`committer`]: the group commit that makes updates durable before they are forwarded;
+//! - [`followup`]: the server-written first item of a new board;
 //! - [`client`]: a tokio-tungstenite Yjs client for tests and the load tool.
 
 pub mod awareness;
 pub mod client;
+pub mod committer;
 pub mod followup;
 pub mod hub;
 pub mod limits;
 pub mod protocol;
 pub mod room;
-pub mod ws;
+mod room_storage;
+pub mod room_task;
 
 use std::borrow::Cow;
 
-pub use hub::SyncHub;
+pub use hub::{HubError, RoomGone, SyncHub};
 pub use limits::SyncLimits;
 
 /// Why the server closes a socket: a WebSocket close code and a reason a person can read.

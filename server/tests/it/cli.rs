@@ -7,14 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn sala(data_dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sala"));
-    command
-        .env_remove("DATABASE_URL")
-        .env("SALA_DATA_DIR", data_dir)
-        .env("RUST_LOG", "warn");
-    command
-}
+use crate::common::binary::{free_port, sala};
 
 fn run(command: &mut Command) -> Output {
     command.output().expect("run sala")
@@ -22,14 +15,6 @@ fn run(command: &mut Command) -> Output {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]

@@ -2,13 +2,11 @@
 //! projected, pushed to open dashboards (server-sent events), and present in the JSON, the chart
 //! SVG, the CSV and the XLSX export.
 
-mod common;
-
 use std::io::Read;
 use std::time::Duration;
 
+use crate::common::TestServer;
 use app::board::{COMMITMENTS, Field, put_record};
-use common::TestServer;
 use sala::auth::Role;
 use sala::sync::client::SyncClient;
 use sala::sync::protocol;
@@ -18,7 +16,7 @@ use yrs::Transact;
 const WAIT: Duration = Duration::from_secs(10);
 
 fn token(session: i64, role: Role) -> String {
-    common::invitation(session, role, 3600)
+    crate::common::invitation(session, role, 3600)
 }
 
 #[tokio::test]

@@ -2,9 +2,8 @@
 //! clients write continuously, and restarted. Afterwards every update any client received from
 //! the server is in the stored board, and every client converges to the same state.
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -17,18 +16,10 @@ use tokio_tungstenite::tungstenite::Message;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, GetString, ReadTxn, StateVector, Text, Transact, Update};
 
+use crate::common::binary::{free_port, sala};
+
 const KILLS: usize = 10;
 const CLIENTS: u64 = 3;
-
-fn sala(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sala"));
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("SALA_SECRET")
-        .env("SALA_DATA_DIR", data_dir)
-        .env("RUST_LOG", "warn");
-    command
-}
 
 fn cli_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
     let output = sala(data_dir).args(args).output().unwrap();
@@ -209,11 +200,7 @@ fn full_state(doc: &Doc) -> (String, StateVector) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_nothing_anyone_saw() {
     let dir = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let session = cli_json(
         dir.path(),
         &[

@@ -2,12 +2,10 @@
 //! passes it to the district; the district's answer comes back down to the local Mesa. Only the
 //! receiving Mesa's coordination decides; bad requests are refused with a reason.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::TestServer;
 use app::board::{BARRIERS, Field, put_record};
-use common::TestServer;
 use sala::auth::Role;
 use sala::sync::client::SyncClient;
 use sala::sync::protocol;
@@ -16,7 +14,7 @@ use tokio::time::timeout;
 use yrs::Transact;
 
 fn token(session: i64, role: Role) -> String {
-    common::invitation(session, role, 3600)
+    crate::common::invitation(session, role, 3600)
 }
 
 async fn post(server: &TestServer, path: &str, body: Value) -> (u16, Value) {

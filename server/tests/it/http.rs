@@ -1,8 +1,6 @@
 //! The real server on a random port, exercised over HTTP: pages, server functions and the JSON API.
 
-mod common;
-
-use common::TestServer;
+use crate::common::TestServer;
 use serde_json::{Value, json};
 
 #[tokio::test]

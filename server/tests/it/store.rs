@@ -1,7 +1,5 @@
 //! The store suite: every test runs against SQLite and against a real PostgreSQL.
 
-mod common;
-
 use app::domain::{
     Level, MemberRequest, ScheduleRequest, SessionAction, SessionStatus, parse_when,
 };
@@ -374,7 +372,7 @@ macro_rules! on_both_engines {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let (store, _dir) = super::common::sqlite_store().await;
+                    let (store, _dir) = crate::common::sqlite_store().await;
                     super::$name(store).await;
                 }
             )*
@@ -383,7 +381,7 @@ macro_rules! on_both_engines {
             $(
                 #[tokio::test]
                 async fn $name() {
-                    let Some(db) = super::common::postgres_db().await else { return };
+                    let Some(db) = crate::common::postgres_db().await else { return };
                     super::$name(db.store.clone()).await;
                     db.drop_database().await;
                 }

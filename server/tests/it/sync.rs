@@ -1,13 +1,11 @@
 //! The live sync engine over real WebSockets: the real server on a random port, tokio-tungstenite
 //! clients speaking the public Yjs protocol.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::TestServer;
 use app::domain::SessionAction;
 use bytes::Bytes;
-use common::TestServer;
 use sala::auth::{Claims, Role, Signer};
 use sala::sync::SyncLimits;
 use sala::sync::client::{ClientError, Event, SyncClient};
@@ -25,7 +23,7 @@ async fn new_session(server: &TestServer) -> i64 {
 }
 
 fn token(session: i64, role: Role, exp_offset: i64) -> String {
-    common::invitation(session, role, exp_offset)
+    crate::common::invitation(session, role, exp_offset)
 }
 
 fn url(server: &TestServer, session: i64, token: &str) -> String {

@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: real databases and a real server on a random port.
-#![allow(dead_code)]
+
+pub mod binary;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -20,7 +21,6 @@ pub async fn sqlite_store() -> (Store, TempDir) {
 /// A fresh PostgreSQL database, dropped by [`PostgresDb::drop_database`].
 pub struct PostgresDb {
     pub store: Store,
-    pub url: String,
     admin_url: String,
     name: String,
 }
@@ -78,7 +78,6 @@ pub async fn postgres_db() -> Option<PostgresDb> {
     let store = Store::open(&target).await.expect("open postgres store");
     Some(PostgresDb {
         store,
-        url,
         admin_url,
         name,
     })

@@ -1,0 +1,450 @@
+//! One loaded room at run time: a task that owns its [`Room`], takes commands in batches, feeds
+//! them to the sans-IO room, sends the batch's updates to the committer and hands the resulting
+//! frames to the sockets' bounded queues only once that commit is durable. A queue that is full
+//! marks a stuck socket: it is closed with [`close::LAGGING`] so its client resyncs, and nobody
+//! else waits for it. An empty room compacts its log and unloads.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{mpsc, oneshot};
+use yrs::DeepObservable;
+
+use super::committer::{CommitError, CommitRequest};
+use super::hub::{HubError, HubInner, PeerLink};
+use super::room::{ConnId, Effect, ProtocolError, Room};
+pub use super::room_storage::LoadError;
+use super::{CloseReason, close};
+
+pub(super) enum JoinReply {
+    Joined,
+    Refused(HubError),
+    /// The room was evicting itself: try a fresh one with the same link.
+    Evicted(PeerLink),
+}
+
+pub(super) enum Command {
+    Join {
+        conn: ConnId,
+        writable: bool,
+        link: PeerLink,
+        reply: oneshot::Sender<JoinReply>,
+    },
+    Frame {
+        conn: ConnId,
+        frame: Bytes,
+    },
+    Leave {
+        conn: ConnId,
+    },
+    Freeze,
+    /// The board's full state as one update. `durable`: only once everything applied so far is
+    /// stored (use on a frozen room, whose in-flight commits then drain).
+    State {
+        durable: bool,
+        reply: oneshot::Sender<Vec<u8>>,
+    },
+}
+
+pub(super) struct RoomTask {
+    pub(super) hub: Arc<HubInner>,
+    pub(super) session_id: i64,
+    pub(super) generation: u64,
+    pub(super) room: Room,
+    pub(super) peers: HashMap<ConnId, PeerLink>,
+    pub(super) log_len: usize,
+    pub(super) compaction: Option<tokio::task::JoinHandle<()>>,
+    /// Batches whose effects wait for their commit (and every earlier one's), oldest first. The
+    /// room keeps applying new frames meanwhile: storage latency delays delivery, not processing.
+    in_flight: VecDeque<InFlight>,
+    /// Asked for the durable state while commits were in flight.
+    pub(super) state_waiters: Vec<oneshot::Sender<Vec<u8>>>,
+    /// Set by yrs when an applied update changed the board itself (its schema's roots), as
+    /// opposed to content outside the board; only those make the dashboards' projection dirty.
+    pub(super) board_changed: Arc<AtomicBool>,
+}
+
+/// Batches a room may have waiting for storage before it stops taking new frames (backpressure
+/// on its sockets' readers rather than unbounded memory).
+const MAX_IN_FLIGHT: usize = 4;
+
+struct InFlight {
+    /// `None` for a batch with nothing to persist, waiting only for the batches before it.
+    ack: Option<oneshot::Receiver<Result<(), CommitError>>>,
+    persisted: usize,
+    board_changed: bool,
+    effects: Vec<Effect>,
+    kicks: Vec<(ConnId, CloseReason)>,
+}
+
+/// The committer stopped before answering (the server is shutting down or broke).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("el guardado del tablero se detuvo")]
+struct CommitterGone;
+
+/// Why a batch's frames cannot be forwarded: they are not (known to be) durable.
+#[derive(Debug, Clone, thiserror::Error)]
+enum NotDurable {
+    #[error(transparent)]
+    Refused(#[from] CommitError),
+    #[error(transparent)]
+    Gone(#[from] CommitterGone),
+}
+
+async fn front_ack(in_flight: &mut VecDeque<InFlight>) -> Result<(), NotDurable> {
+    match in_flight.front_mut().and_then(|f| f.ack.as_mut()) {
+        Some(ack) => Ok(ack.await.map_err(|_| CommitterGone)??),
+        None => std::future::pending().await,
+    }
+}
+
+impl RoomTask {
+    pub(super) async fn run(
+        hub: Arc<HubInner>,
+        session_id: i64,
+        generation: u64,
+        mut commands: mpsc::Receiver<Command>,
+    ) {
+        let loaded = Self::load(&hub, session_id).await.map_err(Arc::new);
+        let (room, log_len) = match loaded {
+            Ok(loaded) => loaded,
+            Err(error) => {
+                tracing::error!(session_id, %error, "could not load board");
+                Self::unregister(&hub, session_id, generation);
+                commands.close();
+                while let Some(command) = commands.recv().await {
+                    if let Command::Join { reply, .. } = command {
+                        let _ = reply.send(JoinReply::Refused(HubError::LoadFailed(error.clone())));
+                    }
+                }
+                return;
+            }
+        };
+        let board_changed = Arc::new(AtomicBool::new(false));
+        for root in app::board::ROOTS {
+            let changed = board_changed.clone();
+            room.doc()
+                .get_or_insert_map(root)
+                .observe_deep("projection", move |_, _| {
+                    changed.store(true, Ordering::Relaxed)
+                });
+        }
+        let mut task = RoomTask {
+            hub,
+            session_id,
+            generation,
+            room,
+            peers: HashMap::new(),
+            log_len,
+            compaction: None,
+            in_flight: VecDeque::new(),
+            state_waiters: Vec::new(),
+            board_changed,
+        };
+        tracing::debug!(session_id, "board loaded");
+        let stale_after = task.hub.limits.awareness_timeout;
+        let mut sweep = tokio::time::interval(
+            (stale_after / 4).clamp(Duration::from_millis(100), Duration::from_secs(5)),
+        );
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut empty_since = Some(Instant::now());
+        // One batch may send each socket one frame per command, and a commit may release up to
+        // MAX_IN_FLIGHT batches at once; keeping that under half a socket's queue means a client
+        // that keeps reading is never mistaken for a stuck one.
+        let batch_limit = (task.hub.limits.outbound_queue / (2 * MAX_IN_FLIGHT)).clamp(1, 256);
+        let mut batch = Vec::with_capacity(batch_limit);
+        let mut exit = close::STORAGE_FAILED;
+        loop {
+            tokio::select! {
+                received = commands.recv_many(&mut batch, batch_limit), if task.in_flight.len() < MAX_IN_FLIGHT => {
+                    if received == 0 {
+                        break;
+                    }
+                    if let Err(reason) = task.handle(&mut batch).await {
+                        exit = reason;
+                        break;
+                    }
+                }
+                _ = sweep.tick() => {
+                    let mut effects = Vec::new();
+                    task.room.sweep(Instant::now(), stale_after, &mut effects);
+                    if !effects.is_empty() && task.perform(effects, Vec::new()).await.is_err() {
+                        break;
+                    }
+                }
+                acked = front_ack(&mut task.in_flight), if task.in_flight.front().is_some_and(|f| f.ack.is_some()) => {
+                    // The document now holds updates that are not durable: drop the room (every
+                    // client reconnects, resyncs and re-sends what it has) rather than forward them.
+                    if let Err(error) = acked {
+                        tracing::error!(session_id, %error, "board updates not durable: dropping the room");
+                        break;
+                    }
+                    task.committed();
+                }
+            }
+            if !task.peers.is_empty() || !task.in_flight.is_empty() {
+                empty_since = None;
+                continue;
+            }
+            let since = *empty_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= task.hub.limits.evict_after && commands.is_empty() {
+                task.compact_now().await;
+                if task.try_evict(&mut commands) {
+                    tracing::debug!(session_id, "board evicted");
+                    return;
+                }
+            }
+        }
+        task.fail_all(exit);
+        // Let what is already on its way to storage land, and any compaction finish, before a
+        // fresh room of this session can load (otherwise it could miss them, or two compactions
+        // could overlap).
+        while let Some(pending) = task.in_flight.pop_front() {
+            if let Some(ack) = pending.ack {
+                let _ = ack.await;
+            }
+        }
+        if let Some(compaction) = task.compaction.take() {
+            let _ = compaction.await;
+        }
+        Self::unregister(&task.hub, session_id, generation);
+    }
+
+    async fn handle(&mut self, batch: &mut Vec<Command>) -> Result<(), CloseReason> {
+        let now = Instant::now();
+        let mut effects = Vec::new();
+        let mut kicks = Vec::new();
+        for command in batch.drain(..) {
+            match command {
+                Command::Join {
+                    conn,
+                    writable,
+                    link,
+                    reply,
+                } => {
+                    if self.peers.len() >= self.hub.limits.max_connections_per_room {
+                        let _ = reply.send(JoinReply::Refused(HubError::RoomFull));
+                        continue;
+                    }
+                    self.peers.insert(conn, link);
+                    self.room.join(conn, writable, &mut effects);
+                    let _ = reply.send(JoinReply::Joined);
+                }
+                Command::Frame { conn, frame } => {
+                    let received = self.room.receive(conn, &frame, now, &mut effects);
+                    if let Err(error @ ProtocolError::Poisoned) = &received {
+                        tracing::warn!(session_id = self.session_id, conn, %error, "board reset: reloading from storage");
+                        self.hub
+                            .refused
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .entry(self.session_id)
+                            .or_default()
+                            .merge_with(self.room.refused().clone());
+                        if let Some(link) = self.peers.remove(&conn) {
+                            let _ = link.control.send(CloseReason {
+                                code: close::MALFORMED,
+                                reason: error.to_string().into(),
+                            });
+                        }
+                        return Err(close::ROOM_RESET);
+                    }
+                    if let Err(error) = received {
+                        // Out of the room now, so its later frames in this batch are ignored;
+                        // the close itself is delivered in order with the batch's frames.
+                        self.room.leave(conn, now, &mut effects);
+                        tracing::info!(session_id = self.session_id, conn, %error, "closing socket: bad frame");
+                        kicks.push((
+                            conn,
+                            CloseReason {
+                                code: close::MALFORMED,
+                                reason: error.to_string().into(),
+                            },
+                        ));
+                    }
+                }
+                Command::Leave { conn } => {
+                    self.peers.remove(&conn);
+                    self.room.leave(conn, now, &mut effects);
+                }
+                Command::Freeze => self.room.freeze(&mut effects),
+                Command::State { durable, reply } => {
+                    if durable && !self.in_flight.is_empty() {
+                        self.state_waiters.push(reply);
+                    } else {
+                        let _ = reply.send(self.room.full_state());
+                    }
+                }
+            }
+        }
+        self.perform(effects, kicks)
+            .await
+            .map_err(|CommitterGone| close::STORAGE_FAILED)
+    }
+
+    /// Queues a batch's effects behind its commit (if it has updates) and behind earlier
+    /// batches; runs them at once when nothing is pending.
+    async fn perform(
+        &mut self,
+        effects: Vec<Effect>,
+        kicks: Vec<(ConnId, CloseReason)>,
+    ) -> Result<(), CommitterGone> {
+        let updates: Vec<Bytes> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Persist { update } => Some(update.clone()),
+                _ => None,
+            })
+            .collect();
+        if let (false, Some(committer)) = (updates.is_empty(), &self.hub.committer) {
+            let persisted = updates.len();
+            let (ack, acked) = oneshot::channel();
+            committer
+                .send(CommitRequest {
+                    session_id: self.session_id,
+                    updates,
+                    ack,
+                })
+                .await
+                .map_err(|_| CommitterGone)?;
+            self.in_flight.push_back(InFlight {
+                ack: Some(acked),
+                persisted,
+                board_changed: self.board_changed.swap(false, Ordering::Relaxed),
+                effects,
+                kicks,
+            });
+        } else if !self.in_flight.is_empty() {
+            self.in_flight.push_back(InFlight {
+                ack: None,
+                persisted: 0,
+                board_changed: false,
+                effects,
+                kicks,
+            });
+        } else {
+            self.run_effects(effects, kicks);
+        }
+        Ok(())
+    }
+
+    /// The oldest in-flight batch is durable: run it, and every batch queued behind it that was
+    /// only waiting for it.
+    fn committed(&mut self) {
+        if let Some(done) = self.in_flight.pop_front() {
+            self.log_len += done.persisted;
+            if done.board_changed {
+                self.hub.board_changed(self.session_id);
+            }
+            self.run_effects(done.effects, done.kicks);
+        }
+        while self.in_flight.front().is_some_and(|f| f.ack.is_none()) {
+            if let Some(ready) = self.in_flight.pop_front() {
+                self.run_effects(ready.effects, ready.kicks);
+            }
+        }
+        if self.in_flight.is_empty() && !self.state_waiters.is_empty() {
+            let state = self.room.full_state();
+            for waiter in self.state_waiters.drain(..) {
+                let _ = waiter.send(state.clone());
+            }
+        }
+        self.maybe_compact();
+    }
+
+    /// Sends frames in order. Sockets that cannot keep up, or sent garbage, are closed and
+    /// removed, which may produce more (presence) effects.
+    fn run_effects(&mut self, mut effects: Vec<Effect>, mut kicks: Vec<(ConnId, CloseReason)>) {
+        loop {
+            for effect in effects.drain(..) {
+                match effect {
+                    Effect::Send { to, frame } => self.deliver(to, frame, &mut kicks),
+                    Effect::Broadcast { except, frame } => {
+                        let targets: Vec<ConnId> = self
+                            .peers
+                            .keys()
+                            .copied()
+                            .filter(|c| Some(*c) != except)
+                            .collect();
+                        for to in targets {
+                            self.deliver(to, frame.clone(), &mut kicks);
+                        }
+                    }
+                    Effect::Persist { .. } => {}
+                }
+            }
+            if kicks.is_empty() {
+                return;
+            }
+            let now = Instant::now();
+            for (conn, reason) in kicks.drain(..) {
+                if let Some(link) = self.peers.remove(&conn) {
+                    let _ = link.control.send(reason);
+                }
+                self.room.leave(conn, now, &mut effects);
+            }
+        }
+    }
+
+    fn deliver(&self, to: ConnId, frame: Bytes, kicks: &mut Vec<(ConnId, CloseReason)>) {
+        let Some(link) = self.peers.get(&to) else {
+            return;
+        };
+        match link.outbound.try_send(frame) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                tracing::info!(
+                    session_id = self.session_id,
+                    conn = to,
+                    "socket lagging: forcing a resync"
+                );
+                kicks.push((to, close::LAGGING));
+            }
+            // Its socket is gone; its Leave is on the way.
+            Err(TrySendError::Closed(_)) => {}
+        }
+    }
+
+    /// Leaves the registry if nobody is waiting to join. A joiner that got our sender just before
+    /// gets its link back (closed channel, or `Evicted`) and starts a fresh room.
+    fn try_evict(&self, commands: &mut mpsc::Receiver<Command>) -> bool {
+        let mut rooms = self.hub.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        if !commands.is_empty() {
+            return false;
+        }
+        if rooms
+            .get(&self.session_id)
+            .is_some_and(|e| e.generation == self.generation)
+        {
+            rooms.remove(&self.session_id);
+        }
+        drop(rooms);
+        commands.close();
+        while let Ok(command) = commands.try_recv() {
+            if let Command::Join { link, reply, .. } = command {
+                let _ = reply.send(JoinReply::Evicted(link));
+            }
+        }
+        true
+    }
+
+    fn fail_all(&mut self, reason: CloseReason) {
+        for (_, link) in self.peers.drain() {
+            let _ = link.control.send(reason.clone());
+        }
+    }
+
+    fn unregister(hub: &HubInner, session_id: i64, generation: u64) {
+        let mut rooms = hub.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        if rooms
+            .get(&session_id)
+            .is_some_and(|e| e.generation == generation)
+        {
+            rooms.remove(&session_id);
+        }
+    }
+}

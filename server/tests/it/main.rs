@@ -1,0 +1,14 @@
+//! Every integration test of the server in one binary: one link instead of one per suite, and
+//! one helper module ([`common`]) instead of copies. Each suite is a module named as its file
+//! was before (`cargo test --test it sync::` runs one).
+
+mod common;
+
+mod cli;
+mod convergence;
+mod dashboard;
+mod durability;
+mod escalation;
+mod http;
+mod store;
+mod sync;
