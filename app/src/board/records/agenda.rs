@@ -4,11 +4,8 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    ANY_NUMBER, Adding, BoardRecord, Key, Kind, Stamp, code, common, empty, number, stamp, text,
-    value,
-};
-use crate::board::{BoardView, Field, Record, position_between};
+use super::{ANY_NUMBER, Adding, Key, Kind, Stamp, code, common, number, stamp, text, value};
+use crate::board::{Field, Record, position_between};
 
 code_enum!(
     /// Status of an agenda item.
@@ -44,16 +41,11 @@ pub struct AgendaItem {
     pub stamp: Stamp,
 }
 
-impl BoardRecord for AgendaItem {
-    const ROOT: &'static str = ROOT;
-    const FIELDS: &'static [Key] = &[
-        TITLE, NOTES, PRESENTER, MINUTES, STATUS, POSITION, FOLLOW_UP,
-    ];
-    const NOUN: &'static str = "el punto";
-    const LABEL: &'static str = "Punto";
-    const HEADING: &'static str = "Orden del día";
+board_record!(AgendaItem in ROOT as "el punto", "Punto", "Orden del día"; summary title, on agenda, order AgendaItem::by_position;
+    fields [TITLE, NOTES, PRESENTER, MINUTES, STATUS, POSITION, FOLLOW_UP]);
 
-    fn read(r: &Record) -> Self {
+impl AgendaItem {
+    fn read_record(r: &Record) -> Self {
         Self {
             id: text(r, common::ID),
             title: text(r, TITLE),
@@ -67,32 +59,16 @@ impl BoardRecord for AgendaItem {
     }
 
     /// A new item goes last, with ten minutes.
-    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+    fn initial_values(new: Adding<'_>) -> Vec<(&'static str, Field)> {
         let last = new.board.agenda.last().map(|i| i.position);
         vec![
-            empty(TITLE),
-            empty(NOTES),
-            empty(PRESENTER),
             (MINUTES.name, Field::Number(10.0)),
             value(STATUS, AgendaStatus::Pendiente.code()),
             (POSITION.name, Field::Number(position_between(last, None))),
         ]
     }
 
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn stamp(&self) -> &Stamp {
-        &self.stamp
-    }
-    fn summary(&self) -> &str {
-        &self.title
-    }
-    fn on(board: &BoardView) -> &[Self] {
-        &board.agenda
-    }
-
-    fn order(a: &Self, b: &Self) -> Ordering {
+    fn by_position(a: &Self, b: &Self) -> Ordering {
         (a.position, &a.id)
             .partial_cmp(&(b.position, &b.id))
             .unwrap_or(Ordering::Equal)

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Adding, BoardRecord, Key, Kind, Stamp, code, common, empty, link, links, stamp, text, value,
+    Adding, Key, Kind, Stamp, code, common, in_current_item, link, links, stamp, text, value,
 };
-use crate::board::{BoardView, Field, Record};
+use crate::board::{Field, Record};
 
 code_enum!(
     DecisionMethod { Consenso = "consenso" / "Consenso", Votacion = "votacion" / "Votación" }
@@ -39,14 +39,11 @@ pub struct Agreement {
     pub stamp: Stamp,
 }
 
-impl BoardRecord for Agreement {
-    const ROOT: &'static str = ROOT;
-    const FIELDS: &'static [Key] = &[STATEMENT, METHOD, BARRIERS, AGENDA_ITEM];
-    const NOUN: &'static str = "el acuerdo";
-    const LABEL: &'static str = "Acuerdo";
-    const HEADING: &'static str = "Acuerdos";
+board_record!(Agreement in ROOT as "el acuerdo", "Acuerdo", "Acuerdos"; summary statement, on agreements;
+    fields [STATEMENT, METHOD, BARRIERS, AGENDA_ITEM]);
 
-    fn read(r: &Record) -> Self {
+impl Agreement {
+    fn read_record(r: &Record) -> Self {
         Self {
             id: text(r, common::ID),
             statement: text(r, STATEMENT),
@@ -57,28 +54,10 @@ impl BoardRecord for Agreement {
         }
     }
 
-    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+    fn initial_values(new: Adding<'_>) -> Vec<(&'static str, Field)> {
         vec![
-            empty(STATEMENT),
             value(METHOD, DecisionMethod::Consenso.code()),
-            empty(BARRIERS),
-            value(
-                AGENDA_ITEM,
-                new.board.current_item.clone().unwrap_or_default(),
-            ),
+            in_current_item(AGENDA_ITEM, new),
         ]
-    }
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn stamp(&self) -> &Stamp {
-        &self.stamp
-    }
-    fn summary(&self) -> &str {
-        &self.statement
-    }
-    fn on(board: &BoardView) -> &[Self] {
-        &board.agreements
     }
 }

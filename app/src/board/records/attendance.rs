@@ -3,9 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Adding, BoardRecord, Key, Kind, Stamp, code, common, empty, number, stamp, text, value,
+    Adding, BoardRecord, Key, Kind, Stamp, code, common, number, stamp, text, value,
+    with_blank_fields,
 };
-use crate::board::{BoardView, Field, Record};
+use crate::board::{Field, Record};
 
 code_enum!(
     /// How an attendee takes part in the Mesa.
@@ -38,25 +39,22 @@ pub struct Attendee {
 impl Attendee {
     /// The record a remote participant's own check-in writes.
     pub fn check_in(name: &str, institution: &str, now_ms: f64) -> Vec<(&'static str, Field)> {
-        vec![
+        let given = vec![
             value(NAME, name),
             value(INSTITUTION, institution),
-            empty(SECTOR),
             value(ROLE, AttendanceRole::Invitado.code()),
             value(MODE, AttendanceMode::Virtual.code()),
             (ARRIVED_AT.name, Field::Number(now_ms)),
-        ]
+        ];
+        with_blank_fields(<Self as BoardRecord>::FIELDS, given)
     }
 }
 
-impl BoardRecord for Attendee {
-    const ROOT: &'static str = ROOT;
-    const FIELDS: &'static [Key] = &[NAME, INSTITUTION, SECTOR, ROLE, MODE, ARRIVED_AT];
-    const NOUN: &'static str = "la asistencia de";
-    const LABEL: &'static str = "Asistente";
-    const HEADING: &'static str = "Asistencia";
+board_record!(Attendee in ROOT as "la asistencia de", "Asistente", "Asistencia"; summary name, on attendance, order Attendee::by_arrival;
+    fields [NAME, INSTITUTION, SECTOR, ROLE, MODE, ARRIVED_AT]);
 
-    fn read(r: &Record) -> Self {
+impl Attendee {
+    fn read_record(r: &Record) -> Self {
         Self {
             id: text(r, common::ID),
             name: text(r, NAME),
@@ -70,32 +68,16 @@ impl BoardRecord for Attendee {
     }
 
     /// Someone registered in the room: a member present in person, arriving now.
-    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+    fn initial_values(new: Adding<'_>) -> Vec<(&'static str, Field)> {
         vec![
-            empty(NAME),
-            empty(INSTITUTION),
-            empty(SECTOR),
             value(ROLE, AttendanceRole::Titular.code()),
             value(MODE, AttendanceMode::Presencial.code()),
             (ARRIVED_AT.name, Field::Number(new.now_ms)),
         ]
     }
 
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn stamp(&self) -> &Stamp {
-        &self.stamp
-    }
-    fn summary(&self) -> &str {
-        &self.name
-    }
-    fn on(board: &BoardView) -> &[Self] {
-        &board.attendance
-    }
-
     /// In order of arrival.
-    fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
+    fn by_arrival(a: &Self, b: &Self) -> std::cmp::Ordering {
         (a.arrived_at, &a.id)
             .partial_cmp(&(b.arrived_at, &b.id))
             .unwrap_or(std::cmp::Ordering::Equal)

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Adding, BoardRecord, Key, Kind, Stamp, code, common, empty, link, number, stamp, text, value,
+    Adding, Key, Kind, Stamp, code, common, in_current_item, link, number, stamp, text, value,
 };
-use crate::board::{BoardView, Field, Record};
+use crate::board::{Field, Record};
 
 code_enum!(
     BarrierType {
@@ -69,25 +69,11 @@ pub struct Barrier {
     pub stamp: Stamp,
 }
 
-impl BoardRecord for Barrier {
-    const ROOT: &'static str = ROOT;
-    const FIELDS: &'static [Key] = &[
-        TYPE,
-        DESCRIPTION,
-        ROUTE,
-        POPULATION,
-        LOCALIDAD,
-        UPZ,
-        INSTITUTION,
-        SEVERITY,
-        STATUS,
-        AGENDA_ITEM,
-    ];
-    const NOUN: &'static str = "la barrera";
-    const LABEL: &'static str = "Barrera";
-    const HEADING: &'static str = "Barreras";
+board_record!(Barrier in ROOT as "la barrera", "Barrera", "Barreras"; summary description, on barriers;
+    fields [TYPE, DESCRIPTION, ROUTE, POPULATION, LOCALIDAD, UPZ, INSTITUTION, SEVERITY, STATUS, AGENDA_ITEM]);
 
-    fn read(r: &Record) -> Self {
+impl Barrier {
+    fn read_record(r: &Record) -> Self {
         Self {
             id: text(r, common::ID),
             kind: code(r, TYPE, BarrierType::parse, BarrierType::Otra),
@@ -105,34 +91,12 @@ impl BoardRecord for Barrier {
     }
 
     /// A barrier raised during an item belongs to it.
-    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+    fn initial_values(new: Adding<'_>) -> Vec<(&'static str, Field)> {
         vec![
             value(TYPE, BarrierType::Administrativa.code()),
-            empty(DESCRIPTION),
-            empty(ROUTE),
-            empty(POPULATION),
-            empty(LOCALIDAD),
-            empty(UPZ),
-            empty(INSTITUTION),
             (SEVERITY.name, Field::Number(3.0)),
             value(STATUS, BarrierStatus::Abierta.code()),
-            value(
-                AGENDA_ITEM,
-                new.board.current_item.clone().unwrap_or_default(),
-            ),
+            in_current_item(AGENDA_ITEM, new),
         ]
-    }
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn stamp(&self) -> &Stamp {
-        &self.stamp
-    }
-    fn summary(&self) -> &str {
-        &self.description
-    }
-    fn on(board: &BoardView) -> &[Self] {
-        &board.barriers
     }
 }

@@ -4,10 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Adding, BoardRecord, Key, Kind, Stamp, code, common, date, empty, link, stamp, text, value,
-};
-use crate::board::{BoardView, Field, Record, Semaforo, semaforo};
+use super::{Adding, Key, Kind, Stamp, code, common, date, link, stamp, text, value};
+use crate::board::{Field, Record, Semaforo, semaforo};
 
 code_enum!(
     CommitmentStatus {
@@ -51,6 +49,33 @@ pub struct Commitment {
     pub stamp: Stamp,
 }
 
+/// What was committed, as a commitment and its follow-ups in later sessions both hold it (the
+/// follow-up under the same field names, with its own status).
+pub(super) struct Terms {
+    pub description: String,
+    pub institutions: String,
+    pub responsible: String,
+    pub due: Option<NaiveDate>,
+    pub status: CommitmentStatus,
+}
+
+impl Terms {
+    pub fn read(r: &Record, status: Key) -> Self {
+        Self {
+            description: text(r, DESCRIPTION),
+            institutions: text(r, INSTITUTIONS),
+            responsible: text(r, RESPONSIBLE),
+            due: date(r, DUE),
+            status: code(
+                r,
+                status,
+                CommitmentStatus::parse,
+                CommitmentStatus::Pendiente,
+            ),
+        }
+    }
+}
+
 impl Commitment {
     /// No due date, no light: the semáforo needs a date to mean anything.
     pub fn semaforo(&self, today: NaiveDate) -> Option<Semaforo> {
@@ -58,35 +83,19 @@ impl Commitment {
     }
 }
 
-impl BoardRecord for Commitment {
-    const ROOT: &'static str = ROOT;
-    const FIELDS: &'static [Key] = &[
-        DESCRIPTION,
-        RESPONSIBLE,
-        INSTITUTIONS,
-        DUE,
-        STATUS,
-        AGREEMENT,
-        BARRIER,
-        EVIDENCE,
-    ];
-    const NOUN: &'static str = "el compromiso";
-    const LABEL: &'static str = "Compromiso";
-    const HEADING: &'static str = "Compromisos";
+board_record!(Commitment in ROOT as "el compromiso", "Compromiso", "Compromisos"; summary description, on commitments;
+    fields [DESCRIPTION, RESPONSIBLE, INSTITUTIONS, DUE, STATUS, AGREEMENT, BARRIER, EVIDENCE, ]);
 
-    fn read(r: &Record) -> Self {
+impl Commitment {
+    fn read_record(r: &Record) -> Self {
+        let terms = Terms::read(r, STATUS);
         Self {
             id: text(r, common::ID),
-            description: text(r, DESCRIPTION),
-            institutions: text(r, INSTITUTIONS),
-            responsible: text(r, RESPONSIBLE),
-            due: date(r, DUE),
-            status: code(
-                r,
-                STATUS,
-                CommitmentStatus::parse,
-                CommitmentStatus::Pendiente,
-            ),
+            description: terms.description,
+            institutions: terms.institutions,
+            responsible: terms.responsible,
+            due: terms.due,
+            status: terms.status,
             agreement: link(r, AGREEMENT),
             barrier: link(r, BARRIER),
             evidence: text(r, EVIDENCE),
@@ -95,29 +104,11 @@ impl BoardRecord for Commitment {
     }
 
     /// A commitment usually follows from the agreement just recorded.
-    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+    fn initial_values(new: Adding<'_>) -> Vec<(&'static str, Field)> {
         let agreement = new.board.agreements.last().map(|a| a.id.clone());
         vec![
-            empty(DESCRIPTION),
-            empty(INSTITUTIONS),
-            empty(RESPONSIBLE),
-            empty(DUE),
             value(STATUS, CommitmentStatus::Pendiente.code()),
             value(AGREEMENT, agreement.unwrap_or_default()),
-            empty(EVIDENCE),
         ]
-    }
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn stamp(&self) -> &Stamp {
-        &self.stamp
-    }
-    fn summary(&self) -> &str {
-        &self.description
-    }
-    fn on(board: &BoardView) -> &[Self] {
-        &board.commitments
     }
 }

@@ -5,20 +5,18 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::commitment::{self, Commitment, CommitmentStatus};
-use super::{
-    ANY_NUMBER, Adding, BoardRecord, Key, Kind, Stamp, code, common, date, number, stamp, text,
-    value,
-};
-use crate::board::{BoardView, Field, Record};
+use super::commitment::{self, Commitment, CommitmentStatus, Terms};
+use super::{ANY_NUMBER, Adding, Key, Kind, Stamp, common, number, stamp, text, value};
+use crate::board::{Field, Record};
 
 pub const ROOT: &str = "followups";
 pub const ORIGIN_SESSION: Key = Key::new("originSession", ANY_NUMBER, "Sesión de origen");
 pub const ORIGIN_SEQ: Key = Key::new("originSeq", ANY_NUMBER, "Número de la sesión de origen");
-pub const DESCRIPTION: Key = Key::new("description", Kind::SharedText, "Compromiso");
-pub const INSTITUTIONS: Key = Key::new("institutions", Kind::Text, "Institución(es)");
-pub const RESPONSIBLE: Key = Key::new("responsible", Kind::Text, "Responsable (persona)");
-pub const DUE: Key = Key::new("due", Kind::Date, "Fecha límite");
+/// The commitment's terms, under the commitment's own field names.
+pub const DESCRIPTION: Key = commitment::DESCRIPTION;
+pub const INSTITUTIONS: Key = commitment::INSTITUTIONS;
+pub const RESPONSIBLE: Key = commitment::RESPONSIBLE;
+pub const DUE: Key = commitment::DUE;
 pub const STATUS: Key = Key::new(
     "status",
     Kind::Code(CommitmentStatus::options),
@@ -68,65 +66,37 @@ impl FollowUp {
     }
 }
 
-impl BoardRecord for FollowUp {
-    const ROOT: &'static str = ROOT;
-    const FIELDS: &'static [Key] = &[
-        ORIGIN_SESSION,
-        ORIGIN_SEQ,
-        DESCRIPTION,
-        INSTITUTIONS,
-        RESPONSIBLE,
-        DUE,
-        STATUS,
-        NOTES,
-    ];
-    const NOUN: &'static str = "el seguimiento de";
-    const LABEL: &'static str = "Seguimiento";
-    const HEADING: &'static str = "Seguimiento de compromisos anteriores";
+board_record!(FollowUp in ROOT as "el seguimiento de", "Seguimiento", "Seguimiento de compromisos anteriores";
+    summary description, on followups, order FollowUp::by_origin;
+    fields [ORIGIN_SESSION, ORIGIN_SEQ, DESCRIPTION, INSTITUTIONS, RESPONSIBLE, DUE, STATUS, NOTES]);
 
-    fn read(r: &Record) -> Self {
+impl FollowUp {
+    fn read_record(r: &Record) -> Self {
+        let terms = Terms::read(r, STATUS);
         Self {
             id: text(r, common::ID),
             origin_session: number(r, ORIGIN_SESSION).unwrap_or(0.0) as i64,
             origin_seq: number(r, ORIGIN_SEQ).unwrap_or(0.0) as i64,
-            description: text(r, DESCRIPTION),
-            institutions: text(r, INSTITUTIONS),
-            responsible: text(r, RESPONSIBLE),
-            due: date(r, DUE),
-            status: code(
-                r,
-                STATUS,
-                CommitmentStatus::parse,
-                CommitmentStatus::Pendiente,
-            ),
+            description: terms.description,
+            institutions: terms.institutions,
+            responsible: terms.responsible,
+            due: terms.due,
+            status: terms.status,
             note: text(r, NOTES),
             stamp: stamp(r),
         }
     }
 
     /// Only the server creates follow-ups (from the official records): see [`FollowUp::seed`].
-    fn defaults(_: Adding<'_>) -> Vec<(&'static str, Field)> {
+    fn initial_values(_: Adding<'_>) -> Vec<(&'static str, Field)> {
         vec![value(
             STATUS,
             commitment::CommitmentStatus::Pendiente.code(),
         )]
     }
 
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn stamp(&self) -> &Stamp {
-        &self.stamp
-    }
-    fn summary(&self) -> &str {
-        &self.description
-    }
-    fn on(board: &BoardView) -> &[Self] {
-        &board.followups
-    }
-
     /// In the order of the sessions that agreed them.
-    fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
+    fn by_origin(a: &Self, b: &Self) -> std::cmp::Ordering {
         (a.origin_seq, &a.id).cmp(&(b.origin_seq, &b.id))
     }
 }

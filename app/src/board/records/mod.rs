@@ -13,6 +13,46 @@ use yrs::ReadTxn;
 
 use super::{BoardView, Field, Record, records};
 
+/// The parts of a [`BoardRecord`] impl that only name things (the kind's root, its words, its
+/// fields, which text sums a record up, where the board keeps the list); each kind writes its
+/// `read_record` and `initial_values` itself.
+macro_rules! board_record {
+    ($ty:ident in $root:ident as $noun:literal, $label:literal, $heading:literal;
+     summary $summary:ident, on $list:ident $(, order $order:path)?;
+     fields [$($field:ident),+ $(,)?]) => {
+        impl $crate::board::records::BoardRecord for $ty {
+            const ROOT: &'static str = $root;
+            const FIELDS: &'static [$crate::board::records::Key] = &[$($field),+];
+            const NOUN: &'static str = $noun;
+            const LABEL: &'static str = $label;
+            const HEADING: &'static str = $heading;
+            fn read(r: &$crate::board::Record) -> Self {
+                Self::read_record(r)
+            }
+            fn initial(
+                new: $crate::board::records::Adding<'_>,
+            ) -> Vec<(&'static str, $crate::board::Field)> {
+                Self::initial_values(new)
+            }
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn stamp(&self) -> &$crate::board::records::Stamp {
+                &self.stamp
+            }
+            fn summary(&self) -> &str {
+                &self.$summary
+            }
+            fn on(board: &$crate::board::BoardView) -> &[Self] {
+                &board.$list
+            }
+            $(fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
+                $order(a, b)
+            })?
+        }
+    };
+}
+
 pub mod agenda;
 pub mod agreement;
 pub mod attendance;
@@ -161,8 +201,14 @@ pub trait BoardRecord: Clone + PartialEq + Send + Sync + 'static {
     /// Reads a stored record. Lenient: a field another client wrote badly reads as empty or as
     /// the enumeration's first value, because a board must never fail to render.
     fn read(record: &Record) -> Self;
-    /// The values a new record starts with.
-    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)>;
+    /// The values that mean something in a new record (the rest start empty).
+    fn initial(new: Adding<'_>) -> Vec<(&'static str, Field)>;
+
+    /// Every value a new record starts with: its [`initial`](Self::initial) values, and an empty
+    /// one for each other text, date or link, so shared texts exist before two people type.
+    fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
+        with_blank_fields(Self::FIELDS, Self::initial(new))
+    }
     fn id(&self) -> &str;
     fn stamp(&self) -> &Stamp;
     /// The text that names this record in lists and the history ("the barrier «…»").
@@ -273,9 +319,26 @@ pub(crate) fn stamp(r: &Record) -> Stamp {
     }
 }
 
-/// A text value for a new record's field.
-pub(crate) fn empty(key: Key) -> (&'static str, Field) {
-    (key.name, Field::Text(String::new()))
+/// `given`, plus an empty value for each text-like field of `fields` it does not set.
+pub fn with_blank_fields(
+    fields: &[Key],
+    mut given: Vec<(&'static str, Field)>,
+) -> Vec<(&'static str, Field)> {
+    for key in fields {
+        let text_like = matches!(
+            key.kind,
+            Kind::SharedText | Kind::Text | Kind::Date | Kind::Link(_) | Kind::Links(_)
+        );
+        if text_like && !given.iter().any(|(name, _)| *name == key.name) {
+            given.push((key.name, Field::Text(String::new())));
+        }
+    }
+    given
+}
+
+/// A new record's link to the agenda item being discussed (none when there is none).
+pub(crate) fn in_current_item(key: Key, new: Adding<'_>) -> (&'static str, Field) {
+    value(key, new.board.current_item.clone().unwrap_or_default())
 }
 
 pub(crate) fn value(key: Key, value: impl Into<String>) -> (&'static str, Field) {
