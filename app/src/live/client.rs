@@ -142,9 +142,18 @@ fn listen_network() {
     back.forget();
 }
 
-/// Applies a local edit: to the document, to the room (if connected) and to this device.
-pub fn edit(f: impl FnOnce(&mut TransactionMut)) {
-    with_live(|live| live.edit(f));
+impl BoardCtx {
+    /// Applies an edit to the shared document, stamped with this participant's name and the
+    /// time: to the document, to the room (if connected) and to this device.
+    pub fn edit(&self, f: impl FnOnce(&mut TransactionMut, &str, f64)) {
+        let author = self
+            .me
+            .get_untracked()
+            .map(|m| m.display())
+            .unwrap_or_default();
+        let now = now_ms();
+        with_live(|live| live.edit(|txn| f(txn, &author, now)));
+    }
 }
 
 /// Updates what this participant is editing (shown to others as a marker).

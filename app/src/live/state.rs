@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+#[cfg(not(feature = "hydrate"))]
 use yrs::TransactionMut;
 
 use crate::board::edit::{new_record_id, record};
@@ -137,22 +138,6 @@ impl BoardCtx {
         self.role == BoardRole::Coordinador
     }
 
-    /// Applies an edit to the shared document, stamped with this participant's name and the time.
-    pub fn edit(&self, f: impl FnOnce(&mut TransactionMut, &str, f64)) {
-        #[cfg(feature = "hydrate")]
-        {
-            let author = self
-                .me
-                .get_untracked()
-                .map(|m| m.display())
-                .unwrap_or_default();
-            let now = js_sys::Date::now();
-            super::client::edit(|txn| f(txn, &author, now));
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = f;
-    }
-
     /// Sets field `key` of record `id` in `root` (a plain value, last writer wins).
     pub fn set(&self, root: &'static str, id: &str, key: Key, value: Field) {
         let id = id.to_owned();
@@ -177,5 +162,13 @@ impl BoardCtx {
         DateTime::from_timestamp_millis(self.now_ms.get() as i64)
             .map(|at| at.with_timezone(&bogota()).date_naive())
             .unwrap_or_default()
+    }
+}
+
+/// Off the browser there is no document to edit: the server only renders the board.
+#[cfg(not(feature = "hydrate"))]
+impl BoardCtx {
+    pub fn edit(&self, f: impl FnOnce(&mut TransactionMut, &str, f64)) {
+        let _ = f;
     }
 }

@@ -16,8 +16,8 @@ use tokio::sync::mpsc;
 use app::error::AppError;
 
 use super::{ApiError, AppState};
-use crate::sync::hub::PeerLink;
 use crate::sync::limits::RateLimiter;
+use crate::sync::peer::PeerLink;
 use crate::sync::{CloseReason, RoomGone, SyncHub, close};
 
 const READ_BUFFER: usize = 4 * 1024;

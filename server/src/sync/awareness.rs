@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use yrs::ClientID;
 use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
 
-use super::room::ConnId;
+use super::peer::ConnId;
 
 /// y-protocols' `outdatedTimeout`: clients renew every 15 s, so 30 s of silence means gone.
 pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(30);

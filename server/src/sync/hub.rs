@@ -8,87 +8,23 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use app::board::{BoardDecodeError, BoardView};
+use app::board::BoardView;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
-use yrs::IdSet;
 
-use super::committer::{self, CommitRequest};
+use super::command::{Command, JoinReply};
+use super::committer;
+use super::error::{HubError, RoomGone};
 use super::limits::SyncLimits;
-use super::room::ConnId;
-use super::room_task::{Command, JoinReply, LoadError, RoomTask};
-use super::{CloseReason, close};
+use super::peer::{ConnId, PeerLink};
+use super::room_task::RoomTask;
+use super::shared::{RoomEntry, Shared};
 use crate::store::Store;
-
-/// How the room task reaches one socket.
-pub struct PeerLink {
-    pub outbound: mpsc::Sender<Bytes>,
-    pub control: mpsc::UnboundedSender<CloseReason>,
-}
-
-/// Why the hub could not serve a board.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum HubError {
-    #[error("la sala alcanzó el máximo de conexiones")]
-    RoomFull,
-    #[error("no se pudo abrir el tablero: {0}")]
-    LoadFailed(#[source] Arc<LoadError>),
-    /// The room stopped (evicted, reset or failed) while we were talking to it, more than once.
-    #[error("el tablero no respondió; intente de nuevo")]
-    NotResponding,
-    #[error("el tablero guardado no se puede leer: {0}")]
-    Unreadable(#[source] Arc<BoardDecodeError>),
-}
-
-impl HubError {
-    pub fn close_reason(&self) -> CloseReason {
-        match self {
-            HubError::RoomFull => close::ROOM_FULL,
-            _ => close::ROOM_UNAVAILABLE,
-        }
-    }
-}
-
-/// The room a socket was in is gone (it reset or failed); the socket closes and its client
-/// reconnects.
-#[derive(Debug, Clone, Copy, thiserror::Error)]
-#[error("la sala del tablero se cerró")]
-pub struct RoomGone;
-
-pub(super) struct RoomEntry {
-    pub generation: u64,
-    pub commands: mpsc::Sender<Command>,
-}
-
-pub(super) struct HubInner {
-    pub rooms: Mutex<HashMap<i64, RoomEntry>>,
-    pub store: Store,
-    /// `None` only in the in-memory mode kept for benchmark comparisons.
-    pub committer: Option<mpsc::Sender<CommitRequest>>,
-    pub limits: SyncLimits,
-    next_id: AtomicU64,
-    /// Who hears that a board's own roots changed (after the change is durable).
-    subscribers: Mutex<Vec<mpsc::UnboundedSender<i64>>>,
-    /// Per session, structs that once failed to integrate: a reloaded room refuses them at once,
-    /// so a client that keeps sending them is closed alone instead of resetting the room again.
-    pub refused: Mutex<HashMap<i64, IdSet>>,
-}
-
-impl HubInner {
-    /// A durable batch changed the board of `session_id`: tell every subscriber still listening.
-    pub fn board_changed(&self, session_id: i64) {
-        let mut subscribers = self
-            .subscribers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        subscribers.retain(|s| s.send(session_id).is_ok());
-    }
-}
 
 /// The registry of live rooms. Cheap to clone.
 #[derive(Clone)]
 pub struct SyncHub {
-    inner: Arc<HubInner>,
+    inner: Arc<Shared>,
 }
 
 /// A joined socket's way to talk to its room.
@@ -121,7 +57,7 @@ impl SyncHub {
         let committer =
             durable.then(|| committer::start(store.room_log_writer(), limits.commit_window));
         Self {
-            inner: Arc::new(HubInner {
+            inner: Arc::new(Shared {
                 rooms: Mutex::new(HashMap::new()),
                 store,
                 committer,

@@ -1,7 +1,8 @@
 //! Live boards: every session's board is a yrs document served as a room over WebSocket, speaking
 //! the standard Yjs sync + awareness protocol so any Yjs client can join.
 //!
-//! Dependencies run one way: `protocol` ← `room` ← `room_task` ← `hub`, and nothing here knows
+//! Dependencies run one way: `protocol` ← `room` ← `room_task` ← `hub` (what the registry and its
+//! rooms share is `shared`; `peer` and `error` are leaves), and nothing here knows
 //! HTTP (the WebSocket endpoint is `crate::http::sync_socket`).
 //!
 //! - [`protocol`]: the wire format (sans I/O);
@@ -14,18 +15,23 @@
 
 pub mod awareness;
 pub mod client;
+mod command;
 pub mod committer;
+pub mod error;
 pub mod followup;
 pub mod hub;
 pub mod limits;
+pub mod peer;
 pub mod protocol;
 pub mod room;
 mod room_storage;
 pub mod room_task;
+mod shared;
 
 use std::borrow::Cow;
 
-pub use hub::{HubError, RoomGone, SyncHub};
+pub use error::{HubError, RoomGone};
+pub use hub::SyncHub;
 pub use limits::SyncLimits;
 
 /// Why the server closes a socket: a WebSocket close code and a reason a person can read.

@@ -11,7 +11,7 @@ use yrs::{Doc, IdSet, ReadTxn, StateVector, Transact, Update};
 use super::awareness::AwarenessRegistry;
 use super::protocol::{self, DecodeError, Incoming};
 
-pub type ConnId = u64;
+pub use super::peer::ConnId;
 
 /// A browser tab has one awareness client; a few more leave room for subdocuments and tests.
 pub const MAX_PRESENCE_PER_CONNECTION: usize = 8;

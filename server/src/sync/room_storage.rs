@@ -1,22 +1,13 @@
 //! What a room task asks of storage: loading the board (and, for a new board, writing the
 //! follow-up seed before anyone joins) and compacting its log into a snapshot.
 
-use super::hub::HubInner;
-use super::room::{ProtocolError, Room};
+use super::error::LoadError;
+use super::room::Room;
 use super::room_task::RoomTask;
-use crate::store::StoreError;
-
-/// Why a room could not be loaded from storage.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("el registro guardado del tablero está dañado: {0}")]
-    Corrupt(#[from] ProtocolError),
-}
+use super::shared::Shared;
 
 impl RoomTask {
-    pub(super) async fn load(hub: &HubInner, session_id: i64) -> Result<(Room, usize), LoadError> {
+    pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize), LoadError> {
         let frozen = hub
             .store
             .get_session(session_id)

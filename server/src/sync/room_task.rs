@@ -14,44 +14,16 @@ use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
 use yrs::DeepObservable;
 
+use super::command::{Command, JoinReply};
 use super::committer::{CommitError, CommitRequest};
-use super::hub::{HubError, HubInner, PeerLink};
-use super::room::{ConnId, Effect, ProtocolError, Room};
-pub use super::room_storage::LoadError;
+use super::error::HubError;
+use super::peer::{ConnId, PeerLink};
+use super::room::{Effect, ProtocolError, Room};
+use super::shared::Shared;
 use super::{CloseReason, close};
 
-pub(super) enum JoinReply {
-    Joined,
-    Refused(HubError),
-    /// The room was evicting itself: try a fresh one with the same link.
-    Evicted(PeerLink),
-}
-
-pub(super) enum Command {
-    Join {
-        conn: ConnId,
-        writable: bool,
-        link: PeerLink,
-        reply: oneshot::Sender<JoinReply>,
-    },
-    Frame {
-        conn: ConnId,
-        frame: Bytes,
-    },
-    Leave {
-        conn: ConnId,
-    },
-    Freeze,
-    /// The board's full state as one update. `durable`: only once everything applied so far is
-    /// stored (use on a frozen room, whose in-flight commits then drain).
-    State {
-        durable: bool,
-        reply: oneshot::Sender<Vec<u8>>,
-    },
-}
-
 pub(super) struct RoomTask {
-    pub(super) hub: Arc<HubInner>,
+    pub(super) hub: Arc<Shared>,
     pub(super) session_id: i64,
     pub(super) generation: u64,
     pub(super) room: Room,
@@ -104,7 +76,7 @@ async fn front_ack(in_flight: &mut VecDeque<InFlight>) -> Result<(), NotDurable>
 
 impl RoomTask {
     pub(super) async fn run(
-        hub: Arc<HubInner>,
+        hub: Arc<Shared>,
         session_id: i64,
         generation: u64,
         mut commands: mpsc::Receiver<Command>,
@@ -438,7 +410,7 @@ impl RoomTask {
         }
     }
 
-    fn unregister(hub: &HubInner, session_id: i64, generation: u64) {
+    fn unregister(hub: &Shared, session_id: i64, generation: u64) {
         let mut rooms = hub.rooms.lock().unwrap_or_else(|p| p.into_inner());
         if rooms
             .get(&session_id)

@@ -1,0 +1,37 @@
+//! What the registry and the sockets ask of a room task, and its answer to a join.
+
+use bytes::Bytes;
+use tokio::sync::oneshot;
+
+use super::error::HubError;
+use super::peer::{ConnId, PeerLink};
+
+pub(super) enum JoinReply {
+    Joined,
+    Refused(HubError),
+    /// The room was evicting itself: try a fresh one with the same link.
+    Evicted(PeerLink),
+}
+
+pub(super) enum Command {
+    Join {
+        conn: ConnId,
+        writable: bool,
+        link: PeerLink,
+        reply: oneshot::Sender<JoinReply>,
+    },
+    Frame {
+        conn: ConnId,
+        frame: Bytes,
+    },
+    Leave {
+        conn: ConnId,
+    },
+    Freeze,
+    /// The board's full state as one update. `durable`: only once everything applied so far is
+    /// stored (use on a frozen room, whose in-flight commits then drain).
+    State {
+        durable: bool,
+        reply: oneshot::Sender<Vec<u8>>,
+    },
+}

@@ -1,0 +1,45 @@
+//! The state the registry and every room task share: the loaded rooms, storage, the committer,
+//! the limits, who listens for board changes, and what once broke a room.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
+
+use tokio::sync::mpsc;
+use yrs::IdSet;
+
+use super::command::Command;
+use super::committer::CommitRequest;
+use super::limits::SyncLimits;
+use crate::store::Store;
+
+pub(super) struct RoomEntry {
+    pub generation: u64,
+    pub commands: mpsc::Sender<Command>,
+}
+
+/// What the hub and its room tasks share.
+pub(super) struct Shared {
+    pub rooms: Mutex<HashMap<i64, RoomEntry>>,
+    pub store: Store,
+    /// `None` only in the in-memory mode kept for benchmark comparisons.
+    pub committer: Option<mpsc::Sender<CommitRequest>>,
+    pub limits: SyncLimits,
+    pub next_id: AtomicU64,
+    /// Who hears that a board's own roots changed (after the change is durable).
+    pub subscribers: Mutex<Vec<mpsc::UnboundedSender<i64>>>,
+    /// Per session, structs that once failed to integrate: a reloaded room refuses them at once,
+    /// so a client that keeps sending them is closed alone instead of resetting the room again.
+    pub refused: Mutex<HashMap<i64, IdSet>>,
+}
+
+impl Shared {
+    /// A durable batch changed the board of `session_id`: tell every subscriber still listening.
+    pub fn board_changed(&self, session_id: i64) {
+        let mut subscribers = self
+            .subscribers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        subscribers.retain(|s| s.send(session_id).is_ok());
+    }
+}
