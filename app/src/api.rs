@@ -3,15 +3,15 @@
 
 use leptos::prelude::*;
 
-use crate::board::acta::Acta;
-use crate::board::review::BoardHistory;
-use crate::board::{BoardAccess, BoardView};
-use crate::dashboard::{Dashboard, DashboardQuery};
+use crate::domain::board::acta::Acta;
+use crate::domain::board::review::BoardHistory;
+use crate::domain::board::{BoardAccess, BoardView};
+use crate::domain::dashboard::{Dashboard, DashboardQuery};
+use crate::domain::escalation::{Escalation, EscalationRequest};
 use crate::domain::{Member, MesaDetail, MesaSummary, Session, SessionDetail};
 #[cfg(feature = "ssr")]
 use crate::domain::{MemberRequest, ScheduleRequest, SessionAction};
 use crate::error::AppError;
-use crate::escalation::{Escalation, EscalationRequest};
 #[cfg(feature = "ssr")]
 use crate::ssr::backend;
 
@@ -163,6 +163,6 @@ pub async fn fetch_barrier_chain(
 pub async fn fetch_commitment_history(
     session: i64,
     commitment: String,
-) -> Result<crate::board::review::CommitmentHistory, AppError> {
+) -> Result<crate::domain::board::review::CommitmentHistory, AppError> {
     respond(backend()?.commitment_history(session, commitment).await)
 }

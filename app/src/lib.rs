@@ -3,11 +3,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
-pub mod board;
-pub mod dashboard;
 pub mod domain;
 pub mod error;
-pub mod escalation;
 mod live;
 mod pages;
 #[cfg(feature = "ssr")]

@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::board::acta::Acta;
-use crate::board::review::BoardHistory;
-use crate::board::{BoardAccess, BoardView};
-use crate::dashboard::{Dashboard, DashboardQuery};
+use crate::domain::board::acta::Acta;
+use crate::domain::board::review::BoardHistory;
+use crate::domain::board::{BoardAccess, BoardView};
+use crate::domain::dashboard::{Dashboard, DashboardQuery};
+use crate::domain::escalation::{Escalation, EscalationRequest};
 use crate::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
 };
 use crate::error::AppError;
-use crate::escalation::{Escalation, EscalationRequest};
 
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
@@ -70,7 +70,7 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         session: i64,
         commitment: String,
-    ) -> Result<crate::board::review::CommitmentHistory, AppError>;
+    ) -> Result<crate::domain::board::review::CommitmentHistory, AppError>;
 }
 
 /// What the server puts in Leptos' context for every request.

@@ -1,7 +1,7 @@
 //! Dashboard charts, drawn on the server with plotters as SVG: crisp on a projector, light on a
 //! phone, and readable by screen readers (a `<title>` and a `<desc>` with every number).
 
-use app::dashboard::Series;
+use app::domain::dashboard::Series;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 

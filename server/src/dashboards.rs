@@ -1,5 +1,5 @@
 //! Dashboard data, computed once per change. A dashboard is a pure roll-up
-//! (`app::dashboard::roll_up`) of the projected rows in its scope; computing it costs a few
+//! (`app::domain::dashboard::roll_up`) of the projected rows in its scope; computing it costs a few
 //! queries. Every open dashboard refetches its data when a board in scope changes, and its page,
 //! each chart image, each CSV and the XLSX read the same data, so the result is kept per query
 //! and Bogotá day until the next change (the [`Projections`] version), and concurrent requests
@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use app::dashboard::{Dashboard, DashboardQuery, EscalationWait, roll_up};
 use app::domain::bogota;
+use app::domain::dashboard::{Dashboard, DashboardQuery, EscalationWait, roll_up};
 use app::error::AppError;
 use chrono::{NaiveDate, Utc};
 use tokio::sync::OnceCell;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::sync::{broadcast, mpsc};
 
-use app::board::BoardView;
+use app::domain::board::BoardView;
 
 use crate::store::{Store, StoreError};
 use crate::sync::{HubError, SyncHub};

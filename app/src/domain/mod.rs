@@ -1,6 +1,13 @@
-//! Pure domain rules shared by the browser, the server and the CLI: no I/O here, so every rule is
-//! unit-tested with plain values.
+//! Every pure rule of Sala, shared by the browser, the server and the CLI: no I/O here, so each
+//! is unit-tested with plain values. `board/` is the live board's document (its record kinds,
+//! the typed view, edits, the acta and the review); `dashboard/` the roll-up of projected
+//! records into panels and tables; `escalation` the lifecycle of a barrier sent up the levels;
+//! the rest the Mesas, sessions, territory and Bogotá time. Everything else in `app` is UI
+//! (`pages/`), the browser's sync client (`live/`) or a port (`api`, `ssr`, `error`).
 
+pub mod board;
+pub mod dashboard;
+pub mod escalation;
 mod model;
 mod session;
 mod territory;

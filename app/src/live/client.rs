@@ -26,8 +26,8 @@ use yrs::updates::encoder::Encode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, TransactionMut, Update};
 
 use super::state::{BoardCtx, ConnStatus, Identity, Presence};
-use crate::board::BoardView;
-use crate::board::edit::browser_doc;
+use crate::domain::board::BoardView;
+use crate::domain::board::edit::browser_doc;
 
 const REMOTE: &str = "remote";
 

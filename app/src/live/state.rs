@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(not(feature = "hydrate"))]
 use yrs::TransactionMut;
 
-use crate::board::edit::{new_record_id, record};
-use crate::board::records::Adding;
-use crate::board::{
+use crate::domain::board::edit::{new_record_id, record};
+use crate::domain::board::records::Adding;
+use crate::domain::board::{
     BoardAccess, BoardRecord, BoardRole, BoardView, Field, Key, put_record, set_field,
 };
 use crate::domain::bogota;

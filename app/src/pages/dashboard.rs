@@ -8,9 +8,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::common::ErrorNotice;
 use crate::api::{fetch_dashboard, fetch_mesa_summaries};
-use crate::board::{BarrierStatus, BarrierType, CommitmentStatus};
-use crate::dashboard::{Cell, Dashboard, DashboardQuery, OVERDUE, Table};
 use crate::domain::ZONAS;
+use crate::domain::board::{BarrierStatus, BarrierType, CommitmentStatus};
+use crate::domain::dashboard::{Cell, Dashboard, DashboardQuery, OVERDUE, Table};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -8,8 +8,8 @@ use super::board::ProjectorBoard;
 use super::common::ErrorNotice;
 use super::session::session_and_token;
 use crate::api::{fetch_acta, fetch_board_access, fetch_board_at, fetch_board_history};
-use crate::board::acta::Acta;
-use crate::board::{BoardView, Semaforo, quorum};
+use crate::domain::board::acta::Acta;
+use crate::domain::board::{BoardView, Semaforo, quorum};
 use crate::error::AppError;
 
 fn missing() -> AppError {
@@ -222,7 +222,7 @@ pub fn ReviewPage() -> impl IntoView {
 }
 
 #[component]
-fn Review(id: i64, history: crate::board::review::BoardHistory) -> impl IntoView {
+fn Review(id: i64, history: crate::domain::board::review::BoardHistory) -> impl IntoView {
     let steps = history.steps;
     let step = RwSignal::new(steps);
     let board = Resource::new(move || step.get(), move |step| fetch_board_at(id, step));

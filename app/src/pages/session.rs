@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::board::LiveBoard;
 use super::common::{ErrorNotice, StatusBadge};
 use crate::api::{ChangeSessionStatus, fetch_board_access};
-use crate::board::BoardAccess;
+use crate::domain::board::BoardAccess;
 use crate::domain::{SessionStatus, format_bogota};
 use crate::error::AppError;
 

@@ -33,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 struct EscalateBody {
     token: String,
     #[serde(flatten)]
-    request: app::escalation::EscalationRequest,
+    request: app::domain::escalation::EscalationRequest,
 }
 
 async fn escalate(

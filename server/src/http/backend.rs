@@ -1,16 +1,16 @@
 //! The store seen through the UI's [`Backend`] port: adds the clock and maps storage errors.
 
-use app::board::acta::Acta;
-use app::board::apply_update;
-use app::board::review::{BoardHistory, push_changes};
-use app::board::{BoardAccess, BoardRole, BoardView};
-use app::dashboard::{Dashboard, DashboardQuery};
+use app::domain::board::acta::Acta;
+use app::domain::board::apply_update;
+use app::domain::board::review::{BoardHistory, push_changes};
+use app::domain::board::{BoardAccess, BoardRole, BoardView};
+use app::domain::dashboard::{Dashboard, DashboardQuery};
+use app::domain::escalation::{Escalation, EscalationAction, EscalationRequest, answer_date, note};
 use app::domain::{
     Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
     SessionStatus, bogota, format_bogota,
 };
 use app::error::AppError;
-use app::escalation::{Escalation, EscalationAction, EscalationRequest, answer_date, note};
 use app::ssr::Backend;
 use async_trait::async_trait;
 use chrono::Utc;
@@ -396,7 +396,7 @@ impl Backend for StoreBackend {
         &self,
         session: i64,
         commitment: String,
-    ) -> Result<app::board::review::CommitmentHistory, AppError> {
+    ) -> Result<app::domain::board::review::CommitmentHistory, AppError> {
         Ok(self.store.commitment_history(session, &commitment).await?)
     }
 

@@ -1,12 +1,12 @@
 //! Dashboards over HTTP: the data as JSON, each chart as SVG or PNG and each table as CSV, the
 //! whole dashboard as XLSX, and a server-sent-events stream that says when something in scope
 //! changed. The data comes from [`crate::dashboards`] (computed once per change); every table is
-//! rendered from its one model (`app::dashboard::Table`).
+//! rendered from its one model (`app::domain::dashboard::Table`).
 
 use std::collections::HashSet;
 use std::convert::Infallible;
 
-use app::dashboard::{Cell, Dashboard, DashboardQuery, Table};
+use app::domain::dashboard::{Cell, Dashboard, DashboardQuery, Table};
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};

@@ -1,9 +1,9 @@
 //! A closed session's official record (its acta and its board's records), the open commitments a
 //! Mesa carries into its next session, and the board's history for review.
 
-use app::board::acta::Acta;
-use app::board::review::CommitmentHistory;
-use app::board::{Commitment, CommitmentStatus};
+use app::domain::board::acta::Acta;
+use app::domain::board::review::CommitmentHistory;
+use app::domain::board::{Commitment, CommitmentStatus};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -227,7 +227,7 @@ impl Store {
         let reviews = rows
             .into_iter()
             .map(|(session_id, seq, at, status, note, by)| {
-                Ok(app::board::review::CommitmentReview {
+                Ok(app::domain::board::review::CommitmentReview {
                     session_id,
                     session_seq: seq,
                     held_at: super::rows::parse_timestamp(&at)?,

@@ -4,7 +4,7 @@
 //! coordinators acting at once act once.
 
 use app::domain::MesaRef;
-use app::escalation::{Escalation, EscalationAction, EscalationStatus};
+use app::domain::escalation::{Escalation, EscalationAction, EscalationStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;

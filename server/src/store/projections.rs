@@ -2,8 +2,8 @@
 //! transaction from its whole board (delete, then insert): idempotent, and a record removed from
 //! the board disappears from its projection.
 
-use app::board::{BarrierStatus, BarrierType, BoardView, CommitmentStatus};
-use app::dashboard::{AttendanceRow, BarrierRow, CommitmentRow, Scope, ScopeRows};
+use app::domain::board::{BarrierStatus, BarrierType, BoardView, CommitmentStatus};
+use app::domain::dashboard::{AttendanceRow, BarrierRow, CommitmentRow, Scope, ScopeRows};
 use app::domain::{Level, Mesa, Session, bogota};
 use chrono::NaiveDate;
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use app::board::BoardDecodeError;
+use app::domain::board::BoardDecodeError;
 
 use super::room::ProtocolError;
 use super::{CloseReason, close};

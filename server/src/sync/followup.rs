@@ -1,8 +1,8 @@
 //! The first item of every new board: "Seguimiento de compromisos", listing the commitments the
 //! Mesa left open in earlier sessions (from their official records in the store).
 
-use app::board::records::agenda;
-use app::board::{AGENDA, AgendaStatus, FOLLOWUPS, Field, FollowUp, put_record};
+use app::domain::board::records::agenda;
+use app::domain::board::{AGENDA, AgendaStatus, FOLLOWUPS, Field, FollowUp, put_record};
 use chrono::{DateTime, Utc};
 use yrs::{Doc, ReadTxn, StateVector, Transact};
 
@@ -90,7 +90,7 @@ pub fn seed_update(carried: &[CarriedCommitment], now: DateTime<Utc>) -> Vec<u8>
 
 #[cfg(test)]
 mod tests {
-    use app::board::{BoardView, Commitment, CommitmentStatus, Stamp};
+    use app::domain::board::{BoardView, Commitment, CommitmentStatus, Stamp};
     use chrono::NaiveDate;
     use yrs::Update;
     use yrs::updates::decoder::Decode;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use app::board::BoardView;
+use app::domain::board::BoardView;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 

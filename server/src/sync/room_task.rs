@@ -97,7 +97,7 @@ impl RoomTask {
             }
         };
         let board_changed = Arc::new(AtomicBool::new(false));
-        for root in app::board::ROOTS {
+        for root in app::domain::board::ROOTS {
             let changed = board_changed.clone();
             room.doc()
                 .get_or_insert_map(root)

@@ -6,7 +6,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use crate::common::TestServer;
-use app::board::{COMMITMENTS, Field, put_record};
+use app::domain::board::{COMMITMENTS, Field, put_record};
 use sala::auth::Role;
 use sala::sync::client::SyncClient;
 use sala::sync::protocol;

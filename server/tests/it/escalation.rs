@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::common::TestServer;
-use app::board::{BARRIERS, Field, put_record};
+use app::domain::board::{BARRIERS, Field, put_record};
 use sala::auth::Role;
 use sala::sync::client::SyncClient;
 use sala::sync::protocol;

@@ -392,9 +392,9 @@ macro_rules! on_both_engines {
 
 fn acta_for(
     session: &app::domain::Session,
-    board: app::board::BoardView,
-) -> app::board::acta::Acta {
-    app::board::acta::Acta {
+    board: app::domain::board::BoardView,
+) -> app::domain::board::acta::Acta {
+    app::domain::board::acta::Acta {
         number: 0,
         session_id: session.id,
         session_seq: session.seq,
@@ -410,8 +410,11 @@ fn acta_for(
     }
 }
 
-fn commitment(id: &str, status: app::board::CommitmentStatus) -> app::board::Commitment {
-    app::board::Commitment {
+fn commitment(
+    id: &str,
+    status: app::domain::board::CommitmentStatus,
+) -> app::domain::board::Commitment {
+    app::domain::board::Commitment {
         id: id.into(),
         description: format!("compromiso {id}"),
         institutions: "Subred Sur".into(),
@@ -421,13 +424,13 @@ fn commitment(id: &str, status: app::board::CommitmentStatus) -> app::board::Com
         agreement: None,
         barrier: None,
         evidence: String::new(),
-        stamp: app::board::Stamp::default(),
+        stamp: app::domain::board::Stamp::default(),
     }
 }
 
 /// Actas are numbered per Mesa; a closed session's open commitments are the next one's follow-up.
 async fn actas_are_numbered_per_mesa_and_open_commitments_carry_over(store: Store) {
-    use app::board::{BoardView, CommitmentStatus};
+    use app::domain::board::{BoardView, CommitmentStatus};
     let mut sessions = Vec::new();
     for (mesa, at) in [
         ("local-03", "2026-10-01T09:00"),
@@ -511,7 +514,7 @@ async fn actas_are_numbered_per_mesa_and_open_commitments_carry_over(store: Stor
 /// A commitment reviewed as done in a later session stops being carried over; its history lists
 /// the review and counts the carry-over.
 async fn reviews_follow_a_commitment_across_sessions(store: Store) {
-    use app::board::{BoardView, CommitmentStatus, FollowUp, Stamp};
+    use app::domain::board::{BoardView, CommitmentStatus, FollowUp, Stamp};
     let mut sessions = Vec::new();
     for at in ["2026-09-01T09:00", "2026-09-15T09:00", "2026-10-01T09:00"] {
         let s = store
@@ -619,8 +622,8 @@ async fn board_history_survives_compaction(store: Store) {
 /// Projections are rewritten per session: the same board twice gives the same rows, and a record
 /// removed from the board disappears from the dashboards.
 async fn projections_are_idempotent_and_follow_deletes(store: Store) {
-    use app::board::{BoardView, CommitmentStatus};
-    use app::dashboard::Scope;
+    use app::domain::board::{BoardView, CommitmentStatus};
+    use app::domain::dashboard::Scope;
     let session = store
         .create_session(&schedule("local-06", "2026-12-01T09:00"), now())
         .await

@@ -528,7 +528,7 @@ async fn a_full_room_refuses_with_try_again_later() {
 /// the Mesa's next board opening with it in the follow-up item.
 #[tokio::test]
 async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
-    use app::board::{COMMITMENTS, Field, put_record};
+    use app::domain::board::{COMMITMENTS, Field, put_record};
     let server = TestServer::start().await;
     let session = new_session(&server).await;
     server
@@ -560,7 +560,7 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
     // Another client receiving it means it is durable (persisted before forwarding).
     let mut luis = join(&server, session, Role::Participante, 32).await;
     let has_it = |c: &SyncClient| {
-        app::board::BoardView::read(&c.doc.transact())
+        app::domain::board::BoardView::read(&c.doc.transact())
             .commitments
             .len()
             == 1

@@ -7,9 +7,9 @@ use yrs::Any;
 use super::inputs::{CodeSelect, SharedText, ValueInput};
 use super::presence::EditingMarkers;
 use super::section::{RecordSection, RemoveButton, StampLine, field, use_record};
-use crate::board::edit::{record, set_meta};
-use crate::board::records::agenda;
-use crate::board::{
+use crate::domain::board::edit::{record, set_meta};
+use crate::domain::board::records::agenda;
+use crate::domain::board::{
     AGENDA, AgendaItem, AgendaStatus, BoardRecord, Field, meta, position_between, set_field,
 };
 use crate::live::BoardCtx;

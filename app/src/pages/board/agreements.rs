@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use super::agenda::agenda_options;
 use super::inputs::{CodeSelect, SharedText};
 use super::section::{card_shell, field, link_options, use_record};
-use crate::board::records::agreement;
-use crate::board::{AGREEMENTS, Agreement, Barrier};
+use crate::domain::board::records::agreement;
+use crate::domain::board::{AGREEMENTS, Agreement, Barrier};
 use crate::live::BoardCtx;
 
 pub fn agreement_card(ctx: BoardCtx, id: String) -> AnyView {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use super::inputs::{CodeSelect, ValueInput};
 use super::section::{RemoveButton, field, use_record};
-use crate::board::records::attendance;
-use crate::board::{ATTENDANCE, Attendee};
+use crate::domain::board::records::attendance;
+use crate::domain::board::{ATTENDANCE, Attendee};
 use crate::domain::bogota;
 use crate::live::BoardCtx;
 

@@ -6,8 +6,8 @@ use super::agenda::agenda_options;
 use super::escalations::EscalateBarrier;
 use super::inputs::{CodeSelect, SharedText, ValueInput};
 use super::section::{card_shell, field, use_record};
-use crate::board::records::barrier::{self, severity_options};
-use crate::board::{BARRIERS, Barrier};
+use crate::domain::board::records::barrier::{self, severity_options};
+use crate::domain::board::{BARRIERS, Barrier};
 use crate::live::BoardCtx;
 
 pub fn barrier_card(ctx: BoardCtx, id: String) -> AnyView {

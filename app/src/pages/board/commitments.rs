@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::inputs::{CodeSelect, SharedText, ValueInput};
 use super::section::{card_shell, field, link_options, use_record};
-use crate::board::records::commitment;
-use crate::board::{Agreement, COMMITMENTS, Commitment};
+use crate::domain::board::records::commitment;
+use crate::domain::board::{Agreement, COMMITMENTS, Commitment};
 use crate::live::BoardCtx;
 
 pub fn commitment_card(ctx: BoardCtx, id: String) -> AnyView {

@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 
 use crate::api::{act_on_escalation, escalate_barrier, fetch_escalations};
-use crate::board::records::barrier;
-use crate::board::{BARRIERS, BarrierStatus, Field};
-use crate::escalation::{Escalation, EscalationRequest};
+use crate::domain::board::records::barrier;
+use crate::domain::board::{BARRIERS, BarrierStatus, Field};
+use crate::domain::escalation::{Escalation, EscalationRequest};
 use crate::live::BoardCtx;
 
 fn author(ctx: BoardCtx) -> String {
@@ -164,7 +164,8 @@ fn Received(ctx: BoardCtx, e: Escalation, version: RwSignal<u32>) -> impl IntoVi
             done
         }
     });
-    let open = e.status.is_open() && e.status != crate::escalation::EscalationStatus::Escalada;
+    let open =
+        e.status.is_open() && e.status != crate::domain::escalation::EscalationStatus::Escalada;
     let button = move |action: &'static str, label: &'static str| {
         view! {
             <button type="button" class="button button--quiet" data-action=action

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::inputs::{CodeSelect, SharedText};
 use super::section::{field, use_record};
-use crate::board::records::followup;
-use crate::board::{BoardRecord, FOLLOWUPS, FollowUp, semaforo};
+use crate::domain::board::records::followup;
+use crate::domain::board::{BoardRecord, FOLLOWUPS, FollowUp, semaforo};
 use crate::live::BoardCtx;
 
 /// Only on boards that carried commitments over: each one's review in this session.

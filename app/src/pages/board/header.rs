@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::presence::PresenceBar;
-use crate::board::BoardView;
+use crate::domain::board::BoardView;
 use crate::live::BoardCtx;
 
 #[component]

@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 
-use crate::board::edit::write_text;
-use crate::board::records::Kind;
-use crate::board::{Key, edit::record};
+use crate::domain::board::edit::write_text;
+use crate::domain::board::records::Kind;
+use crate::domain::board::{Key, edit::record};
 use crate::live::BoardCtx;
 
 /// A text typed together (`Y.Text`): each keystroke becomes the smallest insert/delete, and
@@ -85,13 +85,13 @@ fn sync_text_element(el: &web_sys::HtmlElement, wanted: &str) {
     } else {
         return;
     };
-    let Some(edit) = crate::board::edit::diff(&current, wanted) else {
+    let Some(edit) = crate::domain::board::edit::diff(&current, wanted) else {
         return;
     };
     let focused = document()
         .active_element()
         .is_some_and(|active| &active == el.as_ref() as &web_sys::Element);
-    let new_caret = caret.map(|c| crate::board::edit::shift_caret(c, &edit));
+    let new_caret = caret.map(|c| crate::domain::board::edit::shift_caret(c, &edit));
     if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
         area.set_value(wanted);
         if focused && let Some(c) = new_caret {

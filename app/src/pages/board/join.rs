@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::board::edit::new_record_id;
-use crate::board::{ATTENDANCE, Attendee, put_record};
+use crate::domain::board::edit::new_record_id;
+use crate::domain::board::{ATTENDANCE, Attendee, put_record};
 #[cfg(feature = "hydrate")]
 use crate::live::ConnStatus;
 use crate::live::{BoardCtx, Identity, color_for};

@@ -1,5 +1,5 @@
 //! The live board: what people in the room, remote participants and the projector see during a
-//! session. Rendering reads one reactive [`BoardView`](crate::board::BoardView) held by the
+//! session. Rendering reads one reactive [`BoardView`](crate::domain::board::BoardView) held by the
 //! board's context (`crate::live`); every edit goes through the shared document, so what is
 //! shown is always what the document says. One file per section; the four record lists share
 //! [`section::RecordSection`].
@@ -22,8 +22,8 @@ mod section;
 use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
-use crate::board::BoardRole;
-use crate::board::{Agreement, Attendee, Barrier, BoardAccess, Commitment, quorum};
+use crate::domain::board::BoardRole;
+use crate::domain::board::{Agreement, Attendee, Barrier, BoardAccess, Commitment, quorum};
 use crate::live::BoardCtx;
 #[cfg(feature = "hydrate")]
 use crate::live::{Identity, color_for};

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::agenda::minutes_seconds;
 use super::header::{ConnectionState, Counts};
-use crate::board::BoardAccess;
+use crate::domain::board::BoardAccess;
 use crate::live::BoardCtx;
 
 /// The projector: read-only, large type, follows the facilitator's current item, live counts and

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 
 use super::presence::EditingMarkers;
-use crate::board::BoardRecord;
-use crate::board::edit::remove_record;
+use crate::domain::board::BoardRecord;
+use crate::domain::board::edit::remove_record;
 use crate::live::BoardCtx;
 
 /// The card of one record: given the board and the record's id.

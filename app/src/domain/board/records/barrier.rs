@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Adding, Key, Kind, Stamp, code, common, in_current_item, link, number, stamp, text, value,
 };
-use crate::board::{Field, Record};
+use crate::domain::board::{Field, Record};
 
 code_enum!(
     BarrierType {

@@ -20,30 +20,30 @@ macro_rules! board_record {
     ($ty:ident in $root:ident as $noun:literal, $label:literal, $heading:literal;
      summary $summary:ident, on $list:ident $(, order $order:path)?;
      fields [$($field:ident),+ $(,)?]) => {
-        impl $crate::board::records::BoardRecord for $ty {
+        impl $crate::domain::board::records::BoardRecord for $ty {
             const ROOT: &'static str = $root;
-            const FIELDS: &'static [$crate::board::records::Key] = &[$($field),+];
+            const FIELDS: &'static [$crate::domain::board::records::Key] = &[$($field),+];
             const NOUN: &'static str = $noun;
             const LABEL: &'static str = $label;
             const HEADING: &'static str = $heading;
-            fn read(r: &$crate::board::Record) -> Self {
+            fn read(r: &$crate::domain::board::Record) -> Self {
                 Self::read_record(r)
             }
             fn initial(
-                new: $crate::board::records::Adding<'_>,
-            ) -> Vec<(&'static str, $crate::board::Field)> {
+                new: $crate::domain::board::records::Adding<'_>,
+            ) -> Vec<(&'static str, $crate::domain::board::Field)> {
                 Self::initial_values(new)
             }
             fn id(&self) -> &str {
                 &self.id
             }
-            fn stamp(&self) -> &$crate::board::records::Stamp {
+            fn stamp(&self) -> &$crate::domain::board::records::Stamp {
                 &self.stamp
             }
             fn summary(&self) -> &str {
                 &self.$summary
             }
-            fn on(board: &$crate::board::BoardView) -> &[Self] {
+            fn on(board: &$crate::domain::board::BoardView) -> &[Self] {
                 &board.$list
             }
             $(fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
@@ -374,7 +374,7 @@ mod tests {
 
     /// `docs/board-schema.md`'s tables, per root: `(field, type)` rows under each `### … — \`root\``.
     fn documented_fields() -> std::collections::BTreeMap<String, Vec<(String, String)>> {
-        let doc = include_str!("../../../../docs/board-schema.md");
+        let doc = include_str!("../../../../../docs/board-schema.md");
         let mut out = std::collections::BTreeMap::new();
         let mut root: Option<String> = None;
         for line in doc.lines() {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use super::{ANY_NUMBER, Adding, Key, Kind, Stamp, code, common, number, stamp, text, value};
-use crate::board::{Field, Record, position_between};
+use crate::domain::board::{Field, Record, position_between};
 
 code_enum!(
     /// Status of an agenda item.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     Adding, Key, Kind, Stamp, code, common, in_current_item, link, links, stamp, text, value,
 };
-use crate::board::{Field, Record};
+use crate::domain::board::{Field, Record};
 
 code_enum!(
     DecisionMethod { Consenso = "consenso" / "Consenso", Votacion = "votacion" / "Votación" }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::commitment::{self, Commitment, CommitmentStatus, Terms};
 use super::{ANY_NUMBER, Adding, Key, Kind, Stamp, common, number, stamp, text, value};
-use crate::board::{Field, Record};
+use crate::domain::board::{Field, Record};
 
 pub const ROOT: &str = "followups";
 pub const ORIGIN_SESSION: Key = Key::new("originSession", ANY_NUMBER, "Sesión de origen");

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Adding, Key, Kind, Stamp, code, common, date, link, stamp, text, value};
-use crate::board::{Field, Record, Semaforo, semaforo};
+use crate::domain::board::{Field, Record, Semaforo, semaforo};
 
 code_enum!(
     CommitmentStatus {

@@ -6,7 +6,7 @@ use super::{
     Adding, BoardRecord, Key, Kind, Stamp, code, common, number, stamp, text, value,
     with_blank_fields,
 };
-use crate::board::{Field, Record};
+use crate::domain::board::{Field, Record};
 
 code_enum!(
     /// How an attendee takes part in the Mesa.

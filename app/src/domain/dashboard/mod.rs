@@ -1,0 +1,295 @@
+//! Management dashboards ("tableros de gestión"): the scope and filters a dashboard URL carries,
+//! and the pure roll-up of projected board records into its panels. The server fetches the rows
+//! in scope; everything computed from them is here, unit-tested.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::board::{BarrierStatus, BarrierType, CommitmentStatus};
+
+/// Which Mesas a dashboard covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    Distrito,
+    /// A zone by name ("Sur Occidente"): its zonal Mesa and its localidades' Mesas.
+    Zona(String),
+    /// One Mesa by code.
+    Mesa(String),
+}
+
+impl Scope {
+    /// `distrito`, `zona:Sur Occidente`, `mesa:local-07` (what the URL carries).
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        match raw.split_once(':') {
+            None if raw.is_empty() || raw == "distrito" => Some(Self::Distrito),
+            Some(("zona", name)) if !name.trim().is_empty() => Some(Self::Zona(name.trim().into())),
+            Some(("mesa", code)) if !code.trim().is_empty() => Some(Self::Mesa(code.trim().into())),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> String {
+        match self {
+            Self::Distrito => "distrito".into(),
+            Self::Zona(name) => format!("zona:{name}"),
+            Self::Mesa(code) => format!("mesa:{code}"),
+        }
+    }
+}
+
+/// The filters of a dashboard, as typed in its URL. Empty (or absent) means "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DashboardQuery {
+    pub ambito: String,
+    pub desde: String,
+    pub hasta: String,
+    pub tipo: String,
+    pub institucion: String,
+    pub estado: String,
+}
+
+/// A validated query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filters {
+    pub scope: Scope,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub barrier_type: Option<BarrierType>,
+    pub institution: Option<String>,
+    /// A commitment or barrier status code.
+    pub status: Option<String>,
+}
+
+impl DashboardQuery {
+    pub fn validate(&self) -> Result<Filters, String> {
+        let scope = Scope::parse(&self.ambito)
+            .ok_or_else(|| format!("ámbito desconocido «{}»", self.ambito))?;
+        let date = |raw: &str, what: &str| -> Result<Option<NaiveDate>, String> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return Ok(None);
+            }
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| format!("fecha «{raw}» no válida en «{what}»: use AAAA-MM-DD"))
+        };
+        let from = date(&self.desde, "desde")?;
+        let to = date(&self.hasta, "hasta")?;
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err("«desde» es posterior a «hasta»".into());
+        }
+        let barrier_type = match self.tipo.trim() {
+            "" => None,
+            code => Some(
+                BarrierType::parse(code)
+                    .ok_or_else(|| format!("tipo de barrera desconocido «{code}»"))?,
+            ),
+        };
+        let status = match self.estado.trim() {
+            "" => None,
+            code if CommitmentStatus::parse(code).is_some()
+                || BarrierStatus::parse(code).is_some() =>
+            {
+                Some(code.to_owned())
+            }
+            code => return Err(format!("estado desconocido «{code}»")),
+        };
+        let institution = Some(self.institucion.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(Filters {
+            scope,
+            from,
+            to,
+            barrier_type,
+            institution,
+            status,
+        })
+    }
+
+    /// The query string of this dashboard (shareable, bookmarkable).
+    pub fn to_query_string(&self) -> String {
+        let pairs = [
+            ("ambito", &self.ambito),
+            ("desde", &self.desde),
+            ("hasta", &self.hasta),
+            ("tipo", &self.tipo),
+            ("institucion", &self.institucion),
+            ("estado", &self.estado),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A commitment as projected from its board.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentRow {
+    pub session_id: i64,
+    pub session_seq: i64,
+    pub session_date: NaiveDate,
+    pub mesa_code: String,
+    pub mesa_name: String,
+    pub record_id: String,
+    pub description: String,
+    pub institutions: String,
+    pub responsible: String,
+    pub due: Option<NaiveDate>,
+    pub status: CommitmentStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BarrierRow {
+    pub session_id: i64,
+    pub session_date: NaiveDate,
+    pub mesa_code: String,
+    pub mesa_name: String,
+    pub record_id: String,
+    pub kind: BarrierType,
+    pub description: String,
+    pub territory: String,
+    pub institution: String,
+    pub status: BarrierStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttendanceRow {
+    pub session_id: i64,
+    pub session_date: NaiveDate,
+    pub mesa_code: String,
+    pub sector: String,
+}
+
+/// Everything in scope, before filtering by the query's other filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScopeRows {
+    pub commitments: Vec<CommitmentRow>,
+    pub barriers: Vec<BarrierRow>,
+    pub agreements: usize,
+    pub attendance: Vec<AttendanceRow>,
+}
+
+/// One chart's numbers: labels and counts (or percentages), in display order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub key: String,
+    pub title: String,
+    pub unit: String,
+    pub points: Vec<(String, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverdueRow {
+    pub description: String,
+    pub institutions: String,
+    pub responsible: String,
+    pub mesa_name: String,
+    pub due: NaiveDate,
+    pub days_late: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub query: DashboardQuery,
+    pub scope_label: String,
+    pub today: NaiveDate,
+    pub commitments: usize,
+    pub barriers: usize,
+    pub agreements: usize,
+    pub attendance: usize,
+    pub charts: Vec<Series>,
+    pub overdue: Vec<OverdueRow>,
+    /// Escalations received by Mesas in scope and still waiting for an answer.
+    pub escalations: Vec<EscalationWait>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationWait {
+    pub session_id: i64,
+    pub barrier_id: String,
+    pub barrier: String,
+    pub from_mesa: String,
+    pub to_mesa: String,
+    pub status: String,
+    pub answer_by: NaiveDate,
+    pub days_waiting: i64,
+    pub overdue: bool,
+}
+
+impl Dashboard {
+    pub fn chart(&self, key: &str) -> Option<&Series> {
+        self.charts.iter().find(|c| c.key == key)
+    }
+}
+
+mod roll_up;
+mod table;
+
+pub use roll_up::roll_up;
+pub use table::{Cell, OVERDUE, Table, csv_row, series_csv};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_and_filters_come_from_the_url_and_bad_ones_are_told() {
+        assert_eq!(Scope::parse(""), Some(Scope::Distrito));
+        assert_eq!(
+            Scope::parse("zona:Sur Occidente"),
+            Some(Scope::Zona("Sur Occidente".into()))
+        );
+        assert_eq!(
+            Scope::parse("mesa:local-07"),
+            Some(Scope::Mesa("local-07".into()))
+        );
+        assert_eq!(Scope::parse("planeta:marte"), None);
+        let q = DashboardQuery {
+            ambito: "zona:Sur Occidente".into(),
+            desde: "2026-01-01".into(),
+            tipo: "aseguramiento".into(),
+            ..DashboardQuery::default()
+        };
+        let f = q.validate().unwrap();
+        assert_eq!(f.barrier_type, Some(BarrierType::DeAseguramiento));
+        assert_eq!(
+            q.to_query_string(),
+            "ambito=zona:Sur%20Occidente&desde=2026-01-01&tipo=aseguramiento"
+        );
+        let bad = DashboardQuery {
+            desde: "2026-13-01".into(),
+            ..DashboardQuery::default()
+        };
+        assert!(bad.validate().unwrap_err().contains("AAAA-MM-DD"));
+        let reversed = DashboardQuery {
+            desde: "2026-02-01".into(),
+            hasta: "2026-01-01".into(),
+            ..DashboardQuery::default()
+        };
+        assert!(reversed.validate().is_err());
+        let status = DashboardQuery {
+            estado: "perdido".into(),
+            ..DashboardQuery::default()
+        };
+        assert!(status.validate().is_err());
+    }
+}
