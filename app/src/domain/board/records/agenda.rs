@@ -13,18 +13,11 @@ code_enum!(
 );
 
 pub const ROOT: &str = "agenda";
-pub const TITLE: Key = Key::new("title", Kind::SharedText, "Tema");
-pub const NOTES: Key = Key::new("notes", Kind::SharedText, "Notas");
-pub const PRESENTER: Key = Key::new("presenter", Kind::Text, "Presenta");
-pub const MINUTES: Key = Key::new(
-    "minutes",
-    Kind::Number {
-        min: 0.0,
-        max: 600.0,
-    },
-    "Minutos",
-);
-pub const STATUS: Key = Key::new("status", Kind::Code(AgendaStatus::options), "Estado");
+pub const TITLE: Key = Key::shared("title", "Tema");
+pub const NOTES: Key = Key::shared("notes", "Notas");
+pub const PRESENTER: Key = Key::text("presenter", "Presenta");
+pub const MINUTES: Key = Key::number("minutes", 0.0, 600.0, "Minutos");
+pub const STATUS: Key = Key::code("status", AgendaStatus::options, "Estado");
 pub const POSITION: Key = Key::new("position", ANY_NUMBER, "Posición");
 /// Set on the item the server writes first on every new board.
 pub const FOLLOW_UP: Key = Key::new("followUp", Kind::Bool, "Seguimiento automático");

@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Adding, Key, Kind, Stamp, code, common, in_current_item, link, links, stamp, text, value,
-};
+use super::{Adding, Key, Stamp, code, common, in_current_item, link, links, stamp, text, value};
 use crate::domain::board::{Field, Record};
 
 code_enum!(
@@ -12,22 +10,11 @@ code_enum!(
 );
 
 pub const ROOT: &str = "agreements";
-pub const STATEMENT: Key = Key::new("statement", Kind::SharedText, "Acuerdo");
-pub const METHOD: Key = Key::new(
-    "method",
-    Kind::Code(DecisionMethod::options),
-    "Decisión por",
-);
-pub const BARRIERS: Key = Key::new(
-    "barriers",
-    Kind::Links(super::barrier::ROOT),
-    "Barrera relacionada",
-);
-pub const AGENDA_ITEM: Key = Key::new(
-    "agendaItem",
-    Kind::Link(super::agenda::ROOT),
-    "Punto del orden del día",
-);
+pub const STATEMENT: Key = Key::shared("statement", "Acuerdo");
+pub const METHOD: Key = Key::code("method", DecisionMethod::options, "Decisión por");
+pub const BARRIERS: Key = Key::links("barriers", super::barrier::ROOT, "Barrera relacionada");
+pub const AGENDA_ITEM: Key =
+    Key::link("agendaItem", super::agenda::ROOT, "Punto del orden del día");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Agreement {

@@ -17,11 +17,11 @@ code_enum!(
 );
 
 pub const ROOT: &str = "attendance";
-pub const NAME: Key = Key::new("name", Kind::Text, "Nombre");
-pub const INSTITUTION: Key = Key::new("institution", Kind::Text, "Institución");
-pub const SECTOR: Key = Key::new("sector", Kind::Text, "Sector");
-pub const ROLE: Key = Key::new("role", Kind::Code(AttendanceRole::options), "Rol");
-pub const MODE: Key = Key::new("mode", Kind::Code(AttendanceMode::options), "Modalidad");
+pub const NAME: Key = Key::text("name", "Nombre");
+pub const INSTITUTION: Key = Key::text("institution", "Institución");
+pub const SECTOR: Key = Key::text("sector", "Sector");
+pub const ROLE: Key = Key::code("role", AttendanceRole::options, "Rol");
+pub const MODE: Key = Key::code("mode", AttendanceMode::options, "Modalidad");
 pub const ARRIVED_AT: Key = Key::new("arrivedAt", Kind::Millis, "Llegada");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

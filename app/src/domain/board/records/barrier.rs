@@ -2,9 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Adding, Key, Kind, Stamp, code, common, in_current_item, link, number, stamp, text, value,
-};
+use super::{Adding, Key, Stamp, code, common, in_current_item, link, number, stamp, text, value};
 use crate::domain::board::{Field, Record};
 
 code_enum!(
@@ -29,24 +27,17 @@ fn severities() -> Vec<(String, String)> {
 }
 
 pub const ROOT: &str = "barriers";
-pub const TYPE: Key = Key::new("type", Kind::Code(BarrierType::options), "Tipo");
-pub const DESCRIPTION: Key = Key::new("description", Kind::SharedText, "Descripción de la barrera");
-pub const ROUTE: Key = Key::new("route", Kind::Text, "Ruta o programa afectado");
-pub const POPULATION: Key = Key::new("population", Kind::Text, "Población afectada");
-pub const LOCALIDAD: Key = Key::new("localidad", Kind::Text, "Localidad");
-pub const UPZ: Key = Key::new("upz", Kind::Text, "UPZ (opcional)");
-pub const INSTITUTION: Key = Key::new("institution", Kind::Text, "Institución responsable");
-pub const SEVERITY: Key = Key::new(
-    "severity",
-    Kind::Number { min: 1.0, max: 5.0 },
-    "Severidad (1–5)",
-);
-pub const STATUS: Key = Key::new("status", Kind::Code(BarrierStatus::options), "Estado");
-pub const AGENDA_ITEM: Key = Key::new(
-    "agendaItem",
-    Kind::Link(super::agenda::ROOT),
-    "Punto del orden del día",
-);
+pub const TYPE: Key = Key::code("type", BarrierType::options, "Tipo");
+pub const DESCRIPTION: Key = Key::shared("description", "Descripción de la barrera");
+pub const ROUTE: Key = Key::text("route", "Ruta o programa afectado");
+pub const POPULATION: Key = Key::text("population", "Población afectada");
+pub const LOCALIDAD: Key = Key::text("localidad", "Localidad");
+pub const UPZ: Key = Key::text("upz", "UPZ (opcional)");
+pub const INSTITUTION: Key = Key::text("institution", "Institución responsable");
+pub const SEVERITY: Key = Key::number("severity", 1.0, 5.0, "Severidad (1–5)");
+pub const STATUS: Key = Key::code("status", BarrierStatus::options, "Estado");
+pub const AGENDA_ITEM: Key =
+    Key::link("agendaItem", super::agenda::ROOT, "Punto del orden del día");
 
 /// The severity scale as select options.
 pub fn severity_options() -> Vec<(String, String)> {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Adding, Key, Kind, Stamp, code, common, date, link, stamp, text, value};
+use super::{Adding, Key, Stamp, code, common, date, link, stamp, text, value};
 use crate::domain::board::{Field, Record, Semaforo, semaforo};
 
 code_enum!(
@@ -18,22 +18,14 @@ code_enum!(
 );
 
 pub const ROOT: &str = "commitments";
-pub const DESCRIPTION: Key = Key::new("description", Kind::SharedText, "Compromiso");
-pub const RESPONSIBLE: Key = Key::new("responsible", Kind::Text, "Responsable (persona)");
-pub const INSTITUTIONS: Key = Key::new("institutions", Kind::Text, "Institución(es)");
-pub const DUE: Key = Key::new("due", Kind::Date, "Fecha límite");
-pub const STATUS: Key = Key::new("status", Kind::Code(CommitmentStatus::options), "Estado");
-pub const AGREEMENT: Key = Key::new(
-    "agreement",
-    Kind::Link(super::agreement::ROOT),
-    "Acuerdo de origen",
-);
-pub const BARRIER: Key = Key::new(
-    "barrier",
-    Kind::Link(super::barrier::ROOT),
-    "Barrera de origen",
-);
-pub const EVIDENCE: Key = Key::new("evidence", Kind::SharedText, "Evidencia o avance");
+pub const DESCRIPTION: Key = Key::shared("description", "Compromiso");
+pub const RESPONSIBLE: Key = Key::text("responsible", "Responsable (persona)");
+pub const INSTITUTIONS: Key = Key::text("institutions", "Institución(es)");
+pub const DUE: Key = Key::date("due", "Fecha límite");
+pub const STATUS: Key = Key::code("status", CommitmentStatus::options, "Estado");
+pub const AGREEMENT: Key = Key::link("agreement", super::agreement::ROOT, "Acuerdo de origen");
+pub const BARRIER: Key = Key::link("barrier", super::barrier::ROOT, "Barrera de origen");
+pub const EVIDENCE: Key = Key::shared("evidence", "Evidencia o avance");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Commitment {

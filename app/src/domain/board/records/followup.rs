@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::commitment::{self, Commitment, CommitmentStatus, Terms};
-use super::{ANY_NUMBER, Adding, Key, Kind, Stamp, common, number, stamp, text, value};
+use super::{ANY_NUMBER, Adding, Key, Stamp, common, number, stamp, text, value};
 use crate::domain::board::{Field, Record};
 
 pub const ROOT: &str = "followups";
@@ -17,12 +17,8 @@ pub const DESCRIPTION: Key = commitment::DESCRIPTION;
 pub const INSTITUTIONS: Key = commitment::INSTITUTIONS;
 pub const RESPONSIBLE: Key = commitment::RESPONSIBLE;
 pub const DUE: Key = commitment::DUE;
-pub const STATUS: Key = Key::new(
-    "status",
-    Kind::Code(CommitmentStatus::options),
-    "Estado en esta sesión",
-);
-pub const NOTES: Key = Key::new("notes", Kind::SharedText, "Avance o evidencia");
+pub const STATUS: Key = Key::code("status", CommitmentStatus::options, "Estado en esta sesión");
+pub const NOTES: Key = Key::shared("notes", "Avance o evidencia");
 
 /// A commitment carried over from an earlier session, with the status it is given in this one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -128,6 +128,41 @@ impl Key {
         Self { name, kind, label }
     }
 
+    /// A text people type in together.
+    pub const fn shared(name: &'static str, label: &'static str) -> Self {
+        Self::new(name, Kind::SharedText, label)
+    }
+
+    pub const fn text(name: &'static str, label: &'static str) -> Self {
+        Self::new(name, Kind::Text, label)
+    }
+
+    pub const fn date(name: &'static str, label: &'static str) -> Self {
+        Self::new(name, Kind::Date, label)
+    }
+
+    pub const fn number(name: &'static str, min: f64, max: f64, label: &'static str) -> Self {
+        Self::new(name, Kind::Number { min, max }, label)
+    }
+
+    pub const fn code(
+        name: &'static str,
+        options: fn() -> Vec<(String, String)>,
+        label: &'static str,
+    ) -> Self {
+        Self::new(name, Kind::Code(options), label)
+    }
+
+    /// The id of a record in `root`.
+    pub const fn link(name: &'static str, root: &'static str, label: &'static str) -> Self {
+        Self::new(name, Kind::Link(root), label)
+    }
+
+    /// Ids of records in `root`.
+    pub const fn links(name: &'static str, root: &'static str, label: &'static str) -> Self {
+        Self::new(name, Kind::Links(root), label)
+    }
+
     pub fn is_shared_text(&self) -> bool {
         matches!(self.kind, Kind::SharedText)
     }
@@ -161,10 +196,10 @@ impl Key {
 pub mod common {
     use super::{Key, Kind};
 
-    pub const ID: Key = Key::new("id", Kind::Text, "Identificador");
-    pub const CREATED_BY: Key = Key::new("createdBy", Kind::Text, "Creado por");
+    pub const ID: Key = Key::text("id", "Identificador");
+    pub const CREATED_BY: Key = Key::text("createdBy", "Creado por");
     pub const CREATED_AT: Key = Key::new("createdAt", Kind::Millis, "Creado");
-    pub const UPDATED_BY: Key = Key::new("updatedBy", Kind::Text, "Modificado por");
+    pub const UPDATED_BY: Key = Key::text("updatedBy", "Modificado por");
     pub const UPDATED_AT: Key = Key::new("updatedAt", Kind::Millis, "Modificado");
     pub const FIELDS: &[Key] = &[ID, CREATED_BY, CREATED_AT, UPDATED_BY, UPDATED_AT];
 }
