@@ -219,6 +219,46 @@ test('offline edits survive a reload and reach everyone when the connection retu
   );
 });
 
+test('nothing typed is lost while someone else edits the same card', async () => {
+  await luis.page.click('[data-add="commitments"]');
+  await waitCount(ana.page, 'commitments', 2);
+  const id = await lastCard(luis.page, 'commitments').getAttribute('data-id');
+  const at = (page, field) => page.locator(`li[data-id="${id}"] [data-field="${field}"]`);
+  const name = 'María Fernanda Rodríguez Castañeda';
+  const institution = 'Secretaría Distrital de Integración Social';
+  // Ana types the responsible's name key by key; meanwhile Luis, on his phone, changes the status,
+  // types the institution and sets the due date of the same card.
+  await at(ana.page, 'responsible').click();
+  const anaTypes = ana.page.keyboard.type(name, { delay: 45 });
+  await luis.page.waitForTimeout(250);
+  await at(luis.page, 'status').selectOption('en_progreso');
+  await at(luis.page, 'institutions').click();
+  await luis.page.keyboard.type(institution, { delay: 25 });
+  await at(luis.page, 'due').fill('2030-04-01');
+  await at(luis.page, 'due').press('Tab');
+  await anaTypes;
+  for (const page of [ana.page, luis.page]) {
+    await valueIs(page, `li[data-id="${id}"] [data-field="responsible"]`, name);
+    await valueIs(page, `li[data-id="${id}"] [data-field="institutions"]`, institution);
+    await valueIs(page, `li[data-id="${id}"] [data-field="status"]`, 'en_progreso');
+    await valueIs(page, `li[data-id="${id}"] [data-field="due"]`, '2030-04-01');
+  }
+  await ana.page.locator(`li[data-id="${id}"]`).screenshot({ path: ARTIFACTS + 'typing-card-1920.png' });
+  await luis.page.locator(`li[data-id="${id}"]`).screenshot({ path: ARTIFACTS + 'typing-card-360.png' });
+  // Link dropdowns follow the board live: a barrier recorded now is offered on the agreement's card
+  // without a reload.
+  await ana.page.click('[data-add="barriers"]');
+  await lastCard(ana.page, 'barriers').locator('textarea[data-field="description"]').fill('Falta de transporte a la sede');
+  await luis.page.locator('li[data-kind="agreements"] select[data-field="barriers"] option',
+    { hasText: 'Falta de transporte a la sede' }).waitFor({ state: 'attached' });
+  // And it is stored: a page opened now reads the same.
+  const fresh = await open(invite('observador'));
+  await fresh.page.waitForSelector('[data-board][data-status="conectado"]');
+  await valueIs(fresh.page, `li[data-id="${id}"] [data-field="responsible"]`, name);
+  await valueIs(fresh.page, `li[data-id="${id}"] [data-field="institutions"]`, institution);
+  await fresh.context.close();
+});
+
 test('the coordinator closes the session: the board freezes and the acta shows everything', async () => {
   await ana.page.click('[data-action="cerrar-tablero"]');
   await ana.page.waitForURL(`**/sesiones/${session}/acta`);

@@ -62,6 +62,24 @@ pub fn shift_caret(caret: u32, edit: &TextEdit) -> u32 {
     }
 }
 
+/// What a text box shows once the document's text became `wanted`: the new text, and the caret
+/// moved with the text it was in (so someone typing keeps typing where they were).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub value: String,
+    pub caret: Option<u32>,
+}
+
+/// How a text box showing `current` (caret at `caret`) follows the document's `wanted`; `None`
+/// when it already shows it (nothing to touch, so nothing typed can be disturbed).
+pub fn rebind(current: &str, caret: Option<u32>, wanted: &str) -> Option<Shown> {
+    let edit = diff(current, wanted)?;
+    Some(Shown {
+        value: wanted.to_owned(),
+        caret: caret.map(|c| shift_caret(c, &edit)),
+    })
+}
+
 /// A document that counts text offsets like the browser does.
 pub fn browser_doc(client_id: u64) -> Doc {
     Doc::with_options(Options {

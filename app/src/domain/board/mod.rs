@@ -45,6 +45,8 @@ macro_rules! code_enum {
 }
 
 pub mod acta;
+#[cfg(test)]
+mod binding_tests;
 pub mod edit;
 pub mod records;
 pub mod review;

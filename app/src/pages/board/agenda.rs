@@ -161,7 +161,7 @@ fn agenda_card(ctx: BoardCtx, id: String) -> AnyView {
                 </span>
                 <EditingMarkers ctx target />
             </div>
-            <SharedText ctx root=AGENDA id=id.clone() key=agenda::TITLE value=field(|i| i.title.clone()) />
+            <SharedText ctx root=AGENDA id=id.clone() key=agenda::TITLE wide=true value=field(|i| i.title.clone()) />
             <SharedText ctx root=AGENDA id=id.clone() key=agenda::NOTES multiline=true value=field(|i| i.notes.clone()) />
             <div class="fields">
                 <ValueInput ctx root=AGENDA id=id.clone() key=agenda::PRESENTER value=field(|i| i.presenter.clone()) />
@@ -186,24 +186,21 @@ fn agenda_card(ctx: BoardCtx, id: String) -> AnyView {
     .into_any()
 }
 
-/// The agenda as options of a select (a barrier's or an agreement's item), numbered.
-pub fn agenda_options(ctx: BoardCtx) -> Vec<(String, String)> {
-    let mut options = vec![(String::new(), "—".to_owned())];
-    ctx.view.with_untracked(|v| {
-        options.extend(v.agenda.iter().enumerate().map(|(n, i)| {
-            (
-                i.id.clone(),
-                format!(
-                    "{}. {}",
-                    n + 1,
-                    if i.title.is_empty() {
-                        "(sin tema)"
-                    } else {
-                        &i.title
-                    }
-                ),
-            )
-        }))
-    });
-    options
+/// The agenda as options of a select (a barrier's or an agreement's item), numbered; live.
+pub fn agenda_options(ctx: BoardCtx) -> Signal<Vec<(String, String)>> {
+    Memo::new(move |_| {
+        let mut options = vec![(String::new(), "—".to_owned())];
+        ctx.view.with(|v| {
+            options.extend(v.agenda.iter().enumerate().map(|(n, i)| {
+                let title = if i.title.is_empty() {
+                    "(sin tema)"
+                } else {
+                    &i.title
+                };
+                (i.id.clone(), format!("{}. {title}", n + 1))
+            }))
+        });
+        options
+    })
+    .into()
 }

@@ -21,7 +21,7 @@ pub fn barrier_card(ctx: BoardCtx, id: String) -> AnyView {
         <div class="fields">
             <CodeSelect ctx root=BARRIERS id=id.clone() key=barrier::TYPE value=field(|b| b.kind.code().to_owned()) />
             <CodeSelect ctx root=BARRIERS id=id.clone() key=barrier::STATUS value=field(|b| b.status.code().to_owned()) />
-            <CodeSelect ctx root=BARRIERS id=id.clone() key=barrier::SEVERITY options=severity_options()
+            <CodeSelect ctx root=BARRIERS id=id.clone() key=barrier::SEVERITY options=Signal::stored(severity_options())
                 value=field(|b| b.severity.to_string()) />
             <ValueInput ctx root=BARRIERS id=id.clone() key=barrier::ROUTE value=field(|b| b.route.clone()) />
             <ValueInput ctx root=BARRIERS id=id.clone() key=barrier::POPULATION value=field(|b| b.population.clone()) />

@@ -34,7 +34,7 @@ pub fn commitment_card(ctx: BoardCtx, id: String) -> AnyView {
             <CodeSelect ctx root=COMMITMENTS id=id.clone() key=commitment::AGREEMENT options={link_options::<Agreement>(ctx)}
                 value=field(|c| c.agreement.clone().unwrap_or_default()) />
         </div>
-        <SharedText ctx root=COMMITMENTS id=id.clone() key=commitment::EVIDENCE value=field(|c| c.evidence.clone()) />
+        <SharedText ctx root=COMMITMENTS id=id.clone() key=commitment::EVIDENCE wide=true value=field(|c| c.evidence.clone()) />
     };
     card_shell(ctx, id, item, head, body, ())
 }

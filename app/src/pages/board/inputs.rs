@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "hydrate")]
+use crate::domain::board::edit::rebind;
 use crate::domain::board::edit::write_text;
 use crate::domain::board::records::Kind;
 use crate::domain::board::{Key, edit::record};
@@ -19,6 +21,9 @@ pub fn SharedText(
     key: Key,
     value: Signal<String>,
     #[prop(optional)] multiline: bool,
+    /// Full width of the card (long texts).
+    #[prop(optional)]
+    wide: bool,
 ) -> impl IntoView {
     debug_assert!(key.is_shared_text(), "{} is not a shared text", key.name);
     let initial = value.get_untracked();
@@ -66,8 +71,13 @@ pub fn SharedText(
         }
         .into_any()
     };
+    let class = if multiline || wide {
+        "field field--wide"
+    } else {
+        "field"
+    };
     view! {
-        <label class="field field--wide" for=label_for>
+        <label class=class for=label_for>
             <span>{key.label}</span>
             {field_view}
         </label>
@@ -85,28 +95,30 @@ fn sync_text_element(el: &web_sys::HtmlElement, wanted: &str) {
     } else {
         return;
     };
-    let Some(edit) = crate::domain::board::edit::diff(&current, wanted) else {
+    let Some(shown) = rebind(&current, caret, wanted) else {
         return;
     };
     let focused = document()
         .active_element()
         .is_some_and(|active| &active == el.as_ref() as &web_sys::Element);
-    let new_caret = caret.map(|c| crate::domain::board::edit::shift_caret(c, &edit));
     if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-        area.set_value(wanted);
-        if focused && let Some(c) = new_caret {
+        area.set_value(&shown.value);
+        if focused && let Some(c) = shown.caret {
             let _ = area.set_selection_range(c, c);
         }
     } else if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
-        input.set_value(wanted);
-        if focused && let Some(c) = new_caret {
+        input.set_value(&shown.value);
+        if focused && let Some(c) = shown.caret {
             let _ = input.set_selection_range(c, c);
         }
     }
 }
 
-/// A plain value (last writer wins), saved when the person leaves the field. The input's type
-/// follows the field's kind; what the kind refuses (not a number, not a date) is not written.
+/// A field's input by its kind: text people type goes to [`SharedText`] (sent as it is typed);
+/// numbers and dates are plain values (last writer wins), saved when the person leaves the
+/// field, and what the kind refuses (not a number, not a date) is not written. While this person
+/// is changing a value, someone else's change to the same field does not replace what they typed:
+/// it is shown beside it, and leaving the field saves theirs (both were seen).
 #[component]
 pub fn ValueInput(
     ctx: BoardCtx,
@@ -115,6 +127,9 @@ pub fn ValueInput(
     key: Key,
     value: Signal<String>,
 ) -> impl IntoView {
+    if key.is_shared_text() {
+        return view! { <SharedText ctx root id key value /> }.into_any();
+    }
     let input_id = format!("{}-{id}", key.name);
     let label_for = input_id.clone();
     let target = format!("{root}:{id}");
@@ -123,7 +138,29 @@ pub fn ValueInput(
         Kind::Date => "date",
         _ => "text",
     };
+    let input: NodeRef<leptos::html::Input> = NodeRef::new();
+    // Someone else's value for this field while this person had changed it and not saved.
+    let other = RwSignal::new(None::<String>);
+    let initial = value.get_untracked();
+    #[cfg(feature = "hydrate")]
+    {
+        let shown = StoredValue::new(initial.clone());
+        Effect::new(move |_| {
+            let wanted = value.get();
+            let Some(el) = input.get() else { return };
+            let focused = document()
+                .active_element()
+                .is_some_and(|active| &active == el.as_ref() as &web_sys::Element);
+            if focused && el.value() != shown.get_value() && el.value() != wanted {
+                other.set(Some(wanted));
+                return;
+            }
+            el.set_value(&wanted);
+            shown.set_value(wanted);
+        });
+    }
     let save = move |ev: leptos::ev::Event| {
+        other.set(None);
         if let Some(accepted) = key.accept(&event_target_value(&ev)) {
             ctx.set(root, &id, key, accepted);
         }
@@ -131,9 +168,14 @@ pub fn ValueInput(
     view! {
         <label class="field" for=label_for.clone()>
             <span>{key.label}</span>
-            <input id=input_id type=input_type data-field=key.name prop:value=move || value.get()
+            <input id=input_id node_ref=input type=input_type data-field=key.name value=initial
                 readonly=move || !ctx.can_edit() on:change=save
                 on:focus=move |_| focus_marker(Some(target.clone())) on:blur=move |_| focus_marker(None) />
+            {move || other.get().map(|theirs| view! {
+                <span class="field-note" role="status" data-other-version>
+                    {format!("Otra persona lo cambió a «{theirs}» mientras usted escribía; al salir del campo se guarda lo suyo.")}
+                </span>
+            })}
         </label>
     }
     .into_any()
@@ -147,8 +189,8 @@ pub fn focus_marker(target: Option<String>) {
     let _ = target;
 }
 
-/// One of a fixed set of values: the field's own codes, unless `options` are given (links to
-/// other records, whose choices come from the board).
+/// One of a set of values: the field's own codes, unless `options` are given (links to other
+/// records, whose choices follow the board live: new and renamed records show at once).
 #[component]
 pub fn CodeSelect(
     ctx: BoardCtx,
@@ -156,26 +198,32 @@ pub fn CodeSelect(
     id: String,
     key: Key,
     value: Signal<String>,
-    #[prop(optional)] options: Option<Vec<(String, String)>>,
+    #[prop(optional, into)] options: Option<Signal<Vec<(String, String)>>>,
 ) -> impl IntoView {
     let input_id = format!("{}-{id}", key.name);
     let label_for = input_id.clone();
-    let options = options.unwrap_or_else(|| match key.kind {
-        Kind::Code(codes) => codes(),
-        _ => Vec::new(),
+    let options = options.unwrap_or_else(|| {
+        let codes = match key.kind {
+            Kind::Code(codes) => codes(),
+            _ => Vec::new(),
+        };
+        Signal::stored(codes)
     });
     let save = move |ev: leptos::ev::Event| {
         if let Some(accepted) = key.accept(&event_target_value(&ev)) {
             ctx.set(root, &id, key, accepted);
         }
     };
-    let options = options
-        .into_iter()
-        .map(|(code, text)| {
-            let selected_code = code.clone();
-            view! { <option value=code selected=move || value.get() == selected_code>{text}</option> }
-        })
-        .collect_view();
+    let options = move || {
+        options
+            .get()
+            .into_iter()
+            .map(|(code, text)| {
+                let selected_code = code.clone();
+                view! { <option value=code selected=move || value.get() == selected_code>{text}</option> }
+            })
+            .collect_view()
+    };
     view! {
         <label class="field" for=label_for.clone()>
             <span>{key.label}</span>

@@ -81,9 +81,11 @@ pub fn use_record<R: BoardRecord>(ctx: BoardCtx, id: &str) -> Memo<Option<R>> {
     Memo::new(move |_| ctx.view.with(|v| R::find(v, &id).cloned()))
 }
 
-/// One value of a record, for an input (empty while the record is gone).
+/// One value of a record, for an input (empty while the record is gone). A memo: it notifies
+/// only when this value changes, so an edit to another field of the record never touches this
+/// field's input (a neighbour's change must not reset what someone is typing).
 pub fn field<R: BoardRecord>(item: Memo<Option<R>>, read: fn(&R) -> String) -> Signal<String> {
-    Signal::derive(move || item.with(|i| i.as_ref().map(read).unwrap_or_default()))
+    Memo::new(move |_| item.with(|i| i.as_ref().map(read).unwrap_or_default())).into()
 }
 
 /// A card's frame: `head` (badges) beside the markers of who is editing it, the card's own
@@ -153,17 +155,20 @@ pub fn RemoveButton(
 }
 
 /// Options linking to records of kind `R` (an agreement's barrier, a commitment's agreement),
-/// as the board holds them when the card is built, after an empty choice.
-pub fn link_options<R: BoardRecord>(ctx: BoardCtx) -> Vec<(String, String)> {
-    let mut options = vec![(String::new(), "—".to_owned())];
-    ctx.view.with_untracked(|v| {
-        options.extend(
-            R::on(v)
-                .iter()
-                .map(|r| (r.id().to_owned(), short(r.summary()))),
-        );
-    });
-    options
+/// after an empty choice; live: a record added or renamed on the board shows at once.
+pub fn link_options<R: BoardRecord>(ctx: BoardCtx) -> Signal<Vec<(String, String)>> {
+    Memo::new(move |_| {
+        let mut options = vec![(String::new(), "—".to_owned())];
+        ctx.view.with(|v| {
+            options.extend(
+                R::on(v)
+                    .iter()
+                    .map(|r| (r.id().to_owned(), short(r.summary()))),
+            );
+        });
+        options
+    })
+    .into()
 }
 
 /// A record's text cut to one short line, for a select's option.

@@ -15,7 +15,7 @@ code_enum!(
 pub const ROOT: &str = "agenda";
 pub const TITLE: Key = Key::shared("title", "Tema");
 pub const NOTES: Key = Key::shared("notes", "Notas");
-pub const PRESENTER: Key = Key::text("presenter", "Presenta");
+pub const PRESENTER: Key = Key::shared("presenter", "Presenta");
 pub const MINUTES: Key = Key::number("minutes", 0.0, 600.0, "Minutos");
 pub const STATUS: Key = Key::code("status", AgendaStatus::options, "Estado");
 pub const POSITION: Key = Key::new("position", ANY_NUMBER, "Posición");

@@ -17,9 +17,9 @@ code_enum!(
 );
 
 pub const ROOT: &str = "attendance";
-pub const NAME: Key = Key::text("name", "Nombre");
-pub const INSTITUTION: Key = Key::text("institution", "Institución");
-pub const SECTOR: Key = Key::text("sector", "Sector");
+pub const NAME: Key = Key::shared("name", "Nombre");
+pub const INSTITUTION: Key = Key::shared("institution", "Institución");
+pub const SECTOR: Key = Key::shared("sector", "Sector");
 pub const ROLE: Key = Key::code("role", AttendanceRole::options, "Rol");
 pub const MODE: Key = Key::code("mode", AttendanceMode::options, "Modalidad");
 pub const ARRIVED_AT: Key = Key::new("arrivedAt", Kind::Millis, "Llegada");

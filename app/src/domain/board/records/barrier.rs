@@ -29,11 +29,11 @@ fn severities() -> Vec<(String, String)> {
 pub const ROOT: &str = "barriers";
 pub const TYPE: Key = Key::code("type", BarrierType::options, "Tipo");
 pub const DESCRIPTION: Key = Key::shared("description", "Descripción de la barrera");
-pub const ROUTE: Key = Key::text("route", "Ruta o programa afectado");
-pub const POPULATION: Key = Key::text("population", "Población afectada");
-pub const LOCALIDAD: Key = Key::text("localidad", "Localidad");
-pub const UPZ: Key = Key::text("upz", "UPZ (opcional)");
-pub const INSTITUTION: Key = Key::text("institution", "Institución responsable");
+pub const ROUTE: Key = Key::shared("route", "Ruta o programa afectado");
+pub const POPULATION: Key = Key::shared("population", "Población afectada");
+pub const LOCALIDAD: Key = Key::shared("localidad", "Localidad");
+pub const UPZ: Key = Key::shared("upz", "UPZ (opcional)");
+pub const INSTITUTION: Key = Key::shared("institution", "Institución responsable");
 pub const SEVERITY: Key = Key::number("severity", 1.0, 5.0, "Severidad (1–5)");
 pub const STATUS: Key = Key::code("status", BarrierStatus::options, "Estado");
 pub const AGENDA_ITEM: Key =

@@ -19,8 +19,8 @@ code_enum!(
 
 pub const ROOT: &str = "commitments";
 pub const DESCRIPTION: Key = Key::shared("description", "Compromiso");
-pub const RESPONSIBLE: Key = Key::text("responsible", "Responsable (persona)");
-pub const INSTITUTIONS: Key = Key::text("institutions", "Institución(es)");
+pub const RESPONSIBLE: Key = Key::shared("responsible", "Responsable (persona)");
+pub const INSTITUTIONS: Key = Key::shared("institutions", "Institución(es)");
 pub const DUE: Key = Key::date("due", "Fecha límite");
 pub const STATUS: Key = Key::code("status", CommitmentStatus::options, "Estado");
 pub const AGREEMENT: Key = Key::link("agreement", super::agreement::ROOT, "Acuerdo de origen");

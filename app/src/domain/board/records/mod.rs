@@ -468,7 +468,7 @@ mod tests {
             );
         }
         assert!(key_of(Barrier::ROOT, "description").is_some_and(|k| k.is_shared_text()));
-        assert!(key_of(Barrier::ROOT, "route").is_some_and(|k| !k.is_shared_text()));
+        assert!(key_of(Barrier::ROOT, "severity").is_some_and(|k| !k.is_shared_text()));
         assert!(key_of(Barrier::ROOT, "title").is_none());
     }
 }
