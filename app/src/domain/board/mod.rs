@@ -205,6 +205,17 @@ pub fn position_between(before: Option<f64>, after: Option<f64>) -> f64 {
     }
 }
 
+/// `text` on one line (runs of white space folded), cut to `max` characters with "…" when longer;
+/// empty when there is no text. How a record is named in lists, options and the history.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let cut: String = line.chars().take(max).collect();
+    format!("{cut}…")
+}
+
 /// One field value as written to a record.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {

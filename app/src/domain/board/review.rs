@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BoardRecord, BoardView, Stamp};
+use super::{BoardRecord, BoardView, Stamp, excerpt};
 
 /// One line of the timeline: after `step` stored updates the board looked like this change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,12 +88,9 @@ fn items(b: &BoardView) -> Vec<Item<'_>> {
 }
 
 fn quoted(label: &str) -> String {
-    let one_line = label.split_whitespace().collect::<Vec<_>>().join(" ");
-    let short: String = one_line.chars().take(60).collect();
+    let short = excerpt(label, 60);
     if short.is_empty() {
         "(sin texto)".into()
-    } else if short.len() < one_line.len() {
-        format!("«{short}…»")
     } else {
         format!("«{short}»")
     }

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 
 use super::presence::EditingMarkers;
-use crate::domain::board::BoardRecord;
 use crate::domain::board::edit::remove_record;
+use crate::domain::board::{BoardRecord, excerpt};
 use crate::live::BoardCtx;
 
 /// The card of one record: given the board and the record's id.
@@ -173,12 +173,9 @@ pub fn link_options<R: BoardRecord>(ctx: BoardCtx) -> Signal<Vec<(String, String
 
 /// A record's text cut to one short line, for a select's option.
 fn short(text: &str) -> String {
-    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cut: String = one.chars().take(50).collect();
+    let cut = excerpt(text, 50);
     if cut.is_empty() {
         "(sin descripción)".into()
-    } else if cut.len() < one.len() {
-        format!("{cut}…")
     } else {
         cut
     }
