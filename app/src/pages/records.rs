@@ -227,6 +227,7 @@ fn Review(id: i64, history: crate::domain::board::review::BoardHistory) -> impl 
     let step = RwSignal::new(steps);
     let board = Resource::new(move || step.get(), move |step| fetch_board_at(id, step));
     let timeline = history.timeline.clone();
+    let members = history.members;
     view! {
         <nav aria-label="Ruta" class="breadcrumbs">
             <ol>
@@ -267,7 +268,7 @@ fn Review(id: i64, history: crate::domain::board::review::BoardHistory) -> impl 
                 <Transition fallback=|| view! { <p>"Cargando…"</p> }>
                     {move || Suspend::new(async move {
                         match board.await {
-                            Ok(board) => view! { <div data-step=step.get_untracked()><BoardRecords board members=0 /></div> }.into_any(),
+                            Ok(board) => view! { <div data-step=step.get_untracked()><BoardRecords board members /></div> }.into_any(),
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
                     })}

@@ -278,7 +278,22 @@ impl Backend for StoreBackend {
                 before = after.clone();
             })
             .await?;
-        Ok(BoardHistory { steps, timeline })
+        let members = match self.store.acta(session_id).await? {
+            Some(acta) => acta.members,
+            None => {
+                let session = self.store.get_session(session_id).await?;
+                self.store
+                    .mesa_detail(&session.mesa_code, Utc::now())
+                    .await?
+                    .members
+                    .len()
+            }
+        };
+        Ok(BoardHistory {
+            steps,
+            timeline,
+            members,
+        })
     }
 
     async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError> {

@@ -642,3 +642,80 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
     ana.close().await;
     luis.close().await;
 }
+
+/// The acta, the review and the board count quorum the same way, against the same members (the
+/// review used to say the Mesa had none while the acta counted them).
+#[tokio::test]
+async fn the_review_counts_quorum_as_the_acta_does() {
+    use app::domain::MemberRequest;
+    use app::domain::board::{ATTENDANCE, Field, put_record};
+    let server = TestServer::start().await;
+    let member = MemberRequest {
+        mesa: "local-07".into(),
+        name: "Ana Pérez".into(),
+        institution: "Subred Sur Occidente".into(),
+        sector: "Salud".into(),
+        role: "Secretaría técnica".into(),
+        contact: String::new(),
+    };
+    server
+        .store
+        .add_member(&member.validate().unwrap(), chrono::Utc::now())
+        .await
+        .unwrap();
+    let session = new_session(&server).await;
+    server
+        .store
+        .change_session_status(session, SessionAction::Iniciar, chrono::Utc::now())
+        .await
+        .unwrap();
+    let mut ana = join(&server, session, Role::Coordinador, 41).await;
+    let update = {
+        let mut txn = ana.doc.transact_mut();
+        put_record(
+            &mut txn,
+            ATTENDANCE,
+            "0c0c0c0c-0000-4000-8000-000000000001",
+            &[
+                ("name", Field::Text("Ana Pérez".into())),
+                ("role", Field::Text("titular".into())),
+            ],
+            "Ana Pérez",
+            1.0,
+        );
+        txn.encode_update_v1()
+    };
+    ana.send(protocol::update(&update)).await.unwrap();
+    let mut luis = join(&server, session, Role::Participante, 42).await;
+    let present = |c: &SyncClient| {
+        app::domain::board::BoardView::read(&c.doc.transact())
+            .attendance
+            .len()
+            == 1
+    };
+    if !present(&luis) {
+        until(&mut luis, |c, _| present(c)).await;
+    }
+    let closed = server
+        .client
+        .post(server.url("/api/close_board"))
+        .form(&[
+            ("session", session.to_string()),
+            ("token", token(session, Role::Coordinador, 3600)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 200);
+    let quorum = "1 de 1 integrantes · hay quórum";
+    let (_, acta) = server.get_text(&format!("/sesiones/{session}/acta")).await;
+    assert!(acta.contains(quorum), "{acta}");
+    let (status, review) = server
+        .get_text(&format!("/sesiones/{session}/revision"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(review.contains(quorum), "{review}");
+    assert!(!review.contains("no tiene integrantes registrados"));
+    ana.close().await;
+    luis.close().await;
+}

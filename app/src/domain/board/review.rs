@@ -58,6 +58,10 @@ impl CommitmentHistory {
 pub struct BoardHistory {
     pub steps: usize,
     pub timeline: Vec<TimelineEntry>,
+    /// The Mesa's registered members that quorum is counted against: the acta's count once the
+    /// session is closed (so the review and the acta agree), today's count before.
+    #[serde(default)]
+    pub members: usize,
 }
 
 struct Item<'a> {
