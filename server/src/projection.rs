@@ -140,7 +140,7 @@ async fn project_if_changed(
     projected: &mut ProjectedBoards,
     session_id: i64,
 ) -> Result<Option<Changed>, ProjectionError> {
-    let board = hub.board_view(session_id, false).await?;
+    let board = hub.board_view(session_id, false).await?.with_content();
     if !projected.changed(session_id, &board) {
         return Ok(None);
     }

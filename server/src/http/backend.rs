@@ -114,7 +114,9 @@ impl StoreBackend {
         };
         let number = self.store.record_acta(&acta, Utc::now()).await?;
         // The closed board's projection is its official record, whatever was pending.
-        self.store.project_board(session, &acta.board).await?;
+        self.store
+            .project_board(session, &acta.board.with_content())
+            .await?;
         self.projections.announce(Changed {
             session_id: session.id,
             mesa_code: session.mesa_code.clone(),

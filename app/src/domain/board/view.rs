@@ -82,10 +82,38 @@ impl BoardView {
         self.agenda.iter().find(|i| i.id == id)
     }
 
+    /// How many records of kind `R` have content (empty ones just added are not counted).
+    pub fn count<R: BoardRecord>(&self) -> usize {
+        R::on(self).iter().filter(|r| r.has_content()).count()
+    }
+
+    /// The board without the records nobody has written yet: what the dashboards are projected
+    /// from.
+    pub fn with_content(&self) -> BoardView {
+        fn kept<R: BoardRecord>(records: &[R]) -> Vec<R> {
+            records
+                .iter()
+                .filter(|r| r.has_content())
+                .cloned()
+                .collect()
+        }
+        BoardView {
+            current_item: self.current_item.clone(),
+            timer_started_at: self.timer_started_at,
+            agenda: self.agenda.clone(),
+            barriers: kept(&self.barriers),
+            agreements: kept(&self.agreements),
+            commitments: kept(&self.commitments),
+            attendance: kept(&self.attendance),
+            followups: self.followups.clone(),
+        }
+    }
+
     /// Attendees who count for quorum: members present in person or by delegation.
     pub fn members_present(&self) -> usize {
         self.attendance
             .iter()
+            .filter(|a| a.has_content())
             .filter(|a| matches!(a.role, AttendanceRole::Titular | AttendanceRole::Delegado))
             .count()
     }
@@ -93,12 +121,15 @@ impl BoardView {
     /// The newest records of any kind, newest first: what the projector shows as they arrive.
     pub fn newest(&self, limit: usize) -> Vec<NewRecord> {
         fn of<R: BoardRecord>(records: &[R]) -> impl Iterator<Item = NewRecord> + '_ {
-            records.iter().map(|r| NewRecord {
-                kind: R::LABEL,
-                id: r.id().to_owned(),
-                text: r.summary().to_owned(),
-                at: r.stamp().created_at,
-            })
+            records
+                .iter()
+                .filter(|r| r.has_content())
+                .map(|r| NewRecord {
+                    kind: R::LABEL,
+                    id: r.id().to_owned(),
+                    text: r.summary().to_owned(),
+                    at: r.stamp().created_at,
+                })
         }
         let mut all: Vec<NewRecord> = of(&self.barriers)
             .chain(of(&self.agreements))
@@ -205,5 +236,48 @@ mod tests {
         assert_eq!(c.stamp.created_by, "Luis");
         assert_eq!(view.members_present(), 1);
         assert_eq!(view.newest(5)[0].text, "Jornada de afiliación");
+    }
+
+    #[test]
+    fn records_nobody_has_written_yet_are_not_counted_nor_projected() {
+        let doc = Doc::new();
+        {
+            let mut txn = doc.transact_mut();
+            for (id, text) in [("a", "Brigada en Bosa"), ("b", "  ")] {
+                put_record(
+                    &mut txn,
+                    COMMITMENTS,
+                    id,
+                    &[("description", Field::Text(text.into()))],
+                    "Ana",
+                    1.0,
+                );
+            }
+            put_record(
+                &mut txn,
+                ATTENDANCE,
+                "p",
+                &[("role", Field::Text("titular".into()))],
+                "Ana",
+                2.0,
+            );
+        }
+        let view = BoardView::read(&doc.transact());
+        assert_eq!(
+            view.commitments.len(),
+            2,
+            "both are on the board, to be written in"
+        );
+        assert_eq!(view.count::<Commitment>(), 1);
+        assert_eq!(
+            view.members_present(),
+            0,
+            "an unnamed attendee is nobody yet"
+        );
+        assert_eq!(view.newest(5).len(), 1);
+        let projected = view.with_content();
+        assert_eq!(projected.commitments.len(), 1);
+        assert_eq!(projected.commitments[0].id, "a");
+        assert!(projected.attendance.is_empty());
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::presence::PresenceBar;
-use crate::domain::board::BoardView;
+use crate::domain::board::{Agreement, Attendee, Barrier, BoardView, Commitment};
 use crate::live::BoardCtx;
 
 #[component]
@@ -44,10 +44,10 @@ pub fn Counts(
     let count = move |of: fn(&BoardView) -> usize| move || view.with(of);
     view! {
         <dl class=if big { "counts counts--big" } else { "counts" } aria-label=(!big).then_some("Resumen")>
-            <div><dt>"Barreras"</dt><dd data-count="barriers">{count(|v| v.barriers.len())}</dd></div>
-            <div><dt>"Acuerdos"</dt><dd data-count="agreements">{count(|v| v.agreements.len())}</dd></div>
-            <div><dt>"Compromisos"</dt><dd data-count="commitments">{count(|v| v.commitments.len())}</dd></div>
-            <div><dt>"Asistentes"</dt><dd data-count="attendance">{count(|v| v.attendance.len())}</dd></div>
+            <div><dt>"Barreras"</dt><dd data-count="barriers">{count(BoardView::count::<Barrier>)}</dd></div>
+            <div><dt>"Acuerdos"</dt><dd data-count="agreements">{count(BoardView::count::<Agreement>)}</dd></div>
+            <div><dt>"Compromisos"</dt><dd data-count="commitments">{count(BoardView::count::<Commitment>)}</dd></div>
+            <div><dt>"Asistentes"</dt><dd data-count="attendance">{count(BoardView::count::<Attendee>)}</dd></div>
             {children.map(|c| c())}
         </dl>
     }

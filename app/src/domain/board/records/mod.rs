@@ -251,6 +251,12 @@ pub trait BoardRecord: Clone + PartialEq + Send + Sync + 'static {
     /// This kind's records on a board, in display order.
     fn on(board: &BoardView) -> &[Self];
 
+    /// Whether someone has written it yet: a record just added by a button is empty, and is not
+    /// counted, projected to the dashboards nor announced on the projector until it has text.
+    fn has_content(&self) -> bool {
+        !self.summary().trim().is_empty()
+    }
+
     /// Display order: by creation time, ties by id (the agenda overrides it: by position).
     fn order(a: &Self, b: &Self) -> Ordering {
         (a.stamp().created_at, a.id())
