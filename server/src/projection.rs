@@ -1,18 +1,19 @@
 //! Keeps the dashboards' relational rows in step with the live boards, off the rooms' hot path.
 //!
-//! The hub tells subscribers which boards changed, once each change is durable (a channel send:
-//! rooms never wait). This task keeps its own dirty set, lets edits settle for a short
+//! The hub tells its listeners which boards changed, once each change is durable; this module's
+//! listener only inserts the session into its own dirty set and wakes the task (rooms never
+//! wait, and the set stays as small as the number of boards). The task lets edits settle for a short
 //! debounce, reads each dirty board from its room, rewrites that session's projection in one
 //! transaction unless it reads as when last projected, and announces the change to every open
 //! dashboard (server-sent events) after moving the dashboards' data version on.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{Notify, broadcast};
 
 use app::domain::board::BoardView;
 
@@ -85,32 +86,41 @@ pub fn start(store: Store, hub: SyncHub) -> Projections {
         changes,
         version: Arc::default(),
     };
-    let dirty = hub.subscribe_board_changes();
+    let dirty = Arc::new(DirtyBoards::default());
+    let marks = dirty.clone();
+    hub.on_board_change(move |session_id| marks.mark(session_id));
     tokio::spawn(run(store, hub, dirty, projections.clone()));
     projections
 }
 
-async fn run(
-    store: Store,
-    hub: SyncHub,
-    mut changes: mpsc::UnboundedReceiver<i64>,
-    projections: Projections,
-) {
+/// Sessions whose boards changed since the projector last looked.
+#[derive(Default)]
+struct DirtyBoards {
+    sessions: Mutex<HashSet<i64>>,
+    wake: Notify,
+}
+
+impl DirtyBoards {
+    fn mark(&self, session_id: i64) {
+        self.sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(session_id);
+        self.wake.notify_one();
+    }
+
+    fn take(&self) -> HashSet<i64> {
+        std::mem::take(&mut *self.sessions.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+async fn run(store: Store, hub: SyncHub, dirty: Arc<DirtyBoards>, projections: Projections) {
     let mut projected = ProjectedBoards::default();
-    let mut dirty: HashSet<i64> = HashSet::new();
     loop {
-        if dirty.is_empty() {
-            match changes.recv().await {
-                Some(session_id) => dirty.insert(session_id),
-                None => return,
-            };
-        }
+        dirty.wake.notified().await;
         tokio::time::sleep(DEBOUNCE).await;
-        while let Ok(session_id) = changes.try_recv() {
-            dirty.insert(session_id);
-        }
-        let mut retry = HashSet::new();
-        for session_id in dirty.drain() {
+        let mut retry = Vec::new();
+        for session_id in dirty.take() {
             match project_if_changed(&store, &hub, &mut projected, session_id).await {
                 Ok(Some(change)) => projections.announce(change),
                 Ok(None) => {}
@@ -119,14 +129,16 @@ async fn run(
                     tracing::warn!(session_id, %error, "could not project board; will retry");
                     // A transient failure must not leave dashboards stale until the next edit.
                     if !error.gone() {
-                        retry.insert(session_id);
+                        retry.push(session_id);
                     }
                 }
             }
         }
         if !retry.is_empty() {
             tokio::time::sleep(RETRY_AFTER).await;
-            dirty = retry;
+            for session_id in retry {
+                dirty.mark(session_id);
+            }
         }
     }
 }

@@ -206,7 +206,7 @@ fn DataTable(table: Table, #[prop(optional)] caption: bool) -> impl IntoView {
     let head = table
         .columns
         .iter()
-        .map(|c| view! { <th>{c.clone()}</th> })
+        .map(|c| view! { <th>{c.title.clone()}</th> })
         .collect_view();
     let rows = table
         .rows

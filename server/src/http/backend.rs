@@ -79,7 +79,8 @@ impl StoreBackend {
     /// The session was just closed: freeze its board and write the acta from what it holds.
     async fn record_acta(&self, session: &Session) -> Result<i64, AppError> {
         self.sync.freeze(session.id).await;
-        let mut board = self.live_board(session.id, true).await?;
+        // Records nobody wrote in are not part of the official record (nor of the dashboards).
+        let mut board = self.live_board(session.id, true).await?.with_content();
         // Follow-ups are board records anyone could have altered: only reviews of commitments
         // this session really carried over count, with their origin as the store knows it.
         let carried = self.store.open_commitments_before(session.id).await?;
@@ -114,9 +115,7 @@ impl StoreBackend {
         };
         let number = self.store.record_acta(&acta, Utc::now()).await?;
         // The closed board's projection is its official record, whatever was pending.
-        self.store
-            .project_board(session, &acta.board.with_content())
-            .await?;
+        self.store.project_board(session, &acta.board).await?;
         self.projections.announce(Changed {
             session_id: session.id,
             mesa_code: session.mesa_code.clone(),

@@ -115,8 +115,8 @@ fn write_sheet(
         .take(31)
         .collect();
     let sheet = book.add_worksheet().set_name(name)?;
-    for (col, title) in table.columns.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, title, &bold)?;
+    for (col, column) in table.columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, &column.title, &bold)?;
     }
     for (i, row) in table.rows.iter().enumerate() {
         for (col, cell) in row.iter().enumerate() {

@@ -63,22 +63,21 @@ impl SyncHub {
                 committer,
                 limits,
                 next_id: AtomicU64::new(1),
-                subscribers: Mutex::new(Vec::new()),
+                listeners: Mutex::new(Vec::new()),
                 refused: Mutex::new(HashMap::new()),
             }),
         }
     }
 
-    /// Session ids whose boards changed (their own roots, not presence or foreign content), each
-    /// sent once the change is durable. The receiver may see a session many times in a row.
-    pub fn subscribe_board_changes(&self) -> mpsc::UnboundedReceiver<i64> {
-        let (tx, rx) = mpsc::unbounded_channel();
+    /// Calls `listener` with the session id of every board whose own roots changed (not
+    /// presence or foreign content), once the change is durable, from the room's task: it must
+    /// return at once (record the id, wake a task). A session may be heard many times in a row.
+    pub fn on_board_change(&self, listener: impl Fn(i64) + Send + Sync + 'static) {
         self.inner
-            .subscribers
+            .listeners
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(tx);
-        rx
+            .push(Box::new(listener));
     }
 
     pub fn limits(&self) -> &SyncLimits {

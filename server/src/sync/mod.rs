@@ -1,9 +1,10 @@
 //! Live boards: every session's board is a yrs document served as a room over WebSocket, speaking
 //! the standard Yjs sync + awareness protocol so any Yjs client can join.
 //!
-//! Dependencies run one way: `protocol` ← `room` ← `room_task` ← `hub` (what the registry and its
-//! rooms share is `shared`; `peer` and `error` are leaves), and nothing here knows
-//! HTTP (the WebSocket endpoint is `crate::http::sync_socket`).
+//! Dependencies run one way, with no cycle between files: `room` uses `protocol`, `awareness` and
+//! `peer`; `error` uses `room`; `command` uses `error`; `shared` uses `command`, `committer` and
+//! `limits`; `room_storage` uses `shared`; `room_task` uses all of these; `hub` uses `room_task`.
+//! Nothing here knows HTTP (the WebSocket endpoint is `crate::http::sync_socket`).
 //!
 //! - [`protocol`]: the wire format (sans I/O);
 //! - [`room`], [`awareness`], [`limits`]: the room logic, pure and unit-tested;

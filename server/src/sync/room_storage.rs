@@ -3,58 +3,82 @@
 
 use super::error::LoadError;
 use super::room::Room;
-use super::room_task::RoomTask;
 use super::shared::Shared;
+use crate::store::Store;
 
-impl RoomTask {
-    pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize), LoadError> {
-        let frozen = hub
-            .store
-            .get_session(session_id)
-            .await
-            .map(|s| s.status == app::domain::SessionStatus::Cerrada)?;
-        let (mut room, log_len) = if hub.committer.is_some() {
-            let mut stored = hub.store.load_room(session_id).await?;
-            if stored.updates.is_empty() && !frozen {
-                // A new board starts with the follow-up of the Mesa's open commitments. This
-                // task owns the room, so the seed is written exactly once, before anyone joins.
-                let carried = hub.store.open_commitments_before(session_id).await?;
-                let seed = super::followup::seed_update(&carried, chrono::Utc::now());
-                hub.store
-                    .append_room_updates(&[(session_id, &seed)])
-                    .await?;
-                stored.updates.push(seed);
-                stored.log_len = 1;
-            }
-            let room = Room::load(stored.updates.iter().map(Vec::as_slice))?;
-            (room, stored.log_len)
-        } else {
-            (Room::new(), 0)
-        };
-        if frozen {
-            // Nobody is in a room being loaded: there is no one to tell.
-            room.freeze(&mut Vec::new());
+pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize), LoadError> {
+    let frozen = hub
+        .store
+        .get_session(session_id)
+        .await
+        .map(|s| s.status == app::domain::SessionStatus::Cerrada)?;
+    let (mut room, log_len) = if hub.committer.is_some() {
+        let mut stored = hub.store.load_room(session_id).await?;
+        if stored.updates.is_empty() && !frozen {
+            // A new board starts with the follow-up of the Mesa's open commitments. This
+            // task owns the room, so the seed is written exactly once, before anyone joins.
+            let carried = hub.store.open_commitments_before(session_id).await?;
+            let seed = super::followup::seed_update(&carried, chrono::Utc::now());
+            hub.store
+                .append_room_updates(&[(session_id, &seed)])
+                .await?;
+            stored.updates.push(seed);
+            stored.log_len = 1;
         }
-        if let Some(refused) = hub
-            .refused
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&session_id)
-        {
-            room.refuse(refused);
+        let room = Room::load(stored.updates.iter().map(Vec::as_slice))?;
+        (room, stored.log_len)
+    } else {
+        (Room::new(), 0)
+    };
+    if frozen {
+        // Nobody is in a room being loaded: there is no one to tell.
+        room.freeze(&mut Vec::new());
+    }
+    if let Some(refused) = hub
+        .refused
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&session_id)
+    {
+        room.refuse(refused);
+    }
+    Ok((room, log_len))
+}
+
+/// A room's stored log, and its compaction into a snapshot once it has grown enough.
+pub(super) struct RoomLog {
+    store: Store,
+    session_id: i64,
+    /// Rooms kept in memory only (benchmarks) have no log to compact.
+    durable: bool,
+    compact_after: usize,
+    len: usize,
+    compaction: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RoomLog {
+    pub fn new(shared: &Shared, session_id: i64, len: usize) -> Self {
+        Self {
+            store: shared.store.clone(),
+            session_id,
+            durable: shared.committer.is_some(),
+            compact_after: shared.limits.compact_after_updates,
+            len,
+            compaction: None,
         }
-        Ok((room, log_len))
     }
 
-    pub(super) fn maybe_compact(&mut self) {
-        if self.log_len < self.hub.limits.compact_after_updates
+    /// `updates` more rows are stored; compacts in the background past the threshold.
+    pub fn appended(&mut self, updates: usize) {
+        self.len += updates;
+        if self.len < self.compact_after
             || self.compaction.as_ref().is_some_and(|h| !h.is_finished())
         {
             return;
         }
-        let store = self.hub.store.clone();
+        let store = self.store.clone();
         let session_id = self.session_id;
-        self.log_len = 0;
+        self.len = 0;
         self.compaction = Some(tokio::spawn(async move {
             match store.compact_room(session_id).await {
                 Ok(done) => tracing::debug!(
@@ -68,17 +92,23 @@ impl RoomTask {
         }));
     }
 
-    pub(super) async fn compact_now(&mut self) {
-        if let Some(running) = self.compaction.take() {
-            let _ = running.await;
-        }
-        if self.hub.committer.is_some() && self.log_len > 0 {
-            match self.hub.store.compact_room(self.session_id).await {
-                Ok(_) => self.log_len = 0,
+    /// Compacts what is left now (the room is about to unload).
+    pub async fn compact_now(&mut self) {
+        self.settle().await;
+        if self.durable && self.len > 0 {
+            match self.store.compact_room(self.session_id).await {
+                Ok(_) => self.len = 0,
                 Err(error) => {
                     tracing::warn!(session_id = self.session_id, %error, "board compaction failed")
                 }
             }
+        }
+    }
+
+    /// Waits for a compaction under way (two must never overlap).
+    pub async fn settle(&mut self) {
+        if let Some(running) = self.compaction.take() {
+            let _ = running.await;
         }
     }
 }

@@ -19,17 +19,17 @@ use super::committer::{CommitError, CommitRequest};
 use super::error::HubError;
 use super::peer::{ConnId, PeerLink};
 use super::room::{Effect, ProtocolError, Room};
+use super::room_storage::{RoomLog, load};
 use super::shared::Shared;
 use super::{CloseReason, close};
 
 pub(super) struct RoomTask {
-    pub(super) hub: Arc<Shared>,
-    pub(super) session_id: i64,
-    pub(super) generation: u64,
-    pub(super) room: Room,
-    pub(super) peers: HashMap<ConnId, PeerLink>,
-    pub(super) log_len: usize,
-    pub(super) compaction: Option<tokio::task::JoinHandle<()>>,
+    hub: Arc<Shared>,
+    session_id: i64,
+    generation: u64,
+    room: Room,
+    peers: HashMap<ConnId, PeerLink>,
+    log: RoomLog,
     /// Batches whose effects wait for their commit (and every earlier one's), oldest first. The
     /// room keeps applying new frames meanwhile: storage latency delays delivery, not processing.
     in_flight: VecDeque<InFlight>,
@@ -81,7 +81,7 @@ impl RoomTask {
         generation: u64,
         mut commands: mpsc::Receiver<Command>,
     ) {
-        let loaded = Self::load(&hub, session_id).await.map_err(Arc::new);
+        let loaded = load(&hub, session_id).await.map_err(Arc::new);
         let (room, log_len) = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
@@ -105,14 +105,14 @@ impl RoomTask {
                     changed.store(true, Ordering::Relaxed)
                 });
         }
+        let log = RoomLog::new(&hub, session_id, log_len);
         let mut task = RoomTask {
             hub,
             session_id,
             generation,
             room,
             peers: HashMap::new(),
-            log_len,
-            compaction: None,
+            log,
             in_flight: VecDeque::new(),
             state_waiters: Vec::new(),
             board_changed,
@@ -164,7 +164,7 @@ impl RoomTask {
             }
             let since = *empty_since.get_or_insert_with(Instant::now);
             if since.elapsed() >= task.hub.limits.evict_after && commands.is_empty() {
-                task.compact_now().await;
+                task.log.compact_now().await;
                 if task.try_evict(&mut commands) {
                     tracing::debug!(session_id, "board evicted");
                     return;
@@ -180,9 +180,7 @@ impl RoomTask {
                 let _ = ack.await;
             }
         }
-        if let Some(compaction) = task.compaction.take() {
-            let _ = compaction.await;
-        }
+        task.log.settle().await;
         Self::unregister(&task.hub, session_id, generation);
     }
 
@@ -308,7 +306,7 @@ impl RoomTask {
     /// only waiting for it.
     fn committed(&mut self) {
         if let Some(done) = self.in_flight.pop_front() {
-            self.log_len += done.persisted;
+            self.log.appended(done.persisted);
             if done.board_changed {
                 self.hub.board_changed(self.session_id);
             }
@@ -325,7 +323,6 @@ impl RoomTask {
                 let _ = waiter.send(state.clone());
             }
         }
-        self.maybe_compact();
     }
 
     /// Sends frames in order. Sockets that cannot keep up, or sent garbage, are closed and

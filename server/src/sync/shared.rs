@@ -18,6 +18,9 @@ pub(super) struct RoomEntry {
     pub commands: mpsc::Sender<Command>,
 }
 
+/// Hears the id of each session whose board changed.
+pub type BoardListener = Box<dyn Fn(i64) + Send + Sync>;
+
 /// What the hub and its room tasks share.
 pub(super) struct Shared {
     pub rooms: Mutex<HashMap<i64, RoomEntry>>,
@@ -27,19 +30,22 @@ pub(super) struct Shared {
     pub limits: SyncLimits,
     pub next_id: AtomicU64,
     /// Who hears that a board's own roots changed (after the change is durable).
-    pub subscribers: Mutex<Vec<mpsc::UnboundedSender<i64>>>,
+    pub listeners: Mutex<Vec<BoardListener>>,
     /// Per session, structs that once failed to integrate: a reloaded room refuses them at once,
     /// so a client that keeps sending them is closed alone instead of resetting the room again.
     pub refused: Mutex<HashMap<i64, IdSet>>,
 }
 
 impl Shared {
-    /// A durable batch changed the board of `session_id`: tell every subscriber still listening.
+    /// A durable batch changed the board of `session_id`: tell every listener (each must return
+    /// at once: this runs on the room's task).
     pub fn board_changed(&self, session_id: i64) {
-        let mut subscribers = self
-            .subscribers
+        let listeners = self
+            .listeners
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        subscribers.retain(|s| s.send(session_id).is_ok());
+        for listener in listeners.iter() {
+            listener(session_id);
+        }
     }
 }

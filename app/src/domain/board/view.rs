@@ -109,11 +109,11 @@ impl BoardView {
         }
     }
 
-    /// Attendees who count for quorum: members present in person or by delegation.
+    /// Attendees who count for quorum: members present in person or by delegation. (A live
+    /// board counts on [`BoardView::with_content`]; an acta is recorded from one.)
     pub fn members_present(&self) -> usize {
         self.attendance
             .iter()
-            .filter(|a| a.has_content())
             .filter(|a| matches!(a.role, AttendanceRole::Titular | AttendanceRole::Delegado))
             .count()
     }
@@ -269,8 +269,9 @@ mod tests {
             "both are on the board, to be written in"
         );
         assert_eq!(view.count::<Commitment>(), 1);
+        assert_eq!(view.members_present(), 1, "an acta counts what it recorded");
         assert_eq!(
-            view.members_present(),
+            view.with_content().members_present(),
             0,
             "an unnamed attendee is nobody yet"
         );

@@ -245,7 +245,7 @@ mod roll_up;
 mod table;
 
 pub use roll_up::roll_up;
-pub use table::{Cell, OVERDUE, Table, csv_row, series_csv};
+pub use table::{Cell, Column, OVERDUE, Table, csv_row, series_csv};
 
 #[cfg(test)]
 mod tests {

@@ -9,8 +9,25 @@ use super::{Dashboard, Series};
 pub struct Table {
     /// What the sheet is called (at most 31 characters in a workbook).
     pub title: String,
-    pub columns: Vec<String>,
+    pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
+}
+
+/// A column: its heading on the page and in the workbook, and its name in the CSV header (as
+/// data files name columns: lower case, but for the Mesa, a proper name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub title: String,
+    pub csv: String,
+}
+
+impl Column {
+    fn new(title: &str, csv: &str) -> Self {
+        Self {
+            title: title.into(),
+            csv: csv.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,10 +46,9 @@ impl Cell {
 }
 
 impl Table {
-    /// RFC 4180 CSV with a header line (column names in lower case, as data files name them).
+    /// RFC 4180 CSV with a header line.
     pub fn csv(&self) -> String {
-        let header: Vec<String> = self.columns.iter().map(|c| c.to_lowercase()).collect();
-        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        let header: Vec<&str> = self.columns.iter().map(|c| c.csv.as_str()).collect();
         let mut out = csv_row(&header);
         for row in &self.rows {
             let cells: Vec<String> = row.iter().map(Cell::text).collect();
@@ -51,7 +67,10 @@ impl Series {
     pub fn table(&self) -> Table {
         Table {
             title: self.title.clone(),
-            columns: vec!["Categoría".into(), self.unit.clone()],
+            columns: vec![
+                Column::new("Categoría", "categoría"),
+                Column::new(&self.unit, &self.unit),
+            ],
             rows: self
                 .points
                 .iter()
@@ -66,16 +85,14 @@ impl Dashboard {
     pub fn overdue_table(&self) -> Table {
         Table {
             title: "Compromisos vencidos".into(),
-            columns: [
-                "Compromiso",
-                "Institución",
-                "Responsable",
-                "Mesa",
-                "Fecha límite",
-                "Días de retraso",
-            ]
-            .map(String::from)
-            .to_vec(),
+            columns: vec![
+                Column::new("Compromiso", "compromiso"),
+                Column::new("Institución", "institución"),
+                Column::new("Responsable", "responsable"),
+                Column::new("Mesa", "Mesa"),
+                Column::new("Fecha límite", "fecha límite"),
+                Column::new("Días de retraso", "días de retraso"),
+            ],
             rows: self
                 .overdue
                 .iter()
@@ -141,5 +158,26 @@ mod tests {
             series_csv(&s),
             "categoría,compromisos\r\n\"Subred Sur, Bosa\",2\r\n\"EPS \"\"Capital\"\"\",1\r\n"
         );
+    }
+
+    #[test]
+    fn the_overdue_csv_keeps_its_header() {
+        let dashboard = Dashboard {
+            query: Default::default(),
+            scope_label: String::new(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            commitments: 0,
+            barriers: 0,
+            agreements: 0,
+            attendance: 0,
+            charts: Vec::new(),
+            overdue: Vec::new(),
+            escalations: Vec::new(),
+        };
+        assert_eq!(
+            dashboard.table(OVERDUE).unwrap().csv(),
+            "compromiso,institución,responsable,Mesa,fecha límite,días de retraso\r\n"
+        );
+        assert_eq!(dashboard.overdue_table().columns[0].title, "Compromiso");
     }
 }

@@ -21,11 +21,6 @@ code_enum!(
     BarrierStatus { Abierta = "abierta" / "Abierta", EnGestion = "en_gestion" / "En gestión", Escalada = "escalada" / "Escalada", Resuelta = "resuelta" / "Resuelta" }
 );
 
-/// Severity is a small scale people pick from, not a free number.
-fn severities() -> Vec<(String, String)> {
-    (1..=5).map(|n| (n.to_string(), n.to_string())).collect()
-}
-
 pub const ROOT: &str = "barriers";
 pub const TYPE: Key = Key::code("type", BarrierType::options, "Tipo");
 pub const DESCRIPTION: Key = Key::shared("description", "Descripción de la barrera");
@@ -39,9 +34,9 @@ pub const STATUS: Key = Key::code("status", BarrierStatus::options, "Estado");
 pub const AGENDA_ITEM: Key =
     Key::link("agendaItem", super::agenda::ROOT, "Punto del orden del día");
 
-/// The severity scale as select options.
+/// Severity is a small scale people pick from (1 to 5), not a free number.
 pub fn severity_options() -> Vec<(String, String)> {
-    severities()
+    (1..=5).map(|n| (n.to_string(), n.to_string())).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -240,7 +240,8 @@ pub trait BoardRecord: Clone + PartialEq + Send + Sync + 'static {
     fn initial(new: Adding<'_>) -> Vec<(&'static str, Field)>;
 
     /// Every value a new record starts with: its [`initial`](Self::initial) values, and an empty
-    /// one for each other text, date or link, so shared texts exist before two people type.
+    /// one for each other text, date or list of links, so shared texts exist before two people
+    /// type (a single link is written only where the kind's initial values set it).
     fn defaults(new: Adding<'_>) -> Vec<(&'static str, Field)> {
         with_blank_fields(Self::FIELDS, Self::initial(new))
     }
@@ -274,15 +275,6 @@ pub trait BoardRecord: Clone + PartialEq + Send + Sync + 'static {
     /// The record `id` on `board`, if it is there.
     fn find<'b>(board: &'b BoardView, id: &str) -> Option<&'b Self> {
         Self::on(board).iter().find(|r| r.id() == id)
-    }
-
-    /// The field called `name`, if this kind has one.
-    fn key(name: &str) -> Option<Key> {
-        Self::FIELDS
-            .iter()
-            .chain(common::FIELDS)
-            .find(|k| k.name == name)
-            .copied()
     }
 }
 
@@ -360,7 +352,7 @@ pub(crate) fn stamp(r: &Record) -> Stamp {
     }
 }
 
-/// `given`, plus an empty value for each text-like field of `fields` it does not set.
+/// `given`, plus an empty value for each text, date or list of links of `fields` it does not set.
 pub fn with_blank_fields(
     fields: &[Key],
     mut given: Vec<(&'static str, Field)>,
@@ -368,7 +360,7 @@ pub fn with_blank_fields(
     for key in fields {
         let text_like = matches!(
             key.kind,
-            Kind::SharedText | Kind::Text | Kind::Date | Kind::Link(_) | Kind::Links(_)
+            Kind::SharedText | Kind::Text | Kind::Date | Kind::Links(_)
         );
         if text_like && !given.iter().any(|(name, _)| *name == key.name) {
             given.push((key.name, Field::Text(String::new())));
