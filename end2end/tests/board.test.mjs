@@ -262,7 +262,17 @@ test('nothing typed is lost while someone else edits the same card', async () =>
 });
 
 test('the coordinator closes the session: the board freezes and the acta shows everything', async () => {
+  // Closing asks first, listing what is still open; going back changes nothing.
   await ana.page.click('[data-action="cerrar-tablero"]');
+  const confirm = ana.page.locator('[data-confirm-close]');
+  await confirm.locator('li', { hasText: 'El punto «Seguimiento de compromisos» está pendiente.' }).waitFor();
+  await confirm.locator('li', { hasText: 'no tiene institución responsable' }).first().waitFor();
+  await confirm.screenshot({ path: ARTIFACTS + 'confirm-close-1920.png' });
+  await ana.page.click('[data-action="volver-al-tablero"]');
+  await ana.page.locator('[data-confirm-close]').waitFor({ state: 'detached' });
+  assert.equal(await luis.page.locator('[data-read-only]').count(), 0, 'still open');
+  await ana.page.click('[data-action="cerrar-tablero"]');
+  await ana.page.click('[data-action="confirmar-cierre"]');
   await ana.page.waitForURL(`**/sesiones/${session}/acta`);
   await hydrated(ana.page);
   const acta = ana.page.locator('[data-acta]');

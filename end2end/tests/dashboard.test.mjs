@@ -68,6 +68,7 @@ test('a dashboard updates live while a board records a commitment; it carries in
 
   // Close the session: the next one of this Mesa opens with the commitment in its follow-up.
   await board.click('[data-action="cerrar-tablero"]');
+  await board.click('[data-action="confirmar-cierre"]');
   await board.waitForURL(`**/sesiones/${session}/acta`);
   const next = sala.cli('session', 'create', '--mesa', 'local-08', '--at', '2026-12-04T09:00:00-05:00').id;
   assert.equal((await fetch(`${sala.base}/api/v1/sessions/${next}/iniciar`, { method: 'POST' })).status, 200);
@@ -84,6 +85,7 @@ test('a dashboard updates live while a board records a commitment; it carries in
   await followUp.locator('textarea[data-field="notes"]').fill('120 visitas realizadas');
   await board.waitForTimeout(500);
   await board.click('[data-action="cerrar-tablero"]');
+  await board.click('[data-action="confirmar-cierre"]');
   await board.waitForURL(`**/sesiones/${next}/acta`);
   await board.locator('[data-acta-section="followups"] td', { hasText: '120 visitas realizadas' }).waitFor();
   await board.locator('[data-acta-section="followups"] a', { hasText: 'Visitas domiciliarias en Patio Bonito' }).click();

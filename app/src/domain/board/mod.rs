@@ -47,6 +47,7 @@ macro_rules! code_enum {
 pub mod acta;
 #[cfg(test)]
 mod binding_tests;
+pub mod closing;
 pub mod edit;
 pub mod records;
 pub mod review;

@@ -74,7 +74,7 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
                     <h2 class="eyebrow">"Lo más reciente"</h2>
                     <ul class="newest" data-newest>
                         {move || view.with(|v| v.newest(5)).into_iter().map(|r| view! {
-                            <li><strong>{r.kind}</strong> " " {r.text}</li>
+                            <li><strong>{r.kind}</strong> " " {if r.text.is_empty() { "(sin descripción)".to_owned() } else { r.text }}</li>
                         }).collect_view()}
                     </ul>
                 </aside>

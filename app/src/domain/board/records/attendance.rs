@@ -50,10 +50,17 @@ impl Attendee {
     }
 }
 
-board_record!(Attendee in ROOT as "la asistencia de", "Asistente", "Asistencia"; summary name, on attendance, order Attendee::by_arrival;
+board_record!(Attendee in ROOT as "la asistencia de", "Asistente", "Asistencia"; summary name, on attendance, order Attendee::by_arrival, written Attendee::written;
     fields [NAME, INSTITUTION, SECTOR, ROLE, MODE, ARRIVED_AT]);
 
 impl Attendee {
+    /// Anything typed in it counts, not only the name.
+    fn written(&self) -> bool {
+        [&self.name, &self.institution, &self.sector]
+            .iter()
+            .any(|t| !t.trim().is_empty())
+    }
+
     fn read_record(r: &Record) -> Self {
         Self {
             id: text(r, common::ID),

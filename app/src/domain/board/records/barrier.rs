@@ -55,10 +55,24 @@ pub struct Barrier {
     pub stamp: Stamp,
 }
 
-board_record!(Barrier in ROOT as "la barrera", "Barrera", "Barreras"; summary description, on barriers;
+board_record!(Barrier in ROOT as "la barrera", "Barrera", "Barreras"; summary description, on barriers, written Barrier::written;
     fields [TYPE, DESCRIPTION, ROUTE, POPULATION, LOCALIDAD, UPZ, INSTITUTION, SEVERITY, STATUS, AGENDA_ITEM]);
 
 impl Barrier {
+    /// Anything typed in it counts, not only its description.
+    fn written(&self) -> bool {
+        [
+            &self.description,
+            &self.route,
+            &self.population,
+            &self.localidad,
+            &self.upz,
+            &self.institution,
+        ]
+        .iter()
+        .any(|t| !t.trim().is_empty())
+    }
+
     fn read_record(r: &Record) -> Self {
         Self {
             id: text(r, common::ID),

@@ -75,10 +75,22 @@ impl Commitment {
     }
 }
 
-board_record!(Commitment in ROOT as "el compromiso", "Compromiso", "Compromisos"; summary description, on commitments;
+board_record!(Commitment in ROOT as "el compromiso", "Compromiso", "Compromisos"; summary description, on commitments, written Commitment::written;
     fields [DESCRIPTION, RESPONSIBLE, INSTITUTIONS, DUE, STATUS, AGREEMENT, BARRIER, EVIDENCE, ]);
 
 impl Commitment {
+    /// Anything typed in it counts, not only its description.
+    fn written(&self) -> bool {
+        [
+            &self.description,
+            &self.responsible,
+            &self.institutions,
+            &self.evidence,
+        ]
+        .iter()
+        .any(|t| !t.trim().is_empty())
+    }
+
     fn read_record(r: &Record) -> Self {
         let terms = Terms::read(r, STATUS);
         Self {

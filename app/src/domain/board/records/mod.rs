@@ -18,7 +18,7 @@ use super::{BoardView, Field, Record, records};
 /// `read_record` and `initial_values` itself.
 macro_rules! board_record {
     ($ty:ident in $root:ident as $noun:literal, $label:literal, $heading:literal;
-     summary $summary:ident, on $list:ident $(, order $order:path)?;
+     summary $summary:ident, on $list:ident $(, order $order:path)? $(, written $written:path)?;
      fields [$($field:ident),+ $(,)?]) => {
         impl $crate::domain::board::records::BoardRecord for $ty {
             const ROOT: &'static str = $root;
@@ -48,6 +48,9 @@ macro_rules! board_record {
             }
             $(fn order(a: &Self, b: &Self) -> std::cmp::Ordering {
                 $order(a, b)
+            })?
+            $(fn has_content(&self) -> bool {
+                $written(self)
             })?
         }
     };
