@@ -523,12 +523,58 @@ async fn a_full_room_refuses_with_try_again_later() {
     assert_eq!(closed_with(&mut second).await, 1013);
 }
 
+/// Ana (coordination) writes one record; returns her and Luis (a participant) once Luis has it,
+/// which means it is durable (persisted before forwarding).
+async fn write_and_see(
+    server: &TestServer,
+    session: i64,
+    root: &str,
+    id: &str,
+    fields: &[(&str, app::domain::board::Field)],
+) -> (SyncClient, SyncClient) {
+    use app::domain::board::{edit::record, put_record};
+    let mut ana = join(server, session, Role::Coordinador, 31).await;
+    let update = {
+        let mut txn = ana.doc.transact_mut();
+        put_record(
+            &mut txn,
+            root,
+            id,
+            fields,
+            "Ana (Subred Sur Occidente)",
+            1.0,
+        );
+        txn.encode_update_v1()
+    };
+    ana.send(protocol::update(&update)).await.unwrap();
+    let mut luis = join(server, session, Role::Participante, 32).await;
+    let has_it = |c: &SyncClient| record(&c.doc.transact(), root, id).is_some();
+    if !has_it(&luis) {
+        until(&mut luis, |c, _| has_it(c)).await;
+    }
+    (ana, luis)
+}
+
+/// `POST /api/close_board` with an invitation of `role`.
+async fn close_board(server: &TestServer, session: i64, role: Role) -> reqwest::Response {
+    server
+        .client
+        .post(server.url("/api/close_board"))
+        .form(&[
+            ("session", session.to_string()),
+            ("token", token(session, role, 3600)),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The board's official record end to end: a commitment written over the sync protocol by one
 /// client, the session closed by its coordinator (participants may not), the acta listing it, and
 /// the Mesa's next board opening with it in the follow-up item.
 #[tokio::test]
 async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
-    use app::domain::board::{COMMITMENTS, Field, put_record};
+    use app::domain::board::{COMMITMENTS, Field};
     let server = TestServer::start().await;
     let session = new_session(&server).await;
     server
@@ -536,53 +582,24 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
         .change_session_status(session, SessionAction::Iniciar, chrono::Utc::now())
         .await
         .unwrap();
-    let mut ana = join(&server, session, Role::Coordinador, 31).await;
-    let update = {
-        let mut txn = ana.doc.transact_mut();
-        put_record(
-            &mut txn,
-            COMMITMENTS,
-            "0b0b0b0b-0000-4000-8000-000000000001",
-            &[
-                (
-                    "description",
-                    Field::Text("Brigada de afiliación en Kennedy".into()),
-                ),
-                ("due", Field::Text("2030-01-15".into())),
-                ("status", Field::Text("pendiente".into())),
-            ],
-            "Ana (Subred Sur Occidente)",
-            1.0,
-        );
-        txn.encode_update_v1()
-    };
-    ana.send(protocol::update(&update)).await.unwrap();
-    // Another client receiving it means it is durable (persisted before forwarding).
-    let mut luis = join(&server, session, Role::Participante, 32).await;
-    let has_it = |c: &SyncClient| {
-        app::domain::board::BoardView::read(&c.doc.transact())
-            .commitments
-            .len()
-            == 1
-    };
-    if !has_it(&luis) {
-        until(&mut luis, |c, _| has_it(c)).await;
-    }
+    let (ana, mut luis) = write_and_see(
+        &server,
+        session,
+        COMMITMENTS,
+        "0b0b0b0b-0000-4000-8000-000000000001",
+        &[
+            (
+                "description",
+                Field::Text("Brigada de afiliación en Kennedy".into()),
+            ),
+            ("due", Field::Text("2030-01-15".into())),
+            ("status", Field::Text("pendiente".into())),
+        ],
+    )
+    .await;
 
-    let close = |token: String| {
-        let client = server.client.clone();
-        let url = server.url("/api/close_board");
-        async move {
-            client
-                .post(url)
-                .form(&[("session", session.to_string()), ("token", token)])
-                .send()
-                .await
-                .unwrap()
-        }
-    };
     assert_eq!(
-        close(token(session, Role::Participante, 3600))
+        close_board(&server, session, Role::Participante)
             .await
             .status(),
         403,
@@ -592,7 +609,7 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
         .get_text(&format!("/sesiones/{session}/acta.md"))
         .await;
     assert_eq!(status, 404, "no acta before closing");
-    let closed = close(token(session, Role::Coordinador, 3600)).await;
+    let closed = close_board(&server, session, Role::Coordinador).await;
     assert_eq!(closed.status(), 200);
     assert_eq!(
         closed.text().await.unwrap().trim(),
@@ -648,7 +665,7 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
 #[tokio::test]
 async fn the_review_counts_quorum_as_the_acta_does() {
     use app::domain::MemberRequest;
-    use app::domain::board::{ATTENDANCE, Field, put_record};
+    use app::domain::board::{ATTENDANCE, Field};
     let server = TestServer::start().await;
     let member = MemberRequest {
         mesa: "local-07".into(),
@@ -669,43 +686,18 @@ async fn the_review_counts_quorum_as_the_acta_does() {
         .change_session_status(session, SessionAction::Iniciar, chrono::Utc::now())
         .await
         .unwrap();
-    let mut ana = join(&server, session, Role::Coordinador, 41).await;
-    let update = {
-        let mut txn = ana.doc.transact_mut();
-        put_record(
-            &mut txn,
-            ATTENDANCE,
-            "0c0c0c0c-0000-4000-8000-000000000001",
-            &[
-                ("name", Field::Text("Ana Pérez".into())),
-                ("role", Field::Text("titular".into())),
-            ],
-            "Ana Pérez",
-            1.0,
-        );
-        txn.encode_update_v1()
-    };
-    ana.send(protocol::update(&update)).await.unwrap();
-    let mut luis = join(&server, session, Role::Participante, 42).await;
-    let present = |c: &SyncClient| {
-        app::domain::board::BoardView::read(&c.doc.transact())
-            .attendance
-            .len()
-            == 1
-    };
-    if !present(&luis) {
-        until(&mut luis, |c, _| present(c)).await;
-    }
-    let closed = server
-        .client
-        .post(server.url("/api/close_board"))
-        .form(&[
-            ("session", session.to_string()),
-            ("token", token(session, Role::Coordinador, 3600)),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let (ana, luis) = write_and_see(
+        &server,
+        session,
+        ATTENDANCE,
+        "0c0c0c0c-0000-4000-8000-000000000001",
+        &[
+            ("name", Field::Text("Ana Pérez".into())),
+            ("role", Field::Text("titular".into())),
+        ],
+    )
+    .await;
+    let closed = close_board(&server, session, Role::Coordinador).await;
     assert_eq!(closed.status(), 200);
     let quorum = "1 de 1 integrantes · hay quórum";
     let (_, acta) = server.get_text(&format!("/sesiones/{session}/acta")).await;
