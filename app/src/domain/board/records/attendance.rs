@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Adding, BoardRecord, Key, Kind, Stamp, code, common, number, stamp, text, value,
+    Adding, BoardRecord, Key, Kind, Stamp, any_written, code, common, number, stamp, text, value,
     with_blank_fields,
 };
 use crate::domain::board::{Field, Record};
@@ -56,9 +56,7 @@ board_record!(Attendee in ROOT as "la asistencia de", "Asistente", "Asistencia";
 impl Attendee {
     /// Anything typed in it counts, not only the name.
     fn written(&self) -> bool {
-        [&self.name, &self.institution, &self.sector]
-            .iter()
-            .any(|t| !t.trim().is_empty())
+        any_written(&[&self.name, &self.institution, &self.sector])
     }
 
     fn read_record(r: &Record) -> Self {

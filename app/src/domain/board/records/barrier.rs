@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Adding, Key, Stamp, code, common, in_current_item, link, number, stamp, text, value};
+use super::{
+    Adding, Key, Stamp, any_written, code, common, in_current_item, link, number, stamp, text,
+    value,
+};
 use crate::domain::board::{Field, Record};
 
 code_enum!(
@@ -61,16 +64,14 @@ board_record!(Barrier in ROOT as "la barrera", "Barrera", "Barreras"; summary de
 impl Barrier {
     /// Anything typed in it counts, not only its description.
     fn written(&self) -> bool {
-        [
+        any_written(&[
             &self.description,
             &self.route,
             &self.population,
             &self.localidad,
             &self.upz,
             &self.institution,
-        ]
-        .iter()
-        .any(|t| !t.trim().is_empty())
+        ])
     }
 
     fn read_record(r: &Record) -> Self {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Adding, Key, Stamp, code, common, date, link, stamp, text, value};
+use super::{Adding, Key, Stamp, any_written, code, common, date, link, stamp, text, value};
 use crate::domain::board::{Field, Record, Semaforo, semaforo};
 
 code_enum!(
@@ -81,14 +81,12 @@ board_record!(Commitment in ROOT as "el compromiso", "Compromiso", "Compromisos"
 impl Commitment {
     /// Anything typed in it counts, not only its description.
     fn written(&self) -> bool {
-        [
+        any_written(&[
             &self.description,
             &self.responsible,
             &self.institutions,
             &self.evidence,
-        ]
-        .iter()
-        .any(|t| !t.trim().is_empty())
+        ])
     }
 
     fn read_record(r: &Record) -> Self {

@@ -355,6 +355,11 @@ pub(crate) fn stamp(r: &Record) -> Stamp {
     }
 }
 
+/// Whether any of `texts` has something in it (what makes a record "written").
+pub(crate) fn any_written(texts: &[&String]) -> bool {
+    texts.iter().any(|t| !t.trim().is_empty())
+}
+
 /// `given`, plus an empty value for each text, date or list of links of `fields` it does not set.
 pub fn with_blank_fields(
     fields: &[Key],
