@@ -5,10 +5,9 @@
 //! every keystroke goes to the document as `write_text` does. Nothing typed may be lost.
 
 use proptest::prelude::*;
-use yrs::updates::decoder::Decode;
-use yrs::{Doc, GetString, Map, Out, ReadTxn, Transact, Update};
+use yrs::{Doc, GetString, Map, Out, Transact};
 
-use super::edit::{browser_doc, rebind, record, write_text};
+use super::edit::{browser_doc, rebind, record, sync_docs as sync, write_text};
 use super::records::commitment::{INSTITUTIONS, RESPONSIBLE, STATUS};
 use super::{COMMITMENTS, CommitmentStatus, Field, put_record, set_field};
 
@@ -45,15 +44,6 @@ fn step() -> impl Strategy<Value = Step> {
         2 => Just(Step::ToAna),
         2 => Just(Step::ToLuis),
     ]
-}
-
-fn sync(from: &Doc, to: &Doc) {
-    let update = from
-        .transact()
-        .encode_diff_v1(&to.transact().state_vector());
-    to.transact_mut()
-        .apply_update(Update::decode_v1(&update).expect("update"))
-        .expect("apply");
 }
 
 fn text_of(doc: &Doc, key: super::Key) -> String {

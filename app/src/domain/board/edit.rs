@@ -80,6 +80,20 @@ pub fn rebind(current: &str, caret: Option<u32>, wanted: &str) -> Option<Shown> 
     })
 }
 
+/// Test support: brings `to` up to date with everything `from` has (a sync round, as the room
+/// would relay it).
+#[cfg(test)]
+pub(crate) fn sync_docs(from: &Doc, to: &Doc) {
+    use yrs::Transact;
+    use yrs::updates::decoder::Decode;
+    let update = from
+        .transact()
+        .encode_diff_v1(&to.transact().state_vector());
+    to.transact_mut()
+        .apply_update(yrs::Update::decode_v1(&update).expect("a valid update"))
+        .expect("applies");
+}
+
 /// A document that counts text offsets like the browser does.
 pub fn browser_doc(client_id: u64) -> Doc {
     Doc::with_options(Options {
@@ -148,8 +162,7 @@ pub fn set_meta(txn: &mut TransactionMut, key: &str, value: yrs::Any) {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use yrs::updates::decoder::Decode;
-    use yrs::{GetString, Transact, Update};
+    use yrs::{GetString, Transact};
 
     use super::super::records::agenda;
     use super::super::{AGENDA, Field, put_record};
@@ -226,14 +239,7 @@ mod tests {
                 1.0,
             );
         }
-        let sync = |from: &Doc, to: &Doc| {
-            let update = from
-                .transact()
-                .encode_diff_v1(&to.transact().state_vector());
-            to.transact_mut()
-                .apply_update(Update::decode_v1(&update).unwrap())
-                .unwrap();
-        };
+        let sync = sync_docs;
         sync(&ana, &luis);
         for (doc, value, who) in [
             (&ana, "Acta anterior aprobada", "Ana"),

@@ -325,8 +325,7 @@ fn read_record<T: ReadTxn>(txn: &T, record: &MapRef) -> Record {
 
 #[cfg(test)]
 mod tests {
-    use yrs::updates::decoder::Decode;
-    use yrs::{Doc, Text, Transact, Update};
+    use yrs::{Doc, Text, Transact};
 
     use super::*;
 
@@ -428,14 +427,7 @@ mod tests {
         }
         // Luis gets Ana's record, then both edit the description at the same time.
         let luis = Doc::with_client_id(2);
-        let sync = |from: &Doc, to: &Doc| {
-            let update = from
-                .transact()
-                .encode_diff_v1(&to.transact().state_vector());
-            to.transact_mut()
-                .apply_update(Update::decode_v1(&update).unwrap())
-                .unwrap();
-        };
+        let sync = edit::sync_docs;
         sync(&ana, &luis);
         let description = |doc: &Doc| -> yrs::TextRef {
             let txn = doc.transact();

@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use yrs::updates::decoder::Decode;
 use yrs::{Any, Doc, Map, Out, ReadTxn, Transact, Update};
 
-use super::records::{
-    AgendaItem, Agreement, AttendanceRole, Attendee, Barrier, BoardRecord, Commitment, FollowUp,
-};
+use super::records::{AgendaItem, Agreement, Attendee, Barrier, BoardRecord, Commitment, FollowUp};
 use super::{META, meta};
 
 /// The whole board, in display order (agenda by position; the rest by creation time).
@@ -109,12 +107,18 @@ impl BoardView {
         }
     }
 
-    /// Attendees who count for quorum: members present in person or by delegation. (A live
-    /// board counts on [`BoardView::with_content`]; an acta is recorded from one.)
+    /// Attendees who count for quorum: members present in person or by delegation (an acta
+    /// counts what it recorded).
     pub fn members_present(&self) -> usize {
+        self.attendance.iter().filter(|a| a.is_member()).count()
+    }
+
+    /// The same on a live board, where an attendee nobody has written in yet is nobody: equal to
+    /// `with_content().members_present()`, without copying the board.
+    pub fn written_members_present(&self) -> usize {
         self.attendance
             .iter()
-            .filter(|a| matches!(a.role, AttendanceRole::Titular | AttendanceRole::Delegado))
+            .filter(|a| a.is_member() && a.has_content())
             .count()
     }
 
@@ -275,6 +279,7 @@ mod tests {
             0,
             "an unnamed attendee is nobody yet"
         );
+        assert_eq!(view.written_members_present(), 0);
         assert_eq!(view.newest(5).len(), 1);
         let projected = view.with_content();
         assert_eq!(projected.commitments.len(), 1);

@@ -72,12 +72,7 @@ pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
         });
     }
     let view = ctx.view;
-    let q = move || {
-        quorum(
-            view.with(|v| v.with_content().members_present()),
-            ctx.members,
-        )
-    };
+    let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members);
     let role_label = access.role.label();
     view! {
         <section class="board" aria-labelledby="tablero" data-board data-role=access.role.code()

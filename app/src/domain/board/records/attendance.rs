@@ -37,6 +37,14 @@ pub struct Attendee {
 }
 
 impl Attendee {
+    /// A member of the Mesa present in person or by delegation (counts for quorum).
+    pub fn is_member(&self) -> bool {
+        matches!(
+            self.role,
+            AttendanceRole::Titular | AttendanceRole::Delegado
+        )
+    }
+
     /// The record a remote participant's own check-in writes.
     pub fn check_in(name: &str, institution: &str, now_ms: f64) -> Vec<(&'static str, Field)> {
         let given = vec![
