@@ -10,7 +10,7 @@ use crate::domain::dashboard::{Dashboard, DashboardQuery};
 use crate::domain::escalation::{Escalation, EscalationRequest};
 use crate::domain::{Member, MesaDetail, MesaSummary, Session, SessionDetail};
 #[cfg(feature = "ssr")]
-use crate::domain::{MemberRequest, ScheduleRequest, SessionAction};
+use crate::domain::{MemberRequest, ScheduleRequest, SessionAction, SessionEdit};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::backend;
@@ -34,20 +34,52 @@ pub async fn fetch_mesa_detail(code: String) -> Result<MesaDetail, AppError> {
     respond(backend()?.mesa_detail(&code).await)
 }
 
+/// A checkbox sends its value only when ticked.
+#[cfg(feature = "ssr")]
+fn ticked(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty())
+}
+
 #[server(endpoint = "schedule_session")]
 pub async fn schedule_session(
     mesa: String,
     at: String,
     place: String,
     mode: String,
+    #[server(default)] confirm: Option<String>,
 ) -> Result<Session, AppError> {
     let request = ScheduleRequest {
         mesa,
         at,
         place,
         mode,
+        confirmed: ticked(&confirm),
     };
-    respond(async { backend()?.schedule_session(request.validate()?).await }.await)
+    respond(async { backend()?.schedule_session(request).await }.await)
+}
+
+#[server(endpoint = "edit_session")]
+pub async fn edit_session(
+    id: i64,
+    at: String,
+    place: String,
+    mode: String,
+    #[server(default)] reason: String,
+    #[server(default)] confirm: Option<String>,
+) -> Result<Session, AppError> {
+    let edit = SessionEdit {
+        at,
+        place,
+        mode,
+        reason,
+        confirmed: ticked(&confirm),
+    };
+    respond(async { backend()?.edit_session(id, edit).await }.await)
+}
+
+#[server(endpoint = "cancel_session")]
+pub async fn cancel_session(id: i64, reason: String) -> Result<Session, AppError> {
+    respond(async { backend()?.cancel_session(id, reason).await }.await)
 }
 
 #[server(endpoint = "add_member")]
@@ -57,6 +89,7 @@ pub async fn add_member(
     institution: String,
     sector: String,
     role: String,
+    #[server(default)] seat: String,
     contact: String,
 ) -> Result<Member, AppError> {
     let request = MemberRequest {
@@ -65,9 +98,37 @@ pub async fn add_member(
         institution,
         sector,
         role,
+        seat,
         contact,
     };
     respond(async { backend()?.add_member(request.validate()?).await }.await)
+}
+
+#[server(endpoint = "update_member")]
+pub async fn update_member(
+    id: i64,
+    name: String,
+    institution: String,
+    sector: String,
+    role: String,
+    #[server(default)] seat: String,
+    contact: String,
+) -> Result<Member, AppError> {
+    let request = MemberRequest {
+        mesa: String::new(),
+        name,
+        institution,
+        sector,
+        role,
+        seat,
+        contact,
+    };
+    respond(async { backend()?.update_member(id, request).await }.await)
+}
+
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(id: i64) -> Result<Member, AppError> {
+    respond(async { backend()?.remove_member(id).await }.await)
 }
 
 #[server(endpoint = "session_detail")]
@@ -75,13 +136,18 @@ pub async fn fetch_session_detail(id: i64) -> Result<SessionDetail, AppError> {
     respond(backend()?.session_detail(id).await)
 }
 
+/// *Iniciar reunión* / *Cerrar reunión* from the session page, with its invitation.
 #[server(endpoint = "change_session_status")]
-pub async fn change_session_status(id: i64, action: String) -> Result<Session, AppError> {
+pub async fn change_session_status(
+    id: i64,
+    action: String,
+    #[server(default)] token: String,
+) -> Result<Session, AppError> {
     respond(
         async {
             let action = SessionAction::parse(&action)
-                .ok_or_else(|| AppError::Conflict(format!("acción desconocida «{action}»")))?;
-            backend()?.change_session_status(id, action).await
+                .ok_or_else(|| AppError::Conflict(format!("Acción desconocida «{action}».")))?;
+            backend()?.meeting_action(id, action, token).await
         }
         .await,
     )

@@ -11,7 +11,8 @@ use crate::domain::board::{BoardAccess, BoardView};
 use crate::domain::dashboard::{Dashboard, DashboardQuery};
 use crate::domain::escalation::{Escalation, EscalationRequest};
 use crate::domain::{
-    Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
+    Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
+    SessionAction, SessionDetail, SessionEdit,
 };
 use crate::error::AppError;
 
@@ -20,7 +21,20 @@ pub trait Backend: Send + Sync + 'static {
     async fn mesa_summaries(&self) -> Result<Vec<MesaSummary>, AppError>;
     async fn mesa_detail(&self, code: &str) -> Result<MesaDetail, AppError>;
     async fn add_member(&self, member: NewMember) -> Result<Member, AppError>;
-    async fn schedule_session(&self, session: NewSession) -> Result<Session, AppError>;
+    async fn update_member(&self, id: i64, member: MemberRequest) -> Result<Member, AppError>;
+    /// Soft removal as of today (Bogotá): past actas keep the name.
+    async fn remove_member(&self, id: i64) -> Result<Member, AppError>;
+    async fn schedule_session(&self, session: ScheduleRequest) -> Result<Session, AppError>;
+    /// Corrects or reschedules a session that has not started.
+    async fn edit_session(&self, id: i64, edit: SessionEdit) -> Result<Session, AppError>;
+    async fn cancel_session(&self, id: i64, reason: String) -> Result<Session, AppError>;
+    /// Starts or closes the meeting from its page: the invitation must allow it.
+    async fn meeting_action(
+        &self,
+        id: i64,
+        action: SessionAction,
+        token: String,
+    ) -> Result<Session, AppError>;
     async fn session_detail(&self, id: i64) -> Result<SessionDetail, AppError>;
     async fn change_session_status(
         &self,

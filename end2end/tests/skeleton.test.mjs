@@ -45,11 +45,18 @@ test('schedule a session at a local Mesa, reload, start it', async () => {
   assert.equal(await page.inputValue('#mode'), 'mixta');
   assert.equal((await page.inputValue('#place')).length, 201);
 
+  // A date more than two years ahead is asked about first; confirmed, it is scheduled.
   await page.fill('#place', 'Salón comunal Bosa Centro');
+  await page.getByRole('button', { name: 'Programar sesión' }).click();
+  await page.getByText('está a más de dos años').waitFor();
+  await page.screenshot({ path: ARTIFACTS + 'confirm-date-1920.png', fullPage: true });
+  await page.getByLabel('Confirmo la fecha').check();
   await page.getByRole('button', { name: 'Programar sesión' }).click();
   await page.getByText('Sesión 1 programada').waitFor();
   await page.locator('#tabla-proximas').getByText('Salón comunal Bosa Centro').waitFor();
-  assert.equal(await page.locator('#place-error').textContent(), '');
+  // A successful submit leaves an empty form for the next session.
+  assert.equal(await page.inputValue('#place'), '');
+  assert.equal(await page.inputValue('#at'), '');
   assert.equal(await page.evaluate(() => window.__salaMarker), 'same-document');
   await page.screenshot({ path: ARTIFACTS + 'mesa-1920.png', fullPage: true });
 
@@ -57,15 +64,21 @@ test('schedule a session at a local Mesa, reload, start it', async () => {
   await hydrated(page);
   const row = page.locator('#tabla-proximas tr', { hasText: 'Salón comunal Bosa Centro' });
   await row.waitFor();
+  const id = await row.getAttribute('data-session');
   await row.getByRole('link').click();
 
   await page.getByRole('heading', { level: 1, name: /Sesión 1 · Mesa Local de APS Bosa/ }).waitFor();
   await hydrated(page);
-  await page.evaluate(() => { window.__salaMarker = 'session-page'; });
   assert.equal((await page.locator('#estado-sesion').textContent()).trim(), 'Programada');
-  await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+  // Without the coordination's invitation, the meeting's buttons are not there.
+  assert.equal(await page.getByRole('button', { name: 'Iniciar reunión' }).count(), 0);
+
+  await page.goto(sala.cli('invite', '--session', id, '--role', 'coordinador').url);
+  await hydrated(page);
+  await page.evaluate(() => { window.__salaMarker = 'session-page'; });
+  await page.getByRole('button', { name: 'Iniciar reunión' }).click();
   await page.locator('#estado-sesion').getByText('En curso').waitFor();
-  await page.getByRole('button', { name: 'Cerrar sesión' }).waitFor();
+  await page.getByRole('button', { name: 'Cerrar reunión' }).waitFor();
   assert.equal(await page.evaluate(() => window.__salaMarker), 'session-page', 'updated in place');
   await page.screenshot({ path: ARTIFACTS + 'session-1920.png', fullPage: true });
 

@@ -29,8 +29,18 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn can_write(self) -> bool {
-        !matches!(self, Role::Observador)
+    /// The same role as the pages and the policy name it.
+    pub fn board_role(self) -> app::domain::board::BoardRole {
+        use app::domain::board::BoardRole;
+        match self {
+            Role::Coordinador => BoardRole::Coordinador,
+            Role::Participante => BoardRole::Participante,
+            Role::Observador => BoardRole::Observador,
+        }
+    }
+
+    pub fn allows(self, act: app::domain::policy::Act) -> bool {
+        app::domain::policy::allows(self.board_role(), act)
     }
 
     pub fn as_str(self) -> &'static str {

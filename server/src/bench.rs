@@ -414,8 +414,11 @@ pub async fn sala_rooms(
         at: "2030-01-01T09:00:00Z".into(),
         place: "bench".into(),
         mode: "virtual".into(),
+        confirmed: true,
     };
-    let new = request.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let new = request
+        .validate(chrono::Utc::now())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let exp = chrono::Utc::now().timestamp() + 24 * 3600;
     let mut urls = Vec::with_capacity(rooms);
     for _ in 0..rooms {

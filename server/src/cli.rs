@@ -370,10 +370,16 @@ async fn create_session(args: CreateSessionArgs) -> Result<()> {
         at: args.at,
         place: args.place,
         mode: args.mode,
+        // Whoever types a date on the command line meant it; the warning below still says so.
+        confirmed: true,
     };
+    let now = Utc::now();
     let new = request
-        .validate()
+        .validate(now)
         .map_err(|errors| anyhow::anyhow!("datos inválidos: {errors}"))?;
+    if let Some(why) = app::domain::unusual_date(new.scheduled_at(), now) {
+        eprintln!("Aviso: {why}");
+    }
     let store = args.data.open_store().await?;
     let session = store.create_session(&new, Utc::now()).await?;
     store.close().await;

@@ -8,12 +8,17 @@
 pub mod board;
 pub mod dashboard;
 pub mod escalation;
+mod member;
 mod model;
+pub mod policy;
+mod scheduling;
 mod session;
 mod territory;
 mod time;
 
+pub use member::*;
 pub use model::*;
+pub use scheduling::*;
 pub use session::*;
 pub use territory::*;
 pub use time::*;

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::session::{FieldErrors, SessionMode, SessionStatus};
+use super::member::Member;
+use super::session::{SessionMode, SessionStatus};
 
 /// The three levels of territorial management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -69,6 +70,11 @@ pub struct Session {
     pub status: SessionStatus,
     pub started_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The date it had before its last rescheduling.
+    pub rescheduled_from: Option<DateTime<Utc>>,
+    /// Why it was last rescheduled or why it was cancelled.
+    pub change_reason: Option<String>,
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 /// A Mesa on the home page with the sessions people look for first.
@@ -80,24 +86,16 @@ pub struct MesaSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    pub id: i64,
-    pub mesa_code: String,
-    pub name: String,
-    pub institution: String,
-    pub sector: String,
-    pub role: String,
-    pub contact: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MesaDetail {
     pub mesa: Mesa,
     /// The Mesas above this one, nearest first (zonal, then district).
     pub parents: Vec<MesaRef>,
     /// The Mesas right below this one (a zone's localidades; the district's zones).
     pub children: Vec<MesaRef>,
+    /// Members sitting on the Mesa today.
     pub members: Vec<Member>,
+    /// Members removed from it (their names stay in past actas).
+    pub former_members: Vec<Member>,
     /// Sessions still ahead (or running now), soonest first.
     pub upcoming: Vec<Session>,
     /// Sessions behind us, most recent first.
@@ -106,12 +104,13 @@ pub struct MesaDetail {
 
 /// Splits a Mesa's sessions into what is ahead and what is behind `now`. A session in progress is
 /// ahead whatever its scheduled time; a scheduled session whose time passed without starting is
-/// behind (it shows as "Programada" in the past list, which is what leaders need to notice).
+/// behind (it shows as "Programada" in the past list, which is what leaders need to notice). A
+/// cancelled session stays where its date puts it, struck through.
 pub fn split_by_time(sessions: Vec<Session>, now: DateTime<Utc>) -> (Vec<Session>, Vec<Session>) {
     let (mut upcoming, mut past): (Vec<Session>, Vec<Session>) =
         sessions.into_iter().partition(|s| match s.status {
             SessionStatus::EnCurso => true,
-            SessionStatus::Programada => s.scheduled_at >= now,
+            SessionStatus::Programada | SessionStatus::Cancelada => s.scheduled_at >= now,
             SessionStatus::Cerrada => false,
         });
     upcoming.sort_by_key(|s| (s.scheduled_at, s.seq));
@@ -125,110 +124,9 @@ pub struct SessionDetail {
     pub mesa: Mesa,
 }
 
-pub const MAX_TEXT_LEN: usize = 200;
-
-/// A member as typed in the form, before validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberRequest {
-    pub mesa: String,
-    pub name: String,
-    pub institution: String,
-    pub sector: String,
-    pub role: String,
-    pub contact: String,
-}
-
-/// A validated member; only [`MemberRequest::validate`] builds one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewMember {
-    mesa_code: String,
-    name: String,
-    institution: String,
-    sector: String,
-    role: String,
-    contact: Option<String>,
-}
-
-impl NewMember {
-    pub fn mesa_code(&self) -> &str {
-        &self.mesa_code
-    }
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-    pub fn institution(&self) -> &str {
-        &self.institution
-    }
-    pub fn sector(&self) -> &str {
-        &self.sector
-    }
-    pub fn role(&self) -> &str {
-        &self.role
-    }
-    pub fn contact(&self) -> Option<&str> {
-        self.contact.as_deref()
-    }
-}
-
-impl MemberRequest {
-    pub fn validate(&self) -> Result<NewMember, FieldErrors> {
-        let mut errors = FieldErrors::default();
-        let mut required = |field: &str, value: &str, what: &str| -> String {
-            let value = value.trim();
-            if value.is_empty() {
-                errors.add(field, format!("Indique {what}."));
-            } else if value.chars().count() > MAX_TEXT_LEN {
-                errors.add(field, format!("Máximo {MAX_TEXT_LEN} caracteres."));
-            }
-            value.to_owned()
-        };
-        let mesa_code = required("mesa", &self.mesa, "la Mesa");
-        let name = required("name", &self.name, "el nombre");
-        let institution = required("institution", &self.institution, "la institución");
-        let sector = required("sector", &self.sector, "el sector");
-        let role = required("role", &self.role, "el rol en la Mesa");
-        let contact = self.contact.trim();
-        if contact.chars().count() > MAX_TEXT_LEN {
-            errors.add("contact", format!("Máximo {MAX_TEXT_LEN} caracteres."));
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(NewMember {
-            mesa_code,
-            name,
-            institution,
-            sector,
-            role,
-            contact: (!contact.is_empty()).then(|| contact.to_owned()),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn member_requires_the_essentials_and_keeps_contact_optional() {
-        let request = MemberRequest {
-            mesa: "local-01".into(),
-            name: " Ana Pérez ".into(),
-            institution: "Subred Norte".into(),
-            sector: "Salud".into(),
-            role: "Líder local APS".into(),
-            contact: "  ".into(),
-        };
-        let member = request.validate().unwrap();
-        assert_eq!(member.name(), "Ana Pérez");
-        assert_eq!(member.contact(), None);
-
-        let errors = MemberRequest::default().validate().unwrap_err();
-        for field in ["mesa", "name", "institution", "sector", "role"] {
-            assert!(errors.get(field).is_some(), "{field}");
-        }
-        assert!(errors.get("contact").is_none());
-    }
 
     fn session(seq: i64, at: &str, status: SessionStatus) -> Session {
         Session {
@@ -241,6 +139,9 @@ mod tests {
             status,
             started_at: None,
             closed_at: None,
+            rescheduled_from: None,
+            change_reason: None,
+            cancelled_at: None,
         }
     }
 

@@ -3,18 +3,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::time::parse_when;
-
-/// Lifecycle of a session: `programada → en_curso → cerrada`, nothing else.
+/// Lifecycle of a session: `programada → en_curso → cerrada`, or `programada → cancelada`
+/// (a cancelled session stays in the Mesa's series with its number and the reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionStatus {
     Programada,
     EnCurso,
     Cerrada,
+    Cancelada,
 }
 
 /// What a person can do to a session's status.
@@ -23,6 +22,7 @@ pub enum SessionStatus {
 pub enum SessionAction {
     Iniciar,
     Cerrar,
+    Cancelar,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -33,13 +33,19 @@ pub struct TransitionError {
 }
 
 impl SessionStatus {
-    pub const ALL: [SessionStatus; 3] = [Self::Programada, Self::EnCurso, Self::Cerrada];
+    pub const ALL: [SessionStatus; 4] = [
+        Self::Programada,
+        Self::EnCurso,
+        Self::Cerrada,
+        Self::Cancelada,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Programada => "programada",
             Self::EnCurso => "en_curso",
             Self::Cerrada => "cerrada",
+            Self::Cancelada => "cancelada",
         }
     }
 
@@ -52,15 +58,22 @@ impl SessionStatus {
             Self::Programada => "Programada",
             Self::EnCurso => "En curso",
             Self::Cerrada => "Cerrada",
+            Self::Cancelada => "Cancelada",
         }
+    }
+
+    /// A board can be written while its session is scheduled or running, not once it is closed
+    /// or cancelled.
+    pub fn board_is_open(self) -> bool {
+        matches!(self, Self::Programada | Self::EnCurso)
     }
 
     /// The actions this status allows, in the order the UI offers them.
     pub fn allowed_actions(self) -> &'static [SessionAction] {
         match self {
-            Self::Programada => &[SessionAction::Iniciar],
+            Self::Programada => &[SessionAction::Iniciar, SessionAction::Cancelar],
             Self::EnCurso => &[SessionAction::Cerrar],
-            Self::Cerrada => &[],
+            Self::Cerrada | Self::Cancelada => &[],
         }
     }
 
@@ -68,6 +81,7 @@ impl SessionStatus {
         match (self, action) {
             (Self::Programada, SessionAction::Iniciar) => Ok(Self::EnCurso),
             (Self::EnCurso, SessionAction::Cerrar) => Ok(Self::Cerrada),
+            (Self::Programada, SessionAction::Cancelar) => Ok(Self::Cancelada),
             (from, action) => Err(TransitionError { from, action }),
         }
     }
@@ -80,28 +94,36 @@ impl fmt::Display for SessionStatus {
 }
 
 impl SessionAction {
+    pub const ALL: [SessionAction; 3] = [Self::Iniciar, Self::Cerrar, Self::Cancelar];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Iniciar => "iniciar",
             Self::Cerrar => "cerrar",
+            Self::Cancelar => "cancelar",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Iniciar, Self::Cerrar]
-            .into_iter()
-            .find(|a| a.as_str() == s)
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
     pub fn verb(self) -> &'static str {
         self.as_str()
     }
 
+    /// Worded as a meeting's, not as signing in or out.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Iniciar => "Iniciar sesión",
-            Self::Cerrar => "Cerrar sesión",
+            Self::Iniciar => "Iniciar reunión",
+            Self::Cerrar => "Cerrar reunión",
+            Self::Cancelar => "Cancelar sesión",
         }
+    }
+
+    /// Cancelling needs a reason, so it has its own form instead of a one-click button.
+    pub fn needs_reason(self) -> bool {
+        self == Self::Cancelar
     }
 }
 
@@ -164,82 +186,6 @@ impl fmt::Display for FieldErrors {
     }
 }
 
-pub const MAX_PLACE_LEN: usize = 200;
-
-/// A scheduling request as typed by a person (form or CLI), before validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduleRequest {
-    pub mesa: String,
-    pub at: String,
-    pub place: String,
-    pub mode: String,
-}
-
-/// A validated session to create. Only [`ScheduleRequest::validate`] builds one, so the store never
-/// sees unchecked input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewSession {
-    mesa_code: String,
-    scheduled_at: DateTime<Utc>,
-    place: String,
-    mode: SessionMode,
-}
-
-impl NewSession {
-    pub fn mesa_code(&self) -> &str {
-        &self.mesa_code
-    }
-    pub fn scheduled_at(&self) -> DateTime<Utc> {
-        self.scheduled_at
-    }
-    pub fn place(&self) -> &str {
-        &self.place
-    }
-    pub fn mode(&self) -> SessionMode {
-        self.mode
-    }
-}
-
-impl ScheduleRequest {
-    pub fn validate(&self) -> Result<NewSession, FieldErrors> {
-        let mut errors = FieldErrors::default();
-        let mesa_code = self.mesa.trim();
-        if mesa_code.is_empty() {
-            errors.add("mesa", "Indique la Mesa.");
-        }
-        let scheduled_at = match parse_when(&self.at) {
-            Ok(at) => Some(at),
-            Err(message) => {
-                errors.add("at", message);
-                None
-            }
-        };
-        let place = self.place.trim();
-        if place.chars().count() > MAX_PLACE_LEN {
-            errors.add(
-                "place",
-                format!("El lugar admite máximo {MAX_PLACE_LEN} caracteres."),
-            );
-        }
-        let mode = SessionMode::parse(self.mode.trim());
-        if mode.is_none() {
-            errors.add(
-                "mode",
-                "Modalidad no válida: use presencial, virtual o mixta.",
-            );
-        }
-        match (scheduled_at, mode) {
-            (Some(scheduled_at), Some(mode)) if errors.is_empty() => Ok(NewSession {
-                mesa_code: mesa_code.to_owned(),
-                scheduled_at,
-                place: place.to_owned(),
-                mode,
-            }),
-            _ => Err(errors),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,11 +196,16 @@ mod tests {
         use SessionStatus::*;
         assert_eq!(Programada.apply(Iniciar), Ok(EnCurso));
         assert_eq!(EnCurso.apply(Cerrar), Ok(Cerrada));
+        assert_eq!(Programada.apply(Cancelar), Ok(Cancelada));
         for (from, action) in [
             (Programada, Cerrar),
             (EnCurso, Iniciar),
             (Cerrada, Iniciar),
             (Cerrada, Cerrar),
+            (Cerrada, Cancelar),
+            (EnCurso, Cancelar),
+            (Cancelada, Iniciar),
+            (Cancelada, Cancelar),
         ] {
             assert_eq!(from.apply(action), Err(TransitionError { from, action }));
         }
@@ -263,7 +214,7 @@ mod tests {
     #[test]
     fn allowed_actions_are_exactly_the_valid_transitions() {
         for status in SessionStatus::ALL {
-            for action in [SessionAction::Iniciar, SessionAction::Cerrar] {
+            for action in SessionAction::ALL {
                 assert_eq!(
                     status.allowed_actions().contains(&action),
                     status.apply(action).is_ok(),
@@ -290,37 +241,5 @@ mod tests {
             assert_eq!(SessionMode::parse(m.as_str()), Some(m));
         }
         assert_eq!(SessionMode::parse("hibrida"), None);
-    }
-
-    fn request(at: &str, mode: &str) -> ScheduleRequest {
-        ScheduleRequest {
-            mesa: "local-07".into(),
-            at: at.into(),
-            place: "  Salón comunal Bosa Centro ".into(),
-            mode: mode.into(),
-        }
-    }
-
-    #[test]
-    fn a_valid_request_is_trimmed_and_normalised_to_utc() {
-        let new = request("2026-12-01T09:00", "mixta").validate().unwrap();
-        assert_eq!(new.mesa_code(), "local-07");
-        assert_eq!(new.place(), "Salón comunal Bosa Centro");
-        assert_eq!(new.mode(), SessionMode::Mixta);
-        assert_eq!(new.scheduled_at().to_rfc3339(), "2026-12-01T14:00:00+00:00");
-    }
-
-    #[test]
-    fn every_bad_field_is_reported_at_once() {
-        let mut bad = request("mañana", "hibrida");
-        bad.place = "x".repeat(MAX_PLACE_LEN + 1);
-        bad.mesa = " ".into();
-        let errors = bad.validate().unwrap_err();
-        for field in ["mesa", "at", "place", "mode"] {
-            assert!(
-                errors.get(field).is_some(),
-                "missing error for {field}: {errors}"
-            );
-        }
     }
 }

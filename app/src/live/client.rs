@@ -454,17 +454,28 @@ fn parse_presence(client: u64, json: &str) -> Option<Presence> {
 }
 
 /// The identity remembered on this device (name and institution, from the join form).
-pub fn remembered_identity() -> Option<(String, String)> {
+/// (name, institution, sector) as given on this device; older devices kept no sector.
+pub fn remembered_identity() -> Option<(String, String, String)> {
     let raw = storage()?.get_item("sala:identidad").ok().flatten()?;
     let value: serde_json::Value = serde_json::from_str(&raw).ok()?;
     let name = value.get("name")?.as_str()?.trim().to_owned();
     let institution = value.get("institution")?.as_str()?.trim().to_owned();
-    (!name.is_empty()).then_some((name, institution))
+    let sector = value
+        .get("sector")
+        .and_then(|s| s.as_str())
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    (!name.is_empty()).then_some((name, institution, sector))
 }
 
 pub fn remember_identity(identity: &Identity) {
     if let Some(storage) = storage() {
-        let json = serde_json::json!({"name": identity.name, "institution": identity.institution});
+        let json = serde_json::json!({
+            "name": identity.name,
+            "institution": identity.institution,
+            "sector": identity.sector,
+        });
         let _ = storage.set_item("sala:identidad", &json.to_string());
     }
 }

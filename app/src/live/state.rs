@@ -48,6 +48,8 @@ impl ConnStatus {
 pub struct Identity {
     pub name: String,
     pub institution: String,
+    #[serde(default)]
+    pub sector: String,
     pub role: String,
     pub color: String,
 }
@@ -103,6 +105,8 @@ pub struct BoardCtx {
     pub now_ms: RwSignal<f64>,
     pub read_only_reason: RwSignal<Option<String>>,
     pub members: usize,
+    /// The Mesa's sitting members (without contacts), to recognise who joins.
+    pub roster: StoredValue<Vec<crate::domain::Member>>,
     /// The invitation this page came with (empty when viewing without one).
     pub token: StoredValue<String>,
     pub mesa_code: StoredValue<String>,
@@ -121,7 +125,8 @@ impl BoardCtx {
             editing: RwSignal::new(None),
             now_ms: RwSignal::new(now_ms),
             read_only_reason: RwSignal::new(None),
-            members: access.members,
+            members: access.roster.len(),
+            roster: StoredValue::new(access.roster.clone()),
             token: StoredValue::new(token.unwrap_or_default()),
             mesa_code: StoredValue::new(access.detail.mesa.code.clone()),
         }
@@ -134,8 +139,9 @@ impl BoardCtx {
             && self.read_only_reason.with(Option::is_none)
     }
 
-    pub fn is_coordinator(&self) -> bool {
-        self.role == BoardRole::Coordinador
+    /// What the policy lets this page's invitation do.
+    pub fn allows(&self, act: crate::domain::policy::Act) -> bool {
+        crate::domain::policy::allows(self.role, act)
     }
 
     /// Sets field `key` of record `id` in `root` (a plain value, last writer wins).

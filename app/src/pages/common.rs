@@ -43,7 +43,7 @@ pub fn StatusBadge(status: SessionStatus) -> impl IntoView {
 
 /// The message for one form field, or nothing. Keeps its id so `aria-describedby` always resolves.
 #[component]
-pub fn FieldError(id: &'static str, message: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldError(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {
     view! {
         <p class="field-error" id=id aria-live="polite">
             {move || message.get()}
@@ -58,4 +58,54 @@ pub fn SessionLink(session: Session) -> impl IntoView {
     view! {
         <a href=href>{format!("Sesión {} · {}", session.seq, format_bogota(session.scheduled_at))}</a>
     }
+}
+
+/// The message for `field`, once the last submission came back with field errors.
+pub fn field_message<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<T, AppError>>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        result.get().and_then(|r| r.err()).and_then(|e| {
+            e.field_errors()
+                .and_then(|f| f.get(field).map(str::to_owned))
+        })
+    })
+}
+
+/// An error that belongs to no field of the form (unknown Mesa, a session no longer scheduled,
+/// server unreachable).
+pub fn general_message<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<T, AppError>>>,
+    fields: &'static [&'static str],
+) -> Signal<Option<String>> {
+    Signal::derive(move || match result.get() {
+        Some(Err(e)) => match e.field_errors() {
+            None => Some(e.to_string()),
+            Some(errors) => {
+                let others: Vec<&str> = errors
+                    .0
+                    .iter()
+                    .filter(|(field, _)| !fields.contains(&field.as_str()))
+                    .map(|(_, message)| message.as_str())
+                    .collect();
+                (!others.is_empty()).then(|| others.join(" "))
+            }
+        },
+        _ => None,
+    })
+}
+
+/// Counts the successful results of `action` into `saved`, so what depends on the saved data
+/// reloads after a success and never after a refusal (which would wipe what the person typed).
+pub fn bump_on_success<T, E>(value: Signal<Option<Result<T, E>>>, saved: RwSignal<u32>)
+where
+    T: Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            saved.update(|n| *n += 1);
+        }
+    });
 }

@@ -4,10 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::board::LiveBoard;
+use super::board::{BoardSetup, JoinSlot, LiveBoard};
 use super::common::{ErrorNotice, StatusBadge};
 use crate::api::{ChangeSessionStatus, fetch_board_access};
 use crate::domain::board::BoardAccess;
+use crate::domain::policy::{self, Act};
 use crate::domain::{SessionStatus, format_bogota};
 use crate::error::AppError;
 
@@ -59,6 +60,7 @@ fn SessionOverview(
 ) -> impl IntoView {
     let session = access.detail.session.clone();
     let mesa = access.detail.mesa.clone();
+    let setup = BoardSetup::new(&access, token.clone());
     let title = format!("Sesión {} · {}", session.seq, mesa.name);
     let place = if session.place.is_empty() {
         "Por definir".to_owned()
@@ -69,14 +71,21 @@ fn SessionOverview(
         Some(Err(error)) => Some(error.to_string()),
         _ => None,
     };
+    let role = access.role;
+    let invitation = token.clone().unwrap_or_default();
+    // Only the buttons this invitation may use (cancelling, which needs a reason, is on the Mesa
+    // page).
     let actions = session
         .status
         .allowed_actions()
         .iter()
+        .filter(|action| Act::of_meeting(**action).is_some_and(|act| policy::allows(role, act)))
         .map(|action| {
+            let invitation = invitation.clone();
             view! {
                 <ActionForm action=change attr:class="inline-form">
                     <input type="hidden" name="id" value=session.id />
+                    <input type="hidden" name="token" value=invitation.clone() />
                     <input type="hidden" name="action" value=action.as_str() />
                     <button
                         type="submit"
@@ -92,6 +101,7 @@ fn SessionOverview(
         .collect_view();
     view! {
         <Title text=format!("{title} · Sala situacional") />
+        <JoinSlot setup invited_name=access.invited_name.clone() />
         <nav aria-label="Ruta" class="breadcrumbs">
             <ol>
                 <li>
@@ -126,7 +136,13 @@ fn SessionOverview(
                 </div>
                 {session.started_at.map(|at| view! { <div><dt>"Inició"</dt><dd>{format_bogota(at)}</dd></div> })}
                 {session.closed_at.map(|at| view! { <div><dt>"Cerró"</dt><dd>{format_bogota(at)}</dd></div> })}
+                {session.rescheduled_from.map(|at| view! { <div><dt>"Reprogramada (antes)"</dt><dd>{format_bogota(at)}</dd></div> })}
             </dl>
+            {(session.status == SessionStatus::Cancelada).then(|| view! {
+                <p class="notice" role="status" data-cancelled>
+                    {format!("Sesión cancelada: {}", session.change_reason.clone().unwrap_or_default())}
+                </p>
+            })}
             <div class="actions">{actions}</div>
             <p class="form-alert" role="alert">{failure}</p>
         </header>
@@ -137,6 +153,6 @@ fn SessionOverview(
                 <a href=format!("/sesiones/{}/revision", session.id)>"Revisión e historial"</a>
             })}
         </nav>
-        <LiveBoard access token />
+        <LiveBoard setup access token />
     }
 }

@@ -115,7 +115,7 @@ async fn schedule_session(
     State(state): State<AppState>,
     Json(request): Json<ScheduleRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let session = state.backend.schedule_session(request.validate()?).await?;
+    let session = state.backend.schedule_session(request).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 

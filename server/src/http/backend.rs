@@ -3,12 +3,14 @@
 use app::domain::board::acta::Acta;
 use app::domain::board::apply_update;
 use app::domain::board::review::{BoardHistory, push_changes};
-use app::domain::board::{BoardAccess, BoardRole, BoardView};
+use app::domain::board::{BoardAccess, BoardView};
 use app::domain::dashboard::{Dashboard, DashboardQuery};
 use app::domain::escalation::{Escalation, EscalationAction, EscalationRequest, answer_date, note};
+use app::domain::policy::{self, Act};
 use app::domain::{
-    Member, MesaDetail, MesaSummary, NewMember, NewSession, Session, SessionAction, SessionDetail,
-    SessionStatus, bogota, format_bogota,
+    Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
+    SessionAction, SessionDetail, SessionEdit, SessionStatus, bogota, format_bogota,
+    validate_cancellation,
 };
 use app::error::AppError;
 use app::ssr::Backend;
@@ -164,8 +166,55 @@ impl Backend for StoreBackend {
         Ok(self.store.add_member(&member, Utc::now()).await?)
     }
 
-    async fn schedule_session(&self, session: NewSession) -> Result<Session, AppError> {
+    async fn update_member(&self, id: i64, mut member: MemberRequest) -> Result<Member, AppError> {
+        member.mesa = self.store.get_member(id).await?.mesa_code;
+        Ok(self.store.update_member(id, &member.validate()?).await?)
+    }
+
+    async fn remove_member(&self, id: i64) -> Result<Member, AppError> {
+        let today = Utc::now().with_timezone(&bogota()).date_naive();
+        Ok(self.store.remove_member(id, today).await?)
+    }
+
+    async fn schedule_session(&self, request: ScheduleRequest) -> Result<Session, AppError> {
+        let session = request.validate(Utc::now())?;
         Ok(self.store.create_session(&session, Utc::now()).await?)
+    }
+
+    async fn edit_session(&self, id: i64, edit: SessionEdit) -> Result<Session, AppError> {
+        let current = self.store.get_session(id).await?;
+        let changes = edit.validate(&current, Utc::now())?;
+        Ok(self.store.update_session(id, &changes).await?)
+    }
+
+    async fn cancel_session(&self, id: i64, reason: String) -> Result<Session, AppError> {
+        let current = self.store.get_session(id).await?;
+        let reason = validate_cancellation(&current, &reason)?;
+        let cancelled = self.store.cancel_session(id, &reason, Utc::now()).await?;
+        // Whoever has its board open sees it turn read-only.
+        self.sync.freeze(id).await;
+        Ok(cancelled)
+    }
+
+    async fn meeting_action(
+        &self,
+        id: i64,
+        action: SessionAction,
+        token: String,
+    ) -> Result<Session, AppError> {
+        let claims = self.claims(id, &token)?;
+        let act = Act::of_meeting(action).ok_or_else(|| {
+            AppError::Conflict(
+                "Para cancelar una sesión indique el motivo en la página de la Mesa.".into(),
+            )
+        })?;
+        if !claims.role.allows(act) {
+            return Err(AppError::Forbidden(format!(
+                "Su invitación no permite «{}»: pídala a la coordinación de la Mesa.",
+                action.label()
+            )));
+        }
+        self.change_session_status(id, action).await
     }
 
     async fn session_detail(&self, id: i64) -> Result<SessionDetail, AppError> {
@@ -212,28 +261,26 @@ impl Backend for StoreBackend {
                 (Role::Observador, None, self.signer.sign(&claims))
             }
         };
-        let role = match role {
-            Role::Coordinador => BoardRole::Coordinador,
-            Role::Participante => BoardRole::Participante,
-            Role::Observador => BoardRole::Observador,
-        };
+        let role = role.board_role();
         let closed = detail.session.status == SessionStatus::Cerrada;
         let board = match (closed, self.store.acta(session_id).await?) {
             (true, Some(acta)) => (acta.board, Some(acta.number)),
             _ => (self.live_board(session_id, false).await?, None),
         };
-        let members = self
+        // Contacts are not the board's business: it only needs to recognise members.
+        let roster = self
             .store
-            .mesa_detail(&detail.mesa.code, Utc::now())
+            .members_of(&detail.mesa.code)
             .await?
-            .members
-            .len();
+            .into_iter()
+            .map(|m| Member { contact: None, ..m })
+            .collect();
         Ok(BoardAccess {
-            writable: role != BoardRole::Observador && !closed,
+            writable: policy::allows(role, Act::EditBoard) && detail.session.status.board_is_open(),
             role,
             invited_name,
             sync_path: format!("/sync/{session_id}?token={token}"),
-            members,
+            roster,
             board: board.0,
             acta_number: board.1,
             detail,
@@ -242,9 +289,9 @@ impl Backend for StoreBackend {
 
     async fn close_board(&self, session_id: i64, token: String) -> Result<i64, AppError> {
         let claims = self.claims(session_id, &token)?;
-        if claims.role != Role::Coordinador {
+        if !claims.role.allows(Act::CloseMeeting) {
             return Err(AppError::Forbidden(
-                "Solo la coordinación puede cerrar la sesión.".into(),
+                "Solo la coordinación puede cerrar la reunión.".into(),
             ));
         }
         let session = self.store.get_session(session_id).await?;
@@ -307,9 +354,10 @@ impl Backend for StoreBackend {
         request: EscalationRequest,
     ) -> Result<Escalation, AppError> {
         let claims = self.claims(request.session, &token)?;
-        if !claims.role.can_write() {
+        if !claims.role.allows(Act::Escalate) {
             return Err(AppError::Forbidden(
-                "Un observador no puede escalar barreras.".into(),
+                "Un observador no puede escalar barreras: pida una invitación de participante."
+                    .into(),
             ));
         }
         let today = Utc::now().with_timezone(&bogota()).date_naive();
@@ -362,7 +410,9 @@ impl Backend for StoreBackend {
             .verify(&token, Utc::now().timestamp())
             .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
         let session = self.store.get_session(claims.session).await?;
-        if session.mesa_code != escalation.to_mesa.code || claims.role != Role::Coordinador {
+        if session.mesa_code != escalation.to_mesa.code
+            || !claims.role.allows(Act::DecideEscalation)
+        {
             return Err(AppError::Forbidden(format!(
                 "Solo la coordinación de la {} puede decidir este escalamiento.",
                 escalation.to_mesa.name

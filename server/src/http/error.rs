@@ -80,8 +80,11 @@ impl From<StoreError> for AppError {
             StoreError::UnknownMesa(_)
             | StoreError::UnknownSession(_)
             | StoreError::UnknownEscalation(_)
+            | StoreError::UnknownMember(_)
             | StoreError::UnknownCommitment(_) => AppError::NotFound(error.to_string()),
+            StoreError::Invalid(errors) => AppError::Fields(errors),
             StoreError::Transition(_)
+            | StoreError::RemovedMember(_)
             | StoreError::ConcurrentChange(_)
             | StoreError::NoLevelAbove(_)
             | StoreError::EscalationTransition(_)

@@ -53,7 +53,8 @@ pub async fn sync_socket(
         Ok(upgrade) => upgrade,
         Err(rejection) => return Ok(rejection.into_response()),
     };
-    let writable = claims.role.can_write() && session.status != app::domain::SessionStatus::Cerrada;
+    let writable =
+        claims.role.allows(app::domain::policy::Act::EditBoard) && session.status.board_is_open();
     let hub = state.sync.clone();
     let max_frame = hub.limits().max_frame_bytes;
     tracing::debug!(

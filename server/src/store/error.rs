@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use app::domain::{TerritoryError, TransitionError};
+use app::domain::{FieldErrors, TerritoryError, TransitionError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -19,28 +19,43 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("el archivo de territorios del proyecto es inválido: {0}")]
     Territory(#[from] TerritoryError),
-    #[error("no existe la Mesa «{0}»")]
+    #[error("No existe la Mesa «{0}».")]
     UnknownMesa(String),
-    #[error("no existe la sesión {0}")]
+    #[error("No existe la sesión {0}.")]
     UnknownSession(i64),
+    #[error("No existe el integrante {0}.")]
+    UnknownMember(i64),
+    #[error("{0} ya fue retirado(a) de la Mesa: agréguelo(a) de nuevo si regresa.")]
+    RemovedMember(String),
+    /// Input the domain refused against what is stored (a duplicate member).
+    #[error("Revise los datos: {0}")]
+    Invalid(FieldErrors),
     #[error("{0}")]
     Transition(#[from] TransitionError),
-    #[error("la sesión {0} cambió de estado mientras tanto; recargue e intente de nuevo")]
+    #[error(
+        "La sesión {0} cambió de estado mientras tanto: recargue la página e intente de nuevo."
+    )]
     ConcurrentChange(i64),
-    #[error("no existe el compromiso «{0}»")]
+    #[error("No existe el compromiso «{0}».")]
     UnknownCommitment(String),
-    #[error("no existe el escalamiento {0}")]
+    #[error("No existe el escalamiento {0}.")]
     UnknownEscalation(i64),
-    #[error("la {0} no tiene un nivel superior al cual escalar")]
+    #[error("La {0} no tiene un nivel superior al cual escalar.")]
     NoLevelAbove(String),
     #[error("{0}")]
     EscalationTransition(String),
-    #[error("el escalamiento {0} cambió mientras tanto; recargue e intente de nuevo")]
+    #[error("El escalamiento {0} cambió mientras tanto: recargue la página e intente de nuevo.")]
     ConcurrentEscalation(i64),
     #[error("dato inválido en la base de datos: {0}")]
     Corrupt(String),
     #[error("error de base de datos: {0}")]
     Database(#[from] sqlx::Error),
+}
+
+impl From<FieldErrors> for StoreError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,11 +1,14 @@
 //! Mesas, the chain of Mesas above each one, and their members.
 
 use app::domain::{Member, Mesa, MesaDetail, MesaRef, MesaSummary, NewMember, split_by_time};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;
 use super::error::{Result, StoreError};
-use super::rows::{MemberRow, MesaRefRow, MesaRow, SessionRow, sessions, timestamp};
+use super::rows::{
+    MEMBER_COLUMNS, MemberRow, MesaRefRow, MesaRow, SESSION_COLUMNS, SessionRow, sessions,
+    timestamp,
+};
 
 impl Store {
     pub async fn list_mesas(&self) -> Result<Vec<Mesa>> {
@@ -85,51 +88,114 @@ impl Store {
 
     pub async fn mesa_detail(&self, code: &str, now: DateTime<Utc>) -> Result<MesaDetail> {
         let mesa = self.get_mesa(code).await?;
-        let rows: Vec<SessionRow> = sqlx::query_as(
-            "SELECT id, mesa_code, seq, scheduled_at, place, mode, status, started_at, closed_at
-             FROM sessions WHERE mesa_code = $1",
-        )
+        let rows: Vec<SessionRow> = sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE mesa_code = $1"
+        ))
         .bind(code)
         .fetch_all(&self.pool)
         .await?;
         let (upcoming, past) = split_by_time(sessions(rows)?, now);
+        let (members, former_members) = self
+            .all_members_of(code)
+            .await?
+            .into_iter()
+            .partition(|m| m.removed_on.is_none());
         Ok(MesaDetail {
             parents: self.parents_of(code).await?,
             children: self.children_of(code).await?,
-            members: self.members_of(code).await?,
+            members,
+            former_members,
             mesa,
             upcoming,
             past,
         })
     }
 
-    pub async fn members_of(&self, code: &str) -> Result<Vec<Member>> {
-        let rows: Vec<MemberRow> = sqlx::query_as(
-            "SELECT id, mesa_code, name, institution, sector, role, contact
-             FROM members WHERE mesa_code = $1 ORDER BY id",
-        )
+    /// Everyone who sits or sat on the Mesa, in the order they were added.
+    pub async fn all_members_of(&self, code: &str) -> Result<Vec<Member>> {
+        let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE mesa_code = $1 ORDER BY id"
+        ))
         .bind(code)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(Member::from).collect())
+        rows.into_iter().map(Member::try_from).collect()
     }
 
+    /// The members sitting on the Mesa today (quorum counts these).
+    pub async fn members_of(&self, code: &str) -> Result<Vec<Member>> {
+        let mut members = self.all_members_of(code).await?;
+        members.retain(|m| m.removed_on.is_none());
+        Ok(members)
+    }
+
+    pub async fn get_member(&self, id: i64) -> Result<Member> {
+        let row: Option<MemberRow> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.ok_or(StoreError::UnknownMember(id))?.try_into()
+    }
+
+    /// Adds a member unless one with the same name and institution already sits on the Mesa.
     pub async fn add_member(&self, member: &NewMember, now: DateTime<Utc>) -> Result<Member> {
         self.get_mesa(member.mesa_code()).await?;
-        let row: MemberRow = sqlx::query_as(
-            "INSERT INTO members (mesa_code, name, institution, sector, role, contact, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             RETURNING id, mesa_code, name, institution, sector, role, contact",
-        )
+        member.check_unique(&self.members_of(member.mesa_code()).await?, None)?;
+        let row: MemberRow = sqlx::query_as(&format!(
+            "INSERT INTO members (mesa_code, name, institution, sector, role, seat, contact, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             RETURNING {MEMBER_COLUMNS}"
+        ))
         .bind(member.mesa_code())
         .bind(member.name())
         .bind(member.institution())
         .bind(member.sector())
         .bind(member.role())
+        .bind(member.seat().as_str())
         .bind(member.contact())
         .bind(timestamp(now))
         .fetch_one(&self.pool)
         .await?;
-        Ok(row.into())
+        row.try_into()
+    }
+
+    /// Corrects a sitting member (its Mesa does not change).
+    pub async fn update_member(&self, id: i64, member: &NewMember) -> Result<Member> {
+        let current = self.get_member(id).await?;
+        if current.removed_on.is_some() {
+            return Err(StoreError::RemovedMember(current.name));
+        }
+        member.check_unique(&self.members_of(&current.mesa_code).await?, Some(id))?;
+        sqlx::query(
+            "UPDATE members SET name = $1, institution = $2, sector = $3, role = $4, seat = $5,
+                    contact = $6
+             WHERE id = $7 AND removed_on IS NULL",
+        )
+        .bind(member.name())
+        .bind(member.institution())
+        .bind(member.sector())
+        .bind(member.role())
+        .bind(member.seat().as_str())
+        .bind(member.contact())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        self.get_member(id).await
+    }
+
+    /// Removes a member from the Mesa as of `on`; the record stays, so past actas keep the name.
+    pub async fn remove_member(&self, id: i64, on: NaiveDate) -> Result<Member> {
+        let current = self.get_member(id).await?;
+        if current.removed_on.is_some() {
+            return Err(StoreError::RemovedMember(current.name));
+        }
+        sqlx::query("UPDATE members SET removed_on = $1 WHERE id = $2 AND removed_on IS NULL")
+            .bind(on.format("%Y-%m-%d").to_string())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        self.get_member(id).await
     }
 }

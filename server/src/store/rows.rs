@@ -1,8 +1,8 @@
 //! Rows as the database returns them, and their conversion into domain records. Enumerations are
 //! stored as their stable codes; a code the domain does not know is reported, not guessed.
 
-use app::domain::{Level, Member, Mesa, MesaRef, Session, SessionMode, SessionStatus};
-use chrono::{DateTime, SecondsFormat, Utc};
+use app::domain::{Level, Member, Mesa, MesaRef, Seat, Session, SessionMode, SessionStatus};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use super::error::{Result, StoreError};
 
@@ -72,22 +72,43 @@ pub(super) struct MemberRow {
     institution: String,
     sector: String,
     role: String,
+    seat: String,
     contact: Option<String>,
+    removed_on: Option<String>,
 }
 
-impl From<MemberRow> for Member {
-    fn from(row: MemberRow) -> Self {
-        Member {
+/// The columns [`MemberRow`] reads.
+pub(super) const MEMBER_COLUMNS: &str =
+    "id, mesa_code, name, institution, sector, role, seat, contact, removed_on";
+
+impl TryFrom<MemberRow> for Member {
+    type Error = StoreError;
+    fn try_from(row: MemberRow) -> Result<Self> {
+        Ok(Member {
             id: row.id,
+            seat: Seat::parse(&row.seat)
+                .ok_or_else(|| StoreError::Corrupt(format!("participación «{}»", row.seat)))?,
+            removed_on: row
+                .removed_on
+                .as_deref()
+                .map(|d| {
+                    NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_err(|_| StoreError::Corrupt(format!("fecha «{d}»")))
+                })
+                .transpose()?,
             mesa_code: row.mesa_code,
             name: row.name,
             institution: row.institution,
             sector: row.sector,
             role: row.role,
             contact: row.contact,
-        }
+        })
     }
 }
+
+/// The columns [`SessionRow`] reads, in every query that returns sessions.
+pub(super) const SESSION_COLUMNS: &str = "id, mesa_code, seq, scheduled_at, place, mode, status, \
+     started_at, closed_at, rescheduled_from, change_reason, cancelled_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct SessionRow {
@@ -100,6 +121,9 @@ pub(super) struct SessionRow {
     status: String,
     started_at: Option<String>,
     closed_at: Option<String>,
+    rescheduled_from: Option<String>,
+    change_reason: Option<String>,
+    cancelled_at: Option<String>,
 }
 
 impl TryFrom<SessionRow> for Session {
@@ -115,6 +139,17 @@ impl TryFrom<SessionRow> for Session {
                 .ok_or_else(|| StoreError::Corrupt(format!("estado «{}»", row.status)))?,
             started_at: row.started_at.as_deref().map(parse_timestamp).transpose()?,
             closed_at: row.closed_at.as_deref().map(parse_timestamp).transpose()?,
+            rescheduled_from: row
+                .rescheduled_from
+                .as_deref()
+                .map(parse_timestamp)
+                .transpose()?,
+            cancelled_at: row
+                .cancelled_at
+                .as_deref()
+                .map(parse_timestamp)
+                .transpose()?,
+            change_reason: row.change_reason,
             mesa_code: row.mesa_code,
             place: row.place,
         })

@@ -1,10 +1,12 @@
 //! Sessions: scheduling (with the Mesa's next sequence number) and status changes.
 
-use app::domain::{NewSession, Session, SessionAction, SessionDetail, SessionStatus};
+use app::domain::{
+    NewSession, Session, SessionAction, SessionChanges, SessionDetail, SessionStatus,
+};
 use chrono::{DateTime, Utc};
 
 use super::error::{Result, StoreError};
-use super::rows::{SessionRow, sessions, timestamp};
+use super::rows::{SESSION_COLUMNS, SessionRow, sessions, timestamp};
 use super::{Engine, Store};
 
 impl Store {
@@ -27,13 +29,13 @@ impl Store {
         if exists.is_none() {
             return Err(StoreError::UnknownMesa(new.mesa_code().to_owned()));
         }
-        let row: Option<SessionRow> = sqlx::query_as(
+        let row: Option<SessionRow> = sqlx::query_as(&format!(
             "INSERT INTO sessions (mesa_code, seq, scheduled_at, place, mode, status, created_at)
              SELECT m.code, (SELECT COALESCE(MAX(s.seq), 0) + 1 FROM sessions s WHERE s.mesa_code = m.code),
                     $2, $3, $4, $5, $6
              FROM mesas m WHERE m.code = $1
-             RETURNING id, mesa_code, seq, scheduled_at, place, mode, status, started_at, closed_at",
-        )
+             RETURNING {SESSION_COLUMNS}"
+        ))
         .bind(new.mesa_code())
         .bind(timestamp(new.scheduled_at()))
         .bind(new.place())
@@ -48,10 +50,9 @@ impl Store {
     }
 
     pub async fn get_session(&self, id: i64) -> Result<Session> {
-        let row: Option<SessionRow> = sqlx::query_as(
-            "SELECT id, mesa_code, seq, scheduled_at, place, mode, status, started_at, closed_at
-             FROM sessions WHERE id = $1",
-        )
+        let row: Option<SessionRow> = sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
@@ -69,19 +70,17 @@ impl Store {
         let rows: Vec<SessionRow> = match mesa {
             Some(code) => {
                 self.get_mesa(code).await?;
-                sqlx::query_as(
-                    "SELECT id, mesa_code, seq, scheduled_at, place, mode, status, started_at, closed_at
-                     FROM sessions WHERE mesa_code = $1 ORDER BY scheduled_at, seq",
-                )
+                sqlx::query_as(&format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions WHERE mesa_code = $1 ORDER BY scheduled_at, seq"
+                ))
                 .bind(code)
                 .fetch_all(&self.pool)
                 .await?
             }
             None => {
-                sqlx::query_as(
-                    "SELECT id, mesa_code, seq, scheduled_at, place, mode, status, started_at, closed_at
-                     FROM sessions ORDER BY scheduled_at, mesa_code, seq",
-                )
+                sqlx::query_as(&format!(
+                    "SELECT {SESSION_COLUMNS} FROM sessions ORDER BY scheduled_at, mesa_code, seq"
+                ))
                 .fetch_all(&self.pool)
                 .await?
             }
@@ -106,6 +105,9 @@ impl Store {
             SessionStatus::Cerrada => {
                 "UPDATE sessions SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4"
             }
+            SessionStatus::Cancelada => {
+                "UPDATE sessions SET status = $1, cancelled_at = $2 WHERE id = $3 AND status = $4"
+            }
             SessionStatus::Programada => {
                 return Err(StoreError::Corrupt("transición hacia «programada»".into()));
             }
@@ -117,6 +119,57 @@ impl Store {
             .bind(current.status.as_str())
             .execute(&self.pool)
             .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::ConcurrentChange(id));
+        }
+        self.get_session(id).await
+    }
+
+    /// Corrects a session that has not started; only while it is still *programada*, so a
+    /// correction racing the start of the meeting changes nothing.
+    pub async fn update_session(&self, id: i64, changes: &SessionChanges) -> Result<Session> {
+        let updated = sqlx::query(
+            "UPDATE sessions SET scheduled_at = $1, place = $2, mode = $3,
+                    rescheduled_from = COALESCE($4, rescheduled_from),
+                    change_reason = COALESCE($5, change_reason)
+             WHERE id = $6 AND status = $7",
+        )
+        .bind(timestamp(changes.scheduled_at))
+        .bind(&changes.place)
+        .bind(changes.mode.as_str())
+        .bind(changes.rescheduled_from.map(timestamp))
+        .bind(changes.reason.as_deref())
+        .bind(id)
+        .bind(SessionStatus::Programada.as_str())
+        .execute(&self.pool)
+        .await?;
+        if updated.rows_affected() != 1 {
+            self.get_session(id).await?;
+            return Err(StoreError::ConcurrentChange(id));
+        }
+        self.get_session(id).await
+    }
+
+    /// Cancels a scheduled session, keeping it in the series with the reason.
+    pub async fn cancel_session(
+        &self,
+        id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        let current = self.get_session(id).await?;
+        current.status.apply(SessionAction::Cancelar)?;
+        let updated = sqlx::query(
+            "UPDATE sessions SET status = $1, cancelled_at = $2, change_reason = $3
+             WHERE id = $4 AND status = $5",
+        )
+        .bind(SessionStatus::Cancelada.as_str())
+        .bind(timestamp(now))
+        .bind(reason)
+        .bind(id)
+        .bind(current.status.as_str())
+        .execute(&self.pool)
+        .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::ConcurrentChange(id));
         }

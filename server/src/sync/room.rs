@@ -19,9 +19,11 @@ pub const MAX_PRESENCE_PER_CONNECTION: usize = 8;
 /// An update with no structs and no deletions, as every Yjs client encodes it.
 const EMPTY_UPDATE: &[u8] = &[0, 0];
 
-pub const READ_ONLY_REASON: &str = "solo lectura: este rol o esta sesión no permiten editar";
+pub const READ_ONLY_REASON: &str =
+    "Solo lectura: su invitación o el estado de esta sesión no permiten editar.";
 /// Told to everyone in a room when its session is closed.
-pub const CLOSED_REASON: &str = "la sesión se cerró: el tablero queda de solo lectura";
+pub const CLOSED_REASON: &str =
+    "La sesión ya no está abierta (se cerró o se canceló): el tablero queda de solo lectura.";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {

@@ -11,7 +11,7 @@ pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize),
         .store
         .get_session(session_id)
         .await
-        .map(|s| s.status == app::domain::SessionStatus::Cerrada)?;
+        .map(|s| !s.status.board_is_open())?;
     let (mut room, log_len) = if hub.committer.is_some() {
         let mut stored = hub.store.load_room(session_id).await?;
         if stored.updates.is_empty() && !frozen {

@@ -72,7 +72,7 @@ fn bad_input_exits_non_zero_with_a_clear_message() {
     ]));
     assert!(!unknown.status.success());
     assert!(
-        stderr(&unknown).contains("no existe la Mesa «local-99»"),
+        stderr(&unknown).contains("No existe la Mesa «local-99»"),
         "{}",
         stderr(&unknown)
     );

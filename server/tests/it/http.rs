@@ -36,7 +36,7 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
 
     let (status, html) = server.get_text("/mesas/local-99").await;
     assert_eq!(status, 404);
-    assert!(html.contains("no existe la Mesa «local-99»"), "{html}");
+    assert!(html.contains("No existe la Mesa «local-99»"), "{html}");
 
     let (status, _) = server.get_text("/no/such/page").await;
     assert_eq!(status, 404);
@@ -45,7 +45,7 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
 #[tokio::test]
 async fn api_schedules_sessions_and_reports_field_errors() {
     let server = TestServer::start().await;
-    let created = server.post_json("/api/v1/sessions", json!({"mesa": "local-07", "at": "2030-03-02T09:30", "place": "Casa de la Cultura", "mode": "mixta"})).await;
+    let created = server.post_json("/api/v1/sessions", json!({"mesa": "local-07", "at": "2030-03-02T09:30", "confirmed": true, "place": "Casa de la Cultura", "mode": "mixta"})).await;
     assert_eq!(created.status(), 201);
     let session: Value = created.json().await.unwrap();
     assert_eq!(session["seq"], 1);
@@ -68,11 +68,24 @@ async fn api_schedules_sessions_and_reports_field_errors() {
     );
     assert!(body["fields"]["mode"].is_string());
 
+    // A date more than two years ahead (or past) is asked about before anything is stored.
+    let far = server
+        .post_json(
+            "/api/v1/sessions",
+            json!({"mesa": "local-07", "at": "2030-03-09T09:30", "place": "", "mode": "mixta"}),
+        )
+        .await;
+    assert_eq!(far.status(), 422);
+    let body: Value = far.json().await.unwrap();
+    let asked = body["fields"]["confirm"].as_str().unwrap();
+    assert!(asked.contains("más de dos años"), "{asked}");
+    assert!(asked.contains("Confirmo la fecha"), "{asked}");
+
     let unknown = server
         .client
         .post(server.url("/api/v1/sessions"))
         .json(
-            &json!({"mesa": "local-99", "at": "2030-03-02T09:30", "place": "", "mode": "virtual"}),
+            &json!({"mesa": "local-99", "at": "2030-03-02T09:30", "confirmed": true, "place": "", "mode": "virtual"}),
         )
         .send()
         .await
@@ -115,7 +128,7 @@ async fn session_status_moves_forward_only() {
     let session: Value = server
         .post_json(
             "/api/v1/sessions",
-            json!({"mesa": "zona-norte", "at": "2030-01-10T08:00", "place": "", "mode": "virtual"}),
+            json!({"mesa": "zona-norte", "at": "2030-01-10T08:00", "confirmed": true, "place": "", "mode": "virtual"}),
         )
         .await
         .json()
@@ -126,8 +139,45 @@ async fn session_status_moves_forward_only() {
     let (status, html) = server.get_text(&format!("/sesiones/{id}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Sesión 1 · Mesa de Coordinación Técnica Zona Norte"));
+    // The meeting's buttons are for the coordination's invitation only.
+    assert!(
+        !html.contains("data-action=\"iniciar\""),
+        "no invitation, no button"
+    );
+    let participant = crate::common::invitation(id, sala::auth::Role::Participante, 3600);
+    let (_, html) = server
+        .get_text(&format!("/sesiones/{id}?token={participant}"))
+        .await;
+    assert!(
+        !html.contains("data-action=\"iniciar\""),
+        "participants do not start it"
+    );
+    let coordinator = crate::common::invitation(id, sala::auth::Role::Coordinador, 3600);
+    let (_, html) = server
+        .get_text(&format!("/sesiones/{id}?token={coordinator}"))
+        .await;
     assert!(html.contains("data-action=\"iniciar\""));
+    assert!(html.contains("Iniciar reunión"));
     assert!(!html.contains("data-action=\"cerrar\""));
+
+    // The page's button posts the invitation; without the coordination's, it is refused.
+    let page_action = |token: String| {
+        server
+            .client
+            .post(server.url("/api/change_session_status"))
+            .header("accept", "application/json")
+            .form(&[
+                ("id", id.to_string()),
+                ("action", "iniciar".into()),
+                ("token", token),
+            ])
+            .send()
+    };
+    assert_eq!(
+        page_action(participant.clone()).await.unwrap().status(),
+        403
+    );
+    assert_eq!(page_action(String::new()).await.unwrap().status(), 403);
 
     let post = |action: &'static str| {
         server
@@ -141,7 +191,9 @@ async fn session_status_moves_forward_only() {
     assert_eq!(post("iniciar").await.unwrap().status(), 409);
     assert_eq!(post("volar").await.unwrap().status(), 404);
 
-    let (_, html) = server.get_text(&format!("/sesiones/{id}")).await;
+    let (_, html) = server
+        .get_text(&format!("/sesiones/{id}?token={coordinator}"))
+        .await;
     assert!(html.contains("data-action=\"cerrar\""));
     assert!(html.contains("data-status=\"en_curso\""));
 
@@ -164,6 +216,7 @@ async fn server_functions_validate_like_the_api() {
             ("at", "2030-05-05T10:00"),
             ("place", "Suba"),
             ("mode", "presencial"),
+            ("confirm", "si"),
         ])
         .send()
         .await

@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod convergence;
+mod corrections;
 mod dashboard;
 mod durability;
 mod escalation;

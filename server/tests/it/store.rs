@@ -11,8 +11,9 @@ fn schedule(mesa: &str, at: &str) -> app::domain::NewSession {
         at: at.into(),
         place: "Sede".into(),
         mode: "mixta".into(),
+        confirmed: true,
     }
-    .validate()
+    .validate(now())
     .expect("valid request")
 }
 
@@ -180,6 +181,7 @@ async fn members_belong_to_a_mesa(store: Store) {
         institution: "Subred Integrada de Servicios de Salud Sur".into(),
         sector: "Salud".into(),
         role: "Líder local APS".into(),
+        seat: String::new(),
         contact: String::new(),
     };
     let member = store
@@ -204,9 +206,10 @@ async fn hostile_text_is_stored_verbatim(store: Store) {
         at: "2026-12-01T09:00".into(),
         place: "Sala 1'); DROP TABLE sessions; --".into(),
         mode: "presencial".into(),
+        confirmed: false,
     };
     let session = store
-        .create_session(&request.validate().unwrap(), now())
+        .create_session(&request.validate(now()).unwrap(), now())
         .await
         .unwrap();
     assert_eq!(
@@ -215,7 +218,7 @@ async fn hostile_text_is_stored_verbatim(store: Store) {
     );
     request.mesa = "local-03' OR '1'='1".into();
     let err = store
-        .create_session(&request.validate().unwrap(), now())
+        .create_session(&request.validate(now()).unwrap(), now())
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::UnknownMesa(_)));
@@ -364,30 +367,6 @@ async fn the_room_log_writer_appends_in_order(store: Store) {
     assert_eq!(stored.updates.first(), Some(&first));
     assert_eq!(stored.updates.last(), Some(&last));
     assert_eq!(board_text(&stored.updates).len(), 453);
-}
-
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let (store, _dir) = crate::common::sqlite_store().await;
-                    super::$name(store).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(db) = crate::common::postgres_db().await else { return };
-                    super::$name(db.store.clone()).await;
-                    db.drop_database().await;
-                }
-            )*
-        }
-    };
 }
 
 fn acta_for(
@@ -687,7 +666,7 @@ async fn projections_are_idempotent_and_follow_deletes(store: Store) {
     );
 }
 
-on_both_engines!(
+crate::on_both_engines!(
     the_room_log_writer_appends_in_order,
     seeds_bogota_and_reseeding_changes_nothing,
     the_chain_of_mesas_is_one_query_away,

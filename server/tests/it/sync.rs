@@ -673,6 +673,7 @@ async fn the_review_counts_quorum_as_the_acta_does() {
         institution: "Subred Sur Occidente".into(),
         sector: "Salud".into(),
         role: "Secretaría técnica".into(),
+        seat: String::new(),
         contact: String::new(),
     };
     server

@@ -1,7 +1,9 @@
-//! What is still open on a board when the coordination goes to close it: shown before the
+//! What is still open on a board when the coordination goes to close it (agenda items not
+//! treated, commitments without responsible or due date, barriers without type or responsible
+//! institution): shown before the
 //! session is closed into its acta, so the secretary can go back and complete it.
 
-use super::{AgendaStatus, BoardRecord, BoardView, excerpt};
+use super::{AgendaStatus, BarrierType, BoardRecord, BoardView, excerpt};
 
 /// One line per thing left open, in board order; empty when the board is complete.
 pub fn still_open(board: &BoardView) -> Vec<String> {
@@ -33,6 +35,12 @@ pub fn still_open(board: &BoardView) -> Vec<String> {
         }
     }
     for b in board.barriers.iter().filter(|b| b.has_content()) {
+        if b.kind == BarrierType::SinTipo {
+            open.push(format!(
+                "La barrera {} no tiene tipo.",
+                name(&b.description, "sin descripción")
+            ));
+        }
         if b.institution.trim().is_empty() {
             open.push(format!(
                 "La barrera {} no tiene institución responsable.",
@@ -111,6 +119,18 @@ mod tests {
                 "Ana",
                 6.0,
             );
+            put_record(
+                &mut txn,
+                BARRIERS,
+                "b2",
+                &[
+                    ("description", text("Citas lejanas")),
+                    ("type", text("sin_tipo")),
+                    ("institution", text("Subred Sur")),
+                ],
+                "Ana",
+                7.0,
+            );
         }
         let board = BoardView::read(&doc.transact());
         assert_eq!(
@@ -120,6 +140,7 @@ mod tests {
                 "El compromiso «Visitas» no tiene responsable.",
                 "El compromiso «Visitas» no tiene fecha límite.",
                 "La barrera «Sin transporte» no tiene institución responsable.",
+                "La barrera «Citas lejanas» no tiene tipo.",
             ]
         );
         assert!(still_open(&BoardView::default()).is_empty());

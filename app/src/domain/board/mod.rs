@@ -108,8 +108,9 @@ pub struct BoardAccess {
     pub invited_name: Option<String>,
     /// `/sync/{id}?token=…`: the page opens its WebSocket here.
     pub sync_path: String,
-    /// Registered members of the Mesa (quorum is counted against them).
-    pub members: usize,
+    /// The Mesa's sitting members, without their contact details (quorum is counted against
+    /// them; someone joining under a member's name is recorded as that member).
+    pub roster: Vec<crate::domain::Member>,
     /// The board as stored when the page was rendered.
     pub board: BoardView,
     /// Set once the session is closed and its acta written.

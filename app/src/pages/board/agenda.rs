@@ -2,6 +2,8 @@
 //! and reordering that is one concurrent-safe write of a fractional position.
 
 use leptos::prelude::*;
+
+use crate::domain::policy::Act;
 use yrs::Any;
 
 use super::inputs::{CodeSelect, SharedText, ValueInput};
@@ -169,7 +171,7 @@ fn agenda_card(ctx: BoardCtx, id: String) -> AnyView {
                 <CodeSelect ctx root=AGENDA id=id.clone() key=agenda::STATUS value=field(|i| i.status.code().to_owned()) />
             </div>
             <div class="card-actions">
-                <span class="slot"><Show when=move || ctx.can_edit() && ctx.is_coordinator()>
+                <span class="slot"><Show when=move || ctx.can_edit() && ctx.allows(Act::LeadAgenda)>
                     <button type="button" class="button button--quiet" data-action="actual" on:click=make_current.clone()>
                         "Marcar como punto actual"
                     </button>

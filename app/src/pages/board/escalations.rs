@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::domain::policy::Act;
+
 use crate::api::{act_on_escalation, escalate_barrier, fetch_escalations};
 use crate::domain::board::records::barrier;
 use crate::domain::board::{BARRIERS, BarrierStatus, Field};
@@ -176,7 +178,7 @@ fn Received(ctx: BoardCtx, e: Escalation, version: RwSignal<u32>) -> impl IntoVi
         <li class="card" data-escalation=id>
             {facts(&e)}
             <span class="slot">
-                <Show when=move || open && ctx.is_coordinator() && ctx.can_edit()>
+                <Show when=move || open && ctx.allows(Act::DecideEscalation) && ctx.can_edit()>
                     <label class="field field--wide"><span>"Respuesta o motivo"</span>
                         <textarea data-field="escalation-text" prop:value=move || text.get()
                             on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>

@@ -24,6 +24,7 @@ use leptos::prelude::*;
 #[cfg(feature = "hydrate")]
 use crate::domain::board::BoardRole;
 use crate::domain::board::{Agreement, Attendee, Barrier, BoardAccess, Commitment, quorum};
+use crate::domain::policy::Act;
 use crate::live::BoardCtx;
 #[cfg(feature = "hydrate")]
 use crate::live::{Identity, color_for};
@@ -38,15 +39,40 @@ use header::{BoardBar, Counts};
 pub use projector::ProjectorBoard;
 use section::RecordSection;
 
+/// The board's state, made by the session page so that the join form can be the first thing on
+/// it (for someone who has not joined yet) while the board renders further down.
+#[derive(Clone, Copy)]
+pub struct BoardSetup {
+    pub ctx: BoardCtx,
+    needs_join: RwSignal<bool>,
+}
+
+impl BoardSetup {
+    pub fn new(access: &BoardAccess, token: Option<String>) -> Self {
+        Self {
+            ctx: BoardCtx::new(access, access.board.timer_started_at.unwrap_or(0.0), token),
+            needs_join: RwSignal::new(false),
+        }
+    }
+}
+
+/// *Unirse al tablero*, shown until this person has joined.
 #[component]
-pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
-    let ctx = BoardCtx::new(
-        &access,
-        access.board.timer_started_at.unwrap_or(0.0),
-        token.clone(),
-    );
-    let needs_join = RwSignal::new(false);
-    let invited_name = access.invited_name.clone().unwrap_or_default();
+pub fn JoinSlot(setup: BoardSetup, invited_name: Option<String>) -> impl IntoView {
+    let BoardSetup { ctx, needs_join } = setup;
+    let invited_name = invited_name.unwrap_or_default();
+    view! {
+        <span class="slot"><Show when=move || needs_join.get()>
+            <join::JoinForm ctx needs_join invited_name=invited_name.clone() />
+        </Show></span>
+    }
+}
+
+#[component]
+pub fn LiveBoard(setup: BoardSetup, access: BoardAccess, token: Option<String>) -> impl IntoView {
+    let BoardSetup { ctx, needs_join } = setup;
+    #[cfg(not(feature = "hydrate"))]
+    let _ = needs_join;
     #[cfg(feature = "hydrate")]
     {
         let sync_path = access.sync_path.clone();
@@ -58,10 +84,11 @@ pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
             ctx.now_ms.set(js_sys::Date::now());
             if role != BoardRole::Observador && ctx.writable {
                 match crate::live::remembered_identity() {
-                    Some((name, institution)) => ctx.me.set(Some(Identity {
+                    Some((name, institution, sector)) => ctx.me.set(Some(Identity {
                         color: color_for(&name).to_owned(),
                         name,
                         institution,
+                        sector,
                         role: role.code().to_owned(),
                     })),
                     None => needs_join.set(true),
@@ -86,9 +113,6 @@ pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
                     </dd>
                 </div>
             </Counts>
-            <span class="slot"><Show when=move || needs_join.get()>
-                <join::JoinForm ctx needs_join invited_name=invited_name.clone() />
-            </Show></span>
             <div class="board-grid">
                 <AgendaSection ctx />
                 <FollowUpsSection ctx />
@@ -99,7 +123,7 @@ pub fn LiveBoard(access: BoardAccess, token: Option<String>) -> impl IntoView {
                     compact=true />
             </div>
             <EscalationsPanel ctx />
-            <span class="slot"><Show when=move || ctx.is_coordinator() && ctx.writable && ctx.me.with(Option::is_some)>
+            <span class="slot"><Show when=move || ctx.allows(Act::CloseMeeting) && ctx.writable && ctx.me.with(Option::is_some)>
                 <close::CloseSession ctx token=token.clone().unwrap_or_default() />
             </Show></span>
         </section>

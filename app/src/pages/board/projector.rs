@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::agenda::minutes_seconds;
 use super::header::{ConnectionState, Counts};
+use crate::domain::SessionStatus;
 use crate::domain::board::BoardAccess;
 use crate::live::BoardCtx;
 
@@ -21,6 +22,18 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
             crate::live::start(ctx, &sync_path, session_id, Box::new(|| {}));
         });
     }
+    // "Sesión cerrada — acta N" once the meeting ends: the board's freeze tells this page, which
+    // then asks for the acta's number (written right after the freeze).
+    let ended = RwSignal::new(ended_banner(&access));
+    #[cfg(feature = "hydrate")]
+    {
+        let session_id = ctx.session_id;
+        Effect::new(move |_| {
+            if ctx.read_only_reason.with(Option::is_some) && ended.get_untracked().is_none() {
+                watch_for_end(session_id, ended, 30);
+            }
+        });
+    }
     let view = ctx.view;
     let current = move || {
         view.with(|v| {
@@ -31,6 +44,9 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
         })
     };
     let timer = move || {
+        if ended.with(Option::is_some) {
+            return None;
+        }
         let started = view.with(|v| v.timer_started_at)?;
         let item = current()?;
         let elapsed = ctx.now_ms.get() - started;
@@ -52,7 +68,11 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
             </header>
             <div class="projector-main">
                 <article class="projector-current" aria-live="polite" data-current-item>
-                    {move || match current() {
+                    {move || ended.get().map(|banner| view! {
+                        <p class="eyebrow">"Fin de la reunión"</p>
+                        <h2 class="projector-ended" data-ended>{banner}</h2>
+                    })}
+                    {move || ended.with(Option::is_none).then(|| match current() {
                         Some(item) => view! {
                             <p class="eyebrow">"Punto actual"</p>
                             <h2 data-current-title>{item.title.clone()}</h2>
@@ -67,7 +87,7 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
                                 {view.with(|v| v.agenda.iter().map(|i| view! { <li>{i.title.clone()}</li> }).collect_view())}
                             </ol>
                         }.into_any(),
-                    }}
+                    })}
                 </article>
                 <aside class="projector-side">
                     <Counts view big=true />
@@ -82,4 +102,36 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// What the projector says once the session is over, if it is.
+fn ended_banner(access: &BoardAccess) -> Option<String> {
+    match (access.detail.session.status, access.acta_number) {
+        (SessionStatus::Cerrada, Some(number)) => Some(format!("Sesión cerrada — acta {number}")),
+        (SessionStatus::Cerrada, None) => Some("Sesión cerrada".to_owned()),
+        (SessionStatus::Cancelada, _) => Some("Sesión cancelada".to_owned()),
+        _ => None,
+    }
+}
+
+/// Asks the server, once a second for a while, until the ended session's acta is recorded.
+#[cfg(feature = "hydrate")]
+fn watch_for_end(session_id: i64, ended: RwSignal<Option<String>>, tries: u32) {
+    leptos::task::spawn_local(async move {
+        if let Ok(access) = crate::api::fetch_board_access(session_id, None).await
+            && let Some(banner) = ended_banner(&access).filter(|_| {
+                access.acta_number.is_some()
+                    || access.detail.session.status == SessionStatus::Cancelada
+            })
+        {
+            ended.set(Some(banner));
+            return;
+        }
+        if tries > 0 {
+            set_timeout(
+                move || watch_for_end(session_id, ended, tries - 1),
+                std::time::Duration::from_secs(1),
+            );
+        }
+    });
 }

@@ -175,9 +175,13 @@ impl TestServer {
             at: at.into(),
             place: String::new(),
             mode: "mixta".into(),
+            confirmed: true,
         };
         self.store
-            .create_session(&request.validate().expect("valid"), chrono::Utc::now())
+            .create_session(
+                &request.validate(chrono::Utc::now()).expect("valid"),
+                chrono::Utc::now(),
+            )
             .await
             .expect("session scheduled")
             .id
@@ -198,4 +202,31 @@ impl TestServer {
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
+}
+
+/// Runs each named `async fn(Store)` of the calling module once on SQLite and once on a real
+/// PostgreSQL (skipped when none is configured, unless `SALA_REQUIRE_POSTGRES` says otherwise).
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _dir) = $crate::common::sqlite_store().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(db) = $crate::common::postgres_db().await else { return };
+                    super::$name(db.store.clone()).await;
+                    db.drop_database().await;
+                }
+            )*
+        }
+    };
 }

@@ -7,6 +7,7 @@ use super::{
     with_blank_fields,
 };
 use crate::domain::board::{Field, Record};
+use crate::domain::{Member, Seat, member_named};
 
 code_enum!(
     /// How an attendee takes part in the Mesa.
@@ -45,17 +46,46 @@ impl Attendee {
         )
     }
 
-    /// The record a remote participant's own check-in writes.
-    pub fn check_in(name: &str, institution: &str, now_ms: f64) -> Vec<(&'static str, Field)> {
+    /// The record a remote participant's own check-in writes. Someone joining under the name of
+    /// one of the Mesa's members is recorded as that member (titular or delegado, so quorum
+    /// counts them), with the member's institution and sector where they gave none; anyone else
+    /// is a guest.
+    pub fn check_in(
+        arrival: &Arrival<'_>,
+        roster: &[Member],
+        now_ms: f64,
+    ) -> Vec<(&'static str, Field)> {
+        let member = member_named(roster, arrival.name);
+        let role = match member.map(|m| m.seat) {
+            Some(Seat::Titular) => AttendanceRole::Titular,
+            Some(Seat::Delegado) => AttendanceRole::Delegado,
+            None => AttendanceRole::Invitado,
+        };
+        let or_member = |given: &str, of: fn(&Member) -> &str| match (given.trim(), member) {
+            ("", Some(m)) => of(m).to_owned(),
+            (given, _) => given.to_owned(),
+        };
         let given = vec![
-            value(NAME, name),
-            value(INSTITUTION, institution),
-            value(ROLE, AttendanceRole::Invitado.code()),
+            value(NAME, member.map_or(arrival.name, |m| m.name.as_str())),
+            value(
+                INSTITUTION,
+                or_member(arrival.institution, |m| &m.institution),
+            ),
+            value(SECTOR, or_member(arrival.sector, |m| &m.sector)),
+            value(ROLE, role.code()),
             value(MODE, AttendanceMode::Virtual.code()),
             (ARRIVED_AT.name, Field::Number(now_ms)),
         ];
         with_blank_fields(<Self as BoardRecord>::FIELDS, given)
     }
+}
+
+/// Who checks in, as they gave it on the join form.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival<'a> {
+    pub name: &'a str,
+    pub institution: &'a str,
+    pub sector: &'a str,
 }
 
 board_record!(Attendee in ROOT as "la asistencia de", "Asistente", "Asistencia"; summary name, on attendance, order Attendee::by_arrival, written Attendee::written;
@@ -94,5 +124,65 @@ impl Attendee {
         (a.arrived_at, &a.id)
             .partial_cmp(&(b.arrived_at, &b.id))
             .unwrap_or(std::cmp::Ordering::Equal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: i64, name: &str, seat: Seat) -> Member {
+        Member {
+            id,
+            mesa_code: "local-07".into(),
+            name: name.into(),
+            institution: "Subred Sur Occidente".into(),
+            sector: "Salud".into(),
+            role: "Líder APS".into(),
+            seat,
+            contact: None,
+            removed_on: None,
+        }
+    }
+
+    fn text_of(fields: &[(&'static str, Field)], key: Key) -> String {
+        match &fields.iter().find(|(k, _)| *k == key.name).unwrap().1 {
+            Field::Text(t) => t.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_member_who_joins_counts_as_that_member() {
+        let roster = [
+            member(1, "Ana Pérez", Seat::Titular),
+            member(2, "Luis Gómez", Seat::Delegado),
+        ];
+        let arrival = |name| Arrival {
+            name,
+            institution: "",
+            sector: "",
+        };
+        let ana = Attendee::check_in(&arrival("ana perez"), &roster, 1.0);
+        assert_eq!(text_of(&ana, ROLE), "titular");
+        assert_eq!(text_of(&ana, NAME), "Ana Pérez");
+        assert_eq!(text_of(&ana, INSTITUTION), "Subred Sur Occidente");
+        assert_eq!(text_of(&ana, SECTOR), "Salud");
+        let luis = Attendee::check_in(&arrival("Luis Gómez"), &roster, 1.0);
+        assert_eq!(text_of(&luis, ROLE), "delegado");
+        let guest = Attendee::check_in(
+            &Arrival {
+                name: "Marta Ruiz",
+                institution: "JAC Bosa",
+                sector: "Comunidad y organizaciones sociales",
+            },
+            &roster,
+            1.0,
+        );
+        assert_eq!(text_of(&guest, ROLE), "invitado");
+        assert_eq!(
+            text_of(&guest, SECTOR),
+            "Comunidad y organizaciones sociales"
+        );
     }
 }

@@ -9,7 +9,10 @@ use super::{
 use crate::domain::board::{Field, Record};
 
 code_enum!(
+    /// A new barrier starts *sin tipo*: its classification is a decision of the Mesa, not a
+    /// default that would skew the dashboards (closing lists the barriers still without one).
     BarrierType {
+        SinTipo = "sin_tipo" / "Sin tipo (elija uno)",
         Administrativa = "administrativa" / "Administrativa",
         Financiera = "financiera" / "Financiera",
         Geografica = "geografica" / "Geográfica",
@@ -94,7 +97,7 @@ impl Barrier {
     /// A barrier raised during an item belongs to it.
     fn initial_values(new: Adding<'_>) -> Vec<(&'static str, Field)> {
         vec![
-            value(TYPE, BarrierType::Administrativa.code()),
+            value(TYPE, BarrierType::SinTipo.code()),
             (SEVERITY.name, Field::Number(3.0)),
             value(STATUS, BarrierStatus::Abierta.code()),
             in_current_item(AGENDA_ITEM, new),

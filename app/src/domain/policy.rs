@@ -1,0 +1,84 @@
+//! Who may do what on a session, decided in one place: the pages ask it to show or hide a control,
+//! the server asks it before doing the thing. The page's role comes from its invitation (no
+//! invitation reads as an observer).
+//!
+//! The Mesa page's forms (scheduling and correcting sessions, members) have no sign-in yet and stay
+//! open to whoever reaches the page; the identity issue brings people and roles per Mesa.
+
+use super::SessionAction;
+use super::board::BoardRole;
+
+/// Something a person does to a session or its board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Act {
+    /// *Iniciar reunión*.
+    StartMeeting,
+    /// *Cerrar reunión* (writes the acta).
+    CloseMeeting,
+    /// Write on the live board.
+    EditBoard,
+    /// Mark the agenda item being discussed (and start its timer).
+    LeadAgenda,
+    /// Send a barrier to the next level.
+    Escalate,
+    /// Accept, return, answer or escalate further what another Mesa sent.
+    DecideEscalation,
+}
+
+impl Act {
+    pub const ALL: [Act; 6] = [
+        Self::StartMeeting,
+        Self::CloseMeeting,
+        Self::EditBoard,
+        Self::LeadAgenda,
+        Self::Escalate,
+        Self::DecideEscalation,
+    ];
+}
+
+impl Act {
+    /// The act a session page's button performs; cancelling (which needs a reason) is done from
+    /// the Mesa page.
+    pub fn of_meeting(action: SessionAction) -> Option<Act> {
+        match action {
+            SessionAction::Iniciar => Some(Act::StartMeeting),
+            SessionAction::Cerrar => Some(Act::CloseMeeting),
+            SessionAction::Cancelar => None,
+        }
+    }
+}
+
+/// Whether `role` may do `act`.
+pub fn allows(role: BoardRole, act: Act) -> bool {
+    use Act::*;
+    use BoardRole::*;
+    match (role, act) {
+        (Coordinador, _) => true,
+        (Participante, EditBoard | Escalate) => true,
+        (Participante, StartMeeting | CloseMeeting | LeadAgenda | DecideEscalation) => false,
+        (Observador, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole matrix, written out: a change of policy is a change of this table.
+    #[test]
+    fn the_policy_matrix() {
+        use Act::*;
+        use BoardRole::*;
+        let expected = [
+            (Coordinador, [true, true, true, true, true, true]),
+            (Participante, [false, false, true, false, true, false]),
+            (Observador, [false, false, false, false, false, false]),
+        ];
+        for (role, row) in expected {
+            for (act, allowed) in Act::ALL.into_iter().zip(row) {
+                assert_eq!(allows(role, act), allowed, "{role:?} {act:?}");
+            }
+        }
+        assert_eq!(Act::ALL[0], StartMeeting);
+    }
+}

@@ -1,0 +1,124 @@
+//! A Mesa: who sits on it, its sessions, and the forms to schedule and correct sessions and to add,
+//! correct and remove members.
+//!
+//! The page reloads its data only after a successful action (`saved`), so a refused submission
+//! never wipes what the person typed, and a successful one leaves a fresh, empty form. An unknown
+//! Mesa shows only the error, no forms.
+
+mod members;
+mod sessions;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::common::{ErrorNotice, bump_on_success};
+use crate::api::{AddMember, ScheduleSession, fetch_mesa_detail};
+use crate::domain::MesaDetail;
+use members::{MemberForm, MemberTable};
+use sessions::{ScheduleForm, SessionTable};
+
+#[component]
+pub fn MesaPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = Signal::derive(move || params.read().get("code").unwrap_or_default());
+    let saved = RwSignal::new(0u32);
+    let schedule = ServerAction::<ScheduleSession>::new();
+    let add_member = ServerAction::<AddMember>::new();
+    bump_on_success(schedule.value().into(), saved);
+    bump_on_success(add_member.value().into(), saved);
+    let detail = Resource::new(
+        move || (code.get(), saved.get()),
+        |(code, _)| fetch_mesa_detail(code),
+    );
+    view! {
+        <Transition fallback=|| view! { <p>"Cargando Mesa…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(detail) => view! {
+                        <div class="page page--mesa">
+                            <div class="page__main">
+                                <MesaOverview detail saved />
+                            </div>
+                            <aside class="page__aside">
+                                <ScheduleForm mesa=code action=schedule />
+                                <MemberForm mesa=code action=add_member />
+                            </aside>
+                        </div>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
+    let MesaDetail {
+        mesa,
+        parents,
+        children,
+        members,
+        former_members,
+        upcoming,
+        past,
+    } = detail;
+    let territory = match (&mesa.localidad_name, &mesa.zona) {
+        (Some(localidad), Some(zona)) => format!("Localidad {localidad} · Zona {zona}"),
+        (None, Some(zona)) => format!("Zona {zona}"),
+        _ => "Bogotá D.C.".to_owned(),
+    };
+    let crumbs = parents
+        .into_iter()
+        .rev()
+        .map(|p| {
+            view! {
+                <li>
+                    <a href=format!("/mesas/{}", p.code)>{p.name}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let children = (!children.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="mesas-a-cargo">
+                <h2 id="mesas-a-cargo">"Mesas que escalan a esta"</h2>
+                <ul class="inline-list">
+                    {children
+                        .into_iter()
+                        .map(|c| view! { <li><a href=format!("/mesas/{}", c.code)>{c.name}</a></li> })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    view! {
+        <Title text=format!("{} · Sala situacional", mesa.name) />
+        <nav aria-label="Ruta de escalamiento" class="breadcrumbs">
+            <ol>
+                <li>
+                    <a href="/">"Mesas"</a>
+                </li>
+                {crumbs}
+                <li aria-current="page">{mesa.name.clone()}</li>
+            </ol>
+        </nav>
+        <h1>{mesa.name.clone()}</h1>
+        <p class="lead">{format!("{} · {}", mesa.level.label(), territory)}</p>
+        <section aria-labelledby="sesiones-proximas">
+            <h2 id="sesiones-proximas">"Próximas sesiones"</h2>
+            <SessionTable sessions=upcoming empty="No hay sesiones programadas." id="tabla-proximas" saved />
+        </section>
+        <section aria-labelledby="sesiones-anteriores">
+            <h2 id="sesiones-anteriores">"Sesiones anteriores"</h2>
+            <SessionTable sessions=past empty="Aún no hay sesiones anteriores." id="tabla-anteriores" saved />
+        </section>
+        <section aria-labelledby="integrantes">
+            <h2 id="integrantes">"Integrantes"</h2>
+            <MemberTable members former=former_members saved />
+        </section>
+        {children}
+    }
+}
