@@ -210,11 +210,12 @@ pub async fn act_on_escalation(
     )
 }
 
-#[server(endpoint = "escalations")]
-pub async fn fetch_escalations(
+#[server(endpoint = "escalation_inbox")]
+pub async fn fetch_escalation_inbox(
     mesa: String,
-) -> Result<(Vec<Escalation>, Vec<Escalation>), AppError> {
-    respond(backend()?.escalations(mesa).await)
+    token: String,
+) -> Result<crate::domain::escalation::EscalationInbox, AppError> {
+    respond(backend()?.escalation_inbox(mesa, token).await)
 }
 
 #[server(endpoint = "barrier_chain")]

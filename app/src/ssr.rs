@@ -70,6 +70,12 @@ pub trait Backend: Send + Sync + 'static {
         answer_by: String,
         by: String,
     ) -> Result<Escalation, AppError>;
+    /// What a Mesa received and sent, and whether `token` may decide what it received.
+    async fn escalation_inbox(
+        &self,
+        mesa: String,
+        token: String,
+    ) -> Result<crate::domain::escalation::EscalationInbox, AppError>;
     /// (received, sent) escalations of a Mesa.
     async fn escalations(
         &self,

@@ -279,7 +279,7 @@ test('the coordinator closes the session: the board freezes and the acta shows e
   await acta.getByRole('heading', { level: 1, name: /Acta n\.º 1 · Mesa Local de APS Bosa/ }).waitFor();
   for (const text of ['Ana Pérez', 'Luis Gómez', 'EPS Capital Salud', 'Seguimiento de compromisos',
     'Salud mental en colegios', 'Ana: revisar casos.', 'Demora en autorizaciones de la EPS para terapias',
-    'Mesa técnica con la EPS en 15 días (acordado sin conexión)', 'Convocar a la EPS y a la Subred', '2030-03-10']) {
+    'Mesa técnica con la EPS en 15 días (acordado sin conexión)', 'Convocar a la EPS y a la Subred', 'dom 10 mar 2030']) {
     await acta.getByText(text, { exact: false }).first().waitFor();
   }
   await ana.page.screenshot({ path: ARTIFACTS + 'acta-1920.png', fullPage: true });
@@ -287,8 +287,11 @@ test('the coordinator closes the session: the board freezes and the acta shows e
   assert.match(markdown, /^# Acta n\.º 1 · Mesa Local de APS Bosa/);
   assert.match(markdown, /Convocar a la EPS y a la Subred/);
 
-  // Everyone still on the board is now read-only.
+  // Everyone still on the board is now read-only; the projector says the meeting ended.
   await luis.page.locator('[data-read-only]').waitFor();
+  await projector.page.locator('[data-ended]').getByText('Sesión cerrada — acta 1').waitFor({ timeout: 20_000 });
+  assert.equal(await projector.page.locator('[data-timer]').count(), 0, 'the timer stopped');
+  await projector.page.screenshot({ path: ARTIFACTS + 'projector-closed-1920.png' });
   const phone = await open(`${sala.base}/sesiones/${session}/acta`, { width: 360, height: 800 });
   await phone.page.screenshot({ path: ARTIFACTS + 'acta-360.png', fullPage: true });
   await phone.context.close();

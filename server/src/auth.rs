@@ -20,11 +20,11 @@ const MIN_SECRET_BYTES: usize = 32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// Facilitates the session: edits everything.
+    /// Coordina la reunión: la inicia y la cierra, marca el punto actual y decide los escalamientos.
     Coordinador,
-    /// Edits the board.
+    /// Escribe en el tablero y escala barreras.
     Participante,
-    /// Read-only: the projector and reviewers.
+    /// Solo lee: el proyector y quienes revisan.
     Observador,
 }
 
@@ -63,6 +63,10 @@ pub struct Claims {
     pub nonce: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// A Mesa-wide invitation (session 0): its coordination decides the escalations the Mesa
+    /// received from its page, between sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesa: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -262,6 +266,7 @@ mod tests {
             exp,
             nonce: new_nonce(),
             name: Some("Ana".into()),
+            mesa: None,
         }
     }
 

@@ -432,6 +432,7 @@ pub async fn sala_rooms(
             exp,
             nonce: crate::auth::new_nonce(),
             name: Some("bench".into()),
+            mesa: None,
         });
         urls.push(format!(
             "{}/sync/{}?token={token}",

@@ -70,12 +70,54 @@ impl EscalationStatus {
             (Self::Pendiente | Self::Aceptada, A::Responder { .. }) => Ok(Self::Respondida),
             (Self::Pendiente | Self::Aceptada, A::Escalar { .. }) => Ok(Self::Escalada),
             (from, action) => Err(format!(
-                "no se puede {} un escalamiento {}",
+                "No se puede {} un escalamiento {}: recargue la lista para ver en qué va.",
                 action.verb(),
                 from.label().to_lowercase()
             )),
         }
     }
+
+    /// The decisions the receiving Mesa can still take, as (code, button label): the page shows
+    /// only these.
+    pub fn actions(self) -> &'static [(&'static str, &'static str)] {
+        const ACCEPT: (&str, &str) = ("aceptar", "Aceptar");
+        const ANSWER: (&str, &str) = ("responder", "Responder");
+        const RETURN: (&str, &str) = ("devolver", "Devolver");
+        const PASS_ON: (&str, &str) = ("escalar", "Escalar al nivel superior");
+        match self {
+            Self::Pendiente => &[ACCEPT, ANSWER, RETURN, PASS_ON],
+            Self::Aceptada => &[ANSWER, PASS_ON],
+            Self::Devuelta | Self::Respondida | Self::Escalada => &[],
+        }
+    }
+}
+
+/// The open escalation of a barrier, if it has one: a barrier goes up once at a time. `chain`
+/// holds every escalation of the barrier (its first links and their continuations).
+pub fn open_escalation(chain: &[Escalation]) -> Option<&Escalation> {
+    chain
+        .iter()
+        .find(|e| e.parent_id.is_none() && e.status.is_open())
+}
+
+/// Where the open escalation of a barrier stands, for whoever tries to send it up again.
+pub fn already_escalated(chain: &[Escalation], open: &Escalation) -> String {
+    // The furthest link of its chain says who has it now.
+    let mut last = open;
+    while let Some(next) = chain.iter().find(|e| e.parent_id == Some(last.id)) {
+        last = next;
+    }
+    format!(
+        "Esta barrera ya fue escalada a la {} el {}; hoy está en la {}: {}. Siga su estado en «Enviados» en vez de escalarla otra vez.",
+        open.to_mesa.name,
+        crate::domain::format_day(
+            open.escalated_at
+                .with_timezone(&crate::domain::bogota())
+                .date_naive()
+        ),
+        last.to_mesa.name,
+        last.status.label().to_lowercase()
+    )
 }
 
 /// What the receiving Mesa does with an escalation.
@@ -142,6 +184,15 @@ impl Escalation {
     }
 }
 
+/// A Mesa's escalations as its pages show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EscalationInbox {
+    pub received: Vec<Escalation>,
+    pub sent: Vec<Escalation>,
+    /// The invitation the page came with lets its holder decide what was received.
+    pub can_decide: bool,
+}
+
 /// A request to escalate a barrier, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -159,10 +210,12 @@ pub const MAX_NOTE_LEN: usize = 2000;
 pub fn note(text: &str, what: &str) -> Result<String, String> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(format!("escriba {what}"));
+        return Err(format!("Escriba {what}."));
     }
     if text.chars().count() > MAX_NOTE_LEN {
-        return Err(format!("{what}: máximo {MAX_NOTE_LEN} caracteres"));
+        return Err(format!(
+            "Acorte {what}: admite máximo {MAX_NOTE_LEN} caracteres."
+        ));
     }
     Ok(text.to_owned())
 }
@@ -171,12 +224,14 @@ pub fn note(text: &str, what: &str) -> Result<String, String> {
 pub fn answer_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
         format!(
-            "fecha de respuesta «{}» no válida: use AAAA-MM-DD",
+            "Elija la fecha de respuesta: «{}» no es una fecha (use AAAA-MM-DD).",
             raw.trim()
         )
     })?;
     if date < today {
-        return Err("la fecha de respuesta solicitada ya pasó".into());
+        return Err(
+            "La fecha de respuesta solicitada ya pasó: elija hoy o una fecha posterior.".into(),
+        );
     }
     Ok(date)
 }
@@ -202,7 +257,25 @@ mod tests {
         );
         assert!(Aceptada.after(&EscalationAction::Aceptar).is_err());
         let err = Respondida.after(&answer).unwrap_err();
-        assert_eq!(err, "no se puede responder un escalamiento respondida");
+        assert_eq!(
+            err,
+            "No se puede responder un escalamiento respondida: recargue la lista para ver en qué va."
+        );
+        for status in EscalationStatus::ALL {
+            for (code, _) in status.actions() {
+                let action = match *code {
+                    "aceptar" => EscalationAction::Aceptar,
+                    "devolver" => EscalationAction::Devolver { reason: "r".into() },
+                    "responder" => answer.clone(),
+                    _ => EscalationAction::Escalar {
+                        reason: "r".into(),
+                        answer_by: NaiveDate::MAX,
+                    },
+                };
+                assert!(status.after(&action).is_ok(), "{status:?} offers {code}");
+            }
+        }
+        assert_eq!(Aceptada.actions().len(), 2, "accepted: answer or pass on");
         assert!(Devuelta.after(&EscalationAction::Aceptar).is_err());
         assert!(Escalada.is_open() && !Devuelta.is_open());
     }

@@ -1,7 +1,7 @@
 //! Dates as Bogotá reads them. Colombia has no daylight saving time, so a fixed UTC−05:00 offset
 //! is exact and renders identically on the server and in the browser (no hydration mismatch).
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
 
 pub fn bogota() -> FixedOffset {
     FixedOffset::west_opt(5 * 3600).expect("UTC-05:00 is a valid offset")
@@ -50,6 +50,17 @@ pub fn format_bogota(at: DateTime<Utc>) -> String {
     )
 }
 
+/// `mar 1 dic 2026`: a day as every page writes it (dates without a time are Bogotá days).
+pub fn format_day(day: NaiveDate) -> String {
+    format!(
+        "{} {} {} {}",
+        WEEKDAYS[day.weekday().num_days_from_monday() as usize],
+        day.day(),
+        MONTHS[day.month0() as usize],
+        day.year()
+    )
+}
+
 /// The value a `datetime-local` input shows for an instant (Bogotá time).
 pub fn to_datetime_local(at: DateTime<Utc>) -> String {
     at.with_timezone(&bogota())
@@ -66,6 +77,16 @@ mod tests {
         let at = parse_when("2026-12-01T09:00").unwrap();
         assert_eq!(at.to_rfc3339(), "2026-12-01T14:00:00+00:00");
         assert_eq!(to_datetime_local(at), "2026-12-01T09:00");
+    }
+
+    #[test]
+    fn days_read_as_in_text() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(format_day(day), "mar 1 dic 2026");
+        assert_eq!(
+            format_bogota(parse_when("2026-12-01T09:05").unwrap()),
+            "mar 1 dic 2026, 09:05"
+        );
     }
 
     #[test]

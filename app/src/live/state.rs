@@ -110,6 +110,8 @@ pub struct BoardCtx {
     /// The invitation this page came with (empty when viewing without one).
     pub token: StoredValue<String>,
     pub mesa_code: StoredValue<String>,
+    /// Bumped after an escalation is sent or decided, so the panel loads its lists again.
+    pub escalations: RwSignal<u32>,
 }
 
 impl BoardCtx {
@@ -129,6 +131,7 @@ impl BoardCtx {
             roster: StoredValue::new(access.roster.clone()),
             token: StoredValue::new(token.unwrap_or_default()),
             mesa_code: StoredValue::new(access.detail.mesa.code.clone()),
+            escalations: RwSignal::new(0),
         }
     }
 

@@ -103,9 +103,40 @@ where
     T: Clone + Send + Sync + 'static,
     E: Clone + Send + Sync + 'static,
 {
+    on_success(value, move || saved.update(|n| *n += 1));
+}
+
+/// Runs `then` after each successful result of an action.
+pub fn on_success<T, E>(
+    value: Signal<Option<Result<T, E>>>,
+    then: impl Fn() + Send + Sync + 'static,
+) where
+    T: Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
+{
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(_))) {
-            saved.update(|n| *n += 1);
+            then();
+        }
+    });
+}
+
+/// After a successful submit the form is empty for the next entry and its fold (if any) closes.
+/// The page reloads its data in place, which keeps what inputs hold, so this is explicit.
+pub fn clear_on_success<T, E>(
+    value: Signal<Option<Result<T, E>>>,
+    form: NodeRef<leptos::html::Form>,
+    fold: Option<NodeRef<leptos::html::Details>>,
+) where
+    T: Clone + Send + Sync + 'static,
+    E: Clone + Send + Sync + 'static,
+{
+    on_success(value, move || {
+        if let Some(form) = form.get_untracked() {
+            form.reset();
+        }
+        if let Some(details) = fold.and_then(|d| d.get_untracked()) {
+            details.set_open(false);
         }
     });
 }

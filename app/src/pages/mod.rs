@@ -4,6 +4,7 @@
 pub(crate) mod board;
 mod common;
 mod dashboard;
+mod escalations;
 mod home;
 mod mesa;
 mod records;

@@ -128,7 +128,7 @@ pub fn BoardRecords(
                 <tbody>
                     {board.commitments.iter().map(|c| view! {
                         <tr><td>{c.description.clone()}</td><td>{c.responsible.clone()}</td><td>{c.institutions.clone()}</td>
-                            <td>{c.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td><td>{c.status.label()}</td>
+                            <td>{c.due.map(crate::domain::format_day).unwrap_or_else(|| "—".into())}</td><td>{c.status.label()}</td>
                             <td>{semaforo_label(today.and_then(|t| c.semaforo(t)))}</td></tr>
                     }).collect_view()}
                 </tbody>
@@ -313,7 +313,7 @@ pub fn BarrierChainPage() -> impl IntoView {
                                 <li class="card">
                                     <p><strong>{format!("{} → {}", e.from_mesa.name, e.to_mesa.name)}</strong></p>
                                     <p>{format!("Escalada por {} el {} · respuesta solicitada antes de {}", e.escalated_by,
-                                        crate::domain::format_bogota(e.escalated_at), e.answer_by)}</p>
+                                        crate::domain::format_bogota(e.escalated_at), crate::domain::format_day(e.answer_by))}</p>
                                     <p>"Motivo: " {e.reason.clone()}</p>
                                     <p>"Estado: " <strong>{e.status.label()}</strong>
                                         {e.decided_by.clone().map(|by| format!(" · decidió {by}"))}
@@ -366,7 +366,7 @@ pub fn CommitmentPage() -> impl IntoView {
                             <dl class="facts">
                                 <div><dt>"Responsable"</dt><dd>{c.responsible.clone()}</dd></div>
                                 <div><dt>"Institución"</dt><dd>{c.institutions.clone()}</dd></div>
-                                <div><dt>"Fecha límite"</dt><dd>{c.due.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</dd></div>
+                                <div><dt>"Fecha límite"</dt><dd>{c.due.map(crate::domain::format_day).unwrap_or_else(|| "—".into())}</dd></div>
                                 <div><dt>"Estado actual"</dt><dd data-current-status>{h.current_status().label()}</dd></div>
                                 <div><dt>"Arrastrado a"</dt><dd data-carry-overs>{format!("{} sesión(es)", h.carry_overs())}</dd></div>
                             </dl>

@@ -5,7 +5,9 @@ use app::domain::board::apply_update;
 use app::domain::board::review::{BoardHistory, push_changes};
 use app::domain::board::{BoardAccess, BoardView};
 use app::domain::dashboard::{Dashboard, DashboardQuery};
-use app::domain::escalation::{Escalation, EscalationAction, EscalationRequest, answer_date, note};
+use app::domain::escalation::{
+    Escalation, EscalationAction, EscalationInbox, EscalationRequest, answer_date, note,
+};
 use app::domain::policy::{self, Act};
 use app::domain::{
     Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
@@ -123,6 +125,20 @@ impl StoreBackend {
             mesa_code: session.mesa_code.clone(),
         });
         Ok(number)
+    }
+
+    /// Whether `token` lets its holder decide the escalations `mesa` received: a coordination's
+    /// invitation to one of the Mesa's sessions, or to the Mesa itself.
+    async fn decides_for(&self, mesa: &str, token: &str) -> Result<bool, AppError> {
+        let claims = self
+            .signer
+            .verify(token, Utc::now().timestamp())
+            .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
+        let speaks_for = match claims.mesa {
+            Some(code) => code,
+            None => self.store.get_session(claims.session).await?.mesa_code,
+        };
+        Ok(speaks_for == mesa && claims.role.allows(Act::DecideEscalation))
     }
 
     /// The stored updates replayed one by one; `visit` sees the board after each.
@@ -257,6 +273,7 @@ impl Backend for StoreBackend {
                     exp: Utc::now().timestamp() + VIEWER_TTL_SECS,
                     nonce: new_nonce(),
                     name: None,
+                    mesa: None,
                 };
                 (Role::Observador, None, self.signer.sign(&claims))
             }
@@ -405,16 +422,9 @@ impl Backend for StoreBackend {
         by: String,
     ) -> Result<Escalation, AppError> {
         let escalation = self.store.escalation(id).await?;
-        let claims = self
-            .signer
-            .verify(&token, Utc::now().timestamp())
-            .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
-        let session = self.store.get_session(claims.session).await?;
-        if session.mesa_code != escalation.to_mesa.code
-            || !claims.role.allows(Act::DecideEscalation)
-        {
+        if !self.decides_for(&escalation.to_mesa.code, &token).await? {
             return Err(AppError::Forbidden(format!(
-                "Solo la coordinación de la {} puede decidir este escalamiento.",
+                "Solo la coordinación de la {} puede decidir este escalamiento: use su invitación.",
                 escalation.to_mesa.name
             )));
         }
@@ -447,6 +457,20 @@ impl Backend for StoreBackend {
         mesa: String,
     ) -> Result<(Vec<Escalation>, Vec<Escalation>), AppError> {
         Ok(self.store.escalations_of(&mesa).await?)
+    }
+
+    async fn escalation_inbox(
+        &self,
+        mesa: String,
+        token: String,
+    ) -> Result<EscalationInbox, AppError> {
+        let can_decide = !token.trim().is_empty() && self.decides_for(&mesa, &token).await?;
+        let (received, sent) = self.store.escalations_of(&mesa).await?;
+        Ok(EscalationInbox {
+            received,
+            sent,
+            can_decide,
+        })
     }
 
     async fn barrier_chain(

@@ -88,6 +88,7 @@ impl From<StoreError> for AppError {
             | StoreError::ConcurrentChange(_)
             | StoreError::NoLevelAbove(_)
             | StoreError::EscalationTransition(_)
+            | StoreError::AlreadyEscalated(_)
             | StoreError::ConcurrentEscalation(_) => AppError::Conflict(error.to_string()),
             other => {
                 tracing::error!(error = %other, "storage failure");

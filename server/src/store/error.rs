@@ -44,6 +44,9 @@ pub enum StoreError {
     NoLevelAbove(String),
     #[error("{0}")]
     EscalationTransition(String),
+    /// The barrier already has an open escalation (the message says where it stands).
+    #[error("{0}")]
+    AlreadyEscalated(String),
     #[error("El escalamiento {0} cambió mientras tanto: recargue la página e intente de nuevo.")]
     ConcurrentEscalation(i64),
     #[error("dato inválido en la base de datos: {0}")]

@@ -4,7 +4,9 @@
 //! coordinators acting at once act once.
 
 use app::domain::MesaRef;
-use app::domain::escalation::{Escalation, EscalationAction, EscalationStatus};
+use app::domain::escalation::{
+    Escalation, EscalationAction, EscalationStatus, already_escalated, open_escalation,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;
@@ -132,6 +134,15 @@ impl Store {
         let to = from
             .parent_code
             .ok_or_else(|| StoreError::NoLevelAbove(from.name.clone()))?;
+        if new.parent_id.is_none() {
+            // A barrier goes up once at a time: a second attempt hears where the first stands.
+            let chain = self.barrier_chain(new.session_id, new.barrier_id).await?;
+            if let Some(open) = open_escalation(&chain) {
+                return Err(StoreError::AlreadyEscalated(already_escalated(
+                    &chain, open,
+                )));
+            }
+        }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO escalations (parent_id, session_id, barrier_id, barrier, from_mesa, to_mesa,
                 reason, answer_by, escalated_by, escalated_at, status)

@@ -90,7 +90,10 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
     .await;
     assert_eq!(
         (status, body["error"].as_str().unwrap_or("")),
-        (409, "la fecha de respuesta solicitada ya pasó")
+        (
+            409,
+            "La fecha de respuesta solicitada ya pasó: elija hoy o una fecha posterior."
+        )
     );
     let (status, _) = post(
         &server,
@@ -117,6 +120,20 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
     assert_eq!(up["to_mesa"]["code"], "zona-sur-occidente");
     assert_eq!(up["status"], "Pendiente");
     let id = up["id"].as_i64().unwrap();
+    // While it is open, sending the barrier up again says where the first one stands.
+    let (status, twice) = post(
+        &server,
+        "/api/v1/escalaciones",
+        escalate(token(local, Role::Coordinador), "Otra vez", in_days(10)),
+    )
+    .await;
+    let message = twice["error"].as_str().unwrap_or("");
+    assert_eq!(status, 409, "{twice}");
+    assert!(
+        message.starts_with("Esta barrera ya fue escalada a la Mesa de Coordinación Técnica"),
+        "{message}"
+    );
+    assert!(message.contains("pendiente de decisión"), "{message}");
 
     // The zonal Mesa's inbox has it; only its coordination may decide.
     let inbox: Value = server

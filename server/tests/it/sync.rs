@@ -313,6 +313,7 @@ async fn bad_tokens_get_no_socket() {
         exp: i64::MAX,
         nonce: "x".into(),
         name: None,
+        mesa: None,
     });
     assert_eq!(
         status(SyncClient::connect(&url(&server, session, &forged), 1).await),

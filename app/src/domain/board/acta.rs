@@ -169,7 +169,7 @@ impl Acta {
                     cell(&c.description),
                     cell(&c.responsible),
                     cell(&c.institutions),
-                    c.due.map_or("—".to_owned(), |d| d.to_string()),
+                    c.due.map_or("—".to_owned(), crate::domain::format_day),
                     c.status.label(),
                     light
                 );
@@ -269,7 +269,7 @@ mod tests {
         assert!(md.contains("| Ana \\| Pérez | Subred Sur |"), "{md}");
         assert!(md.contains("1. **Seguimiento de compromisos** — Tratado"));
         assert!(md.contains("   > Se revisaron 3\n   > compromisos"));
-        assert!(md.contains("| Brigada en Bosa | — | — | 2026-11-20 | Pendiente | Vencido |"));
+        assert!(md.contains("| Brigada en Bosa | — | — | vie 20 nov 2026 | Pendiente | Vencido |"));
         assert!(md.contains("- **Lugar:** —"));
     }
 }

@@ -80,7 +80,8 @@ fn items(b: &BoardView) -> Vec<Item<'_>> {
             id: r.id(),
             label: r.summary().to_owned(),
             stamp: r.stamp(),
-            fingerprint: format!("{r:?}"),
+            // The stamp alone is not an edit (removing a record first stamps who removes it).
+            fingerprint: format!("{r:?}").replace(&format!("{:?}", r.stamp()), ""),
         })
     }
     of(&b.agenda)
@@ -105,14 +106,14 @@ pub fn changes(before: &BoardView, after: &BoardView) -> Vec<(String, String, St
     let old = items(before);
     let new = items(after);
     let mut out = Vec::new();
+    let who = |s: &str| {
+        if s.is_empty() {
+            "Alguien".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     for item in &new {
-        let who = |s: &str| {
-            if s.is_empty() {
-                "Alguien".to_owned()
-            } else {
-                s.to_owned()
-            }
-        };
         match old.iter().find(|o| o.id == item.id) {
             None => out.push((
                 who(&item.stamp.created_by),
@@ -130,7 +131,7 @@ pub fn changes(before: &BoardView, after: &BoardView) -> Vec<(String, String, St
     for item in &old {
         if !new.iter().any(|n| n.id == item.id) {
             out.push((
-                "Alguien".to_owned(),
+                who(&item.stamp.deleted_by),
                 format!("eliminó {} {}", item.kind, quoted(&item.label)),
                 format!("{}:eliminado", item.id),
             ));
@@ -216,11 +217,18 @@ mod tests {
         let mut three = two.clone();
         three.agenda[0].stamp.updated_by = "Luis".into();
         three.agenda[0].minutes = 20;
+        // Removing first stamps who removes it: not an edit of its own.
+        let mut stamped = three.clone();
+        stamped.agenda[0].stamp.deleted_by = "Marta".into();
         let mut timeline = Vec::new();
         push_changes(&mut timeline, 1, "t1", &empty, &one);
         push_changes(&mut timeline, 2, "t2", &one, &two);
         push_changes(&mut timeline, 3, "t3", &two, &three);
-        push_changes(&mut timeline, 4, "t4", &three, &empty);
+        push_changes(&mut timeline, 4, "t4", &three, &stamped);
+        push_changes(&mut timeline, 5, "t5", &stamped, &empty);
+        // A board from before `deletedBy` does not know.
+        push_changes(&mut timeline, 6, "t6", &empty, &three);
+        push_changes(&mut timeline, 7, "t7", &three, &empty);
         let lines: Vec<_> = timeline
             .iter()
             .map(|e| (e.step, e.who.as_str(), e.what.as_str()))
@@ -230,7 +238,9 @@ mod tests {
             [
                 (2, "Ana", "agregó el punto «Salud mental»"),
                 (3, "Luis", "modificó el punto «Salud mental»"),
-                (4, "Alguien", "eliminó el punto «Salud mental»"),
+                (5, "Marta", "eliminó el punto «Salud mental»"),
+                (6, "Ana", "agregó el punto «Salud mental»"),
+                (7, "Alguien", "eliminó el punto «Salud mental»"),
             ]
         );
     }

@@ -1,16 +1,14 @@
-//! Escalation on the board: a barrier sent to the next level from its card, and the Mesa's
-//! escalations panel — what it received (to accept, return, answer or pass on) and what it sent
-//! (with the answers that came back).
+//! Escalation on the board: a barrier sent to the next level from its card (once at a time; the
+//! server says where an open one stands), and the Mesa's escalations panel.
 
 use leptos::prelude::*;
 
-use crate::domain::policy::Act;
-
-use crate::api::{act_on_escalation, escalate_barrier, fetch_escalations};
+use crate::api::escalate_barrier;
 use crate::domain::board::records::barrier;
 use crate::domain::board::{BARRIERS, BarrierStatus, Field};
-use crate::domain::escalation::{Escalation, EscalationRequest};
+use crate::domain::escalation::EscalationRequest;
 use crate::live::BoardCtx;
+use crate::pages::escalations::{EscalationInbox, InboxContext};
 
 fn author(ctx: BoardCtx) -> String {
     ctx.me
@@ -38,6 +36,11 @@ pub fn EscalateBarrier(ctx: BoardCtx, barrier: String) -> impl IntoView {
         async move {
             let sent = escalate_barrier(token, request).await;
             if sent.is_ok() {
+                // The form closes and «Enviados» shows it at once.
+                open.set(false);
+                reason.set(String::new());
+                answer_by.set(String::new());
+                ctx.escalations.update(|v| *v += 1);
                 ctx.set(
                     BARRIERS,
                     &barrier,
@@ -85,118 +88,25 @@ pub fn EscalateBarrier(ctx: BoardCtx, barrier: String) -> impl IntoView {
     .into_any()
 }
 
+/// The Mesa's escalations on its board: decisions for the coordination while the board is open.
 #[component]
 pub fn EscalationsPanel(ctx: BoardCtx) -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let data = Resource::new(
-        move || version.get(),
-        move |_| fetch_escalations(ctx.mesa_code.get_value()),
-    );
-    // Escalations change elsewhere (other Mesas decide and answer): look again now and then.
-    #[cfg(feature = "hydrate")]
-    {
-        let refresh = wasm_bindgen::prelude::Closure::<dyn FnMut()>::new(move || {
-            version.try_update(|v| *v += 1);
-        });
-        use wasm_bindgen::JsCast;
-        let _ = window().set_interval_with_callback_and_timeout_and_arguments_0(
-            refresh.as_ref().unchecked_ref(),
-            5_000,
-        );
-        refresh.forget();
-    }
+    let inbox = InboxContext {
+        mesa: Signal::stored(ctx.mesa_code.get_value()),
+        token: Signal::stored(ctx.token.get_value()),
+        by: Signal::derive(move || {
+            ctx.me
+                .with(|m| m.as_ref().map(|m| m.display()))
+                .unwrap_or_default()
+        }),
+        active: Signal::derive(move || ctx.can_edit()),
+        refresh: ctx.escalations,
+    };
     view! {
         <section class="panel escalations" aria-labelledby="escalamientos" data-section="escalations">
             <h3 id="escalamientos">"Escalamientos"</h3>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok((received, sent)) => view! {
-                            <h4>"Recibidos"</h4>
-                            <ul class="cards" data-escalations="received">
-                                {received.into_iter().map(|e| view! { <Received ctx e version /> }).collect_view()}
-                            </ul>
-                            <h4>"Enviados"</h4>
-                            <ul class="cards" data-escalations="sent">
-                                {sent.into_iter().map(|e| view! { <Sent e /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <p class="form-alert">{error.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <EscalationInbox inbox poll_ms=5_000 />
         </section>
-    }
-    .into_any()
-}
-
-fn facts(e: &Escalation) -> impl IntoView + use<> {
-    let chain = format!("/barreras/{}/{}", e.session_id, e.barrier_id);
-    view! {
-        <p><strong>{e.barrier.clone()}</strong></p>
-        <p class="stamp">{format!("De la {} a la {} · {} · respuesta solicitada antes de {}",
-            e.from_mesa.name, e.to_mesa.name, e.escalated_by, e.answer_by)}</p>
-        <p>"Motivo: " {e.reason.clone()}</p>
-        <p><span class="badge" data-escalation-status=e.status.code()>{e.status.label()}</span>
-            {e.decision_note.clone().map(|n| format!(" · {n}"))}</p>
-        {e.response.clone().map(|r| view! { <p class="response" data-response>"Respuesta: " {r}</p> })}
-        <a href=chain>"Ver la cadena completa"</a>
-    }
-}
-
-#[component]
-fn Sent(e: Escalation) -> impl IntoView {
-    view! { <li class="card" data-escalation=e.id>{facts(&e)}</li> }
-}
-
-#[component]
-fn Received(ctx: BoardCtx, e: Escalation, version: RwSignal<u32>) -> impl IntoView {
-    let id = e.id;
-    let text = RwSignal::new(String::new());
-    let date = RwSignal::new(String::new());
-    let act = Action::new(move |action: &&'static str| {
-        let action = (*action).to_owned();
-        let token = ctx.token.get_value();
-        let (text, date, by) = (text.get_untracked(), date.get_untracked(), author(ctx));
-        async move {
-            let done = act_on_escalation(id, token, action, text, date, by).await;
-            if done.is_ok() {
-                version.update(|v| *v += 1);
-            }
-            done
-        }
-    });
-    let open =
-        e.status.is_open() && e.status != crate::domain::escalation::EscalationStatus::Escalada;
-    let button = move |action: &'static str, label: &'static str| {
-        view! {
-            <button type="button" class="button button--quiet" data-action=action
-                disabled=move || act.pending().get() on:click=move |_| { act.dispatch(action); }>{label}</button>
-        }
-    };
-    view! {
-        <li class="card" data-escalation=id>
-            {facts(&e)}
-            <span class="slot">
-                <Show when=move || open && ctx.allows(Act::DecideEscalation) && ctx.can_edit()>
-                    <label class="field field--wide"><span>"Respuesta o motivo"</span>
-                        <textarea data-field="escalation-text" prop:value=move || text.get()
-                            on:input=move |ev| text.set(event_target_value(&ev))></textarea></label>
-                    <label class="field"><span>"Si la escala: respuesta antes de"</span>
-                        <input type="date" prop:value=move || date.get()
-                            on:input=move |ev| date.set(event_target_value(&ev)) /></label>
-                    <div class="card-actions">
-                        {button("aceptar", "Aceptar")}
-                        {button("responder", "Responder")}
-                        {button("devolver", "Devolver")}
-                        {button("escalar", "Escalar al nivel superior")}
-                    </div>
-                </Show>
-            </span>
-            <p class="form-alert" role="alert">
-                {move || match act.value().get() { Some(Err(e)) => Some(e.to_string()), _ => None }}
-            </p>
-        </li>
     }
     .into_any()
 }

@@ -64,7 +64,7 @@ fn FollowUpCard(ctx: BoardCtx, id: String) -> impl IntoView {
             </div>
             <p><strong>{move || item.with(|i| i.as_ref().map(|f| f.description.clone()).unwrap_or_default())}</strong></p>
             <p class="stamp">{move || item.with(|i| i.as_ref().map(|f| format!("{} · {} · vence {}",
-                f.responsible, f.institutions, f.due.map(|d| d.to_string()).unwrap_or_else(|| "sin fecha".into()))).unwrap_or_default())}</p>
+                f.responsible, f.institutions, f.due.map(crate::domain::format_day).unwrap_or_else(|| "sin fecha".into()))).unwrap_or_default())}</p>
             <div class="fields">
                 <CodeSelect ctx root=FOLLOWUPS id=id.clone() key=followup::STATUS
                     value=field(|f| f.status.code().to_owned()) />

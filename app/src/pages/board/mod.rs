@@ -113,6 +113,14 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess, token: Option<String>) 
                     </dd>
                 </div>
             </Counts>
+            // On a phone the sections are far apart: this menu stays at the top while scrolling.
+            <nav class="section-menu" aria-label="Secciones del tablero" data-section-menu>
+                <a href="#orden-del-dia">"Agenda"</a>
+                <a href="#barreras">"Barreras"</a>
+                <a href="#acuerdos">"Acuerdos"</a>
+                <a href="#compromisos">"Compromisos"</a>
+                <a href="#asistencia">"Asistencia"</a>
+            </nav>
             <div class="board-grid">
                 <AgendaSection ctx />
                 <FollowUpsSection ctx />

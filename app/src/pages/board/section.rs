@@ -4,9 +4,11 @@
 //! kind, so each kind only says what its card shows.
 
 use leptos::prelude::*;
+use yrs::Map;
 
 use super::presence::EditingMarkers;
-use crate::domain::board::edit::remove_record;
+use crate::domain::board::edit::{record, remove_record};
+use crate::domain::board::records::common;
 use crate::domain::board::{BoardRecord, excerpt};
 use crate::live::BoardCtx;
 
@@ -136,6 +138,14 @@ pub fn RemoveButton(
     let armed = RwSignal::new(false);
     let remove = move |_| {
         if armed.get_untracked() {
+            // Two changes: first who removes it (the review reads it from the board just
+            // before), then the removal.
+            let stamped = id.clone();
+            ctx.edit(move |txn, author, _| {
+                if let Some(r) = record(txn, root, &stamped) {
+                    r.insert(txn, common::DELETED_BY.name, author);
+                }
+            });
             let id = id.clone();
             ctx.edit(move |txn, _, _| {
                 remove_record(txn, root, &id);

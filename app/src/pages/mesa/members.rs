@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use crate::api::{AddMember, RemoveMember, UpdateMember};
 use crate::domain::{Member, SECTORS, Seat};
 use crate::error::AppError;
-use crate::pages::common::{FieldError, bump_on_success, field_message, general_message};
+use crate::pages::common::{
+    FieldError, bump_on_success, clear_on_success, field_message, general_message,
+};
 
 const FIELDS: &[&str] = &["name", "institution", "sector", "role", "seat", "contact"];
 
@@ -24,7 +26,7 @@ pub fn MemberTable(
                     {former.into_iter().map(|m| view! {
                         <li data-former-member=m.id>
                             {format!("{} · {} · retirado(a) el {}", m.name, m.institution,
-                                m.removed_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default())}
+                                m.removed_on.map(crate::domain::format_day).unwrap_or_default())}
                         </li>
                     }).collect_view()}
                 </ul>
@@ -66,6 +68,9 @@ fn MemberRow(member: Member, saved: RwSignal<u32>) -> impl IntoView {
     let remove = ServerAction::<RemoveMember>::new();
     bump_on_success(update.value().into(), saved);
     bump_on_success(remove.value().into(), saved);
+    let (fold, edit_form, remove_form) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    clear_on_success(update.value().into(), edit_form, Some(fold));
+    clear_on_success(remove.value().into(), remove_form, Some(fold));
     let updated: Signal<Option<Result<Member, AppError>>> = update.value().into();
     let removed: Signal<Option<Result<Member, AppError>>> = remove.value().into();
     let id = member.id;
@@ -74,15 +79,15 @@ fn MemberRow(member: Member, saved: RwSignal<u32>) -> impl IntoView {
         <tr data-member=id>
             <td data-label="Nombre">
                 <span data-member-name>{shown.name.clone()}</span>
-                <details class="row-edit" data-corrections=format!("member-{id}")>
+                <details class="row-edit" data-corrections=format!("member-{id}") node_ref=fold>
                     <summary class="button button--quiet">"Corregir o retirar"</summary>
-                    <ActionForm action=update attr:class="form" attr:data-form="corregir-integrante">
+                    <ActionForm action=update node_ref=edit_form attr:class="form" attr:data-form="corregir-integrante">
                         <input type="hidden" name="id" value=id />
                         <MemberFields prefix=format!("edit-member-{id}") result=updated member=Some(member) />
                         <button type="submit" class="button" disabled=move || update.pending().get()>"Guardar cambios"</button>
                         <p class="form-alert" role="alert">{move || general_message(updated, FIELDS).get()}</p>
                     </ActionForm>
-                    <ActionForm action=remove attr:class="form form--danger" attr:data-form="retirar-integrante">
+                    <ActionForm action=remove node_ref=remove_form attr:class="form form--danger" attr:data-form="retirar-integrante">
                         <input type="hidden" name="id" value=id />
                         <p class="muted">"Quien se retira deja de contar para el quórum; las actas anteriores conservan su nombre."</p>
                         <button type="submit" class="button button--danger" disabled=move || remove.pending().get()>
@@ -149,10 +154,12 @@ pub fn MemberForm(mesa: Signal<String>, action: ServerAction<AddMember>) -> impl
             .and_then(|r| r.ok())
             .map(|m| format!("{} fue agregado(a) a la Mesa.", m.name))
     };
+    let form = NodeRef::new();
+    clear_on_success(result, form, None);
     view! {
         <section class="panel" aria-labelledby="agregar-integrante">
             <h2 id="agregar-integrante">"Agregar integrante"</h2>
-            <ActionForm action=action attr:class="form" attr:id="form-integrante">
+            <ActionForm action=action node_ref=form attr:class="form" attr:id="form-integrante">
                 <input type="hidden" name="mesa" value=move || mesa.get() />
                 <MemberFields prefix="member".to_owned() result member=None />
                 <button type="submit" class="button" disabled=move || action.pending().get()>

@@ -10,9 +10,10 @@ mod sessions;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::common::{ErrorNotice, bump_on_success};
+use super::escalations::{EscalationInbox, InboxContext};
 use crate::api::{AddMember, ScheduleSession, fetch_mesa_detail};
 use crate::domain::MesaDetail;
 use members::{MemberForm, MemberTable};
@@ -22,6 +23,10 @@ use sessions::{ScheduleForm, SessionTable};
 pub fn MesaPage() -> impl IntoView {
     let params = use_params_map();
     let code = Signal::derive(move || params.read().get("code").unwrap_or_default());
+    // A Mesa-wide invitation (`sala invite --mesa …`) lets its coordination decide, from here,
+    // the escalations the Mesa received between sessions.
+    let query = use_query_map();
+    let token = Signal::derive(move || query.read().get("token").unwrap_or_default());
     let saved = RwSignal::new(0u32);
     let schedule = ServerAction::<ScheduleSession>::new();
     let add_member = ServerAction::<AddMember>::new();
@@ -39,6 +44,16 @@ pub fn MesaPage() -> impl IntoView {
                         <div class="page page--mesa">
                             <div class="page__main">
                                 <MesaOverview detail saved />
+                                <section aria-labelledby="escalamientos-mesa" class="escalations">
+                                    <h2 id="escalamientos-mesa">"Escalamientos"</h2>
+                                    <EscalationInbox inbox=InboxContext {
+                                        mesa: code,
+                                        token,
+                                        by: Signal::stored(String::new()),
+                                        active: Signal::stored(true),
+                                        refresh: RwSignal::new(0),
+                                    } />
+                                </section>
                             </div>
                             <aside class="page__aside">
                                 <ScheduleForm mesa=code action=schedule />

@@ -8,7 +8,8 @@ use crate::api::{CancelSession, EditSession, ScheduleSession};
 use crate::domain::{Session, SessionMode, SessionStatus, format_bogota, to_datetime_local};
 use crate::error::AppError;
 use crate::pages::common::{
-    FieldError, SessionLink, StatusBadge, bump_on_success, field_message, general_message,
+    FieldError, SessionLink, StatusBadge, bump_on_success, clear_on_success, field_message,
+    general_message,
 };
 
 #[component]
@@ -81,15 +82,18 @@ fn SessionCorrections(session: Session, saved: RwSignal<u32>) -> impl IntoView {
     let cancel = ServerAction::<CancelSession>::new();
     bump_on_success(edit.value().into(), saved);
     bump_on_success(cancel.value().into(), saved);
+    let (fold, edit_form, cancel_form) = (NodeRef::new(), NodeRef::new(), NodeRef::new());
+    clear_on_success(edit.value().into(), edit_form, Some(fold));
+    clear_on_success(cancel.value().into(), cancel_form, Some(fold));
     let edited: Signal<Option<Result<Session, AppError>>> = edit.value().into();
     let cancelled: Signal<Option<Result<Session, AppError>>> = cancel.value().into();
     let id = session.id;
     let ids = move |what: &str| format!("{what}-{id}");
     let asked_to_confirm = move || field_message(edited, "confirm").get().is_some();
     view! {
-        <details class="row-edit" data-corrections=id>
+        <details class="row-edit" data-corrections=id node_ref=fold>
             <summary class="button button--quiet">"Corregir o cancelar"</summary>
-            <ActionForm action=edit attr:class="form" attr:data-form="editar-sesion">
+            <ActionForm action=edit node_ref=edit_form attr:class="form" attr:data-form="editar-sesion">
                 <input type="hidden" name="id" value=id />
                 <div class="field">
                     <label for=ids("edit-at")>"Fecha y hora (hora de Bogotá)"</label>
@@ -123,7 +127,7 @@ fn SessionCorrections(session: Session, saved: RwSignal<u32>) -> impl IntoView {
                 <button type="submit" class="button" disabled=move || edit.pending().get()>"Guardar cambios"</button>
                 <p class="form-alert" role="alert">{move || general_message(edited, &["at", "place", "mode", "reason", "confirm"]).get()}</p>
             </ActionForm>
-            <ActionForm action=cancel attr:class="form form--danger" attr:data-form="cancelar-sesion">
+            <ActionForm action=cancel node_ref=cancel_form attr:class="form form--danger" attr:data-form="cancelar-sesion">
                 <input type="hidden" name="id" value=id />
                 <div class="field">
                     <label for=ids("cancel-reason")>"Motivo de la cancelación"</label>
@@ -169,10 +173,12 @@ pub fn ScheduleForm(mesa: Signal<String>, action: ServerAction<ScheduleSession>)
         })
     };
     let asked_to_confirm = move || field_message(result, "confirm").get().is_some();
+    let form = NodeRef::new();
+    clear_on_success(result, form, None);
     view! {
         <section class="panel" aria-labelledby="programar">
             <h2 id="programar">"Programar sesión"</h2>
-            <ActionForm action=action attr:class="form" attr:id="form-programar">
+            <ActionForm action=action node_ref=form attr:class="form" attr:id="form-programar">
                 <input type="hidden" name="mesa" value=move || mesa.get() />
                 <div class="field">
                     <label for="at">"Fecha y hora (hora de Bogotá)"</label>

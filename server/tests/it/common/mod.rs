@@ -94,6 +94,7 @@ pub fn invitation(session: i64, role: sala::auth::Role, ttl: i64) -> String {
         exp: chrono::Utc::now().timestamp() + ttl,
         nonce: "n".into(),
         name: None,
+        mesa: None,
     })
 }
 

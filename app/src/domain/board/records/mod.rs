@@ -204,7 +204,12 @@ pub mod common {
     pub const CREATED_AT: Key = Key::new("createdAt", Kind::Millis, "Creado");
     pub const UPDATED_BY: Key = Key::text("updatedBy", "Modificado por");
     pub const UPDATED_AT: Key = Key::new("updatedAt", Kind::Millis, "Modificado");
-    pub const FIELDS: &[Key] = &[ID, CREATED_BY, CREATED_AT, UPDATED_BY, UPDATED_AT];
+    /// Written just before the record is removed, in a change of its own, so the review can say
+    /// who removed it.
+    pub const DELETED_BY: Key = Key::text("deletedBy", "Eliminado por");
+    pub const FIELDS: &[Key] = &[
+        ID, CREATED_BY, CREATED_AT, UPDATED_BY, UPDATED_AT, DELETED_BY,
+    ];
 }
 
 /// Who created a record and who changed it last (names as given on joining), and when (ms).
@@ -214,6 +219,9 @@ pub struct Stamp {
     pub created_at: f64,
     pub updated_by: String,
     pub updated_at: f64,
+    /// Who is removing it (see [`common::DELETED_BY`]); empty while it lives.
+    #[serde(default)]
+    pub deleted_by: String,
 }
 
 /// What is known about the board when someone adds a record (defaults depend on it).
@@ -352,6 +360,7 @@ pub(crate) fn stamp(r: &Record) -> Stamp {
         created_at: number(r, common::CREATED_AT).unwrap_or(0.0),
         updated_by: text(r, common::UPDATED_BY),
         updated_at: number(r, common::UPDATED_AT).unwrap_or(0.0),
+        deleted_by: text(r, common::DELETED_BY),
     }
 }
 
