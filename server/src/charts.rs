@@ -1,7 +1,9 @@
 //! Dashboard charts, drawn on the server with plotters as SVG: crisp on a projector, light on a
-//! phone, and readable by screen readers (a `<title>` and a `<desc>` with every number).
+//! phone, and readable by screen readers (a `<title>` and a `<desc>` with every number). A chart
+//! whose bars have several colours (the semáforo) draws its legend under them, so the PNG on a
+//! slide explains itself; one with no points says so in a sentence.
 
-use app::domain::dashboard::Series;
+use app::domain::dashboard::{Series, Tone, decimal};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -14,15 +16,27 @@ const ROW: u32 = 44;
 const TOP: u32 = 60;
 const LABEL_X: i32 = 16;
 const BAR_X: i32 = 330;
-const BRAND: RGBColor = RGBColor(0x0b, 0x4f, 0x6c);
+const LEGEND_ROW: u32 = 34;
+const LEGEND_GAP: u32 = 16;
 const INK: RGBColor = RGBColor(0x14, 0x21, 0x2b);
 
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
+/// Each tone's colour (`0xRRGGBB`) and its name for a screen reader. The page's style declares the
+/// same colours as `--tone-<code>` (a test below checks both agree); the semáforo's are the hues
+/// of its badges on the board, strong enough for a bar on white.
+fn palette(tone: Tone) -> (u32, &'static str) {
+    match tone {
+        Tone::Brand => (0x0b4f6c, "azul"),
+        Tone::Vencido => (0xb91c1c, "rojo"),
+        Tone::PorVencer => (0xd97706, "ámbar"),
+        Tone::AlDia => (0x15803d, "verde"),
+        Tone::Cerrado => (0x64748b, "gris"),
+        Tone::SinFecha => (0xcbd5e1, "gris claro"),
     }
+}
+
+fn colour(tone: Tone) -> RGBColor {
+    let (hex, _) = palette(tone);
+    RGBColor((hex >> 16) as u8, (hex >> 8) as u8, hex as u8)
 }
 
 fn short(label: &str, max: usize) -> String {
@@ -41,9 +55,34 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+fn bars_end(series: &Series) -> u32 {
+    TOP + series.points.len().max(1) as u32 * ROW + 20
+}
+
+/// A legend is drawn when there are bars to explain.
+fn legend_rows(series: &Series) -> u32 {
+    if series.points.is_empty() {
+        0
+    } else {
+        series.legend.len() as u32
+    }
+}
+
 fn size(series: &Series) -> (u32, u32) {
-    let rows = series.points.len().max(1) as u32;
-    (WIDTH, TOP + rows * ROW + 20)
+    let legend = match legend_rows(series) {
+        0 => 0,
+        rows => LEGEND_GAP + rows * LEGEND_ROW,
+    };
+    (WIDTH, bars_end(series) + legend)
+}
+
+/// What an empty chart says (its series' sentence, or a plain one).
+fn empty_sentence(series: &Series) -> String {
+    if series.empty.is_empty() {
+        "No hay datos con estos filtros.".to_owned()
+    } else {
+        series.empty.clone()
+    }
 }
 
 /// The embedded DejaVu fonts, registered once: PNG text needs the glyphs, and SVG text is laid out
@@ -82,7 +121,7 @@ where
         .map_err(|e| fail(&e))?;
     if series.points.is_empty() {
         root.draw(&Text::new(
-            "Sin datos para estos filtros".to_owned(),
+            empty_sentence(series),
             (LABEL_X, TOP as i32 + 6),
             label.clone(),
         ))
@@ -100,19 +139,63 @@ where
         root.draw(&Text::new(short(name, 32), (LABEL_X, y + 7), label.clone()))
             .map_err(|e| fail(&e))?;
         let width = ((value / max) * span).round().max(2.0) as i32;
-        root.draw(&Rectangle::new(
-            [(BAR_X, y + 2), (BAR_X + width, y + ROW as i32 - 8)],
-            BRAND.filled(),
-        ))
-        .map_err(|e| fail(&e))?;
+        let bar = [(BAR_X, y + 2), (BAR_X + width, y + ROW as i32 - 8)];
+        swatch(&root, bar, series.tone(i)).map_err(|e| fail(&e))?;
         root.draw(&Text::new(
-            number(*value),
+            decimal(*value),
             (BAR_X + width + 8, y + 7),
             label.clone(),
         ))
         .map_err(|e| fail(&e))?;
     }
+    if legend_rows(series) > 0 {
+        let top = bars_end(series) as i32;
+        root.draw(&PathElement::new(
+            vec![(LABEL_X, top), (WIDTH as i32 - LABEL_X, top)],
+            RGBColor(0xcd, 0xd6, 0xdd).stroke_width(1),
+        ))
+        .map_err(|e| fail(&e))?;
+        let strong = ("sans-serif", 19)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&INK);
+        let plain = ("sans-serif", 19).into_font().color(&INK);
+        for (i, entry) in series.legend.iter().enumerate() {
+            let y = top + LEGEND_GAP as i32 + i as i32 * LEGEND_ROW as i32;
+            swatch(
+                &root,
+                [(LABEL_X, y + 2), (LABEL_X + 22, y + 24)],
+                entry.tone,
+            )
+            .map_err(|e| fail(&e))?;
+            root.draw(&Text::new(
+                entry.label.clone(),
+                (LABEL_X + 34, y + 3),
+                strong.clone(),
+            ))
+            .map_err(|e| fail(&e))?;
+            root.draw(&Text::new(
+                format!("— {}", entry.meaning),
+                (LABEL_X + 170, y + 3),
+                plain.clone(),
+            ))
+            .map_err(|e| fail(&e))?;
+        }
+    }
     root.present().map_err(|e| fail(&e))
+}
+
+/// A filled box in a tone's colour; the palest one gets an outline, so it shows on white.
+fn swatch<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    corners: [(i32, i32); 2],
+    tone: Tone,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.draw(&Rectangle::new(corners, colour(tone).filled()))?;
+    if tone == Tone::SinFecha {
+        root.draw(&Rectangle::new(corners, INK.stroke_width(1)))?;
+    }
+    Ok(())
 }
 
 /// A horizontal bar chart: one bar per category, its value at the end of the bar.
@@ -147,14 +230,24 @@ pub fn bar_chart_png(series: &Series) -> Result<Vec<u8>, ChartError> {
 /// Adds `role="img"`, a `<title>` and a `<desc>` listing every value.
 fn accessible(svg: String, series: &Series) -> String {
     let desc = if series.points.is_empty() {
-        "Sin datos".to_owned()
+        empty_sentence(series)
     } else {
-        series
+        let values = series
             .points
             .iter()
-            .map(|(k, v)| format!("{k}: {} {}", number(*v), series.unit))
+            .map(|(k, v)| format!("{k}: {} {}", decimal(*v), series.unit))
             .collect::<Vec<_>>()
-            .join("; ")
+            .join("; ");
+        let legend = series
+            .legend
+            .iter()
+            .map(|e| format!("{} ({}): {}", e.label, palette(e.tone).1, e.meaning))
+            .collect::<Vec<_>>();
+        if legend.is_empty() {
+            values
+        } else {
+            format!("{values}. Colores: {}.", legend.join("; "))
+        }
     };
     match svg
         .find("<svg")
@@ -174,37 +267,81 @@ fn accessible(svg: String, series: &Series) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::dashboard::semaforo_legend;
 
-    #[test]
-    fn bars_labels_and_numbers_are_in_the_svg() {
-        let series = Series {
+    fn series(points: Vec<(String, f64)>) -> Series {
+        Series {
             key: "compromisos-institucion".into(),
             title: "Compromisos por institución".into(),
             unit: "compromisos".into(),
-            points: vec![
-                ("Subred Sur <Bosa>".into(), 3.0),
-                ("EPS Capital Salud".into(), 1.0),
-            ],
-        };
+            points,
+            tones: Vec::new(),
+            legend: Vec::new(),
+            empty: "No hay compromisos con estos filtros.".into(),
+        }
+    }
+
+    #[test]
+    fn bars_labels_and_numbers_are_in_the_svg() {
+        let series = series(vec![
+            ("Subred Sur <Bosa>".into(), 3.0),
+            ("EPS Capital Salud".into(), 1.5),
+        ]);
         let svg = bar_chart_svg(&series).unwrap();
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=\"t\">Compromisos por institución</title>"));
-        assert!(
-            svg.contains(
-                "Subred Sur &lt;Bosa&gt;: 3 compromisos; EPS Capital Salud: 1 compromisos"
-            )
-        );
+        assert!(svg.contains(
+            "Subred Sur &lt;Bosa&gt;: 3 compromisos; EPS Capital Salud: 1,5 compromisos"
+        ));
         assert!(svg.contains("EPS Capital Salud"));
         assert_eq!(svg.matches("<rect").count(), 3, "background and two bars");
         let empty = Series {
             points: vec![],
             ..series
         };
-        assert!(
-            bar_chart_svg(&empty)
-                .unwrap()
-                .contains("Sin datos para estos filtros")
+        let svg = bar_chart_svg(&empty).unwrap();
+        assert_eq!(
+            svg.matches("No hay compromisos con estos filtros.").count(),
+            2,
+            "drawn, and in the description"
         );
+    }
+
+    #[test]
+    fn the_semaforo_chart_is_in_its_colours_with_a_legend() {
+        let chart = Series {
+            tones: vec![Tone::Vencido, Tone::AlDia, Tone::SinFecha],
+            legend: semaforo_legend(),
+            ..series(vec![
+                ("Vencido".into(), 2.0),
+                ("Al día".into(), 1.0),
+                ("Sin fecha".into(), 1.0),
+            ])
+        };
+        let svg = bar_chart_svg(&chart).unwrap().to_lowercase();
+        for tone in [Tone::Vencido, Tone::AlDia, Tone::SinFecha] {
+            let fill = format!("fill=\"#{:06x}\"", palette(tone).0);
+            assert!(svg.matches(&fill).count() >= 2, "bar and legend: {fill}");
+        }
+        assert!(svg.contains(&format!("fill=\"#{:06x}\"", palette(Tone::PorVencer).0)));
+        assert!(svg.contains("pasó la fecha límite sin cumplirse"));
+        assert!(svg.contains("colores: vencido (rojo): pasó la fecha límite sin cumplirse"));
+        let (_, plain_height) = size(&series(chart.points.clone()));
+        assert_eq!(size(&chart).1, plain_height + LEGEND_GAP + 5 * LEGEND_ROW);
+        assert!(bar_chart_png(&chart).unwrap().starts_with(b"\x89PNG"));
+    }
+
+    /// The page's legend swatches and table marks use the charts' colours.
+    #[test]
+    fn the_page_style_declares_the_same_colours() {
+        let style = include_str!("../../style/main.css");
+        for tone in Tone::ALL {
+            let declared = format!("--tone-{}: #{:06x};", tone.code(), palette(tone).0);
+            assert!(
+                style.contains(&declared),
+                "style/main.css lacks «{declared}»"
+            );
+        }
     }
 }

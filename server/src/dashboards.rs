@@ -106,13 +106,14 @@ async fn load(
     let rows = store.scope_rows(&mesas).await?;
     let codes: Vec<String> = mesas.iter().map(|m| m.code.clone()).collect();
     let mut dashboard = roll_up(query, &filters, label, &rows, today);
-    dashboard.escalations = store
+    let waits = store
         .open_escalations_to(&codes)
         .await?
         .into_iter()
         .map(|e| EscalationWait {
             days_waiting: e.days_waiting(today),
             overdue: e.overdue(today),
+            sent: e.escalated_at.with_timezone(&bogota()).date_naive(),
             session_id: e.session_id,
             barrier_id: e.barrier_id,
             barrier: e.barrier,
@@ -122,6 +123,7 @@ async fn load(
             answer_by: e.answer_by,
         })
         .collect();
+    dashboard.add_escalations(waits, &filters);
     Ok(dashboard)
 }
 

@@ -145,6 +145,15 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
         .charts
         .iter()
         .map(|series| {
+            if series.points.is_empty() {
+                return view! {
+                    <figure class="chart chart--empty" data-chart=series.key.clone() data-empty>
+                        <figcaption>{series.title.clone()}</figcaption>
+                        <p class="empty">{series.empty.clone()}</p>
+                    </figure>
+                }
+                .into_any();
+            }
             let src = format!("/tablero/graficos/{}.svg?{qs}{sep}v={version}", series.key);
             let csv = format!("/tablero/datos/{}.csv?{qs}", series.key);
             let png = format!("/tablero/graficos/{}.png?{qs}", series.key);
@@ -155,9 +164,11 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
                     <p class="actions"><a href=csv download>"Descargar CSV"</a> <a href=png download>"Descargar PNG"</a></p>
                 </figure>
             }
+            .into_any()
         })
         .collect_view();
     let overdue = dashboard.overdue_table();
+    let has_overdue = !overdue.rows.is_empty();
     let escalations = dashboard
         .escalations
         .iter()
@@ -186,23 +197,34 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
             <section aria-labelledby="vencidos" data-overdue>
                 <h3 id="vencidos">"Compromisos vencidos"</h3>
                 <DataTable table=overdue />
-                <a href=vencidos download>"Descargar CSV"</a>
+                {has_overdue.then(|| view! { <a href=vencidos download>"Descargar CSV"</a> })}
             </section>
             <section aria-labelledby="escalamientos-abiertos" data-open-escalations>
                 <h3 id="escalamientos-abiertos">"Escalamientos abiertos"</h3>
-                <table class="table">
-                    <thead><tr><th>"Barrera"</th><th>"De"</th><th>"A"</th><th>"Estado"</th><th>"Respuesta antes de"</th><th>"Días esperando"</th></tr></thead>
-                    <tbody>{escalations}</tbody>
-                </table>
+                {if dashboard.escalations.is_empty() {
+                    view! { <p class="empty" data-empty>{dashboard.no_escalations()}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table">
+                            <thead><tr><th>"Barrera"</th><th>"De"</th><th>"A"</th><th>"Estado"</th><th>"Respuesta antes de"</th><th>"Días esperando"</th></tr></thead>
+                            <tbody>{escalations}</tbody>
+                        </table>
+                    }.into_any()
+                }}
             </section>
             <div class="charts">{charts}</div>
         </section>
     }
 }
 
-/// A table of the dashboard, as its model says (the same model makes its CSV and XLSX).
+/// A table of the dashboard, as its model says (the same model makes its CSV and XLSX); a table
+/// without rows says so in its sentence instead. A row with a colour on its chart (the semáforo)
+/// starts with a mark of that colour.
 #[component]
 fn DataTable(table: Table, #[prop(optional)] caption: bool) -> impl IntoView {
+    if table.rows.is_empty() {
+        return view! { <p class="empty" data-empty>{table.empty.clone()}</p> }.into_any();
+    }
     let head = table
         .columns
         .iter()
@@ -211,12 +233,20 @@ fn DataTable(table: Table, #[prop(optional)] caption: bool) -> impl IntoView {
     let rows = table
         .rows
         .iter()
-        .map(|row| {
+        .enumerate()
+        .map(|(i, row)| {
+            let tone = table.tone(i);
             let cells = row
                 .iter()
-                .map(|cell| view! { <td>{Cell::text(cell)}</td> })
+                .enumerate()
+                .map(|(col, cell)| {
+                    let mark = tone.filter(|_| col == 0).map(|t| {
+                        view! { <span class=format!("tone tone--{}", t.code()) aria-hidden="true"></span> }
+                    });
+                    view! { <td>{mark}{Cell::text(cell)}</td> }
+                })
                 .collect_view();
-            view! { <tr>{cells}</tr> }
+            view! { <tr data-tone=tone.map(|t| t.code())>{cells}</tr> }
         })
         .collect_view();
     view! {
@@ -226,4 +256,5 @@ fn DataTable(table: Table, #[prop(optional)] caption: bool) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
     }
+    .into_any()
 }

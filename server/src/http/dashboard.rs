@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::convert::Infallible;
 
-use app::domain::dashboard::{Cell, Dashboard, DashboardQuery, Table};
+use app::domain::dashboard::{Cell, CsvQuery, Dashboard, DashboardQuery, Table};
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -82,25 +82,29 @@ pub async fn chart(
     drawn.map_err(|error| AppError::Internal(error.to_string()).into())
 }
 
+/// A table as CSV: by default for a spreadsheet in Spanish (UTF-8 with a byte-order mark, `;`,
+/// decimal commas); `?separador=coma` gives RFC 4180 for programs.
 pub async fn csv(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
+    Query(options): Query<CsvQuery>,
 ) -> Result<Response, ApiError> {
     let missing = || ApiError::not_found(format!("no existen los datos «{file}»"));
     let Some((key, "csv")) = split(&file) else {
         return Err(missing());
     };
+    let format = options.format().map_err(AppError::Conflict)?;
     let dashboard = state.dashboards.get(query).await?;
     let table = dashboard.table(key).ok_or_else(missing)?;
     Ok(download(
-        table.csv(),
+        table.csv(format),
         "text/csv; charset=utf-8",
         &format!("attachment; filename=\"{key}.csv\""),
     ))
 }
 
-/// One table as a worksheet: bold header, then its rows.
+/// One table as a worksheet: bold header, then its rows (or the sentence saying it has none).
 fn write_sheet(
     book: &mut rust_xlsxwriter::Workbook,
     table: &Table,
@@ -117,6 +121,9 @@ fn write_sheet(
     let sheet = book.add_worksheet().set_name(name)?;
     for (col, column) in table.columns.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, &column.title, &bold)?;
+    }
+    if table.rows.is_empty() {
+        sheet.write_string(1, 0, &table.empty)?;
     }
     for (i, row) in table.rows.iter().enumerate() {
         for (col, cell) in row.iter().enumerate() {

@@ -3,7 +3,9 @@
 //! the board disappears from its projection.
 
 use app::domain::board::{BarrierStatus, BarrierType, BoardView, CommitmentStatus};
-use app::domain::dashboard::{AttendanceRow, BarrierRow, CommitmentRow, Scope, ScopeRows};
+use app::domain::dashboard::{
+    AgreementRow, AttendanceRow, BarrierRow, CommitmentRow, Scope, ScopeRows,
+};
 use app::domain::{Level, Mesa, Session, bogota};
 use chrono::NaiveDate;
 
@@ -172,14 +174,24 @@ impl Store {
                     status: BarrierStatus::parse(&status).unwrap_or(BarrierStatus::Abierta),
                 });
             }
-            let agreements: (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM proj_agreements WHERE mesa_code = $1")
-                    .bind(&mesa.code)
-                    .fetch_one(&self.pool)
-                    .await?;
-            rows.agreements += agreements.0 as usize;
+            // Agreements carry their session's date, so the period filter narrows them too.
+            let agreements: Vec<(i64,)> = sqlx::query_as(
+                "SELECT session_id FROM proj_agreements WHERE mesa_code = $1
+                 ORDER BY session_id, record_id",
+            )
+            .bind(&mesa.code)
+            .fetch_all(&self.pool)
+            .await?;
+            for (session_id,) in agreements {
+                rows.agreements.push(AgreementRow {
+                    session_id,
+                    session_date: date(session_id),
+                    mesa_code: mesa.code.clone(),
+                });
+            }
             let attendance: Vec<(i64, String)> = sqlx::query_as(
-                "SELECT session_id, sector FROM proj_attendance WHERE mesa_code = $1",
+                "SELECT session_id, sector FROM proj_attendance WHERE mesa_code = $1
+                 ORDER BY session_id, record_id",
             )
             .bind(&mesa.code)
             .fetch_all(&self.pool)

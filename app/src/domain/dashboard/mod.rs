@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::board::{BarrierStatus, BarrierType, CommitmentStatus};
+use crate::domain::board::{BarrierStatus, BarrierType, CommitmentStatus, Semaforo, semaforo};
 
 /// Which Mesas a dashboard covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,8 +58,33 @@ pub struct Filters {
     pub to: Option<NaiveDate>,
     pub barrier_type: Option<BarrierType>,
     pub institution: Option<String>,
-    /// A commitment or barrier status code.
-    pub status: Option<String>,
+    pub status: Option<StatusFilter>,
+}
+
+/// The status asked for: a commitment's status narrows the commitments, a barrier's the barriers
+/// (the codes of the two never overlap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Commitment(CommitmentStatus),
+    Barrier(BarrierStatus),
+}
+
+impl Filters {
+    /// A record of a session held on `date` is in the period (both ends included).
+    pub fn in_period(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|from| date >= from) && self.to.is_none_or(|to| date <= to)
+    }
+
+    /// One of the institutions a field names (see [`institutions`]) contains the one asked for,
+    /// compared without case or accents.
+    pub fn institution_matches(&self, field: &str) -> bool {
+        self.institution.as_deref().is_none_or(|wanted| {
+            let wanted = fold(wanted);
+            institutions(field)
+                .iter()
+                .any(|name| fold(name).contains(&wanted))
+        })
+    }
 }
 
 impl DashboardQuery {
@@ -91,12 +116,12 @@ impl DashboardQuery {
         };
         let status = match self.estado.trim() {
             "" => None,
-            code if CommitmentStatus::parse(code).is_some()
-                || BarrierStatus::parse(code).is_some() =>
-            {
-                Some(code.to_owned())
-            }
-            code => return Err(format!("estado desconocido «{code}»")),
+            code => Some(
+                CommitmentStatus::parse(code)
+                    .map(StatusFilter::Commitment)
+                    .or_else(|| BarrierStatus::parse(code).map(StatusFilter::Barrier))
+                    .ok_or_else(|| format!("estado desconocido «{code}»"))?,
+            ),
         };
         let institution = Some(self.institucion.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(Filters {
@@ -107,6 +132,29 @@ impl DashboardQuery {
             institution,
             status,
         })
+    }
+
+    /// Something besides the scope narrows what the dashboard counts.
+    pub fn is_narrowed(&self) -> bool {
+        [
+            &self.desde,
+            &self.hasta,
+            &self.tipo,
+            &self.institucion,
+            &self.estado,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+
+    /// The sentence an empty panel says about `what` ("compromisos vencidos"): that the filters
+    /// leave nothing, or that nothing has been recorded yet.
+    pub fn nothing(&self, what: &str) -> String {
+        if self.is_narrowed() {
+            format!("No hay {what} con estos filtros.")
+        } else {
+            format!("Aún no hay {what} en este ámbito.")
+        }
     }
 
     /// The query string of this dashboard (shareable, bookmarkable).
@@ -157,6 +205,25 @@ pub struct CommitmentRow {
     pub status: CommitmentStatus,
 }
 
+impl CommitmentRow {
+    /// Its semáforo as of `today`; none without a due date.
+    pub fn light(&self, today: NaiveDate) -> Option<Semaforo> {
+        self.due.map(|due| semaforo(due, self.status, today))
+    }
+
+    /// The status the dashboard counts it in. Overdue is derived, never typed: an open commitment
+    /// past its due date is *Vencido* whatever was typed, and one typed *Vencido* that is not
+    /// past a due date counts as *Pendiente*. So the status filter, the status chart, the
+    /// semáforo and the overdue list always agree.
+    pub fn status_on(&self, today: NaiveDate) -> CommitmentStatus {
+        match (self.light(today), self.status) {
+            (Some(Semaforo::Vencido), _) => CommitmentStatus::Vencido,
+            (_, CommitmentStatus::Vencido) => CommitmentStatus::Pendiente,
+            (_, typed) => typed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BarrierRow {
     pub session_id: i64,
@@ -179,12 +246,19 @@ pub struct AttendanceRow {
     pub sector: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreementRow {
+    pub session_id: i64,
+    pub session_date: NaiveDate,
+    pub mesa_code: String,
+}
+
 /// Everything in scope, before filtering by the query's other filters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScopeRows {
     pub commitments: Vec<CommitmentRow>,
     pub barriers: Vec<BarrierRow>,
-    pub agreements: usize,
+    pub agreements: Vec<AgreementRow>,
     pub attendance: Vec<AttendanceRow>,
 }
 
@@ -195,6 +269,21 @@ pub struct Series {
     pub title: String,
     pub unit: String,
     pub points: Vec<(String, f64)>,
+    /// How each point's bar is coloured, in the order of `points` (empty: all [`Tone::Brand`]).
+    #[serde(default)]
+    pub tones: Vec<Tone>,
+    /// What its colours mean (empty: a chart of one colour needs no legend).
+    #[serde(default)]
+    pub legend: Vec<LegendEntry>,
+    /// The sentence the panel says when it has no points.
+    #[serde(default)]
+    pub empty: String,
+}
+
+impl Series {
+    pub fn tone(&self, point: usize) -> Tone {
+        self.tones.get(point).copied().unwrap_or(Tone::Brand)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -231,6 +320,8 @@ pub struct EscalationWait {
     pub to_mesa: String,
     pub status: String,
     pub answer_by: NaiveDate,
+    /// When it was sent (Bogotá calendar): the period filter keeps those sent in the period.
+    pub sent: NaiveDate,
     pub days_waiting: i64,
     pub overdue: bool,
 }
@@ -239,13 +330,34 @@ impl Dashboard {
     pub fn chart(&self, key: &str) -> Option<&Series> {
         self.charts.iter().find(|c| c.key == key)
     }
+
+    /// The escalations waiting for an answer, those sent in the period.
+    pub fn add_escalations(&mut self, waits: Vec<EscalationWait>, filters: &Filters) {
+        self.escalations = waits
+            .into_iter()
+            .filter(|e| filters.in_period(e.sent))
+            .collect();
+    }
+
+    /// What the open escalations' panel says when it is empty.
+    pub fn no_escalations(&self) -> String {
+        self.query.nothing("escalamientos esperando respuesta")
+    }
 }
 
+mod csv;
 mod roll_up;
+#[cfg(test)]
+mod roll_up_tests;
 mod table;
+mod text;
+mod tone;
 
+pub use csv::{CsvFormat, CsvQuery};
 pub use roll_up::roll_up;
-pub use table::{Cell, Column, OVERDUE, Table, csv_row, series_csv};
+pub use table::{Cell, Column, OVERDUE, Table};
+pub use text::{decimal, decimal_point, fold, institutions};
+pub use tone::{LegendEntry, NO_DATE, Tone, semaforo_legend};
 
 #[cfg(test)]
 mod tests {

@@ -5,21 +5,34 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::{
-    AttendanceRow, BarrierRow, CommitmentRow, Dashboard, DashboardQuery, Filters, OverdueRow,
-    Scope, ScopeRows, Series,
+    AttendanceRow, BarrierRow, CommitmentRow, Dashboard, DashboardQuery, Filters, NO_DATE,
+    OverdueRow, Scope, ScopeRows, Series, StatusFilter, Tone, fold, institutions, semaforo_legend,
 };
-use crate::domain::board::{BarrierStatus, CommitmentStatus, Semaforo, semaforo};
+use crate::domain::board::{CommitmentStatus, Semaforo};
 
-fn in_period(date: NaiveDate, f: &Filters) -> bool {
-    f.from.is_none_or(|from| date >= from) && f.to.is_none_or(|to| date <= to)
-}
-
-fn count_by<T>(items: &[T], label: impl Fn(&T) -> String) -> Vec<(String, f64)> {
-    let mut counts: BTreeMap<String, f64> = BTreeMap::new();
+/// Counts items per name (an item may name several, each counted once), names compared as
+/// [`fold`] does; most first, then by name. A name is shown as it is most often spelled (ties: the
+/// first in alphabetical order), so the result does not depend on the rows' order.
+fn count_by<T>(items: &[T], names: impl Fn(&T) -> Vec<String>) -> Vec<(String, f64)> {
+    let mut counts: BTreeMap<String, (f64, BTreeMap<String, usize>)> = BTreeMap::new();
     for item in items {
-        *counts.entry(label(item)).or_default() += 1.0;
+        for name in names(item) {
+            let (count, spellings) = counts.entry(fold(&name)).or_default();
+            *count += 1.0;
+            *spellings.entry(name).or_default() += 1;
+        }
     }
-    let mut out: Vec<(String, f64)> = counts.into_iter().collect();
+    let mut out: Vec<(String, f64)> = counts
+        .into_values()
+        .map(|(count, spellings)| {
+            let label = spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(name, _)| name.clone())
+                .unwrap_or_default();
+            (label, count)
+        })
+        .collect();
     out.sort_by(|a, b| {
         b.1.partial_cmp(&a.1)
             .unwrap_or(std::cmp::Ordering::Equal)
@@ -28,8 +41,33 @@ fn count_by<T>(items: &[T], label: impl Fn(&T) -> String) -> Vec<(String, f64)> 
     out
 }
 
+/// A free-text field as one name, or `missing` when nothing was typed.
+fn or_missing(text: &str, missing: &str) -> Vec<String> {
+    let text = text.trim();
+    vec![if text.is_empty() { missing } else { text }.to_owned()]
+}
+
+/// Counts per code, in the code's own order, leaving out those with none.
+fn count_codes<T, C: Copy + PartialEq>(
+    items: &[T],
+    all: &[C],
+    code: impl Fn(&T) -> C,
+    label: impl Fn(C) -> &'static str,
+) -> Vec<(String, f64)> {
+    all.iter()
+        .map(|c| {
+            let n = items.iter().filter(|i| code(i) == *c).count();
+            (label(*c).to_owned(), n as f64)
+        })
+        .filter(|(_, n)| *n > 0.0)
+        .collect()
+}
+
 /// Rolls the rows in scope up into the dashboard's panels, as of `today` (Bogotá calendar): the
-/// semáforo and "days late" move with the date, with no edit needed.
+/// semáforo, the derived *Vencido* and "days late" move with the date, with no edit needed. Every
+/// panel counts the same records: those of sessions in the period, narrowed by the other filters
+/// where a record has the field (institution and status for commitments and barriers, type for
+/// barriers).
 pub fn roll_up(
     query: DashboardQuery,
     filters: &Filters,
@@ -37,77 +75,72 @@ pub fn roll_up(
     rows: &ScopeRows,
     today: NaiveDate,
 ) -> Dashboard {
-    let institution_matches = |text: &str| {
-        filters
-            .institution
-            .as_deref()
-            .is_none_or(|wanted| text.to_lowercase().contains(&wanted.to_lowercase()))
-    };
     let commitments: Vec<&CommitmentRow> = rows
         .commitments
         .iter()
-        .filter(|c| in_period(c.session_date, filters))
-        .filter(|c| institution_matches(&c.institutions))
-        .filter(|c| {
-            filters
-                .status
-                .as_deref()
-                .is_none_or(|s| s == c.status.code() || BarrierStatus::parse(s).is_some())
+        .filter(|c| filters.in_period(c.session_date))
+        .filter(|c| filters.institution_matches(&c.institutions))
+        .filter(|c| match filters.status {
+            Some(StatusFilter::Commitment(wanted)) => c.status_on(today) == wanted,
+            _ => true,
         })
         .collect();
     let barriers: Vec<&BarrierRow> = rows
         .barriers
         .iter()
-        .filter(|b| in_period(b.session_date, filters))
-        .filter(|b| institution_matches(&b.institution))
+        .filter(|b| filters.in_period(b.session_date))
+        .filter(|b| filters.institution_matches(&b.institution))
         .filter(|b| filters.barrier_type.is_none_or(|t| t == b.kind))
-        .filter(|b| {
-            filters
-                .status
-                .as_deref()
-                .is_none_or(|s| s == b.status.code() || CommitmentStatus::parse(s).is_some())
+        .filter(|b| match filters.status {
+            Some(StatusFilter::Barrier(wanted)) => b.status == wanted,
+            _ => true,
         })
         .collect();
+    let agreements = rows
+        .agreements
+        .iter()
+        .filter(|a| filters.in_period(a.session_date))
+        .count();
     let attendance: Vec<&AttendanceRow> = rows
         .attendance
         .iter()
-        .filter(|a| in_period(a.session_date, filters))
+        .filter(|a| filters.in_period(a.session_date))
         .collect();
 
-    let light = |c: &CommitmentRow| c.due.map(|d| semaforo(d, c.status, today));
-    let mut by_status = count_by(&commitments, |c| c.status.label().to_owned());
-    by_status.sort_by_key(|(label, _)| {
-        CommitmentStatus::ALL
-            .iter()
-            .position(|s| s.label() == label)
-            .unwrap_or(usize::MAX)
-    });
-    let order = [
-        Semaforo::Vencido,
-        Semaforo::PorVencer,
-        Semaforo::AlDia,
-        Semaforo::Cerrado,
+    let by_status = count_codes(
+        &commitments,
+        CommitmentStatus::ALL,
+        |c| c.status_on(today),
+        CommitmentStatus::label,
+    );
+    let lights = [
+        Some(Semaforo::Vencido),
+        Some(Semaforo::PorVencer),
+        Some(Semaforo::AlDia),
+        Some(Semaforo::Cerrado),
+        None,
     ];
-    let by_light: Vec<(String, f64)> = order
+    let (by_light, light_tones): (Vec<(String, f64)>, Vec<Tone>) = lights
         .iter()
-        .map(|s| {
-            let n = commitments.iter().filter(|c| light(c) == Some(*s)).count();
-            (s.label().to_owned(), n as f64)
+        .map(|light| {
+            let n = commitments
+                .iter()
+                .filter(|c| c.light(today) == *light)
+                .count();
+            let label = light.map_or(NO_DATE, Semaforo::label);
+            ((label.to_owned(), n as f64), Tone::of(*light))
         })
-        .chain(std::iter::once((
-            "Sin fecha".to_owned(),
-            commitments.iter().filter(|c| c.due.is_none()).count() as f64,
-        )))
-        .filter(|(_, n)| *n > 0.0)
-        .collect();
+        .filter(|((_, n), _)| *n > 0.0)
+        .unzip();
     let by_institution = count_by(&commitments, |c| {
-        if c.institutions.trim().is_empty() {
-            "Sin institución".to_owned()
+        let names = institutions(&c.institutions);
+        if names.is_empty() {
+            vec!["Sin institución".to_owned()]
         } else {
-            c.institutions.trim().to_owned()
+            names
         }
     });
-    // Compliance per session: done over all that were due by today, per session in time order.
+    // Compliance per session: done over all, per session in time order.
     let mut sessions: BTreeMap<(NaiveDate, String, i64), (f64, f64)> = BTreeMap::new();
     for c in &commitments {
         let entry = sessions
@@ -136,30 +169,18 @@ pub fn roll_up(
             )
         })
         .collect();
-    let barriers_by_type = count_by(&barriers, |b| b.kind.label().to_owned());
-    let barriers_by_territory = count_by(&barriers, |b| {
-        if b.territory.trim().is_empty() {
-            b.mesa_name.clone()
-        } else {
-            b.territory.trim().to_owned()
-        }
-    });
-    let barriers_by_status = count_by(&barriers, |b| b.status.label().to_owned());
-    let attendance_by_sector = count_by(&attendance, |a| {
-        if a.sector.trim().is_empty() {
-            "Sin sector".to_owned()
-        } else {
-            a.sector.trim().to_owned()
-        }
-    });
+    let barriers_by_type = count_by(&barriers, |b| vec![b.kind.label().to_owned()]);
+    let barriers_by_territory = count_by(&barriers, |b| or_missing(&b.territory, &b.mesa_name));
+    let barriers_by_status = count_by(&barriers, |b| vec![b.status.label().to_owned()]);
+    let attendance_by_sector = count_by(&attendance, |a| or_missing(&a.sector, "Sin sector"));
     let mut overdue: Vec<OverdueRow> = commitments
         .iter()
-        .filter(|c| light(c) == Some(Semaforo::Vencido))
+        .filter(|c| c.light(today) == Some(Semaforo::Vencido))
         .filter_map(|c| {
             let due = c.due?;
             Some(OverdueRow {
                 description: c.description.clone(),
-                institutions: c.institutions.clone(),
+                institutions: institutions(&c.institutions).join("; "),
                 responsible: c.responsible.clone(),
                 mesa_name: c.mesa_name.clone(),
                 due,
@@ -172,159 +193,88 @@ pub fn roll_up(
             .cmp(&a.days_late)
             .then(a.description.cmp(&b.description))
     });
-    let series = |key: &str, title: &str, unit: &str, points: Vec<(String, f64)>| Series {
+    let series = |key: &str, title: &str, unit: &str, none: &str, points| Series {
         key: key.into(),
         title: title.into(),
         unit: unit.into(),
         points,
+        tones: Vec::new(),
+        legend: Vec::new(),
+        empty: query.nothing(none),
     };
+    let semaforo_chart = Series {
+        tones: light_tones,
+        legend: semaforo_legend(),
+        ..series(
+            "compromisos-semaforo",
+            "Compromisos por semáforo",
+            "compromisos",
+            "compromisos",
+            by_light,
+        )
+    };
+    let charts = vec![
+        series(
+            "compromisos-estado",
+            "Compromisos por estado",
+            "compromisos",
+            "compromisos",
+            by_status,
+        ),
+        semaforo_chart,
+        series(
+            "compromisos-institucion",
+            "Compromisos por institución",
+            "compromisos",
+            "compromisos",
+            by_institution,
+        ),
+        series(
+            "cumplimiento-sesion",
+            "Cumplimiento por sesión",
+            "% cumplidos",
+            "sesiones con compromisos",
+            compliance,
+        ),
+        series(
+            "barreras-tipo",
+            "Barreras por tipo",
+            "barreras",
+            "barreras",
+            barriers_by_type,
+        ),
+        series(
+            "barreras-territorio",
+            "Barreras por territorio",
+            "barreras",
+            "barreras",
+            barriers_by_territory,
+        ),
+        series(
+            "barreras-estado",
+            "Barreras por estado",
+            "barreras",
+            "barreras",
+            barriers_by_status,
+        ),
+        series(
+            "asistencia-sector",
+            "Asistencia por sector",
+            "asistentes",
+            "asistentes registrados",
+            attendance_by_sector,
+        ),
+    ];
     Dashboard {
         query,
         scope_label,
         today,
         commitments: commitments.len(),
         barriers: barriers.len(),
-        agreements: rows.agreements,
+        agreements,
         attendance: attendance.len(),
-        charts: vec![
-            series(
-                "compromisos-estado",
-                "Compromisos por estado",
-                "compromisos",
-                by_status,
-            ),
-            series(
-                "compromisos-semaforo",
-                "Compromisos por semáforo",
-                "compromisos",
-                by_light,
-            ),
-            series(
-                "compromisos-institucion",
-                "Compromisos por institución",
-                "compromisos",
-                by_institution,
-            ),
-            series(
-                "cumplimiento-sesion",
-                "Cumplimiento por sesión",
-                "% cumplidos",
-                compliance,
-            ),
-            series(
-                "barreras-tipo",
-                "Barreras por tipo",
-                "barreras",
-                barriers_by_type,
-            ),
-            series(
-                "barreras-territorio",
-                "Barreras por territorio",
-                "barreras",
-                barriers_by_territory,
-            ),
-            series(
-                "barreras-estado",
-                "Barreras por estado",
-                "barreras",
-                barriers_by_status,
-            ),
-            series(
-                "asistencia-sector",
-                "Asistencia por sector",
-                "asistentes",
-                attendance_by_sector,
-            ),
-        ],
+        charts,
         overdue,
         escalations: Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn commitment(
-        seq: i64,
-        institution: &str,
-        due: Option<&str>,
-        status: CommitmentStatus,
-    ) -> CommitmentRow {
-        CommitmentRow {
-            session_id: seq,
-            session_seq: seq,
-            session_date: d("2026-11-01") + chrono::Days::new(seq as u64),
-            mesa_code: "local-07".into(),
-            mesa_name: "Mesa Local de APS Bosa".into(),
-            record_id: format!("c{seq}{institution}"),
-            description: format!("compromiso de {institution}"),
-            institutions: institution.into(),
-            responsible: "Ana".into(),
-            due: due.map(d),
-            status,
-        }
-    }
-
-    #[test]
-    fn panels_count_lights_overdue_days_and_compliance_as_of_today() {
-        use CommitmentStatus::*;
-        let rows = ScopeRows {
-            commitments: vec![
-                commitment(1, "Subred Sur", Some("2026-11-10"), Pendiente),
-                commitment(1, "EPS Capital", Some("2026-11-30"), Cumplido),
-                commitment(2, "Subred Sur", Some("2026-11-25"), EnProgreso),
-                commitment(2, "Subred Sur", None, Pendiente),
-            ],
-            ..ScopeRows::default()
-        };
-        let query = DashboardQuery {
-            ambito: "mesa:local-07".into(),
-            ..DashboardQuery::default()
-        };
-        let filters = query.validate().unwrap();
-        let today = d("2026-11-23");
-        let dash = roll_up(query.clone(), &filters, "Bosa".into(), &rows, today);
-        assert_eq!(dash.commitments, 4);
-        let lights = &dash.chart("compromisos-semaforo").unwrap().points;
-        assert_eq!(
-            lights,
-            &vec![
-                ("Vencido".to_owned(), 1.0),
-                ("Por vencer".to_owned(), 1.0),
-                ("Cerrado".to_owned(), 1.0),
-                ("Sin fecha".to_owned(), 1.0),
-            ]
-        );
-        assert_eq!(dash.overdue.len(), 1);
-        assert_eq!(dash.overdue[0].days_late, 13);
-        let compliance = &dash.chart("cumplimiento-sesion").unwrap().points;
-        assert_eq!(compliance[0], ("Sesión 1 (2026-11-02)".to_owned(), 50.0));
-        assert_eq!(compliance[1].1, 0.0);
-        let by_institution = &dash.chart("compromisos-institucion").unwrap().points;
-        assert_eq!(by_institution[0], ("Subred Sur".to_owned(), 3.0));
-        // A week later the second one is overdue too: nobody had to edit it.
-        let later = roll_up(
-            query.clone(),
-            &filters,
-            "Bosa".into(),
-            &rows,
-            d("2026-11-30"),
-        );
-        assert_eq!(later.overdue.len(), 2);
-        // Filters narrow every panel.
-        let only_eps = DashboardQuery {
-            institucion: "eps".into(),
-            ..query
-        };
-        let f = only_eps.validate().unwrap();
-        assert_eq!(
-            roll_up(only_eps, &f, "Bosa".into(), &rows, today).commitments,
-            1
-        );
     }
 }

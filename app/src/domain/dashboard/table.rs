@@ -1,7 +1,7 @@
 //! A dashboard's tables as one model: the page, the CSV download and the XLSX sheet all render
 //! a [`Table`], so its columns are written once.
 
-use super::{Dashboard, Series};
+use super::{Dashboard, Series, Tone, decimal};
 
 /// One table of a dashboard: what the page shows, what its CSV holds and what its XLSX sheet
 /// holds, from this one definition (columns written once).
@@ -11,6 +11,10 @@ pub struct Table {
     pub title: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<Cell>>,
+    /// Each row's colour on its chart, in the order of `rows` (empty: none).
+    pub tones: Vec<Tone>,
+    /// The sentence it says when it has no rows.
+    pub empty: String,
 }
 
 /// A column: its heading on the page and in the workbook, and its name in the CSV header (as
@@ -37,25 +41,19 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// As the page shows it: numbers with a decimal comma.
     pub fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
-            Cell::Number(n) => n.to_string(),
+            Cell::Number(n) => decimal(*n),
         }
     }
 }
 
 impl Table {
-    /// RFC 4180 CSV with a header line.
-    pub fn csv(&self) -> String {
-        let header: Vec<&str> = self.columns.iter().map(|c| c.csv.as_str()).collect();
-        let mut out = csv_row(&header);
-        for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(Cell::text).collect();
-            let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-            out.push_str(&csv_row(&cells));
-        }
-        out
+    /// The colour of a row on its chart, if it has one besides the brand's.
+    pub fn tone(&self, row: usize) -> Option<Tone> {
+        self.tones.get(row).copied().filter(|t| *t != Tone::Brand)
     }
 }
 
@@ -76,6 +74,8 @@ impl Series {
                 .iter()
                 .map(|(label, value)| vec![Cell::Text(label.clone()), Cell::Number(*value)])
                 .collect(),
+            tones: self.tones.clone(),
+            empty: self.empty.clone(),
         }
     }
 }
@@ -107,6 +107,8 @@ impl Dashboard {
                     ]
                 })
                 .collect(),
+            tones: Vec::new(),
+            empty: self.query.nothing("compromisos vencidos"),
         }
     }
 
@@ -119,50 +121,13 @@ impl Dashboard {
     }
 }
 
-/// A chart's numbers as CSV.
-pub fn series_csv(series: &Series) -> String {
-    series.table().csv()
-}
-
-/// One CSV line (RFC 4180 quoting, CRLF), for spreadsheets.
-pub fn csv_row(cells: &[&str]) -> String {
-    let quoted: Vec<String> = cells
-        .iter()
-        .map(|c| {
-            if c.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", c.replace('"', "\"\""))
-            } else {
-                (*c).to_owned()
-            }
-        })
-        .collect();
-    format!("{}\r\n", quoted.join(","))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn csv_quotes_what_needs_quoting() {
-        let s = Series {
-            key: "k".into(),
-            title: "t".into(),
-            unit: "compromisos".into(),
-            points: vec![
-                ("Subred Sur, Bosa".into(), 2.0),
-                ("EPS \"Capital\"".into(), 1.0),
-            ],
-        };
-        assert_eq!(
-            series_csv(&s),
-            "categoría,compromisos\r\n\"Subred Sur, Bosa\",2\r\n\"EPS \"\"Capital\"\"\",1\r\n"
-        );
-    }
-
-    #[test]
-    fn the_overdue_csv_keeps_its_header() {
-        let dashboard = Dashboard {
+    fn the_overdue_table_keeps_its_columns_and_says_when_it_is_empty() {
+        let mut dashboard = Dashboard {
             query: Default::default(),
             scope_label: String::new(),
             today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
@@ -174,10 +139,23 @@ mod tests {
             overdue: Vec::new(),
             escalations: Vec::new(),
         };
+        let table = dashboard.table(OVERDUE).unwrap();
+        assert_eq!(table.columns.len(), 6);
+        assert_eq!(table.columns[0].title, "Compromiso");
         assert_eq!(
-            dashboard.table(OVERDUE).unwrap().csv(),
-            "compromiso,institución,responsable,Mesa,fecha límite,días de retraso\r\n"
+            table.empty,
+            "Aún no hay compromisos vencidos en este ámbito."
         );
-        assert_eq!(dashboard.overdue_table().columns[0].title, "Compromiso");
+        dashboard.query.estado = "vencido".into();
+        assert_eq!(
+            dashboard.overdue_table().empty,
+            "No hay compromisos vencidos con estos filtros."
+        );
+    }
+
+    #[test]
+    fn numbers_on_the_page_have_a_decimal_comma() {
+        assert_eq!(Cell::Number(33.5).text(), "33,5");
+        assert_eq!(Cell::Number(4.0).text(), "4");
     }
 }
