@@ -75,3 +75,24 @@ export function launchChromium() {
 export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });
 }
+
+const AXE = new URL('../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+
+/** Runs the named axe-core rules on the page; resolves to their violations (empty when clean). */
+export async function axeViolations(page, rules) {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async (only) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'rule', values: only } });
+    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  }, rules);
+}
+
+/** Visible controls in `scope` smaller than 44×44 CSS px (the touch-target minimum). */
+export async function smallTargets(page, selector) {
+  return page.evaluate((sel) => [...document.querySelectorAll(sel)]
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => ({ el, r: el.getBoundingClientRect() }))
+    .filter(({ r }) => r.width > 0 && (r.width < 44 || r.height < 44))
+    .map(({ el, r }) => `${el.tagName.toLowerCase()} «${el.textContent.trim().slice(0, 30)}» ${Math.round(r.width)}×${Math.round(r.height)}`),
+  selector);
+}

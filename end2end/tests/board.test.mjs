@@ -4,7 +4,7 @@
 // into its acta.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, hydrated, launchChromium, startSala } from '../lib/harness.mjs';
+import { ARTIFACTS, axeViolations, hydrated, launchChromium, smallTargets, startSala } from '../lib/harness.mjs';
 
 let sala;
 let browser;
@@ -259,6 +259,24 @@ test('nothing typed is lost while someone else edits the same card', async () =>
   await valueIs(fresh.page, `li[data-id="${id}"] [data-field="responsible"]`, name);
   await valueIs(fresh.page, `li[data-id="${id}"] [data-field="institutions"]`, institution);
   await fresh.context.close();
+});
+
+test('on a phone the section menu stays reachable, controls are thumb-sized, tables scroll by keyboard', async () => {
+  const { page } = luis;
+  const menu = page.locator('[data-section-menu]');
+  await menu.waitFor();
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForTimeout(200);
+  const top = await menu.evaluate((el) => el.getBoundingClientRect().top);
+  assert.ok(top >= 0 && top < 5, `the menu is at ${top}px after scrolling to the end`);
+  await menu.getByRole('link', { name: 'Compromisos' }).click();
+  await page.waitForFunction(() => {
+    const r = document.getElementById('compromisos').getBoundingClientRect();
+    return r.top >= 0 && r.top < 300;
+  });
+  await page.screenshot({ path: ARTIFACTS + 'section-menu-360.png' });
+  assert.deepEqual(await smallTargets(page, '[data-board] button, [data-board] select, .section-menu a, .session-links a'), []);
+  assert.deepEqual(await axeViolations(page, ['scrollable-region-focusable']), []);
 });
 
 test('the coordinator closes the session: the board freezes and the acta shows everything', async () => {

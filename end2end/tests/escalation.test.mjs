@@ -47,6 +47,17 @@ test('an escalated barrier reaches the zonal inbox and its answer comes back to 
   await card.locator('[data-escalated]', { hasText: 'Mesa de Coordinación Técnica' }).waitFor();
   await local.page.waitForFunction(() =>
     document.querySelector('li[data-kind="barriers"] select[data-field="status"]')?.value === 'escalada');
+  // The form closed and «Enviados» shows it at once (before the panel's next look, every 5 s).
+  assert.equal(await card.locator('[data-field="escalation-reason"]').count(), 0, 'the form closed');
+  await local.page.locator('[data-escalations="sent"] li', { hasText: 'Sin agenda de especialistas para Fontibón' })
+    .waitFor({ timeout: 3_000 });
+  // Sending it up again says where the first one stands.
+  await card.locator('[data-action="escalar"]').click();
+  await card.locator('[data-field="escalation-reason"]').fill('Otra vez');
+  await card.locator('[data-field="escalation-date"]').fill(answerBy);
+  await card.locator('[data-action="enviar-escalamiento"]').click();
+  await card.getByRole('alert').getByText('Esta barrera ya fue escalada a la Mesa de Coordinación Técnica').waitFor();
+  await card.getByRole('alert').getByText('pendiente de decisión').waitFor();
 
   // The zone's dashboard lists it among open escalations.
   const dashboard = await local.context.newPage();
@@ -71,5 +82,47 @@ test('an escalated barrier reaches the zonal inbox and its answer comes back to 
   await local.page.locator('[data-chain] li', { hasText: 'Se abren 40 cupos' }).waitFor();
   await local.context.close();
   await zonal.context.close();
+  assert.deepEqual(errors, []);
+});
+
+test('the receiving Mesa decides from its page between sessions, and sees only what the status allows', async () => {
+  const errors = [];
+  const local = await boardFor('local-08', 'Rosa Méndez', 'Subred Sur Occidente');
+  await local.page.click('[data-add="barriers"]');
+  const card = local.page.locator('li[data-kind="barriers"]').last();
+  await card.locator('textarea[data-field="description"]').fill('Transporte a la unidad de Kennedy');
+  await card.locator('[data-action="escalar"]').click();
+  await card.locator('[data-field="escalation-reason"]').fill('Las rutas dependen de Movilidad');
+  const answerBy = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  await card.locator('[data-field="escalation-date"]').fill(answerBy);
+  await card.locator('[data-action="enviar-escalamiento"]').click();
+  await card.locator('[data-escalated]').waitFor();
+  await local.context.close();
+
+  // Without an invitation the Mesa page lists it but offers no decision.
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'es-CO' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${sala.base}/mesas/zona-sur-occidente`);
+  await hydrated(page);
+  const item = page.locator('[data-escalations="received"] li', { hasText: 'Transporte a la unidad de Kennedy' });
+  await item.waitFor();
+  assert.equal(await item.locator('[data-action]').count(), 0);
+
+  // With the Mesa's invitation for its coordination, it decides here.
+  await page.goto(sala.cli('invite', '--mesa', 'zona-sur-occidente', '--role', 'coordinador').url);
+  await hydrated(page);
+  const actionable = page.locator('[data-escalations="received"] li', { hasText: 'Transporte a la unidad de Kennedy' });
+  const offered = async () => actionable.locator('[data-action]').evaluateAll((els) => els.map((e) => e.dataset.action));
+  await actionable.locator('[data-action="aceptar"]').waitFor();
+  assert.deepEqual(await offered(), ['aceptar', 'responder', 'devolver', 'escalar']);
+  await actionable.locator('[data-field="escalation-by"]').fill('Pedro Salas (Secretaría Distrital de Salud)');
+  await actionable.locator('[data-action="aceptar"]').click();
+  await actionable.locator('[data-escalation-status="aceptada"]').waitFor();
+  // Accepted: it can be answered or passed on, not accepted or returned again.
+  await actionable.locator('[data-action="responder"]').waitFor();
+  assert.deepEqual(await offered(), ['responder', 'escalar']);
+  await page.screenshot({ path: ARTIFACTS + 'mesa-escalations-1920.png', fullPage: true });
+  await context.close();
   assert.deepEqual(errors, []);
 });

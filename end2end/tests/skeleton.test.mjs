@@ -2,7 +2,7 @@
 // reload (persisted) → start it, with hydration proven by in-place updates (no page reload).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, hydrated, launchChromium, startSala } from '../lib/harness.mjs';
+import { ARTIFACTS, axeViolations, hydrated, launchChromium, smallTargets, startSala } from '../lib/harness.mjs';
 
 let sala;
 let browser;
@@ -97,7 +97,7 @@ test('phone width: no horizontal scrolling, keyboard reachable, no layout shift'
       for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
     }).observe({ type: 'layout-shift', buffered: true });
   });
-  for (const path of ['/', '/mesas/local-07', '/mesas/zona-sur']) {
+  for (const path of ['/', '/mesas/local-07', '/mesas/zona-sur', '/tablero']) {
     await page.goto(sala.base + path);
     await hydrated(page);
     await page.waitForTimeout(300);
@@ -105,6 +105,9 @@ test('phone width: no horizontal scrolling, keyboard reachable, no layout shift'
     assert.ok(width <= 360, `${path} is ${width}px wide at 360px`);
     const cls = await page.evaluate(() => window.__cls);
     assert.ok(cls < 0.01, `${path} shifted layout after load (CLS ${cls})`);
+    // Tables that scroll can be reached with the keyboard; controls are big enough for a thumb.
+    assert.deepEqual(await axeViolations(page, ['scrollable-region-focusable']), [], path);
+    assert.deepEqual(await smallTargets(page, 'main button, main select, .topnav a, .section-menu a, .session-links a'), [], path);
     const name = path === '/' ? 'home' : path.split('/').pop();
     await page.screenshot({ path: `${ARTIFACTS}${name}-360.png`, fullPage: true });
   }

@@ -176,7 +176,7 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
             let href = format!("/barreras/{}/{}", e.session_id, e.barrier_id);
             view! {
                 <tr class:late=e.overdue><td><a href=href>{e.barrier.clone()}</a></td><td>{e.from_mesa.clone()}</td>
-                    <td>{e.to_mesa.clone()}</td><td>{e.status.clone()}</td><td>{e.answer_by.to_string()}</td>
+                    <td>{e.to_mesa.clone()}</td><td>{e.status.clone()}</td><td>{crate::domain::format_day(e.answer_by)}</td>
                     <td>{e.days_waiting}</td></tr>
             }
         })
@@ -205,7 +205,7 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
                     view! { <p class="empty" data-empty>{dashboard.no_escalations()}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="table">
+                        <table class="table" tabindex="0">
                             <thead><tr><th>"Barrera"</th><th>"De"</th><th>"A"</th><th>"Estado"</th><th>"Respuesta antes de"</th><th>"Días esperando"</th></tr></thead>
                             <tbody>{escalations}</tbody>
                         </table>
@@ -250,7 +250,7 @@ fn DataTable(table: Table, #[prop(optional)] caption: bool) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="table">
+        <table class="table" tabindex="0">
             {caption.then(|| view! { <caption>{table.title.clone()}</caption> })}
             <thead><tr>{head}</tr></thead>
             <tbody>{rows}</tbody>

@@ -84,6 +84,7 @@ fn facts(e: &Escalation) -> impl IntoView + use<> {
             e.from_mesa.name, e.to_mesa.name, e.escalated_by, crate::domain::format_day(e.answer_by))}</p>
         <p>"Motivo: " {e.reason.clone()}</p>
         <p><span class="badge" data-escalation-status=e.status.code()>{e.status.label()}</span>
+            {e.decided_by.clone().map(|by| format!(" · por {by}"))}
             {e.decision_note.clone().map(|n| format!(" · {n}"))}</p>
         {e.response.clone().map(|r| view! { <p class="response" data-response>"Respuesta: " {r}</p> })}
         <a href=chain>"Ver la cadena completa"</a>

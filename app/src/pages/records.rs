@@ -61,7 +61,7 @@ pub fn BoardRecords(
             <p data-quorum=q.reached.to_string()>
                 {format!("Quórum: {}", q.describe())}
             </p>
-            <table class="table">
+            <table class="table" tabindex="0">
                 <thead><tr><th>"Nombre"</th><th>"Institución"</th><th>"Sector"</th><th>"Rol"</th><th>"Modalidad"</th></tr></thead>
                 <tbody>
                     {board.attendance.iter().map(|a| view! {
@@ -86,7 +86,7 @@ pub fn BoardRecords(
         {(!board.followups.is_empty()).then(|| view! {
             <section aria-labelledby="acta-seguimiento" data-acta-section="followups">
                 <h2 id="acta-seguimiento">{format!("Seguimiento de compromisos anteriores ({})", board.followups.len())}</h2>
-                <table class="table">
+                <table class="table" tabindex="0">
                     <thead><tr><th>"Compromiso"</th><th>"De la sesión"</th><th>"Responsable"</th><th>"Estado en esta sesión"</th><th>"Avance"</th></tr></thead>
                     <tbody>
                         {board.followups.iter().map(|f| view! {
@@ -99,7 +99,7 @@ pub fn BoardRecords(
         })}
         <section aria-labelledby="acta-barreras" data-acta-section="barriers">
             <h2 id="acta-barreras">{format!("Barreras ({})", board.barriers.len())}</h2>
-            <table class="table">
+            <table class="table" tabindex="0">
                 <thead><tr><th>"Barrera"</th><th>"Tipo"</th><th>"Territorio"</th><th>"Responsable"</th><th>"Severidad"</th><th>"Estado"</th><th>"Punto"</th></tr></thead>
                 <tbody>
                     {board.barriers.iter().map(|b| view! {
@@ -123,7 +123,7 @@ pub fn BoardRecords(
         </section>
         <section aria-labelledby="acta-compromisos" data-acta-section="commitments">
             <h2 id="acta-compromisos">{format!("Compromisos ({})", board.commitments.len())}</h2>
-            <table class="table">
+            <table class="table" tabindex="0">
                 <thead><tr><th>"Compromiso"</th><th>"Responsable"</th><th>"Institución"</th><th>"Fecha límite"</th><th>"Estado"</th><th>"Semáforo"</th></tr></thead>
                 <tbody>
                     {board.commitments.iter().map(|c| view! {

@@ -131,6 +131,7 @@ fn write_sheet(
             match cell {
                 Cell::Text(text) => sheet.write_string(r, c, text)?,
                 Cell::Number(n) => sheet.write_number(r, c, *n)?,
+                Cell::Day(day) => sheet.write_string(r, c, day.to_string())?,
             };
         }
     }

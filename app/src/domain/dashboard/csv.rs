@@ -42,6 +42,7 @@ impl CsvFormat {
     fn cell(self, cell: &Cell) -> String {
         match (self, cell) {
             (_, Cell::Text(text)) => text.clone(),
+            (_, Cell::Day(day)) => day.to_string(),
             (Self::Spreadsheet, Cell::Number(n)) => decimal(*n),
             (Self::Comma, Cell::Number(n)) => decimal_point(*n),
         }

@@ -38,6 +38,9 @@ impl Column {
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// A day: the page writes it as text does everywhere ("mar 1 dic 2026"); files keep
+    /// `AAAA-MM-DD`, which every spreadsheet reads as a date.
+    Day(chrono::NaiveDate),
 }
 
 impl Cell {
@@ -46,6 +49,7 @@ impl Cell {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Number(n) => decimal(*n),
+            Cell::Day(day) => crate::domain::format_day(*day),
         }
     }
 }
@@ -102,7 +106,7 @@ impl Dashboard {
                         Cell::Text(o.institutions.clone()),
                         Cell::Text(o.responsible.clone()),
                         Cell::Text(o.mesa_name.clone()),
-                        Cell::Text(o.due.to_string()),
+                        Cell::Day(o.due),
                         Cell::Number(o.days_late as f64),
                     ]
                 })
