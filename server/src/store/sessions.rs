@@ -96,29 +96,48 @@ impl Store {
         action: SessionAction,
         now: DateTime<Utc>,
     ) -> Result<Session> {
+        self.transition(id, action, now, None).await
+    }
+
+    /// Cancels a scheduled session, keeping it in the series with the reason.
+    pub async fn cancel_session(
+        &self,
+        id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        self.transition(id, SessionAction::Cancelar, now, Some(reason))
+            .await
+    }
+
+    async fn transition(
+        &self,
+        id: i64,
+        action: SessionAction,
+        now: DateTime<Utc>,
+        reason: Option<&str>,
+    ) -> Result<Session> {
         let current = self.get_session(id).await?;
         let next = current.status.apply(action)?;
-        let sql = match next {
-            SessionStatus::EnCurso => {
-                "UPDATE sessions SET status = $1, started_at = $2 WHERE id = $3 AND status = $4"
-            }
-            SessionStatus::Cerrada => {
-                "UPDATE sessions SET status = $1, closed_at = $2 WHERE id = $3 AND status = $4"
-            }
-            SessionStatus::Cancelada => {
-                "UPDATE sessions SET status = $1, cancelled_at = $2 WHERE id = $3 AND status = $4"
-            }
+        let when = match next {
+            SessionStatus::EnCurso => "started_at",
+            SessionStatus::Cerrada => "closed_at",
+            SessionStatus::Cancelada => "cancelled_at",
             SessionStatus::Programada => {
                 return Err(StoreError::Corrupt("transición hacia «programada»".into()));
             }
         };
-        let updated = sqlx::query(sql)
-            .bind(next.as_str())
-            .bind(timestamp(now))
-            .bind(id)
-            .bind(current.status.as_str())
-            .execute(&self.pool)
-            .await?;
+        let updated = sqlx::query(&format!(
+            "UPDATE sessions SET status = $1, {when} = $2, change_reason = COALESCE($3, change_reason)
+             WHERE id = $4 AND status = $5"
+        ))
+        .bind(next.as_str())
+        .bind(timestamp(now))
+        .bind(reason)
+        .bind(id)
+        .bind(current.status.as_str())
+        .execute(&self.pool)
+        .await?;
         if updated.rows_affected() != 1 {
             return Err(StoreError::ConcurrentChange(id));
         }
@@ -145,32 +164,6 @@ impl Store {
         .await?;
         if updated.rows_affected() != 1 {
             self.get_session(id).await?;
-            return Err(StoreError::ConcurrentChange(id));
-        }
-        self.get_session(id).await
-    }
-
-    /// Cancels a scheduled session, keeping it in the series with the reason.
-    pub async fn cancel_session(
-        &self,
-        id: i64,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Session> {
-        let current = self.get_session(id).await?;
-        current.status.apply(SessionAction::Cancelar)?;
-        let updated = sqlx::query(
-            "UPDATE sessions SET status = $1, cancelled_at = $2, change_reason = $3
-             WHERE id = $4 AND status = $5",
-        )
-        .bind(SessionStatus::Cancelada.as_str())
-        .bind(timestamp(now))
-        .bind(reason)
-        .bind(id)
-        .bind(current.status.as_str())
-        .execute(&self.pool)
-        .await?;
-        if updated.rows_affected() != 1 {
             return Err(StoreError::ConcurrentChange(id));
         }
         self.get_session(id).await

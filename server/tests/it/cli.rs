@@ -380,4 +380,65 @@ fn invitations_are_signed_for_one_session_role_and_lifetime() {
     ]));
     assert!(!output.status.success());
     assert!(stderr(&output).contains("999999"), "{}", stderr(&output));
+
+    // The Mesa page's "Sesión 1" is enough: --mesa and --seq name the same session.
+    let by_seq = run(sala(dir.path()).env("SALA_SECRET", secret).args([
+        "invite",
+        "--mesa",
+        "local-07",
+        "--seq",
+        "1",
+        "--role",
+        "coordinador",
+        "--format",
+        "json",
+    ]));
+    assert!(by_seq.status.success(), "{}", stderr(&by_seq));
+    let by_seq: Value = serde_json::from_slice(&by_seq.stdout).unwrap();
+    assert_eq!(by_seq["session"], session);
+    let missing = run(sala(dir.path()).env("SALA_SECRET", secret).args([
+        "invite",
+        "--mesa",
+        "local-07",
+        "--seq",
+        "9",
+        "--role",
+        "coordinador",
+    ]));
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("no tiene sesión 9"),
+        "{}",
+        stderr(&missing)
+    );
+
+    // Without --seq it is the Mesa's own invitation (to decide escalations from its page).
+    let mesa = run(sala(dir.path()).env("SALA_SECRET", secret).args([
+        "invite",
+        "--mesa",
+        "zona-sur",
+        "--role",
+        "coordinador",
+        "--format",
+        "json",
+    ]));
+    assert!(mesa.status.success(), "{}", stderr(&mesa));
+    let mesa: Value = serde_json::from_slice(&mesa.stdout).unwrap();
+    let token = mesa["token"].as_str().unwrap();
+    assert!(
+        mesa["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/mesas/zona-sur?token={token}"))
+    );
+    let claims = Signer::new(secret.as_bytes()).verify(token, now).unwrap();
+    assert_eq!(claims.mesa.as_deref(), Some("zona-sur"));
+    assert_eq!(claims.session, 0, "a Mesa invitation opens no board");
+
+    // Its help is in Spanish, roles included.
+    let help = run(sala(dir.path()).args(["invite", "--help"]));
+    let help = String::from_utf8_lossy(&help.stdout);
+    for words in ["Coordina la reunión", "Solo lee", "Número de la sesión"] {
+        assert!(help.contains(words), "{words} missing from:\n{help}");
+    }
 }

@@ -37,6 +37,7 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
     let (status, html) = server.get_text("/mesas/local-99").await;
     assert_eq!(status, 404);
     assert!(html.contains("No existe la Mesa «local-99»"), "{html}");
+    assert!(!html.contains("<form"), "an unknown Mesa shows no forms");
 
     let (status, _) = server.get_text("/no/such/page").await;
     assert_eq!(status, 404);

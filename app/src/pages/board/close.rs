@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::domain::board::closing::still_open;
 use crate::live::BoardCtx;
 
-/// *Cerrar sesión y generar acta*, for the coordination.
+/// *Cerrar reunión y generar acta*, for the coordination.
 #[component]
 pub fn CloseSession(ctx: BoardCtx, token: String) -> impl IntoView {
     let asking = RwSignal::new(false);
@@ -32,12 +32,12 @@ pub fn CloseSession(ctx: BoardCtx, token: String) -> impl IntoView {
             <span class="slot"><Show when=move || !asking.get()>
                 <button type="button" class="button button--danger" data-action="cerrar-tablero"
                     on:click=move |_| asking.set(true)>
-                    "Cerrar sesión y generar acta"
+                    "Cerrar reunión y generar acta"
                 </button>
             </Show></span>
             <span class="slot"><Show when=move || asking.get()>
                 <section class="card confirm-close" role="alertdialog" aria-labelledby="confirmar-cierre" data-confirm-close>
-                    <h3 id="confirmar-cierre">"¿Cerrar la sesión y generar el acta?"</h3>
+                    <h3 id="confirmar-cierre">"¿Cerrar la reunión y generar el acta?"</h3>
                     <p>"Después nadie podrá cambiar el tablero: el acta queda con lo que hay ahora."</p>
                     {move || {
                         let open = open();
