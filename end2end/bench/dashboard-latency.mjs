@@ -24,7 +24,7 @@ for (const { mesa } of (await (await fetch(`${sala.base}/api/v1/mesas`)).json())
 const boards = [];
 for (const mesa of mesas) {
   const session = sala.cli('session', 'create', '--mesa', mesa, '--at', '2026-11-02T09:00:00-05:00').id;
-  await fetch(`${sala.base}/api/v1/sessions/${session}/iniciar`, { method: 'POST' });
+  await sala.startMeeting(session);
   const { token } = sala.cli('invite', '--session', String(session), '--role', 'participante');
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(`ws://127.0.0.1:${sala.port}/sync`, String(session), doc, {

@@ -52,6 +52,13 @@ export async function startSala() {
       });
       return JSON.parse(out.toString());
     },
+    /** Starts a session's meeting as its coordination does (the API asks for the invitation). */
+    async startMeeting(session) {
+      const { token } = this.cli('invite', '--session', String(session), '--role', 'coordinador');
+      return fetch(`${base}/api/v1/sessions/${session}/iniciar`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}` },
+      });
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));

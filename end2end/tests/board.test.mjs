@@ -16,7 +16,7 @@ before(async () => {
   browser = await launchChromium();
   session = sala.cli('session', 'create', '--mesa', 'local-07', '--at', '2030-03-02T09:00:00-05:00',
     '--place', 'Salón comunal Bosa Centro').id;
-  const started = await fetch(`${sala.base}/api/v1/sessions/${session}/iniciar`, { method: 'POST' });
+  const started = await sala.startMeeting(session);
   assert.equal(started.status, 200);
 });
 

@@ -131,7 +131,7 @@ test('members are corrected, duplicates refused and removed members kept out of 
 
 test('a member who joins by invitation is recorded as that member, and quorum counts them', async () => {
   const id = sala.cli('session', 'create', '--mesa', 'local-10', '--at', '2026-12-01T08:00:00-05:00').id;
-  const started = await fetch(`${sala.base}/api/v1/sessions/${id}/iniciar`, { method: 'POST' });
+  const started = await sala.startMeeting(id);
   assert.equal(started.status, 200);
   const url = sala.cli('invite', '--session', String(id), '--role', 'participante', '--name', 'Jorge Ruiz').url;
   const { context, page } = await open(url, { width: 360, height: 800 });

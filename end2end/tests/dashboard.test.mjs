@@ -23,7 +23,7 @@ after(async () => {
 test('a dashboard updates live while a board records a commitment; it carries into the next session', async () => {
   const errors = [];
   const session = sala.cli('session', 'create', '--mesa', 'local-08', '--at', '2026-11-20T09:00:00-05:00').id;
-  assert.equal((await fetch(`${sala.base}/api/v1/sessions/${session}/iniciar`, { method: 'POST' })).status, 200);
+  assert.equal((await sala.startMeeting(session)).status, 200);
 
   const watcher = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'es-CO' });
   const dashboard = await watcher.newPage();
@@ -73,7 +73,7 @@ test('a dashboard updates live while a board records a commitment; it carries in
   await board.click('[data-action="confirmar-cierre"]');
   await board.waitForURL(`**/sesiones/${session}/acta`);
   const next = sala.cli('session', 'create', '--mesa', 'local-08', '--at', '2026-12-04T09:00:00-05:00').id;
-  assert.equal((await fetch(`${sala.base}/api/v1/sessions/${next}/iniciar`, { method: 'POST' })).status, 200);
+  assert.equal((await sala.startMeeting(next)).status, 200);
   await board.goto(sala.cli('invite', '--session', String(next), '--role', 'coordinador').url);
   await hydrated(board);
   await board.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]');
@@ -111,7 +111,7 @@ function day(days) {
 test('the vencido filter finds the overdue commitments, with the semáforo in its colours and a Spanish CSV', async () => {
   const errors = [];
   const session = sala.cli('session', 'create', '--mesa', 'local-10', '--at', `${day(-7)}T09:00:00-05:00`).id;
-  assert.equal((await fetch(`${sala.base}/api/v1/sessions/${session}/iniciar`, { method: 'POST' })).status, 200);
+  assert.equal((await sala.startMeeting(session)).status, 200);
   const room = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-CO' });
   const board = await room.newPage();
   board.on('pageerror', (e) => errors.push(e.message));

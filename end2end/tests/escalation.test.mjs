@@ -20,7 +20,7 @@ after(async () => {
 
 async function boardFor(mesa, name, institution) {
   const session = sala.cli('session', 'create', '--mesa', mesa, '--at', '2026-11-20T09:00:00-05:00').id;
-  assert.equal((await fetch(`${sala.base}/api/v1/sessions/${session}/iniciar`, { method: 'POST' })).status, 200);
+  assert.equal((await sala.startMeeting(session)).status, 200);
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'es-CO' });
   const page = await context.newPage();
   await page.goto(sala.cli('invite', '--session', String(session), '--role', 'coordinador').url);

@@ -187,9 +187,12 @@ impl SessionEdit {
         let mut errors = FieldErrors::default();
         still_scheduled(current, &mut errors);
         let fields = when_place_mode(&self.at, &self.place, &self.mode, &mut errors);
+        // The form shows minutes: a session scheduled with seconds (API, CLI) is not moved by
+        // correcting only its place.
+        let minute = |at: DateTime<Utc>| at.timestamp().div_euclid(60);
         let moved = fields
             .as_ref()
-            .is_some_and(|(at, ..)| *at != current.scheduled_at);
+            .is_some_and(|(at, ..)| minute(*at) != minute(current.scheduled_at));
         let reason = if moved {
             if let Some((at, ..)) = &fields {
                 confirm_unusual(*at, now, self.confirmed, &mut errors);
@@ -327,6 +330,15 @@ mod tests {
             .unwrap();
         assert_eq!(moved.rescheduled_from, Some(scheduled().scheduled_at));
         assert_eq!(moved.reason.as_deref(), Some("Paro de transporte"));
+
+        let mut with_seconds = scheduled();
+        with_seconds.scheduled_at += chrono::Duration::seconds(30);
+        let kept = edit("2026-12-10T09:00", "").validate(&with_seconds, now());
+        assert_eq!(
+            kept.unwrap().rescheduled_from,
+            None,
+            "same minute, not moved"
+        );
     }
 
     #[test]

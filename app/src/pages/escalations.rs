@@ -2,6 +2,8 @@
 //! decisions the status still allows, for whoever may decide) and what it sent (with the answers
 //! that came back). After a decision the lists load again in place.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::api::{act_on_escalation, fetch_escalation_inbox};
@@ -21,11 +23,57 @@ pub struct InboxContext {
     pub refresh: RwSignal<u32>,
 }
 
+/// What someone is writing on a received escalation (answer or reason, date, who decides). It
+/// lives with the inbox, not with the card, so the lists reloading every few seconds (or after
+/// another decision) never wipe a half-written answer.
+#[derive(Clone, Copy)]
+struct Draft {
+    text: RwSignal<String>,
+    date: RwSignal<String>,
+    who: RwSignal<String>,
+}
+
+#[derive(Clone, Copy)]
+struct Drafts {
+    by_escalation: StoredValue<HashMap<i64, Draft>>,
+    owner: StoredValue<Option<Owner>>,
+}
+
+impl Drafts {
+    fn new() -> Self {
+        Self {
+            by_escalation: StoredValue::new(HashMap::new()),
+            owner: StoredValue::new(Owner::current()),
+        }
+    }
+
+    fn of(&self, id: i64) -> Draft {
+        if let Some(draft) = self.by_escalation.with_value(|d| d.get(&id).copied()) {
+            return draft;
+        }
+        let make = || Draft {
+            text: RwSignal::new(String::new()),
+            date: RwSignal::new(String::new()),
+            who: RwSignal::new(String::new()),
+        };
+        // Owned by the inbox, so they outlive the card that asked for them.
+        let draft = match self.owner.get_value() {
+            Some(owner) => owner.with(make),
+            None => make(),
+        };
+        self.by_escalation.update_value(|d| {
+            d.insert(id, draft);
+        });
+        draft
+    }
+}
+
 #[component]
 pub fn EscalationInbox(
     inbox: InboxContext,
     #[prop(optional)] poll_ms: Option<i32>,
 ) -> impl IntoView {
+    let drafts = Drafts::new();
     let data = Resource::new(
         move || (inbox.mesa.get(), inbox.refresh.get()),
         move |(mesa, _)| fetch_escalation_inbox(mesa, inbox.token.get_untracked()),
@@ -58,7 +106,10 @@ pub fn EscalationInbox(
                                 <p class="muted">"No hay escalamientos recibidos."</p>
                             })}
                             <ul class="cards" data-escalations="received">
-                                {found.received.into_iter().map(|e| view! { <Received inbox e can_decide /> }).collect_view()}
+                                {found.received.into_iter().map(|e| {
+                                    let draft = drafts.of(e.id);
+                                    view! { <Received inbox e can_decide draft /> }
+                                }).collect_view()}
                             </ul>
                             <h4>"Enviados"</h4>
                             {found.sent.is_empty().then(|| view! {
@@ -92,11 +143,9 @@ fn facts(e: &Escalation) -> impl IntoView + use<> {
 }
 
 #[component]
-fn Received(inbox: InboxContext, e: Escalation, can_decide: bool) -> impl IntoView {
+fn Received(inbox: InboxContext, e: Escalation, can_decide: bool, draft: Draft) -> impl IntoView {
     let id = e.id;
-    let text = RwSignal::new(String::new());
-    let date = RwSignal::new(String::new());
-    let who = RwSignal::new(String::new());
+    let Draft { text, date, who } = draft;
     let act = Action::new(move |action: &&'static str| {
         let action = (*action).to_owned();
         let token = inbox.token.get_untracked();
@@ -104,11 +153,13 @@ fn Received(inbox: InboxContext, e: Escalation, can_decide: bool) -> impl IntoVi
             by if by.trim().is_empty() => who.get_untracked(),
             by => by,
         };
-        let (text, date) = (text.get_untracked(), date.get_untracked());
+        let (written, answer_by) = (text.get_untracked(), date.get_untracked());
         async move {
-            let done = act_on_escalation(id, token, action, text, date, by).await;
+            let done = act_on_escalation(id, token, action, written, answer_by, by).await;
             if done.is_ok() {
                 // The card comes back with its new status and only what that status allows.
+                text.set(String::new());
+                date.set(String::new());
                 inbox.refresh.update(|v| *v += 1);
             }
             done

@@ -9,7 +9,7 @@ use super::common::{ErrorNotice, StatusBadge};
 use crate::api::{ChangeSessionStatus, fetch_board_access};
 use crate::domain::board::BoardAccess;
 use crate::domain::policy::{self, Act};
-use crate::domain::{SessionStatus, format_bogota};
+use crate::domain::{SessionAction, SessionStatus, format_bogota};
 use crate::error::AppError;
 
 /// The session id from the path and the invitation token from the query, if any.
@@ -80,6 +80,8 @@ fn SessionOverview(
         .allowed_actions()
         .iter()
         .filter(|action| Act::of_meeting(**action).is_some_and(|act| policy::allows(role, act)))
+        // Closing asks first what is still open: that happens on the board, not here.
+        .filter(|action| **action != SessionAction::Cerrar)
         .map(|action| {
             let invitation = invitation.clone();
             view! {
@@ -144,6 +146,11 @@ fn SessionOverview(
                 </p>
             })}
             <div class="actions">{actions}</div>
+            {(session.status == SessionStatus::EnCurso && policy::allows(role, Act::CloseMeeting)).then(|| view! {
+                <p class="muted" data-close-hint>
+                    "Para cerrar la reunión use «Cerrar reunión y generar acta» al final del tablero: antes le muestra lo que queda pendiente."
+                </p>
+            })}
             <p class="form-alert" role="alert">{failure}</p>
         </header>
         <nav class="session-links" aria-label="Vistas de la sesión">

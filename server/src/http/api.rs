@@ -4,7 +4,8 @@
 use app::domain::{MemberRequest, ScheduleRequest, SessionAction};
 use app::error::AppError;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -136,14 +137,29 @@ async fn session_detail(
     Ok(Json(state.backend.session_detail(id).await?))
 }
 
+#[derive(Deserialize)]
+struct Invitation {
+    token: Option<String>,
+}
+
+/// Starts or closes a meeting, with the coordination's invitation (`?token=` or
+/// `Authorization: Bearer`), as the session page's buttons do: the same policy decides.
 async fn change_status(
     State(state): State<AppState>,
     Path((id, action)): Path<(i64, String)>,
+    Query(invitation): Query<Invitation>,
+    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let action = SessionAction::parse(&action).ok_or_else(|| {
         AppError::NotFound(format!(
-            "acción desconocida «{action}»: use iniciar o cerrar"
+            "Acción desconocida «{action}»: use iniciar o cerrar."
         ))
     })?;
-    Ok(Json(state.backend.change_session_status(id, action).await?))
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let token = invitation.token.or(bearer).unwrap_or_default();
+    Ok(Json(state.backend.meeting_action(id, action, token).await?))
 }

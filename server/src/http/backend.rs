@@ -59,7 +59,8 @@ impl StoreBackend {
             .signer
             .verify(token, Utc::now().timestamp())
             .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
-        if claims.session != session_id {
+        // A Mesa-wide invitation opens no board.
+        if claims.session != session_id || claims.mesa.is_some() {
             return Err(AppError::Forbidden(
                 "Esta invitación es para otra sesión.".into(),
             ));
@@ -207,8 +208,10 @@ impl Backend for StoreBackend {
         let current = self.store.get_session(id).await?;
         let reason = validate_cancellation(&current, &reason)?;
         let cancelled = self.store.cancel_session(id, &reason, Utc::now()).await?;
-        // Whoever has its board open sees it turn read-only.
+        // Whoever has its board open sees it turn read-only, and what its board held leaves the
+        // dashboards.
         self.sync.freeze(id).await;
+        self.projections.invalidate();
         Ok(cancelled)
     }
 
@@ -464,7 +467,9 @@ impl Backend for StoreBackend {
         mesa: String,
         token: String,
     ) -> Result<EscalationInbox, AppError> {
-        let can_decide = !token.trim().is_empty() && self.decides_for(&mesa, &token).await?;
+        // An expired or foreign invitation still shows the lists, only without decisions.
+        let can_decide =
+            !token.trim().is_empty() && self.decides_for(&mesa, &token).await.unwrap_or(false);
         let (received, sent) = self.store.escalations_of(&mesa).await?;
         Ok(EscalationInbox {
             received,

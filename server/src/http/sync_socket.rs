@@ -45,7 +45,7 @@ pub async fn sync_socket(
     let claims = state
         .signer
         .verify(query.token.as_deref().unwrap_or(""), now)?;
-    if claims.session != session_id {
+    if claims.session != session_id || claims.mesa.is_some() {
         return Err(AppError::Forbidden("la invitación es para otra sesión".into()).into());
     }
     let session = state.store.get_session(session_id).await?;

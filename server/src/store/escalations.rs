@@ -9,9 +9,9 @@ use app::domain::escalation::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::Store;
 use super::error::{Result, StoreError};
 use super::rows::{parse_timestamp, timestamp};
+use super::{Engine, Store};
 
 const COLUMNS: &str = "e.id, e.parent_id, e.session_id, e.barrier_id, e.barrier,
      e.from_mesa, f.name AS from_name, f.level AS from_level,
@@ -134,20 +134,30 @@ impl Store {
         let to = from
             .parent_code
             .ok_or_else(|| StoreError::NoLevelAbove(from.name.clone()))?;
-        if new.parent_id.is_none() {
-            // A barrier goes up once at a time: a second attempt hears where the first stands.
-            let chain = self.barrier_chain(new.session_id, new.barrier_id).await?;
-            if let Some(open) = open_escalation(&chain) {
-                return Err(StoreError::AlreadyEscalated(already_escalated(
-                    &chain, open,
-                )));
-            }
+        // A barrier goes up once at a time: the first link is only written while the barrier has
+        // no open one, in the same statement (SQLite serialises writers; PostgreSQL first locks
+        // the session's row, so two people pressing *Escalar* at once take turns).
+        let only_if_none_open = if new.parent_id.is_none() {
+            "WHERE NOT EXISTS (SELECT 1 FROM escalations o WHERE o.session_id = $2
+                 AND o.barrier_id = $3 AND o.parent_id IS NULL
+                 AND o.status IN ('pendiente', 'aceptada', 'escalada'))"
+        } else {
+            ""
+        };
+        let mut tx = self.pool.begin().await?;
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT id FROM sessions WHERE id = $1 FOR UPDATE")
+                .bind(new.session_id)
+                .execute(&mut *tx)
+                .await?;
         }
-        let (id,): (i64,) = sqlx::query_as(
+        let inserted: Option<(i64,)> = sqlx::query_as(&format!(
             "INSERT INTO escalations (parent_id, session_id, barrier_id, barrier, from_mesa, to_mesa,
                 reason, answer_by, escalated_by, escalated_at, status)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pendiente') RETURNING id",
-        )
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pendiente'
+             {only_if_none_open}
+             RETURNING id"
+        ))
         .bind(new.parent_id)
         .bind(new.session_id)
         .bind(new.barrier_id)
@@ -158,8 +168,17 @@ impl Store {
         .bind(new.answer_by.to_string())
         .bind(new.by)
         .bind(timestamp(now))
-        .fetch_one(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
+        let Some((id,)) = inserted else {
+            // Say where the open one stands.
+            let chain = self.barrier_chain(new.session_id, new.barrier_id).await?;
+            let message = open_escalation(&chain)
+                .map(|open| already_escalated(&chain, open))
+                .unwrap_or_else(|| "Esta barrera ya fue escalada: recargue la página.".into());
+            return Err(StoreError::AlreadyEscalated(message));
+        };
         self.escalation(id).await
     }
 

@@ -6,7 +6,7 @@ use app::domain::board::{BarrierStatus, BarrierType, BoardView, CommitmentStatus
 use app::domain::dashboard::{
     AgreementRow, AttendanceRow, BarrierRow, CommitmentRow, Scope, ScopeRows,
 };
-use app::domain::{Level, Mesa, Session, bogota};
+use app::domain::{Level, Mesa, Session, SessionStatus, bogota};
 use chrono::NaiveDate;
 
 use super::Store;
@@ -121,6 +121,9 @@ impl Store {
         for mesa in mesas {
             let sessions = self.list_sessions(Some(&mesa.code)).await?;
             let session = |id: i64| sessions.iter().find(|s| s.id == id);
+            // What was prepared on the board of a session that was then cancelled never happened.
+            let cancelled =
+                |id: i64| session(id).is_some_and(|s| s.status == SessionStatus::Cancelada);
             let date = |id: i64| {
                 session(id)
                     .map(|s| s.scheduled_at.with_timezone(&bogota()).date_naive())
@@ -136,6 +139,9 @@ impl Store {
             for (session_id, record_id, description, institutions, responsible, due, status) in
                 commitments
             {
+                if cancelled(session_id) {
+                    continue;
+                }
                 rows.commitments.push(CommitmentRow {
                     session_id,
                     session_seq: session(session_id).map_or(0, |s| s.seq),
@@ -161,6 +167,9 @@ impl Store {
             for (session_id, record_id, kind, description, territory, institution, status) in
                 barriers
             {
+                if cancelled(session_id) {
+                    continue;
+                }
                 rows.barriers.push(BarrierRow {
                     session_id,
                     session_date: date(session_id),
@@ -183,6 +192,9 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             for (session_id,) in agreements {
+                if cancelled(session_id) {
+                    continue;
+                }
                 rows.agreements.push(AgreementRow {
                     session_id,
                     session_date: date(session_id),
@@ -197,6 +209,9 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
             for (session_id, sector) in attendance {
+                if cancelled(session_id) {
+                    continue;
+                }
                 rows.attendance.push(AttendanceRow {
                     session_id,
                     session_date: date(session_id),

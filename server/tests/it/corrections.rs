@@ -176,6 +176,7 @@ async fn members_are_corrected_refused_as_duplicates_and_removed_softly(store: S
 crate::on_both_engines!(
     a_session_is_rescheduled_then_cancelled_and_stays_in_the_series,
     members_are_corrected_refused_as_duplicates_and_removed_softly,
+    a_barrier_is_escalated_once_even_when_two_press_at_once,
 );
 
 /// A database made before sessions could be cancelled, with a board stored under one of its
@@ -233,4 +234,41 @@ async fn an_older_sqlite_database_is_migrated_with_its_data() {
     let next = schedule(&store, "local-01", "2026-12-03T09:00").await;
     assert!(next.id > 41);
     assert_eq!(next.seq, 2);
+}
+
+/// Two people pressing *Escalar* on one barrier at the same moment send it up once.
+async fn a_barrier_is_escalated_once_even_when_two_press_at_once(store: Store) {
+    use sala::store::NewEscalation;
+    let session = schedule(&store, "local-07", "2026-12-03T09:00").await;
+    let answer_by = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+    let escalate = |by: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .create_escalation(
+                    NewEscalation {
+                        parent_id: None,
+                        session_id: session.id,
+                        barrier_id: "b1",
+                        barrier: "Sin transporte a la sede",
+                        from_mesa: "local-07",
+                        reason: "Depende de Movilidad",
+                        answer_by,
+                        by,
+                    },
+                    now(),
+                )
+                .await
+        }
+    };
+    let (ana, luis) = tokio::join!(escalate("Ana"), escalate("Luis"));
+    let (sent, refused) = match (ana, luis) {
+        (Ok(sent), Err(refused)) | (Err(refused), Ok(sent)) => (sent, refused),
+        (a, b) => panic!("exactly one must go up: {a:?} / {b:?}"),
+    };
+    assert_eq!(sent.to_mesa.code, "zona-sur-occidente");
+    let StoreError::AlreadyEscalated(message) = refused else {
+        panic!("expected AlreadyEscalated, got {refused}")
+    };
+    assert!(message.contains("pendiente de decisión"), "{message}");
 }

@@ -180,22 +180,68 @@ async fn session_status_moves_forward_only() {
     );
     assert_eq!(page_action(String::new()).await.unwrap().status(), 403);
 
-    let post = |action: &'static str| {
-        server
+    // The JSON API asks for the same invitation (query or bearer) and the same policy.
+    let post = |action: &'static str, token: Option<&str>| {
+        let request = server
             .client
-            .post(server.url(&format!("/api/v1/sessions/{id}/{action}")))
-            .send()
+            .post(server.url(&format!("/api/v1/sessions/{id}/{action}")));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+        .send()
     };
-    assert_eq!(post("cerrar").await.unwrap().status(), 409);
-    let started: Value = post("iniciar").await.unwrap().json().await.unwrap();
+    assert_eq!(post("iniciar", None).await.unwrap().status(), 403);
+    assert_eq!(
+        post("iniciar", Some(&participant)).await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        post("cerrar", Some(&coordinator)).await.unwrap().status(),
+        409
+    );
+    assert_eq!(
+        post("cancelar", Some(&coordinator)).await.unwrap().status(),
+        409,
+        "cancelling needs a reason, on the Mesa page"
+    );
+    let started: Value = post("iniciar", Some(&coordinator))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(started["status"], "en_curso");
-    assert_eq!(post("iniciar").await.unwrap().status(), 409);
-    assert_eq!(post("volar").await.unwrap().status(), 404);
+    assert_eq!(
+        post("iniciar", Some(&coordinator)).await.unwrap().status(),
+        409
+    );
+    assert_eq!(
+        post("volar", Some(&coordinator)).await.unwrap().status(),
+        404
+    );
+    // A Mesa-wide invitation opens no session.
+    let mesa_wide = sala::auth::Signer::new(crate::common::TEST_SECRET.as_bytes().to_vec()).sign(
+        &sala::auth::Claims {
+            session: 0,
+            role: sala::auth::Role::Coordinador,
+            exp: i64::MAX,
+            nonce: "m".into(),
+            name: None,
+            mesa: Some("zona-norte".into()),
+        },
+    );
+    assert_eq!(
+        post("cerrar", Some(&mesa_wide)).await.unwrap().status(),
+        403
+    );
 
     let (_, html) = server
         .get_text(&format!("/sesiones/{id}?token={coordinator}"))
         .await;
-    assert!(html.contains("data-action=\"cerrar\""));
+    // Closing is the board's (it lists what is still open first), not a header button.
+    assert!(!html.contains("data-action=\"cerrar\""));
+    assert!(html.contains("data-close-hint"));
     assert!(html.contains("data-status=\"en_curso\""));
 
     let (status, _) = server.get_text("/sesiones/999999").await;

@@ -274,6 +274,7 @@ async fn observers_and_closed_sessions_are_read_only() {
     let closed = server
         .client
         .post(server.url(&format!("/api/v1/sessions/{session}/cerrar")))
+        .bearer_auth(crate::common::invitation(session, Role::Coordinador, 3600))
         .send()
         .await
         .unwrap();

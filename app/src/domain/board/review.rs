@@ -81,7 +81,7 @@ fn items(b: &BoardView) -> Vec<Item<'_>> {
             label: r.summary().to_owned(),
             stamp: r.stamp(),
             // The stamp alone is not an edit (removing a record first stamps who removes it).
-            fingerprint: format!("{r:?}").replace(&format!("{:?}", r.stamp()), ""),
+            fingerprint: format!("{:?}", r.unstamped()),
         })
     }
     of(&b.agenda)

@@ -12,7 +12,7 @@ code_enum!(
     /// A new barrier starts *sin tipo*: its classification is a decision of the Mesa, not a
     /// default that would skew the dashboards (closing lists the barriers still without one).
     BarrierType {
-        SinTipo = "sin_tipo" / "Sin tipo (elija uno)",
+        SinTipo = "sin_tipo" / "Sin tipo",
         Administrativa = "administrativa" / "Administrativa",
         Financiera = "financiera" / "Financiera",
         Geografica = "geografica" / "Geográfica",

@@ -40,6 +40,12 @@ macro_rules! board_record {
             fn stamp(&self) -> &$crate::domain::board::records::Stamp {
                 &self.stamp
             }
+            fn unstamped(&self) -> Self {
+                Self {
+                    stamp: Default::default(),
+                    ..self.clone()
+                }
+            }
             fn summary(&self) -> &str {
                 &self.$summary
             }
@@ -258,6 +264,10 @@ pub trait BoardRecord: Clone + PartialEq + Send + Sync + 'static {
     }
     fn id(&self) -> &str;
     fn stamp(&self) -> &Stamp;
+    /// The record without who made or changed it: what its content is.
+    fn unstamped(&self) -> Self
+    where
+        Self: Sized;
     /// The text that names this record in lists and the history ("the barrier «…»").
     fn summary(&self) -> &str;
     /// This kind's records on a board, in display order.
