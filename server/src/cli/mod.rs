@@ -13,11 +13,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
-use crate::auth::{Claims, Role, Signer, new_nonce, parse_ttl};
+use crate::auth::Signer;
 use crate::http::{self, AppState};
 use crate::store::{DatabaseTarget, Store};
 use crate::sync::SyncLimits;
 use crate::telemetry::{self, LogFormat};
+
+mod invite;
+pub use invite::InviteArgs;
 
 /// Sala situacional: tablero en vivo de las Mesas de gestión territorial del modelo MAS Bienestar
 /// (Bogotá D.C.).
@@ -89,36 +92,6 @@ pub struct BenchArgs {
     /// Conexiones que se abren a la vez durante el arranque.
     #[arg(long, default_value_t = 200)]
     pub connect_concurrency: usize,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: OutputFormat,
-    #[command(flatten)]
-    pub data: DataArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct InviteArgs {
-    /// Id de la sesión (ver `sala session list`).
-    #[arg(long, conflicts_with_all = ["mesa", "seq"], required_unless_present = "mesa")]
-    pub session: Option<i64>,
-    /// Código de la Mesa (ej.: zona-sur). Con --seq, invita a esa sesión de la Mesa; sin --seq, es
-    /// una invitación de la Mesa para decidir desde su página los escalamientos que recibe.
-    #[arg(long)]
-    pub mesa: Option<String>,
-    /// Número de la sesión en la serie de la Mesa («Sesión 1» → 1).
-    #[arg(long, requires = "mesa")]
-    pub seq: Option<i64>,
-    /// Rol en el tablero: coordinador y participante editan; observador (proyector, revisión) solo lee.
-    #[arg(long, value_enum)]
-    pub role: Role,
-    /// Nombre de la persona invitada (opcional).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Vigencia: 30m, 12h, 2d…
-    #[arg(long, default_value = "12h")]
-    pub ttl: String,
-    /// URL pública de Sala, para armar los enlaces.
-    #[arg(long, env = "SALA_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
-    pub public_url: String,
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
     #[command(flatten)]
@@ -295,7 +268,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Session(SessionCommand::Create(args)) => create_session(args).await,
         Command::Session(SessionCommand::List(args)) => list_sessions(args).await,
-        Command::Invite(args) => invite(args).await,
+        Command::Invite(args) => invite::invite(args).await,
         Command::Bench(args) => bench(args).await,
     }
 }
@@ -428,111 +401,6 @@ fn print_sessions(format: OutputFormat, sessions: &[Session], single: bool) -> R
         }
     }
     writeln!(out)?;
-    Ok(())
-}
-
-#[derive(Debug, serde::Serialize)]
-struct Invitation {
-    url: String,
-    token: String,
-    session: i64,
-    role: Role,
-    expires_at: String,
-    sync_url: String,
-}
-
-/// Where an invitation leads: one session, or a Mesa's page.
-enum InviteTarget {
-    Session(Session),
-    Mesa(String),
-}
-
-async fn invite(args: InviteArgs) -> Result<()> {
-    let ttl = parse_ttl(&args.ttl).map_err(anyhow::Error::msg)?;
-    let store = args.data.open_store().await?;
-    let target = match (args.session, &args.mesa, args.seq) {
-        (Some(id), _, _) => InviteTarget::Session(store.get_session(id).await?),
-        (None, Some(mesa), Some(seq)) => {
-            let found = store
-                .list_sessions(Some(mesa))
-                .await?
-                .into_iter()
-                .find(|s| s.seq == seq);
-            InviteTarget::Session(found.ok_or_else(|| {
-                anyhow::anyhow!(
-                    "La {mesa} no tiene sesión {seq}: vea `sala session list --mesa {mesa}`."
-                )
-            })?)
-        }
-        (None, Some(mesa), None) => InviteTarget::Mesa(store.get_mesa(mesa).await?.code),
-        (None, None, _) => {
-            anyhow::bail!("Indique --session ID, o --mesa CÓDIGO con o sin --seq N.")
-        }
-    };
-    store.close().await;
-    let signer = args.data.signer()?;
-    let expires = Utc::now() + chrono::Duration::seconds(ttl);
-    let (session_id, mesa) = match &target {
-        InviteTarget::Session(session) => (session.id, None),
-        InviteTarget::Mesa(code) => (0, Some(code.clone())),
-    };
-    let claims = Claims {
-        session: session_id,
-        role: args.role,
-        exp: expires.timestamp(),
-        nonce: new_nonce(),
-        name: args.name.filter(|n| !n.trim().is_empty()),
-        mesa,
-    };
-    let token = signer.sign(&claims);
-    let base = args.public_url.trim_end_matches('/');
-    let ws_base = if let Some(rest) = base.strip_prefix("https://") {
-        format!("wss://{rest}")
-    } else {
-        format!("ws://{}", base.strip_prefix("http://").unwrap_or(base))
-    };
-    let (url, sync_url, what) = match &target {
-        InviteTarget::Session(session) => (
-            format!("{base}/sesiones/{}?token={token}", session.id),
-            format!("{ws_base}/sync/{}?token={token}", session.id),
-            format!(
-                "a la sesión {} de la {} (id {})",
-                session.seq, session.mesa_code, session.id
-            ),
-        ),
-        InviteTarget::Mesa(code) => (
-            format!("{base}/mesas/{code}?token={token}"),
-            String::new(),
-            format!("a la página de la {code}"),
-        ),
-    };
-    let invitation = Invitation {
-        url,
-        sync_url,
-        token,
-        session: session_id,
-        role: args.role,
-        expires_at: expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    };
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &invitation)?;
-            writeln!(out)?;
-        }
-        OutputFormat::Text => {
-            writeln!(
-                out,
-                "Invitación ({}) {what}, válida hasta el {} (hora de Bogotá)",
-                args.role.as_str(),
-                format_bogota(expires)
-            )?;
-            writeln!(out, "Enlace: {}", invitation.url)?;
-            if !invitation.sync_url.is_empty() {
-                writeln!(out, "Sincronización (Yjs): {}", invitation.sync_url)?;
-            }
-        }
-    }
     Ok(())
 }
 

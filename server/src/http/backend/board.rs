@@ -1,0 +1,104 @@
+//! The board as the backend reads it: live (with a time limit), frozen into the acta when the
+//! session closes, and replayed from the stored log for the review.
+
+use app::domain::board::acta::Acta;
+use app::domain::board::{BoardView, apply_update};
+use app::domain::{Session, bogota, format_bogota};
+use app::error::AppError;
+use chrono::Utc;
+use yrs::{Doc, Transact};
+
+use super::StoreBackend;
+use crate::projection::Changed;
+
+impl StoreBackend {
+    pub(super) async fn live_board(
+        &self,
+        session_id: i64,
+        durable: bool,
+    ) -> Result<BoardView, AppError> {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(15),
+            self.sync.board_view(session_id, durable),
+        )
+        .await
+        .map_err(|_| {
+            tracing::error!(session_id, durable, "the board did not answer in 15 s");
+            AppError::Internal("el tablero no respondió; intente de nuevo".into())
+        })?
+        .map_err(AppError::from)
+    }
+
+    /// The session was just closed: freeze its board and write the acta from what it holds.
+    pub(super) async fn record_acta(&self, session: &Session) -> Result<i64, AppError> {
+        self.sync.freeze(session.id).await;
+        // Records nobody wrote in are not part of the official record (nor of the dashboards).
+        let mut board = self.live_board(session.id, true).await?.with_content();
+        // Follow-ups are board records anyone could have altered: only reviews of commitments
+        // this session really carried over count, with their origin as the store knows it.
+        let carried = self.store.open_commitments_before(session.id).await?;
+        board
+            .followups
+            .retain_mut(|f| match carried.iter().find(|c| c.commitment.id == f.id) {
+                Some(c) => {
+                    f.origin_session = c.session_id;
+                    f.origin_seq = c.session_seq;
+                    true
+                }
+                None => false,
+            });
+        let mesa = self
+            .store
+            .mesa_detail(&session.mesa_code, Utc::now())
+            .await?;
+        let closed = session.closed_at.unwrap_or_else(Utc::now);
+        let acta = Acta {
+            number: 0,
+            session_id: session.id,
+            session_seq: session.seq,
+            mesa_code: mesa.mesa.code.clone(),
+            mesa_name: mesa.mesa.name.clone(),
+            held_at: format_bogota(session.started_at.unwrap_or(session.scheduled_at)),
+            closed_at: format_bogota(closed),
+            closed_on: closed.with_timezone(&bogota()).date_naive(),
+            place: session.place.clone(),
+            mode: session.mode.label().to_owned(),
+            members: mesa.members.len(),
+            board,
+        };
+        let number = self.store.record_acta(&acta, Utc::now()).await?;
+        // The closed board's projection is its official record, whatever was pending.
+        self.store.project_board(session, &acta.board).await?;
+        self.projections.announce(Changed {
+            session_id: session.id,
+            mesa_code: session.mesa_code.clone(),
+        });
+        Ok(number)
+    }
+
+    /// The stored updates replayed one by one; `visit` sees the board after each.
+    pub(super) async fn replay(
+        &self,
+        session_id: i64,
+        upto: Option<usize>,
+        mut visit: impl FnMut(usize, &str, &BoardView),
+    ) -> Result<(usize, BoardView), AppError> {
+        self.store.get_session(session_id).await?;
+        let history = self.store.room_history(session_id).await?;
+        let doc = Doc::new();
+        let mut view = BoardView::default();
+        let limit = upto.unwrap_or(history.len()).min(history.len());
+        for (n, entry) in history.iter().take(limit).enumerate() {
+            apply_update(&doc, &entry.data)
+                .map_err(|e| AppError::Internal(format!("historial dañado: {e}")))?;
+            if upto.is_none() {
+                view = BoardView::read(&doc.transact());
+                visit(n + 1, &entry.at, &view);
+            }
+        }
+        if upto.is_some() {
+            view = BoardView::read(&doc.transact());
+        }
+        Ok((history.len(), view))
+    }
+}
