@@ -17,7 +17,9 @@ pub enum Act {
     CloseMeeting,
     /// Write on the live board.
     EditBoard,
-    /// Mark the agenda item being discussed (and start its timer).
+    /// Mark the agenda item being discussed (and start its timer). Enforced by the page only:
+    /// the board's document is shared by every writer, so a Yjs client of a participant could
+    /// still set it (the server refuses writes by role, not by field).
     LeadAgenda,
     /// Send a barrier to the next level.
     Escalate,
