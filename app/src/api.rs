@@ -1,6 +1,10 @@
 //! Server functions: the verbs the pages call. Each validates with the shared domain rules, then
 //! goes through the [`Backend`](crate::ssr::Backend) port.
 
+// A server function's arguments are the fields of the form that posts to it (`ActionForm` names
+// them flat), so a form with many fields has as many arguments; the macro's generated code too.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::domain::board::acta::Acta;
@@ -30,8 +34,11 @@ pub async fn fetch_mesa_summaries() -> Result<Vec<MesaSummary>, AppError> {
 }
 
 #[server(endpoint = "mesa_detail")]
-pub async fn fetch_mesa_detail(code: String) -> Result<MesaDetail, AppError> {
-    respond(backend()?.mesa_detail(&code).await)
+pub async fn fetch_mesa_detail(
+    code: String,
+    #[server(default)] token: String,
+) -> Result<MesaDetail, AppError> {
+    respond(backend()?.mesa_detail(&code, Some(token)).await)
 }
 
 /// A checkbox sends its value only when ticked.
@@ -112,8 +119,10 @@ pub async fn update_member(
     sector: String,
     role: String,
     #[server(default)] seat: String,
-    contact: String,
+    #[server(default)] contact: String,
+    #[server(default)] keep_contact: Option<String>,
 ) -> Result<Member, AppError> {
+    let keep_contact = ticked(&keep_contact);
     let request = MemberRequest {
         mesa: String::new(),
         name,
@@ -123,7 +132,7 @@ pub async fn update_member(
         seat,
         contact,
     };
-    respond(async { backend()?.update_member(id, request).await }.await)
+    respond(async { backend()?.update_member(id, request, keep_contact).await }.await)
 }
 
 #[server(endpoint = "remove_member")]

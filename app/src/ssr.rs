@@ -19,9 +19,17 @@ use crate::error::AppError;
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
     async fn mesa_summaries(&self) -> Result<Vec<MesaSummary>, AppError>;
-    async fn mesa_detail(&self, code: &str) -> Result<MesaDetail, AppError>;
+    /// A Mesa's page; members' contacts only for `token`s that may see them.
+    async fn mesa_detail(&self, code: &str, token: Option<String>) -> Result<MesaDetail, AppError>;
     async fn add_member(&self, member: NewMember) -> Result<Member, AppError>;
-    async fn update_member(&self, id: i64, member: MemberRequest) -> Result<Member, AppError>;
+    /// `keep_contact`: the form did not show the contact (the page may not read it), so the stored
+    /// one stays.
+    async fn update_member(
+        &self,
+        id: i64,
+        member: MemberRequest,
+        keep_contact: bool,
+    ) -> Result<Member, AppError>;
     /// Soft removal as of today (Bogotá): past actas keep the name.
     async fn remove_member(&self, id: i64) -> Result<Member, AppError>;
     async fn schedule_session(&self, session: ScheduleRequest) -> Result<Session, AppError>;

@@ -96,6 +96,10 @@ pub struct MesaDetail {
     pub members: Vec<Member>,
     /// Members removed from it (their names stay in past actas).
     pub former_members: Vec<Member>,
+    /// The members' contacts are included: the page came with the coordination's invitation.
+    /// Otherwise every `contact` is `None` (personal data is not public).
+    #[serde(default)]
+    pub contacts_visible: bool,
     /// Sessions still ahead (or running now), soonest first.
     pub upcoming: Vec<Session>,
     /// Sessions behind us, most recent first.

@@ -25,16 +25,19 @@ pub enum Act {
     Escalate,
     /// Accept, return, answer or escalate further what another Mesa sent.
     DecideEscalation,
+    /// Read the members' contact data (personal data: the Mesa's coordination only).
+    SeeContacts,
 }
 
 impl Act {
-    pub const ALL: [Act; 6] = [
+    pub const ALL: [Act; 7] = [
         Self::StartMeeting,
         Self::CloseMeeting,
         Self::EditBoard,
         Self::LeadAgenda,
         Self::Escalate,
         Self::DecideEscalation,
+        Self::SeeContacts,
     ];
 }
 
@@ -57,7 +60,10 @@ pub fn allows(role: BoardRole, act: Act) -> bool {
     match (role, act) {
         (Coordinador, _) => true,
         (Participante, EditBoard | Escalate) => true,
-        (Participante, StartMeeting | CloseMeeting | LeadAgenda | DecideEscalation) => false,
+        (
+            Participante,
+            StartMeeting | CloseMeeting | LeadAgenda | DecideEscalation | SeeContacts,
+        ) => false,
         (Observador, _) => false,
     }
 }
@@ -72,9 +78,15 @@ mod tests {
         use Act::*;
         use BoardRole::*;
         let expected = [
-            (Coordinador, [true, true, true, true, true, true]),
-            (Participante, [false, false, true, false, true, false]),
-            (Observador, [false, false, false, false, false, false]),
+            (Coordinador, [true, true, true, true, true, true, true]),
+            (
+                Participante,
+                [false, false, true, false, true, false, false],
+            ),
+            (
+                Observador,
+                [false, false, false, false, false, false, false],
+            ),
         ];
         for (role, row) in expected {
             for (act, allowed) in Act::ALL.into_iter().zip(row) {

@@ -91,11 +91,15 @@ async fn list_mesas(State(state): State<AppState>) -> Result<impl IntoResponse, 
     Ok(Json(state.backend.mesa_summaries().await?))
 }
 
+/// Members' contacts only with the coordination's invitation (bearer or `?token=`).
 async fn mesa_detail(
     State(state): State<AppState>,
     Path(code): Path<String>,
+    Query(invitation): Query<Invitation>,
+    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(state.backend.mesa_detail(&code).await?))
+    let token = invitation_token(invitation, &headers);
+    Ok(Json(state.backend.mesa_detail(&code, Some(token)).await?))
 }
 
 #[derive(Deserialize)]
@@ -155,11 +159,16 @@ async fn change_status(
             "Acción desconocida «{action}»: use iniciar o cerrar."
         ))
     })?;
+    let token = invitation_token(invitation, &headers);
+    Ok(Json(state.backend.meeting_action(id, action, token).await?))
+}
+
+/// The invitation a request carries: `?token=`, else `Authorization: Bearer`; empty when none.
+fn invitation_token(invitation: Invitation, headers: &HeaderMap) -> String {
     let bearer = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_owned);
-    let token = invitation.token.or(bearer).unwrap_or_default();
-    Ok(Json(state.backend.meeting_action(id, action, token).await?))
+    invitation.token.or(bearer).unwrap_or_default()
 }

@@ -105,6 +105,7 @@ impl Store {
             children: self.children_of(code).await?,
             members,
             former_members,
+            contacts_visible: true,
             mesa,
             upcoming,
             past,

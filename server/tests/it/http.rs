@@ -318,3 +318,76 @@ async fn health_and_missing_assets() {
     let (status, _) = server.get_text("/pkg/nothing-here.wasm").await;
     assert_eq!(status, 404);
 }
+
+/// Officials' phones are personal data: the Mesa's page and API show them only to its
+/// coordination's invitation, and a correction made without seeing them keeps them.
+#[tokio::test]
+async fn members_contacts_are_for_the_coordination_only() {
+    let server = TestServer::start().await;
+    let added = server
+        .post_json(
+            "/api/v1/mesas/local-13/members",
+            json!({"name": "Marta Gil", "institution": "Subred Centro Oriente", "sector": "Salud",
+                   "role": "Líder APS", "contact": "300 555 0199"}),
+        )
+        .await;
+    assert_eq!(added.status(), 201);
+    let id = added.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    let (_, public) = server.get_text("/mesas/local-13").await;
+    assert!(public.contains("Marta Gil"));
+    assert!(!public.contains("300 555 0199"), "no phone for visitors");
+    assert!(public.contains("Solo para la coordinación"));
+    let api = server.get_json("/api/v1/mesas/local-13").await;
+    assert_eq!(api["members"][0]["contact"], Value::Null);
+    assert_eq!(api["contacts_visible"], false);
+
+    let mesa_token = |mesa: &str, role| {
+        sala::auth::Signer::new(crate::common::TEST_SECRET.as_bytes().to_vec()).sign(
+            &sala::auth::Claims {
+                session: 0,
+                role,
+                exp: i64::MAX,
+                nonce: "c".into(),
+                name: None,
+                mesa: Some(mesa.into()),
+            },
+        )
+    };
+    let coordination = mesa_token("local-13", sala::auth::Role::Coordinador);
+    let (_, html) = server
+        .get_text(&format!("/mesas/local-13?token={coordination}"))
+        .await;
+    assert!(html.contains("300 555 0199"), "the coordination sees it");
+    for other in [
+        mesa_token("local-14", sala::auth::Role::Coordinador),
+        mesa_token("local-13", sala::auth::Role::Participante),
+    ] {
+        let (_, html) = server.get_text(&format!("/mesas/local-13?token={other}")).await;
+        assert!(!html.contains("300 555 0199"));
+    }
+
+    // A correction from the public page (no contact field) keeps the stored contact.
+    let corrected = server
+        .client
+        .post(server.url("/api/update_member"))
+        .header("accept", "application/json")
+        .form(&[
+            ("id", id.to_string().as_str()),
+            ("name", "Marta Lucía Gil"),
+            ("institution", "Subred Centro Oriente"),
+            ("sector", "Salud"),
+            ("role", "Líder APS"),
+            ("seat", "titular"),
+            ("keep_contact", "si"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(corrected.status().is_success(), "{}", corrected.status());
+    let body: Value = corrected.json().await.unwrap();
+    assert_eq!(body["contact"], Value::Null, "not echoed back either");
+    let stored = server.store.get_member(id).await.unwrap();
+    assert_eq!(stored.name, "Marta Lucía Gil");
+    assert_eq!(stored.contact.as_deref(), Some("300 555 0199"));
+}

@@ -16,6 +16,7 @@ const FIELDS: &[&str] = &["name", "institution", "sector", "role", "seat", "cont
 pub fn MemberTable(
     members: Vec<Member>,
     former: Vec<Member>,
+    contacts_visible: bool,
     saved: RwSignal<u32>,
 ) -> impl IntoView {
     let former = (!former.is_empty()).then(|| {
@@ -53,7 +54,7 @@ pub fn MemberTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {members.into_iter().map(|m| view! { <MemberRow member=m saved /> }).collect_view()}
+                    {members.into_iter().map(|m| view! { <MemberRow member=m contacts_visible saved /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -63,7 +64,7 @@ pub fn MemberTable(
 }
 
 #[component]
-fn MemberRow(member: Member, saved: RwSignal<u32>) -> impl IntoView {
+fn MemberRow(member: Member, contacts_visible: bool, saved: RwSignal<u32>) -> impl IntoView {
     let update = ServerAction::<UpdateMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     bump_on_success(update.value().into(), saved);
@@ -83,7 +84,8 @@ fn MemberRow(member: Member, saved: RwSignal<u32>) -> impl IntoView {
                     <summary class="button button--quiet">"Corregir o retirar"</summary>
                     <ActionForm action=update node_ref=edit_form attr:class="form" attr:data-form="corregir-integrante">
                         <input type="hidden" name="id" value=id />
-                        <MemberFields prefix=format!("edit-member-{id}") result=updated member=Some(member) />
+                        <MemberFields prefix=format!("edit-member-{id}") result=updated member=Some(member)
+                            show_contact=contacts_visible />
                         <button type="submit" class="button" disabled=move || update.pending().get()>"Guardar cambios"</button>
                         <p class="form-alert" role="alert">{move || general_message(updated, FIELDS).get()}</p>
                     </ActionForm>
@@ -100,7 +102,13 @@ fn MemberRow(member: Member, saved: RwSignal<u32>) -> impl IntoView {
             <td data-label="Rol">{format!("{} · {}", shown.role, shown.seat.label())}</td>
             <td data-label="Institución">{shown.institution}</td>
             <td data-label="Sector">{shown.sector}</td>
-            <td data-label="Contacto">{shown.contact.unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Contacto">
+                {match (contacts_visible, shown.contact) {
+                    (true, Some(contact)) => contact,
+                    (true, None) => "—".into(),
+                    (false, _) => "Solo para la coordinación".into(),
+                }}
+            </td>
         </tr>
     }
 }
@@ -111,6 +119,10 @@ fn MemberFields(
     prefix: String,
     result: Signal<Option<Result<Member, AppError>>>,
     member: Option<Member>,
+    /// False when this page may not read contacts: the field is left out and the stored contact
+    /// kept.
+    #[prop(default = true)]
+    show_contact: bool,
 ) -> impl IntoView {
     let value = |of: fn(&Member) -> String| member.as_ref().map(of).unwrap_or_default();
     let seat = member.as_ref().map(|m| m.seat).unwrap_or(Seat::Titular);
@@ -141,7 +153,14 @@ fn MemberFields(
         </div>
         {text("institution", "Institución", true, value(|m| m.institution.clone()))}
         {text("sector", "Sector", true, value(|m| m.sector.clone()))}
-        {text("contact", "Contacto (opcional)", false, value(|m| m.contact.clone().unwrap_or_default()))}
+        {if show_contact {
+            text("contact", "Contacto (opcional)", false, value(|m| m.contact.clone().unwrap_or_default())).into_any()
+        } else {
+            view! {
+                <input type="hidden" name="keep_contact" value="si" />
+                <p class="muted">"El contacto no se muestra aquí: solo la coordinación de la Mesa lo ve y lo corrige."</p>
+            }.into_any()
+        }}
     }
 }
 

@@ -23,8 +23,9 @@ use sessions::{ScheduleForm, SessionTable};
 pub fn MesaPage() -> impl IntoView {
     let params = use_params_map();
     let code = Signal::derive(move || params.read().get("code").unwrap_or_default());
+
     // A Mesa-wide invitation (`sala invite --mesa …`) lets its coordination decide, from here,
-    // the escalations the Mesa received between sessions.
+    // the escalations the Mesa received between sessions, and see its members' contacts.
     let query = use_query_map();
     let token = Signal::derive(move || query.read().get("token").unwrap_or_default());
     let saved = RwSignal::new(0u32);
@@ -34,7 +35,7 @@ pub fn MesaPage() -> impl IntoView {
     bump_on_success(add_member.value().into(), saved);
     let detail = Resource::new(
         move || (code.get(), saved.get()),
-        |(code, _)| fetch_mesa_detail(code),
+        move |(code, _)| fetch_mesa_detail(code, token.get_untracked()),
     );
     view! {
         <Transition fallback=|| view! { <p>"Cargando Mesa…"</p> }>
@@ -77,6 +78,7 @@ fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
         children,
         members,
         former_members,
+        contacts_visible,
         upcoming,
         past,
     } = detail;
@@ -132,7 +134,7 @@ fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
         </section>
         <section aria-labelledby="integrantes">
             <h2 id="integrantes">"Integrantes"</h2>
-            <MemberTable members former=former_members saved />
+            <MemberTable members former=former_members contacts_visible saved />
         </section>
         {children}
     }

@@ -26,6 +26,23 @@ impl StoreBackend {
     /// Whether `token` lets its holder decide the escalations `mesa` received: a coordination's
     /// invitation to one of the Mesa's sessions, or to the Mesa itself.
     pub(super) async fn decides_for(&self, mesa: &str, token: &str) -> Result<bool, AppError> {
+        self.allows_for_mesa(mesa, token, Act::DecideEscalation)
+            .await
+    }
+
+    /// Whether `token` (if any, and valid) lets its holder do `act` for `mesa`. A missing or
+    /// expired invitation simply allows nothing.
+    pub(super) async fn may(&self, mesa: &str, token: Option<&str>, act: Act) -> bool {
+        match token.filter(|t| !t.trim().is_empty()) {
+            Some(token) => self
+                .allows_for_mesa(mesa, token, act)
+                .await
+                .unwrap_or(false),
+            None => false,
+        }
+    }
+
+    async fn allows_for_mesa(&self, mesa: &str, token: &str, act: Act) -> Result<bool, AppError> {
         let claims = self
             .signer
             .verify(token, Utc::now().timestamp())
@@ -34,6 +51,6 @@ impl StoreBackend {
             Some(code) => code,
             None => self.store.get_session(claims.session).await?.mesa_code,
         };
-        Ok(speaks_for == mesa && claims.role.allows(Act::DecideEscalation))
+        Ok(speaks_for == mesa && claims.role.allows(act))
     }
 }

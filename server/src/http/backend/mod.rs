@@ -63,17 +63,39 @@ impl Backend for StoreBackend {
         Ok(self.store.mesa_summaries(Utc::now()).await?)
     }
 
-    async fn mesa_detail(&self, code: &str) -> Result<MesaDetail, AppError> {
-        Ok(self.store.mesa_detail(code, Utc::now()).await?)
+    async fn mesa_detail(&self, code: &str, token: Option<String>) -> Result<MesaDetail, AppError> {
+        let mut detail = self.store.mesa_detail(code, Utc::now()).await?;
+        if !self.may(code, token.as_deref(), Act::SeeContacts).await {
+            // Officials' phones and e-mails are personal data, not public.
+            for member in detail.members.iter_mut().chain(&mut detail.former_members) {
+                member.contact = None;
+            }
+            detail.contacts_visible = false;
+        }
+        Ok(detail)
     }
 
     async fn add_member(&self, member: NewMember) -> Result<Member, AppError> {
         Ok(self.store.add_member(&member, Utc::now()).await?)
     }
 
-    async fn update_member(&self, id: i64, mut member: MemberRequest) -> Result<Member, AppError> {
-        member.mesa = self.store.get_member(id).await?.mesa_code;
-        Ok(self.store.update_member(id, &member.validate()?).await?)
+    async fn update_member(
+        &self,
+        id: i64,
+        mut member: MemberRequest,
+        keep_contact: bool,
+    ) -> Result<Member, AppError> {
+        let current = self.store.get_member(id).await?;
+        member.mesa = current.mesa_code.clone();
+        if keep_contact {
+            // The form could not show the contact, so it did not send it: it stays as it was.
+            member.contact = current.contact.unwrap_or_default();
+        }
+        let mut updated = self.store.update_member(id, &member.validate()?).await?;
+        if keep_contact {
+            updated.contact = None;
+        }
+        Ok(updated)
     }
 
     async fn remove_member(&self, id: i64) -> Result<Member, AppError> {
