@@ -17,7 +17,7 @@ use app::error::AppError;
 
 use super::{ApiError, AppState};
 use crate::sync::limits::RateLimiter;
-use crate::sync::peer::PeerLink;
+use crate::sync::peer::{Credential, PeerLink};
 use crate::sync::{CloseReason, RoomGone, SyncHub, close};
 
 const READ_BUFFER: usize = 4 * 1024;
@@ -55,6 +55,12 @@ pub async fn sync_socket(
     };
     let writable =
         claims.role.allows(app::domain::policy::Act::EditBoard) && session.status.board_is_open();
+    // Presence on this socket says what the invitation says (role, and the name it carries).
+    let credential = Credential {
+        writable,
+        role: claims.role.as_str(),
+        name: claims.name.as_deref().map(std::sync::Arc::from),
+    };
     let hub = state.sync.clone();
     let max_frame = hub.limits().max_frame_bytes;
     tracing::debug!(
@@ -72,11 +78,11 @@ pub async fn sync_socket(
         // that alone is over a gigabyte. Board frames are small; larger ones still assemble.
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(16 * 1024)
-        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, writable));
+        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, credential));
     Ok(upgraded)
 }
 
-async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable: bool) {
+async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, credential: Credential) {
     let limits = hub.limits().clone();
     let (outbound, mut outbound_rx) = mpsc::channel::<Bytes>(limits.outbound_queue);
     let (control, mut control_rx) = mpsc::unbounded_channel::<CloseReason>();
@@ -84,7 +90,7 @@ async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, writable
     let room = match hub
         .join(
             session_id,
-            writable,
+            credential,
             PeerLink {
                 outbound,
                 control: control.clone(),

@@ -29,7 +29,51 @@ pub struct AwarenessRegistry {
     entries: HashMap<ClientID, Entry>,
 }
 
+/// A presence state as the room passes it on: the `user` it describes carries the credential's role
+/// and, when the invitation names someone, its name; a colour that is not `#rrggbb` is dropped (the
+/// pages put it in a style attribute). A removal (`null`) stays one. `None`: not JSON.
+pub fn stamp(json: &str, credential: &super::peer::Credential) -> Option<String> {
+    use serde_json::{Map, Value};
+    let mut state: Value = serde_json::from_str(json).ok()?;
+    if state.is_null() {
+        return Some("null".into());
+    }
+    if !state.is_object() {
+        state = Value::Object(Map::new());
+    }
+    let fields = state.as_object_mut()?;
+    let user = fields
+        .entry("user")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !user.is_object() {
+        *user = Value::Object(Map::new());
+    }
+    let user = user.as_object_mut()?;
+    user.insert("role".into(), Value::from(credential.role));
+    if let Some(name) = &credential.name {
+        user.insert("name".into(), Value::from(&**name));
+    }
+    let colour_ok = |c: &str| {
+        c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit())
+    };
+    if user
+        .get("color")
+        .is_some_and(|c| !c.as_str().is_some_and(colour_ok))
+    {
+        user.remove("color");
+    }
+    Some(state.to_string())
+}
+
 impl AwarenessRegistry {
+    /// Whether `conn` may set or remove `client`'s state: a client id another live socket
+    /// speaks for is that socket's (one tab cannot rewrite or remove another's presence).
+    pub fn may_set(&self, conn: ConnId, client: ClientID) -> bool {
+        self.entries
+            .get(&client)
+            .is_none_or(|e| e.owner == conn || e.state.is_none())
+    }
+
     /// Applies the entries that are newer than what we know (y-protocols' clock rule).
     pub fn apply(&mut self, conn: ConnId, update: &AwarenessUpdate, now: Instant) {
         for (&client, entry) in &update.clients {
@@ -134,7 +178,60 @@ impl AwarenessRegistry {
 
 #[cfg(test)]
 mod tests {
+    use super::super::peer::Credential;
     use super::*;
+
+    #[test]
+    fn presence_says_what_the_credential_says() {
+        let guest = Credential {
+            writable: false,
+            role: "observador",
+            name: Some("Proyector sala 2".into()),
+        };
+        let claimed = r##"{"user":{"name":"Alcalde","role":"coordinador","color":"#b3261e","institution":"JAC"},"editing":"barriers:b1"}"##;
+        let stamped: serde_json::Value =
+            serde_json::from_str(&stamp(claimed, &guest).unwrap()).unwrap();
+        assert_eq!(stamped["user"]["role"], "observador");
+        assert_eq!(stamped["user"]["name"], "Proyector sala 2");
+        assert_eq!(
+            stamped["user"]["institution"], "JAC",
+            "what no credential says stays"
+        );
+        assert_eq!(stamped["user"]["color"], "#b3261e");
+        assert_eq!(stamped["editing"], "barriers:b1");
+
+        // Unnamed invitations keep the typed name; bad colours go; odd states get a user.
+        let anyone = Credential::writer();
+        let odd = stamp(
+            r#"{"user":{"name":"Luis","color":"red;background:url(x)"}}"#,
+            &anyone,
+        );
+        let odd: serde_json::Value = serde_json::from_str(&odd.unwrap()).unwrap();
+        assert_eq!(odd["user"]["name"], "Luis");
+        assert_eq!(odd["user"]["role"], "participante");
+        assert!(odd["user"].get("color").is_none());
+        let number: serde_json::Value =
+            serde_json::from_str(&stamp("7", &anyone).unwrap()).unwrap();
+        assert_eq!(number["user"]["role"], "participante");
+        assert_eq!(stamp("null", &anyone).as_deref(), Some("null"));
+        assert_eq!(stamp("{no json", &anyone), None);
+    }
+
+    #[test]
+    fn a_socket_speaks_only_for_its_own_clients() {
+        let t0 = Instant::now();
+        let mut reg = AwarenessRegistry::default();
+        reg.apply(1, &update(10, 1, r#"{"user":{}}"#), t0);
+        assert!(reg.may_set(1, ClientID::new(10)));
+        assert!(
+            !reg.may_set(2, ClientID::new(10)),
+            "another socket's client"
+        );
+        assert!(reg.may_set(2, ClientID::new(11)), "a new client");
+        // Once its socket is gone, the id is free again (a tab that reconnects keeps its id).
+        reg.remove_connection(1, t0);
+        assert!(reg.may_set(2, ClientID::new(10)));
+    }
 
     fn update(client: u64, clock: u32, json: &str) -> AwarenessUpdate {
         let mut clients = HashMap::new();

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use tokio::sync::oneshot;
 
 use super::error::HubError;
-use super::peer::{ConnId, PeerLink};
+use super::peer::{ConnId, Credential, PeerLink};
 
 pub(super) enum JoinReply {
     Joined,
@@ -16,7 +16,7 @@ pub(super) enum JoinReply {
 pub(super) enum Command {
     Join {
         conn: ConnId,
-        writable: bool,
+        credential: Credential,
         link: PeerLink,
         reply: oneshot::Sender<JoinReply>,
     },

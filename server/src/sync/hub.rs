@@ -16,7 +16,7 @@ use super::command::{Command, JoinReply};
 use super::committer;
 use super::error::{HubError, RoomGone};
 use super::limits::SyncLimits;
-use super::peer::{ConnId, PeerLink};
+use super::peer::{ConnId, Credential, PeerLink};
 use super::room_task::RoomTask;
 use super::shared::{RoomEntry, Shared};
 use crate::store::Store;
@@ -92,7 +92,7 @@ impl SyncHub {
     pub async fn join(
         &self,
         session_id: i64,
-        writable: bool,
+        credential: Credential,
         link: PeerLink,
     ) -> Result<RoomConnection, HubError> {
         let conn = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
@@ -105,7 +105,7 @@ impl SyncHub {
             if let Err(mpsc::error::SendError(command)) = commands
                 .send(Command::Join {
                     conn,
-                    writable,
+                    credential: credential.clone(),
                     link: this_link,
                     reply,
                 })

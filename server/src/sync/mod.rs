@@ -34,6 +34,7 @@ use std::borrow::Cow;
 pub use error::{HubError, RoomGone};
 pub use hub::SyncHub;
 pub use limits::SyncLimits;
+pub use peer::Credential;
 
 /// Why the server closes a socket: a WebSocket close code and a reason a person can read.
 #[derive(Debug, Clone, PartialEq, Eq)]

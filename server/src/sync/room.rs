@@ -8,10 +8,12 @@ use bytes::Bytes;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, IdSet, ReadTxn, StateVector, Transact, Update};
 
-use super::awareness::AwarenessRegistry;
+use super::awareness::{self, AwarenessRegistry};
 use super::protocol::{self, DecodeError, Incoming};
+use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
 
 pub use super::peer::ConnId;
+use super::peer::Credential;
 
 /// A browser tab has one awareness client; a few more leave room for subdocuments and tests.
 pub const MAX_PRESENCE_PER_CONNECTION: usize = 8;
@@ -52,9 +54,10 @@ pub enum ProtocolError {
     TooManyPresences,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Peer {
     writable: bool,
+    credential: Credential,
 }
 
 /// The document and presence of one session's board.
@@ -148,8 +151,14 @@ impl Room {
     }
 
     /// What y-websocket's server sends a newcomer: its SyncStep1, then the current presence.
-    pub fn join(&mut self, conn: ConnId, writable: bool, out: &mut Vec<Effect>) {
-        self.peers.insert(conn, Peer { writable });
+    pub fn join(&mut self, conn: ConnId, credential: Credential, out: &mut Vec<Effect>) {
+        self.peers.insert(
+            conn,
+            Peer {
+                writable: credential.writable,
+                credential,
+            },
+        );
         out.push(Effect::Send {
             to: conn,
             frame: protocol::sync_step1(&self.state_vector()),
@@ -193,7 +202,7 @@ impl Room {
         now: Instant,
         out: &mut Vec<Effect>,
     ) -> Result<(), ProtocolError> {
-        let Some(peer) = self.peers.get(&conn).copied() else {
+        let Some(peer) = self.peers.get(&conn).cloned() else {
             return Ok(());
         };
         match protocol::decode(frame)? {
@@ -215,16 +224,36 @@ impl Room {
                     return Err(ProtocolError::TooManyPresences);
                 }
                 // Other browsers JSON.parse these states; one bad state would break all of them.
-                for entry in update.clients.values() {
-                    serde_json::from_str::<serde::de::IgnoredAny>(&entry.json)
-                        .map_err(|_| ProtocolError::BadAwarenessJson)?;
+                // What a state says about who is behind it is the credential's word, not the
+                // client's, and a socket only speaks for its own client ids.
+                let mut stamped = AwarenessUpdate {
+                    clients: Default::default(),
+                };
+                for (&client, entry) in &update.clients {
+                    if !self.awareness.may_set(conn, client) {
+                        continue;
+                    }
+                    let json = awareness::stamp(&entry.json, &peer.credential)
+                        .ok_or(ProtocolError::BadAwarenessJson)?;
+                    stamped.clients.insert(
+                        client,
+                        AwarenessUpdateEntry {
+                            clock: entry.clock,
+                            json: json.into(),
+                        },
+                    );
                 }
-                self.awareness.apply(conn, &update, now);
+                self.awareness.apply(conn, &stamped, now);
                 // Echoed to the sender too: a lone client must keep receiving traffic, or
                 // y-websocket's 30 s idle timer reconnects it.
-                out.push(Effect::Broadcast {
-                    except: None,
-                    frame: frame.clone(),
+                let frame = protocol::awareness(&stamped);
+                out.push(if stamped.clients.is_empty() {
+                    Effect::Send { to: conn, frame }
+                } else {
+                    Effect::Broadcast {
+                        except: None,
+                        frame,
+                    }
                 });
             }
             Incoming::QueryAwareness => {
@@ -344,8 +373,8 @@ mod tests {
         let (first, poison) = conflicting_histories();
         let mut room = Room::new();
         let mut out = Vec::new();
-        room.join(1, true, &mut out);
-        room.join(2, true, &mut out);
+        room.join(1, Credential::writer(), &mut out);
+        room.join(2, Credential::writer(), &mut out);
         room.receive(2, &protocol::update(&first), Instant::now(), &mut out)
             .unwrap();
         out.clear();
@@ -358,8 +387,8 @@ mod tests {
         // The caller reloads the room from what was stored, carrying what it refused.
         let mut reloaded = Room::load([first.as_slice()]).unwrap();
         reloaded.refuse(room.refused());
-        reloaded.join(1, true, &mut out);
-        reloaded.join(2, true, &mut out);
+        reloaded.join(1, Credential::writer(), &mut out);
+        reloaded.join(2, Credential::writer(), &mut out);
         let before = reloaded.full_state();
         out.clear();
         // The client reconnects and sends the same again, as y-websocket does: refused without
@@ -386,7 +415,7 @@ mod tests {
     fn a_newcomer_gets_our_state_vector_then_presence() {
         let mut room = Room::new();
         let mut out = Vec::new();
-        room.join(1, true, &mut out);
+        room.join(1, Credential::writer(), &mut out);
         assert_eq!(
             out,
             vec![Effect::Send {
@@ -400,7 +429,8 @@ mod tests {
             ClientID::new(9),
             AwarenessUpdateEntry {
                 clock: 1,
-                json: r#"{"user":"Ana"}"#.into(),
+                // Already what the server stamps (this credential's role), so echoed as is.
+                json: r#"{"user":{"name":"Ana","role":"participante"}}"#.into(),
             },
         );
         let presence = protocol::awareness(&AwarenessUpdate { clients });
@@ -417,7 +447,7 @@ mod tests {
         );
 
         out.clear();
-        room.join(2, true, &mut out);
+        room.join(2, Credential::writer(), &mut out);
         assert_eq!(out.len(), 2);
         assert!(
             matches!(&out[1], Effect::Send { to: 2, frame } if protocol::decode(frame).is_ok())
@@ -428,8 +458,8 @@ mod tests {
     fn an_update_is_persisted_before_it_is_forwarded_to_the_others() {
         let mut room = Room::new();
         let mut out = Vec::new();
-        room.join(1, true, &mut out);
-        room.join(2, true, &mut out);
+        room.join(1, Credential::writer(), &mut out);
+        room.join(2, Credential::writer(), &mut out);
         out.clear();
         let update = edit(100, "acta");
         let frame = protocol::update(&update);
@@ -466,7 +496,7 @@ mod tests {
     fn sync_step1_is_answered_with_exactly_what_the_peer_lacks() {
         let mut room = Room::load([edit(100, "hola").as_slice()]).unwrap();
         let mut out = Vec::new();
-        room.join(1, true, &mut out);
+        room.join(1, Credential::writer(), &mut out);
         out.clear();
         room.receive(
             1,
@@ -489,8 +519,15 @@ mod tests {
     fn read_only_peers_and_frozen_rooms_are_refused_with_auth_denied() {
         let mut room = Room::new();
         let mut out = Vec::new();
-        room.join(1, false, &mut out);
-        room.join(2, true, &mut out);
+        room.join(
+            1,
+            Credential {
+                writable: false,
+                ..Credential::writer()
+            },
+            &mut out,
+        );
+        room.join(2, Credential::writer(), &mut out);
         out.clear();
         room.receive(
             1,
@@ -557,7 +594,7 @@ mod tests {
         let mut room = Room::load([edit(100, "intacto").as_slice()]).unwrap();
         let before = room.state_vector();
         let mut out = Vec::new();
-        room.join(1, true, &mut out);
+        room.join(1, Credential::writer(), &mut out);
         out.clear();
         for frame in [
             Bytes::from_static(&[0, 2, 3, 1, 2, 3]),
@@ -588,7 +625,14 @@ mod tests {
     fn one_socket_cannot_announce_unbounded_presence() {
         let mut room = Room::new();
         let mut out = Vec::new();
-        room.join(1, false, &mut out);
+        room.join(
+            1,
+            Credential {
+                writable: false,
+                ..Credential::writer()
+            },
+            &mut out,
+        );
         let many = |n: u64| {
             protocol::awareness(&AwarenessUpdate {
                 clients: (0..n)
@@ -629,8 +673,8 @@ mod tests {
         let t0 = Instant::now();
         let mut room = Room::new();
         let mut out = Vec::new();
-        room.join(1, true, &mut out);
-        room.join(2, true, &mut out);
+        room.join(1, Credential::writer(), &mut out);
+        room.join(2, Credential::writer(), &mut out);
         let presence = |client: u64| {
             protocol::awareness(&AwarenessUpdate {
                 clients: [(

@@ -192,7 +192,7 @@ impl RoomTask {
             match command {
                 Command::Join {
                     conn,
-                    writable,
+                    credential,
                     link,
                     reply,
                 } => {
@@ -201,7 +201,7 @@ impl RoomTask {
                         continue;
                     }
                     self.peers.insert(conn, link);
-                    self.room.join(conn, writable, &mut effects);
+                    self.room.join(conn, credential, &mut effects);
                     let _ = reply.send(JoinReply::Joined);
                 }
                 Command::Frame { conn, frame } => {

@@ -115,7 +115,11 @@ impl World {
         }
         self.clients[client].connected = true;
         let mut effects = Vec::new();
-        self.room.join(client as u64, true, &mut effects);
+        self.room.join(
+            client as u64,
+            sala::sync::Credential::writer(),
+            &mut effects,
+        );
         self.perform(effects);
         let sv = self.clients[client].doc.transact().state_vector();
         self.send_to_room(client, protocol::sync_step1(&sv));
@@ -279,7 +283,7 @@ proptest! {
         };
         let mut room = Room::load([seed.as_slice()]).unwrap();
         let mut effects = Vec::new();
-        room.join(1, true, &mut effects);
+        room.join(1, sala::sync::Credential::writer(), &mut effects);
         for bytes in frames {
             let frame = Bytes::from(bytes);
             let _ = protocol::decode(&frame);
@@ -292,7 +296,7 @@ proptest! {
                 Err(sala::sync::room::ProtocolError::Poisoned) => {
                     prop_assert!(effects.is_empty());
                     room = Room::load([seed.as_slice()]).unwrap();
-                    room.join(1, true, &mut effects);
+                    room.join(1, sala::sync::Credential::writer(), &mut effects);
                 }
                 Err(_) => {
                     let after = room.doc().transact().encode_state_as_update_v1(&yrs::StateVector::default());

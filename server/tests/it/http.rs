@@ -363,7 +363,9 @@ async fn members_contacts_are_for_the_coordination_only() {
         mesa_token("local-14", sala::auth::Role::Coordinador),
         mesa_token("local-13", sala::auth::Role::Participante),
     ] {
-        let (_, html) = server.get_text(&format!("/mesas/local-13?token={other}")).await;
+        let (_, html) = server
+            .get_text(&format!("/mesas/local-13?token={other}"))
+            .await;
         assert!(!html.contains("300 555 0199"));
     }
 

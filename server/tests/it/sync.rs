@@ -215,7 +215,8 @@ async fn presence_is_echoed_shared_and_removed() {
     )
     .await
     .unwrap();
-    until(&mut luis, |_, m| matches!(m, Incoming::Awareness(a) if &*a.clients[&ClientID::new(11)].json == r#"{"user":{"name":"Ana"}}"#)).await;
+    // The server stamps the invitation's role on what the client said.
+    until(&mut luis, |_, m| matches!(m, Incoming::Awareness(a) if a.clients.get(&ClientID::new(11)).is_some_and(|e| user_of(&e.json) == ("Ana".into(), "participante".into())))).await;
 
     // Renewal (clock 2) is forwarded; then Ana leaves and Luis hears her removal.
     ana.send(presence(11, 2, r#"{"user":{"name":"Ana","editing":"b1"}}"#))
@@ -231,6 +232,94 @@ async fn presence_is_echoed_shared_and_removed() {
         .unwrap();
     let mut eva = join(&server, session, Role::Observador, 33).await;
     until(&mut eva, |_, m| matches!(m, Incoming::Awareness(a) if a.clients.get(&ClientID::new(22)).is_some_and(|e| &*e.json == "null"))).await;
+}
+
+/// (name, role) of a presence state's `user`.
+fn user_of(json: &str) -> (String, String) {
+    let state: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let field = |k: &str| state["user"][k].as_str().unwrap_or_default().to_owned();
+    (field("name"), field("role"))
+}
+
+/// A foreign client cannot pass itself off as the coordination, nor take over another tab's
+/// presence: the room stamps the credential's role and keeps each client id with its socket.
+#[tokio::test]
+async fn presence_cannot_be_spoofed() {
+    let server = TestServer::start().await;
+    let session = new_session(&server).await;
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    ana.send(presence(
+        11,
+        1,
+        r##"{"user":{"name":"Ana","color":"#0b57d0"}}"##,
+    ))
+    .await
+    .unwrap();
+    // Connected without the sync round trip, which would swallow the presence sent on joining.
+    let mut mallory = SyncClient::connect(
+        &url(&server, session, &token(session, Role::Observador, 60)),
+        66,
+    )
+    .await
+    .unwrap();
+    until(
+        &mut mallory,
+        |_, m| matches!(m, Incoming::Awareness(a) if a.clients.contains_key(&ClientID::new(11))),
+    )
+    .await;
+    // Claims to coordinate, with a colour that would inject CSS, and tries to rewrite Ana's state.
+    mallory
+        .send(presence(
+            66,
+            1,
+            r#"{"user":{"name":"Coordinación","role":"coordinador","color":"red;x:y"}}"#,
+        ))
+        .await
+        .unwrap();
+    mallory
+        .send(presence(
+            11,
+            9,
+            r#"{"user":{"name":"Ana","role":"observador"}}"#,
+        ))
+        .await
+        .unwrap();
+    mallory.send(presence(11, 10, "null")).await.unwrap();
+    // The room answers this round trip only after the frames before it.
+    timeout(WAIT, mallory.sync()).await.unwrap().unwrap();
+    let seen = until(
+        &mut ana,
+        |_, m| matches!(m, Incoming::Awareness(a) if a.clients.contains_key(&ClientID::new(66))),
+    )
+    .await;
+    let Incoming::Awareness(seen) = seen else {
+        unreachable!()
+    };
+    let state: serde_json::Value =
+        serde_json::from_str(&seen.clients[&ClientID::new(66)].json).unwrap();
+    assert_eq!(state["user"]["role"], "observador");
+    assert!(state["user"].get("color").is_none());
+    // A newcomer still sees Ana as she set herself.
+    let mut eva = SyncClient::connect(
+        &url(&server, session, &token(session, Role::Participante, 60)),
+        77,
+    )
+    .await
+    .unwrap();
+    let snapshot = until(
+        &mut eva,
+        |_, m| matches!(m, Incoming::Awareness(a) if a.clients.contains_key(&ClientID::new(11))),
+    )
+    .await;
+    let Incoming::Awareness(snapshot) = snapshot else {
+        unreachable!()
+    };
+    let ana_state = &snapshot.clients[&ClientID::new(11)];
+    assert_eq!(ana_state.clock, 1, "Mallory's clocks were not applied");
+    assert_eq!(
+        user_of(&ana_state.json),
+        ("Ana".into(), "coordinador".into())
+    );
 }
 
 #[tokio::test]
