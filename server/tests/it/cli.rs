@@ -202,7 +202,8 @@ fn cli_writes_while_the_server_runs_and_sigterm_stops_it_cleanly() {
             "--log-format",
             "json",
         ])
-        .env("RUST_LOG", "info")
+        // Request spans are debug-level: a token must not show even there.
+        .env("RUST_LOG", "info,tower_http=debug,sala=debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -232,6 +233,24 @@ fn cli_writes_while_the_server_runs_and_sigterm_stops_it_cleanly() {
     assert!(
         response.contains(&format!("\"id\":{}", created["id"])),
         "{response}"
+    );
+
+    // An invitation in the address is never written to the logs.
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET /sesiones/{}?token=NO-DEBE-VERSE-EN-LOS-REGISTROS HTTP/1.0\r\n\r\n",
+                created["id"]
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut page = String::new();
+    stream.read_to_string(&mut page).unwrap();
+    assert!(
+        page.to_lowercase().contains("referrer-policy: no-referrer"),
+        "{page}"
     );
 
     let pid = server.id().to_string();
@@ -266,6 +285,11 @@ fn cli_writes_while_the_server_runs_and_sigterm_stops_it_cleanly() {
             .any(|l| l.starts_with('{') && l.contains("Sala detenida")),
         "{logs}"
     );
+    assert!(
+        logs.contains("/sesiones/"),
+        "the request was logged: {logs}"
+    );
+    assert!(!logs.contains("NO-DEBE-VERSE"), "{logs}");
 }
 
 #[test]

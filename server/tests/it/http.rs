@@ -41,6 +41,26 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
 
     let (status, _) = server.get_text("/no/such/page").await;
     assert_eq!(status, 404);
+    let response = server
+        .client
+        .get(server.url("/mesas/local-07"))
+        .send()
+        .await
+        .unwrap();
+    let headers = response.headers();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        assert_eq!(
+            headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{name}"
+        );
+    }
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
 }
 
 #[tokio::test]
