@@ -5,6 +5,7 @@ mod api;
 mod backend;
 pub mod dashboard;
 mod error;
+mod origin;
 pub mod sync_socket;
 
 use std::future::Future;
@@ -113,6 +114,7 @@ pub fn router(state: AppState) -> Router {
             axum::http::HeaderValue::from_static("no-cache"),
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(origin::refuse_foreign_origin))
         // Every response: no sniffing, no framing by other sites, no `Referer` (a link followed
         // from a board must not carry its invitation along), no plugins or `<base>` tricks. A
         // script policy waits for Leptos' hydration script to carry a nonce (identity issue).

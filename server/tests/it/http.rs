@@ -413,3 +413,62 @@ async fn members_contacts_are_for_the_coordination_only() {
     assert_eq!(stored.name, "Marta Lucía Gil");
     assert_eq!(stored.contact.as_deref(), Some("300 555 0199"));
 }
+
+/// A page of another site cannot post to Sala nor open a board's socket in its visitor's name.
+#[tokio::test]
+async fn cross_site_requests_are_refused_before_anything_happens() {
+    let server = TestServer::start().await;
+    let schedule = |origin: Option<String>| {
+        let request = server
+            .client
+            .post(server.url("/api/schedule_session"))
+            .header("accept", "application/json")
+            .form(&[
+                ("mesa", "local-15"),
+                ("at", "2027-05-05T10:00"),
+                ("place", "Sede"),
+                ("mode", "presencial"),
+            ]);
+        match origin {
+            Some(origin) => request.header("origin", origin),
+            None => request,
+        }
+        .send()
+    };
+    let foreign = schedule(Some("https://evil.example".into())).await.unwrap();
+    assert_eq!(foreign.status(), 403);
+    let body: Value = foreign.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("otro sitio"));
+    assert!(
+        server
+            .store
+            .list_sessions(Some("local-15"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing was scheduled"
+    );
+    let same = schedule(Some(format!("http://{}", server.addr)))
+        .await
+        .unwrap();
+    assert!(same.status().is_success(), "{}", same.status());
+    let script = schedule(None).await.unwrap();
+    assert!(script.status().is_success(), "no Origin: a script");
+
+    let session = server
+        .schedule_session("local-15", "2027-06-01T09:00")
+        .await;
+    let token = crate::common::invitation(session, sala::auth::Role::Participante, 600);
+    let upgrade = server
+        .client
+        .get(server.url(&format!("/sync/{session}?token={token}")))
+        .header("origin", "https://evil.example")
+        .header("connection", "upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-version", "13")
+        .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upgrade.status(), 403);
+}
