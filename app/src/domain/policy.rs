@@ -5,8 +5,8 @@
 //! The Mesa page's forms (scheduling and correcting sessions, members) have no sign-in yet and stay
 //! open to whoever reaches the page; the identity issue brings people and roles per Mesa.
 
-use super::SessionAction;
 use super::board::BoardRole;
+use super::{SessionAction, SessionStatus};
 
 /// Something a person does to a session or its board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +53,11 @@ impl Act {
     }
 }
 
+/// Whether `role` may write the board of a session in `status` (scheduled or running only).
+pub fn writes_board(role: BoardRole, status: SessionStatus) -> bool {
+    allows(role, Act::EditBoard) && status.board_is_open()
+}
+
 /// Whether `role` may do `act`.
 pub fn allows(role: BoardRole, act: Act) -> bool {
     use Act::*;
@@ -94,5 +99,17 @@ mod tests {
             }
         }
         assert_eq!(Act::ALL[0], StartMeeting);
+    }
+
+    #[test]
+    fn a_board_is_written_by_writers_while_its_session_is_open() {
+        use BoardRole::*;
+        use SessionStatus::*;
+        for status in SessionStatus::ALL {
+            let open = matches!(status, Programada | EnCurso);
+            assert_eq!(writes_board(Coordinador, status), open, "{status:?}");
+            assert_eq!(writes_board(Participante, status), open, "{status:?}");
+            assert!(!writes_board(Observador, status));
+        }
     }
 }

@@ -104,8 +104,8 @@ pub struct BoardCtx {
     pub editing: RwSignal<Option<String>>,
     pub now_ms: RwSignal<f64>,
     pub read_only_reason: RwSignal<Option<String>>,
-    pub members: usize,
-    /// The Mesa's sitting members (without contacts), to recognise who joins.
+    /// The Mesa's sitting members (without contacts): quorum counts against them, and who joins
+    /// under a member's name is recognised.
     pub roster: StoredValue<Vec<crate::domain::Member>>,
     /// The invitation this page came with (empty when viewing without one).
     pub token: StoredValue<String>,
@@ -127,7 +127,6 @@ impl BoardCtx {
             editing: RwSignal::new(None),
             now_ms: RwSignal::new(now_ms),
             read_only_reason: RwSignal::new(None),
-            members: access.roster.len(),
             roster: StoredValue::new(access.roster.clone()),
             token: StoredValue::new(token.unwrap_or_default()),
             mesa_code: StoredValue::new(access.detail.mesa.code.clone()),
@@ -140,6 +139,11 @@ impl BoardCtx {
         self.writable
             && self.me.with(Option::is_some)
             && self.read_only_reason.with(Option::is_none)
+    }
+
+    /// How many members quorum is counted against.
+    pub fn members(&self) -> usize {
+        self.roster.with_value(Vec::len)
     }
 
     /// What the policy lets this page's invitation do.

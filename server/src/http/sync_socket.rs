@@ -53,8 +53,7 @@ pub async fn sync_socket(
         Ok(upgrade) => upgrade,
         Err(rejection) => return Ok(rejection.into_response()),
     };
-    let writable =
-        claims.role.allows(app::domain::policy::Act::EditBoard) && session.status.board_is_open();
+    let writable = app::domain::policy::writes_board(claims.role.board_role(), session.status);
     // Presence on this socket says what the invitation says (role, and the name it carries).
     let credential = Credential {
         writable,

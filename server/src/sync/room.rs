@@ -56,7 +56,6 @@ pub enum ProtocolError {
 
 #[derive(Debug, Clone)]
 struct Peer {
-    writable: bool,
     credential: Credential,
 }
 
@@ -152,13 +151,7 @@ impl Room {
 
     /// What y-websocket's server sends a newcomer: its SyncStep1, then the current presence.
     pub fn join(&mut self, conn: ConnId, credential: Credential, out: &mut Vec<Effect>) {
-        self.peers.insert(
-            conn,
-            Peer {
-                writable: credential.writable,
-                credential,
-            },
-        );
+        self.peers.insert(conn, Peer { credential });
         out.push(Effect::Send {
             to: conn,
             frame: protocol::sync_step1(&self.state_vector()),
@@ -277,7 +270,7 @@ impl Room {
         frame: Option<Bytes>,
         out: &mut Vec<Effect>,
     ) -> Result<(), ProtocolError> {
-        if !peer.writable || self.frozen {
+        if !peer.credential.writable || self.frozen {
             // A read-only peer answers our SyncStep1 too; when it has nothing to offer there is
             // nothing to refuse, and a projector's console stays quiet.
             if update.as_ref() != EMPTY_UPDATE {

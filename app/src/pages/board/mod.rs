@@ -99,7 +99,7 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess, token: Option<String>) 
         });
     }
     let view = ctx.view;
-    let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members);
+    let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members());
     let role_label = access.role.label();
     view! {
         <section class="board" aria-labelledby="tablero" data-board data-role=access.role.code()

@@ -206,7 +206,7 @@ impl Backend for StoreBackend {
             .map(|m| Member { contact: None, ..m })
             .collect();
         Ok(BoardAccess {
-            writable: policy::allows(role, Act::EditBoard) && detail.session.status.board_is_open(),
+            writable: policy::writes_board(role, detail.session.status),
             role,
             invited_name,
             sync_path: format!("/sync/{session_id}?token={token}"),
@@ -260,11 +260,7 @@ impl Backend for StoreBackend {
             Some(acta) => acta.members,
             None => {
                 let session = self.store.get_session(session_id).await?;
-                self.store
-                    .mesa_detail(&session.mesa_code, Utc::now())
-                    .await?
-                    .members
-                    .len()
+                self.store.members_of(&session.mesa_code).await?.len()
             }
         };
         Ok(BoardHistory {
@@ -378,8 +374,7 @@ impl Backend for StoreBackend {
         token: String,
     ) -> Result<EscalationInbox, AppError> {
         // An expired or foreign invitation still shows the lists, only without decisions.
-        let can_decide =
-            !token.trim().is_empty() && self.decides_for(&mesa, &token).await.unwrap_or(false);
+        let can_decide = self.may(&mesa, Some(&token), Act::DecideEscalation).await;
         let (received, sent) = self.store.escalations_of(&mesa).await?;
         Ok(EscalationInbox {
             received,
