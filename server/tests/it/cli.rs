@@ -405,6 +405,23 @@ fn invitations_are_signed_for_one_session_role_and_lifetime() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("999999"), "{}", stderr(&output));
 
+    // Text output speaks Bogotá time, as the pages write it.
+    let listed = run(sala(dir.path()).args(["session", "list", "--mesa", "local-07"]));
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("FECHA (BOGOTÁ)"), "{listed}");
+    assert!(listed.contains("mié 10 mar 2027, 09:00"), "{listed}");
+    let text = run(sala(dir.path()).env("SALA_SECRET", secret).args([
+        "invite",
+        "--mesa",
+        "local-07",
+        "--seq",
+        "1",
+        "--role",
+        "observador",
+    ]));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("(hora de Bogotá)"), "{text}");
+
     // The Mesa page's "Sesión 1" is enough: --mesa and --seq name the same session.
     let by_seq = run(sala(dir.path()).env("SALA_SECRET", secret).args([
         "invite",
