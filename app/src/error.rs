@@ -17,9 +17,15 @@ pub enum AppError {
     /// A request that is well formed but not allowed now (e.g. closing a scheduled session).
     #[error("{0}")]
     Conflict(String),
-    /// A missing, expired or insufficient invitation.
+    /// Nobody is signed in (or the credential expired or was revoked).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Someone known whose role does not allow it.
     #[error("{0}")]
     Forbidden(String),
+    /// Too many failed attempts: try again later.
+    #[error("{0}")]
+    TooManyAttempts(String),
     #[error("Error interno del servidor: {0}")]
     Internal(String),
     #[error("No se pudo comunicar con el servidor: {0}")]
@@ -33,7 +39,9 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Fields(_) => 422,
             Self::Conflict(_) => 409,
+            Self::Unauthorized(_) => 401,
             Self::Forbidden(_) => 403,
+            Self::TooManyAttempts(_) => 429,
             Self::Internal(_) | Self::Transport(_) => 500,
         }
     }
@@ -51,6 +59,16 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         Self::Transport(value.to_string())
+    }
+}
+
+impl From<crate::domain::policy::Denied> for AppError {
+    fn from(denied: crate::domain::policy::Denied) -> Self {
+        use crate::domain::policy::Denied;
+        match denied {
+            Denied::SignIn(_) => Self::Unauthorized(denied.to_string()),
+            Denied::NotAllowed(_) => Self::Forbidden(denied.to_string()),
+        }
     }
 }
 

@@ -1,5 +1,7 @@
-//! The port through which server functions reach storage. The UI crate defines what it needs; the
-//! server crate implements it (its store), so `app` never depends on a database driver.
+//! The ports through which server functions reach the server. The UI crate defines what it needs;
+//! the server crate implements it, so `app` never depends on a database driver. Every call
+//! carries the [`RequestContext`] the server established (who is asking, from where), and the
+//! implementation asks `domain::policy` before it acts.
 
 use std::sync::Arc;
 
@@ -10,101 +12,260 @@ use crate::domain::board::review::BoardHistory;
 use crate::domain::board::{BoardAccess, BoardView};
 use crate::domain::dashboard::{Dashboard, DashboardQuery};
 use crate::domain::escalation::{Escalation, EscalationRequest};
+use crate::domain::identity::{
+    Account, AccountRequest, Actor, AuditEntry, AuditQuery, Invitation, MesaRole,
+};
 use crate::domain::{
     Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
     SessionAction, SessionDetail, SessionEdit,
 };
 use crate::error::AppError;
 
+/// Who sent the request, as the server established it (cookie, bearer or invitation), and the
+/// client's address (throttling). The server puts it in the request's extensions.
+#[derive(Debug, Clone, Default)]
+pub struct RequestContext {
+    pub actor: Actor,
+    pub client: String,
+    /// `https://sala.example` as the browser reached the server (links, QR codes).
+    pub origin: String,
+    /// The digest of this browser's web session, to end it at sign-out.
+    pub web_session: Option<String>,
+}
+
+/// The request's context, as the server's middleware left it (anonymous if none).
+pub fn request_context() -> RequestContext {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned())
+        .unwrap_or_default()
+}
+
+/// A cookie the server function's response sets (`Set-Cookie` value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetCookie(pub String);
+
+/// Hands `cookie` to the current response.
+pub fn set_cookie(cookie: &SetCookie) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(value) = http::HeaderValue::from_str(&cookie.0)
+    {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
-    async fn mesa_summaries(&self) -> Result<Vec<MesaSummary>, AppError>;
-    /// A Mesa's page; members' contacts only for `token`s that may see them.
-    async fn mesa_detail(&self, code: &str, token: Option<String>) -> Result<MesaDetail, AppError>;
-    async fn add_member(&self, member: NewMember) -> Result<Member, AppError>;
+    async fn mesa_summaries(&self, cx: &RequestContext) -> Result<Vec<MesaSummary>, AppError>;
+    /// A Mesa's page; members' contacts only for those the policy lets see them.
+    async fn mesa_detail(&self, cx: &RequestContext, code: &str) -> Result<MesaDetail, AppError>;
+    async fn add_member(&self, cx: &RequestContext, member: NewMember) -> Result<Member, AppError>;
     /// `keep_contact`: the form did not show the contact (the page may not read it), so the stored
     /// one stays.
     async fn update_member(
         &self,
+        cx: &RequestContext,
         id: i64,
         member: MemberRequest,
         keep_contact: bool,
     ) -> Result<Member, AppError>;
     /// Soft removal as of today (Bogotá): past actas keep the name.
-    async fn remove_member(&self, id: i64) -> Result<Member, AppError>;
-    async fn schedule_session(&self, session: ScheduleRequest) -> Result<Session, AppError>;
+    async fn remove_member(&self, cx: &RequestContext, id: i64) -> Result<Member, AppError>;
+    async fn schedule_session(
+        &self,
+        cx: &RequestContext,
+        session: ScheduleRequest,
+    ) -> Result<Session, AppError>;
     /// Corrects or reschedules a session that has not started.
-    async fn edit_session(&self, id: i64, edit: SessionEdit) -> Result<Session, AppError>;
-    async fn cancel_session(&self, id: i64, reason: String) -> Result<Session, AppError>;
-    /// Starts or closes the meeting from its page: the invitation must allow it.
+    async fn edit_session(
+        &self,
+        cx: &RequestContext,
+        id: i64,
+        edit: SessionEdit,
+    ) -> Result<Session, AppError>;
+    async fn cancel_session(
+        &self,
+        cx: &RequestContext,
+        id: i64,
+        reason: String,
+    ) -> Result<Session, AppError>;
+    /// Starts or closes the meeting from its page.
     async fn meeting_action(
         &self,
-        id: i64,
-        action: SessionAction,
-        token: String,
-    ) -> Result<Session, AppError>;
-    async fn session_detail(&self, id: i64) -> Result<SessionDetail, AppError>;
-    async fn change_session_status(
-        &self,
+        cx: &RequestContext,
         id: i64,
         action: SessionAction,
     ) -> Result<Session, AppError>;
-    /// Checks the invitation (or, without one, grants read-only access) and reads the board.
+    async fn session_detail(&self, cx: &RequestContext, id: i64)
+    -> Result<SessionDetail, AppError>;
+    /// What the asker is on the board, and the board.
     async fn board_access(
         &self,
+        cx: &RequestContext,
         session_id: i64,
-        token: Option<String>,
     ) -> Result<BoardAccess, AppError>;
-    /// Closes the session from its board (coordinators only): freezes the board and writes the
-    /// acta. Returns the acta's number.
-    async fn close_board(&self, session_id: i64, token: String) -> Result<i64, AppError>;
-    async fn acta(&self, session_id: i64) -> Result<Acta, AppError>;
-    async fn board_history(&self, session_id: i64) -> Result<BoardHistory, AppError>;
-    async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError>;
-    async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError>;
-    /// Sends a barrier of `request.session`'s board to the next level (writers of that session).
+    /// Closes the session from its board: freezes the board and writes the acta. Returns the
+    /// acta's number.
+    async fn close_board(&self, cx: &RequestContext, session_id: i64) -> Result<i64, AppError>;
+    async fn acta(&self, cx: &RequestContext, session_id: i64) -> Result<Acta, AppError>;
+    async fn board_history(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+    ) -> Result<BoardHistory, AppError>;
+    async fn board_at(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        step: usize,
+    ) -> Result<BoardView, AppError>;
+    async fn dashboard(
+        &self,
+        cx: &RequestContext,
+        query: DashboardQuery,
+    ) -> Result<Dashboard, AppError>;
+    /// Sends a barrier of `request.session`'s board to the next level.
     async fn escalate_barrier(
         &self,
-        token: String,
+        cx: &RequestContext,
         request: EscalationRequest,
     ) -> Result<Escalation, AppError>;
     /// The receiving Mesa's coordination decides (`aceptar`, `devolver`, `responder`, `escalar`).
     async fn act_on_escalation(
         &self,
+        cx: &RequestContext,
         id: i64,
-        token: String,
         action: String,
         text: String,
         answer_by: String,
         by: String,
     ) -> Result<Escalation, AppError>;
-    /// What a Mesa received and sent, and whether `token` may decide what it received.
+    /// What a Mesa received and sent, and whether the asker may decide what it received.
+    /// `session`: read from that session's board (its readers read the Mesa's escalations).
     async fn escalation_inbox(
         &self,
+        cx: &RequestContext,
         mesa: String,
-        token: String,
+        session: Option<i64>,
     ) -> Result<crate::domain::escalation::EscalationInbox, AppError>;
-    /// (received, sent) escalations of a Mesa.
-    async fn escalations(
-        &self,
-        mesa: String,
-    ) -> Result<(Vec<Escalation>, Vec<Escalation>), AppError>;
     async fn barrier_chain(
         &self,
+        cx: &RequestContext,
         session: i64,
         barrier: String,
     ) -> Result<Vec<Escalation>, AppError>;
     async fn commitment_history(
         &self,
+        cx: &RequestContext,
         session: i64,
         commitment: String,
     ) -> Result<crate::domain::board::review::CommitmentHistory, AppError>;
 }
 
+/// People, sign-in, invitations and the audit log.
+#[async_trait]
+pub trait Accounts: Send + Sync + 'static {
+    async fn sign_in(
+        &self,
+        cx: &RequestContext,
+        email: String,
+        password: String,
+    ) -> Result<SetCookie, AppError>;
+    /// Ends this browser's web session (and its live boards); clears both cookies.
+    async fn sign_out(&self, cx: &RequestContext) -> Result<Vec<SetCookie>, AppError>;
+    /// Whose setup link this is (the page greets them), while it is valid.
+    async fn setup_link_owner(&self, secret: String) -> Result<String, AppError>;
+    async fn complete_setup(
+        &self,
+        secret: String,
+        password: String,
+        repeated: String,
+    ) -> Result<SetCookie, AppError>;
+    async fn my_account(&self, cx: &RequestContext) -> Result<Account, AppError>;
+    async fn update_my_account(
+        &self,
+        cx: &RequestContext,
+        request: AccountRequest,
+    ) -> Result<Account, AppError>;
+    async fn change_password(
+        &self,
+        cx: &RequestContext,
+        current: String,
+        password: String,
+        repeated: String,
+    ) -> Result<(), AppError>;
+    async fn people(&self, cx: &RequestContext) -> Result<Vec<Account>, AppError>;
+    /// Creates a person; returns the setup link to hand them.
+    async fn create_person(
+        &self,
+        cx: &RequestContext,
+        request: AccountRequest,
+        admin: bool,
+    ) -> Result<(Account, String), AppError>;
+    async fn grant_role(
+        &self,
+        cx: &RequestContext,
+        account: i64,
+        mesa: String,
+        role: Option<MesaRole>,
+    ) -> Result<Account, AppError>;
+    async fn set_active(
+        &self,
+        cx: &RequestContext,
+        account: i64,
+        active: bool,
+    ) -> Result<Account, AppError>;
+    /// A new setup link for a person who forgot their password.
+    async fn reset_link(&self, cx: &RequestContext, account: i64) -> Result<String, AppError>;
+    async fn invitations(
+        &self,
+        cx: &RequestContext,
+        session: i64,
+    ) -> Result<Vec<Invitation>, AppError>;
+    /// A guest link for the session: `role` participante or observador, expiry in hours
+    /// (default: when the session closes).
+    async fn create_invitation(
+        &self,
+        cx: &RequestContext,
+        session: i64,
+        role: String,
+        name: String,
+        hours: Option<i64>,
+    ) -> Result<Invitation, AppError>;
+    async fn revoke_invitation(
+        &self,
+        cx: &RequestContext,
+        session: i64,
+        nonce: String,
+    ) -> Result<(), AppError>;
+    /// The projector's "join from your phone" link, as an SVG QR code and the link.
+    async fn projector_join(
+        &self,
+        cx: &RequestContext,
+        session: i64,
+    ) -> Result<(String, String), AppError>;
+    async fn audit(
+        &self,
+        cx: &RequestContext,
+        query: AuditQuery,
+    ) -> Result<Vec<AuditEntry>, AppError>;
+    async fn set_publishes_actas(
+        &self,
+        cx: &RequestContext,
+        mesa: String,
+        publish: bool,
+    ) -> Result<(), AppError>;
+}
+
 /// What the server puts in Leptos' context for every request.
 pub type SharedBackend = Arc<dyn Backend>;
+pub type SharedAccounts = Arc<dyn Accounts>;
 
 pub(crate) fn backend() -> Result<SharedBackend, AppError> {
     leptos::prelude::use_context::<SharedBackend>()
         .ok_or_else(|| AppError::Internal("el servidor no configuró el almacenamiento".into()))
+}
+
+pub(crate) fn accounts() -> Result<SharedAccounts, AppError> {
+    leptos::prelude::use_context::<SharedAccounts>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró las cuentas".into()))
 }

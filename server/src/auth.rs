@@ -79,6 +79,10 @@ pub enum TokenError {
     BadSignature,
     #[error("la invitación venció")]
     Expired,
+    #[error("la invitación fue revocada por la coordinación de la Mesa")]
+    Revoked,
+    #[error("no se pudo comprobar la invitación; intente de nuevo")]
+    Unavailable,
 }
 
 #[derive(Debug, thiserror::Error)]

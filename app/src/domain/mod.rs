@@ -5,9 +5,12 @@
 //! the rest the Mesas, sessions, territory and Bogotá time. Everything else in `app` is UI
 //! (`pages/`), the browser's sync client (`live/`) or a port (`api`, `ssr`, `error`).
 
+// `code_enum!` (stable code + Spanish label enums) is defined there and used beside it too.
+#[macro_use]
 pub mod board;
 pub mod dashboard;
 pub mod escalation;
+pub mod identity;
 mod member;
 mod model;
 pub mod policy;

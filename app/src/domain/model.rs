@@ -100,10 +100,27 @@ pub struct MesaDetail {
     /// Otherwise every `contact` is `None` (personal data is not public).
     #[serde(default)]
     pub contacts_visible: bool,
+    /// What the person reading the page may do here (the policy's answers, so the page shows
+    /// only the controls that will work).
+    #[serde(default)]
+    pub powers: MesaPowers,
+    /// Closed actas are public (a setting of the Mesa's coordination).
+    #[serde(default)]
+    pub publishes_actas: bool,
     /// Sessions still ahead (or running now), soonest first.
     pub upcoming: Vec<Session>,
     /// Sessions behind us, most recent first.
     pub past: Vec<Session>,
+}
+
+/// The Mesa page's controls the reader may use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MesaPowers {
+    pub schedule: bool,
+    pub manage_members: bool,
+    pub decide_escalations: bool,
+    pub read_boards: bool,
+    pub signed_in: bool,
 }
 
 /// Splits a Mesa's sessions into what is ahead and what is behind `now`. A session in progress is

@@ -1,16 +1,23 @@
-//! Who may do what on a session, decided in one place: the pages ask it to show or hide a control,
-//! the server asks it before doing the thing. The page's role comes from its invitation (no
-//! invitation reads as an observer).
+//! Who may do what, decided in one place: [`decide`]`(actor, act, target)`. Pages ask it to show
+//! or hide a control; every server function, JSON handler and WebSocket upgrade asks it before
+//! doing the thing.
 //!
-//! The Mesa page's forms (scheduling and correcting sessions, members) have no sign-in yet and stay
-//! open to whoever reaches the page; the identity issue brings people and roles per Mesa.
+//! Roles are held per Mesa. A role on a Mesa also lets its holder *read* the Mesas below it
+//! (a zonal Mesa's locals; the district's everything), as in health information systems with an
+//! organisation-unit tree; writes never inherit. Invitations act on their own session (or, for a
+//! coordination's invitation, their Mesa) with the role they carry.
 
 use super::board::BoardRole;
+use super::identity::{Actor, GuestScope, MesaRole};
 use super::{SessionAction, SessionStatus};
 
-/// Something a person does to a session or its board.
+/// Something a person does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Act {
+    /// Read a session's board, its review, the Mesa's dashboards and commitments.
+    ReadBoard,
+    /// Read a closed session's acta (public when the Mesa publishes its actas).
+    ReadActa,
     /// *Iniciar reunión*.
     StartMeeting,
     /// *Cerrar reunión* (writes the acta).
@@ -27,10 +34,22 @@ pub enum Act {
     DecideEscalation,
     /// Read the members' contact data (personal data: the Mesa's coordination only).
     SeeContacts,
+    /// Schedule, correct, reschedule or cancel the Mesa's sessions.
+    ScheduleSession,
+    /// Add, correct and remove the Mesa's members.
+    ManageMembers,
+    /// Create and revoke guest links and see who used them.
+    InviteGuests,
+    /// District administration: people, Mesas and role assignments.
+    ManagePeople,
+    /// Read the audit log.
+    ReadAudit,
 }
 
 impl Act {
-    pub const ALL: [Act; 7] = [
+    pub const ALL: [Act; 14] = [
+        Self::ReadBoard,
+        Self::ReadActa,
         Self::StartMeeting,
         Self::CloseMeeting,
         Self::EditBoard,
@@ -38,10 +57,13 @@ impl Act {
         Self::Escalate,
         Self::DecideEscalation,
         Self::SeeContacts,
+        Self::ScheduleSession,
+        Self::ManageMembers,
+        Self::InviteGuests,
+        Self::ManagePeople,
+        Self::ReadAudit,
     ];
-}
 
-impl Act {
     /// The act a session page's button performs; cancelling (which needs a reason) is done from
     /// the Mesa page.
     pub fn of_meeting(action: SessionAction) -> Option<Act> {
@@ -51,65 +73,193 @@ impl Act {
             SessionAction::Cancelar => None,
         }
     }
+
+    /// "No tiene permiso para …" completes with this.
+    fn describe(self) -> &'static str {
+        match self {
+            Act::ReadBoard => "ver los tableros de esta Mesa",
+            Act::ReadActa => "leer esta acta",
+            Act::StartMeeting => "iniciar la reunión",
+            Act::CloseMeeting => "cerrar la reunión",
+            Act::EditBoard => "escribir en este tablero",
+            Act::LeadAgenda => "marcar el punto de la agenda",
+            Act::Escalate => "escalar barreras",
+            Act::DecideEscalation => "decidir los escalamientos de esta Mesa",
+            Act::SeeContacts => "ver los datos de contacto de los integrantes",
+            Act::ScheduleSession => "programar o corregir las sesiones de esta Mesa",
+            Act::ManageMembers => "gestionar los integrantes de esta Mesa",
+            Act::InviteGuests => "crear o revocar invitaciones",
+            Act::ManagePeople => "administrar personas y roles",
+            Act::ReadAudit => "leer el registro de auditoría",
+        }
+    }
+
+    /// Acts on a Mesa as a whole: its coordination's (a person's direct role, or a
+    /// coordination's invitation).
+    fn is_coordination(self) -> bool {
+        matches!(
+            self,
+            Act::DecideEscalation
+                | Act::SeeContacts
+                | Act::ScheduleSession
+                | Act::ManageMembers
+                | Act::InviteGuests
+        )
+    }
 }
 
-/// Whether `role` may write the board of a session in `status` (scheduled or running only).
-pub fn writes_board(role: BoardRole, status: SessionStatus) -> bool {
-    allows(role, Act::EditBoard) && status.board_is_open()
+/// A Mesa as the policy needs to know it.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub mesa: &'a str,
+    /// The Mesas above it, nearest first (a local's zone, then the district).
+    pub ancestors: &'a [String],
+    /// The Mesa publishes its closed actas to signed-out visitors.
+    pub publishes_actas: bool,
 }
 
-/// Whether `role` may do `act`.
+/// What an act is done to.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// Sala as a whole (people, roles, audit).
+    District,
+    Mesa(Place<'a>),
+    Session {
+        place: Place<'a>,
+        id: i64,
+    },
+}
+
+impl<'a> Target<'a> {
+    fn place(&self) -> Option<&Place<'a>> {
+        match self {
+            Target::District => None,
+            Target::Mesa(place) | Target::Session { place, .. } => Some(place),
+        }
+    }
+}
+
+/// Why not.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// Nobody is signed in and no invitation came with the request: 401.
+    #[error("Inicie sesión (o abra su enlace de invitación) para {}.", .0.describe())]
+    SignIn(Act),
+    /// Someone known whose role does not allow it: 403.
+    #[error("No tiene permiso para {}.", .0.describe())]
+    NotAllowed(Act),
+}
+
+/// The one permission decision.
+pub fn decide(actor: &Actor, act: Act, target: &Target) -> Result<(), Denied> {
+    if granted(actor, act, target) {
+        Ok(())
+    } else if actor.is_anonymous() {
+        Err(Denied::SignIn(act))
+    } else {
+        Err(Denied::NotAllowed(act))
+    }
+}
+
+/// `decide` as a yes/no, for pages choosing what to show.
+pub fn allowed(actor: &Actor, act: Act, target: &Target) -> bool {
+    granted(actor, act, target)
+}
+
+fn granted(actor: &Actor, act: Act, target: &Target) -> bool {
+    match act {
+        Act::ManagePeople | Act::ReadAudit => actor.person.as_ref().is_some_and(|p| p.admin),
+        Act::ReadActa => {
+            target.place().is_some_and(|place| place.publishes_actas)
+                || granted(actor, Act::ReadBoard, target)
+        }
+        Act::ReadBoard => reads_inherited(actor, target) || acting_role(actor, target).is_some(),
+        act if act.is_coordination() => {
+            acting_role(actor, target).is_some_and(|role| role == BoardRole::Coordinador)
+        }
+        // What remains acts on one session's board.
+        act => match target {
+            Target::Session { .. } => {
+                acting_role(actor, target).is_some_and(|role| allows(role, act))
+            }
+            _ => false,
+        },
+    }
+}
+
+/// The strongest role the actor holds *on this Mesa* (never inherited): a person's direct role,
+/// or an invitation for this session (or a coordination's invitation for this Mesa).
+fn acting_role(actor: &Actor, target: &Target) -> Option<BoardRole> {
+    let place = target.place()?;
+    let personal = actor
+        .person
+        .as_ref()
+        .and_then(|person| person.role_on(place.mesa))
+        .map(MesaRole::board_role);
+    let invited = actor.guest.as_ref().and_then(|guest| {
+        let covers = guest.mesa == place.mesa
+            && match (target, &guest.scope) {
+                (Target::Session { id, .. }, GuestScope::Session(session)) => id == session,
+                (Target::Session { .. }, GuestScope::Mesa) => false,
+                // A coordination's invitation speaks for its Mesa between sessions too; other
+                // invitations open their session only.
+                (Target::Mesa(_), _) => guest.role == BoardRole::Coordinador,
+                (Target::District, _) => false,
+            };
+        covers.then_some(guest.role)
+    });
+    strongest(personal, invited)
+}
+
+/// Reads that come down the hierarchy: the district administration, or any role on a Mesa above.
+fn reads_inherited(actor: &Actor, target: &Target) -> bool {
+    let (Some(person), Some(place)) = (&actor.person, target.place()) else {
+        return false;
+    };
+    person.admin
+        || place
+            .ancestors
+            .iter()
+            .any(|ancestor| person.role_on(ancestor).is_some())
+}
+
+fn strongest(a: Option<BoardRole>, b: Option<BoardRole>) -> Option<BoardRole> {
+    let rank = |role: &BoardRole| match role {
+        BoardRole::Coordinador => 2,
+        BoardRole::Participante => 1,
+        BoardRole::Observador => 0,
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if rank(&a) >= rank(&b) { a } else { b }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What the actor is on this session's board: `None` when it may not even read it.
+pub fn board_role(actor: &Actor, target: &Target) -> Option<BoardRole> {
+    acting_role(actor, target)
+        .or_else(|| granted(actor, Act::ReadBoard, target).then_some(BoardRole::Observador))
+}
+
+/// Whether the actor writes the board of a session in `status` (scheduled or running only).
+pub fn writes_board(actor: &Actor, target: &Target, status: SessionStatus) -> bool {
+    status.board_is_open() && allowed(actor, Act::EditBoard, target)
+}
+
+/// What each role does on a board (the board's part of the policy).
 pub fn allows(role: BoardRole, act: Act) -> bool {
     use Act::*;
     use BoardRole::*;
     match (role, act) {
+        (Coordinador, ManagePeople | ReadAudit) => false,
         (Coordinador, _) => true,
-        (Participante, EditBoard | Escalate) => true,
-        (
-            Participante,
-            StartMeeting | CloseMeeting | LeadAgenda | DecideEscalation | SeeContacts,
-        ) => false,
+        (Participante, ReadBoard | ReadActa | EditBoard | Escalate) => true,
+        (Participante, _) => false,
+        (Observador, ReadBoard | ReadActa) => true,
         (Observador, _) => false,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The whole matrix, written out: a change of policy is a change of this table.
-    #[test]
-    fn the_policy_matrix() {
-        use Act::*;
-        use BoardRole::*;
-        let expected = [
-            (Coordinador, [true, true, true, true, true, true, true]),
-            (
-                Participante,
-                [false, false, true, false, true, false, false],
-            ),
-            (
-                Observador,
-                [false, false, false, false, false, false, false],
-            ),
-        ];
-        for (role, row) in expected {
-            for (act, allowed) in Act::ALL.into_iter().zip(row) {
-                assert_eq!(allows(role, act), allowed, "{role:?} {act:?}");
-            }
-        }
-        assert_eq!(Act::ALL[0], StartMeeting);
-    }
-
-    #[test]
-    fn a_board_is_written_by_writers_while_its_session_is_open() {
-        use BoardRole::*;
-        use SessionStatus::*;
-        for status in SessionStatus::ALL {
-            let open = matches!(status, Programada | EnCurso);
-            assert_eq!(writes_board(Coordinador, status), open, "{status:?}");
-            assert_eq!(writes_board(Participante, status), open, "{status:?}");
-            assert!(!writes_board(Observador, status));
-        }
-    }
-}
+#[path = "policy_tests.rs"]
+mod tests;

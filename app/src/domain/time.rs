@@ -50,6 +50,13 @@ pub fn format_bogota(at: DateTime<Utc>) -> String {
     )
 }
 
+/// A stored RFC 3339 instant as [`format_bogota`] writes it (unchanged if it does not parse).
+pub fn format_rfc3339_bogota(at: &str) -> String {
+    DateTime::parse_from_rfc3339(at)
+        .map(|at| format_bogota(at.with_timezone(&Utc)))
+        .unwrap_or_else(|_| at.to_owned())
+}
+
 /// `mar 1 dic 2026`: a day as every page writes it (dates without a time are Bogotá days).
 pub fn format_day(day: NaiveDate) -> String {
     format!(

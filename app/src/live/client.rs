@@ -312,6 +312,18 @@ impl Live {
                     event.reason()
                 );
                 live.ws.borrow_mut().take();
+                if event.code() == CREDENTIAL_ENDED {
+                    // Revoked, signed out or deactivated: reconnecting would be refused. What
+                    // this device kept unsent is not theirs to send any more.
+                    if let Some(storage) = storage() {
+                        let _ = storage.remove_item(&live.storage_key);
+                    }
+                    live.ctx
+                        .read_only_reason
+                        .set(Some(format!("Solo lectura: {}.", event.reason())));
+                    live.ctx.status.set(ConnStatus::SinConexion);
+                    return;
+                }
                 live.retry_later();
             });
         });
@@ -428,6 +440,9 @@ impl Live {
         self.ctx.presence.set(sorted(presence));
     }
 }
+
+/// The server's close code when the socket's credential ended (`docs/protocol.md`).
+const CREDENTIAL_ENDED: u16 = 4401;
 
 fn sorted(mut presence: Vec<Presence>) -> Vec<Presence> {
     presence.sort_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));

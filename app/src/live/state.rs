@@ -107,15 +107,13 @@ pub struct BoardCtx {
     /// The Mesa's sitting members (without contacts): quorum counts against them, and who joins
     /// under a member's name is recognised.
     pub roster: StoredValue<Vec<crate::domain::Member>>,
-    /// The invitation this page came with (empty when viewing without one).
-    pub token: StoredValue<String>,
     pub mesa_code: StoredValue<String>,
     /// Bumped after an escalation is sent or decided, so the panel loads its lists again.
     pub escalations: RwSignal<u32>,
 }
 
 impl BoardCtx {
-    pub fn new(access: &BoardAccess, now_ms: f64, token: Option<String>) -> Self {
+    pub fn new(access: &BoardAccess, now_ms: f64) -> Self {
         Self {
             session_id: access.detail.session.id,
             role: access.role,
@@ -128,7 +126,6 @@ impl BoardCtx {
             now_ms: RwSignal::new(now_ms),
             read_only_reason: RwSignal::new(None),
             roster: StoredValue::new(access.roster.clone()),
-            token: StoredValue::new(token.unwrap_or_default()),
             mesa_code: StoredValue::new(access.detail.mesa.code.clone()),
             escalations: RwSignal::new(0),
         }

@@ -22,9 +22,18 @@ pub fn NotFound() -> impl IntoView {
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     set_response_status(&error);
+    let sign_in = matches!(error, AppError::Unauthorized(_)).then(|| {
+        let here = leptos_router::hooks::use_location().pathname.get_untracked();
+        view! {
+            <p>
+                <a class="button" href=format!("/entrar?siguiente={here}") data-sign-in-link>"Iniciar sesión"</a>
+            </p>
+        }
+    });
     view! {
         <div class="notice notice--error" role="alert">
             <p>{error.to_string()}</p>
+            {sign_in}
             <p>
                 <a href="/">"Volver a las Mesas"</a>
             </p>

@@ -13,8 +13,8 @@ use crate::domain::escalation::Escalation;
 #[derive(Clone, Copy)]
 pub struct InboxContext {
     pub mesa: Signal<String>,
-    /// The page's invitation (the server decides what it allows).
-    pub token: Signal<String>,
+    /// Shown on this session's board: whoever reads the board reads its Mesa's escalations.
+    pub session: Option<i64>,
     /// Who decides, when the page knows ("Ana Pérez (Subred Sur)"); empty asks for it.
     pub by: Signal<String>,
     /// False while this page may not write (board read-only, not yet joined).
@@ -76,7 +76,7 @@ pub fn EscalationInbox(
     let drafts = Drafts::new();
     let data = Resource::new(
         move || (inbox.mesa.get(), inbox.refresh.get()),
-        move |(mesa, _)| fetch_escalation_inbox(mesa, inbox.token.get_untracked()),
+        move |(mesa, _)| fetch_escalation_inbox(mesa, inbox.session),
     );
     // Escalations change elsewhere (other Mesas decide and answer): look again now and then.
     #[cfg(feature = "hydrate")]
@@ -148,14 +148,13 @@ fn Received(inbox: InboxContext, e: Escalation, can_decide: bool, draft: Draft) 
     let Draft { text, date, who } = draft;
     let act = Action::new(move |action: &&'static str| {
         let action = (*action).to_owned();
-        let token = inbox.token.get_untracked();
         let by = match inbox.by.get_untracked() {
             by if by.trim().is_empty() => who.get_untracked(),
             by => by,
         };
         let (written, answer_by) = (text.get_untracked(), date.get_untracked());
         async move {
-            let done = act_on_escalation(id, token, action, written, answer_by, by).await;
+            let done = act_on_escalation(id, action, written, answer_by, by).await;
             if done.is_ok() {
                 // The card comes back with its new status and only what that status allows.
                 text.set(String::new());

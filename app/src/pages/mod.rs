@@ -1,10 +1,12 @@
 //! Pages and the shell around them. Every route renders completely on the server (`SsrMode::Async`)
 //! so the HTML is final before hydration: no loading flashes and no layout shift on a projector.
 
+mod account;
 pub(crate) mod board;
 mod common;
 mod dashboard;
 mod escalations;
+mod guests;
 mod home;
 mod mesa;
 mod records;
@@ -18,6 +20,7 @@ use leptos_router::{
     path,
 };
 
+use account::{AccountPage, AuditPage, PeoplePage, PrivacyPage, SetupPage, SignInPage};
 use common::NotFound;
 use dashboard::DashboardPage;
 use home::HomePage;
@@ -74,6 +77,7 @@ pub fn App() -> impl IntoView {
                 <nav class="topnav" aria-label="Principal">
                     <a href="/">"Mesas"</a>
                     <a href="/tablero">"Tablero de gestión"</a>
+                    <WhoAmI />
                 </nav>
             </header>
             <main id="contenido" tabindex="-1">
@@ -87,8 +91,34 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sesiones/:id/proyector") view=ProjectorPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/acta") view=ActaPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id/revision") view=ReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/entrar") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/configurar") view=SetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/cuenta") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/personas") view=PeoplePage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/auditoria") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/privacidad") view=PrivacyPage ssr=SsrMode::Async />
                 </Routes>
             </main>
+            <footer class="footer">
+                <a href="/privacidad">"Aviso de privacidad"</a>
+                " · Sala situacional · Modelo MAS Bienestar"
+            </footer>
         </Router>
+    }
+}
+
+/// The signed-in person's name (to their account) or *Entrar*.
+#[component]
+fn WhoAmI() -> impl IntoView {
+    let me = Resource::new(|| (), |_| crate::api::accounts::fetch_whoami());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(name)) => view! { <a href="/cuenta" data-whoami>{name}</a> }.into_any(),
+                    _ => view! { <a href="/entrar" data-sign-in>"Entrar"</a> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

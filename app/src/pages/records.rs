@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use super::board::ProjectorBoard;
 use super::common::ErrorNotice;
-use super::session::session_and_token;
+use super::session::session_id;
 use crate::api::{fetch_acta, fetch_board_access, fetch_board_at, fetch_board_history};
 use crate::domain::board::acta::Acta;
 use crate::domain::board::{BoardView, Semaforo, quorum};
@@ -18,12 +18,12 @@ fn missing() -> AppError {
 
 #[component]
 pub fn ProjectorPage() -> impl IntoView {
-    let (id, token) = session_and_token();
+    let id = session_id();
     let access = Resource::new(
-        move || (id.get(), token.get()),
-        |(id, token)| async move {
+        move || id.get(),
+        |id| async move {
             match id {
-                Some(id) => fetch_board_access(id, token).await,
+                Some(id) => fetch_board_access(id).await,
                 None => Err(missing()),
             }
         },
@@ -139,7 +139,7 @@ pub fn BoardRecords(
 
 #[component]
 pub fn ActaPage() -> impl IntoView {
-    let (id, _) = session_and_token();
+    let id = session_id();
     let acta = Resource::new(
         move || id.get(),
         |id| async move {
@@ -197,7 +197,7 @@ fn ActaView(acta: Acta) -> impl IntoView {
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
-    let (id, _) = session_and_token();
+    let id = session_id();
     let history = Resource::new(
         move || id.get(),
         |id| async move {

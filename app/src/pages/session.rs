@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 use super::board::{BoardSetup, JoinSlot, LiveBoard};
 use super::common::{ErrorNotice, StatusBadge};
@@ -12,30 +12,27 @@ use crate::domain::policy::{self, Act};
 use crate::domain::{SessionAction, SessionStatus, format_bogota};
 use crate::error::AppError;
 
-/// The session id from the path and the invitation token from the query, if any.
-pub fn session_and_token() -> (Memo<Option<i64>>, Memo<Option<String>>) {
+/// The session id from the path. (An invitation's token never reaches a page: the server
+/// exchanges it for a cookie and redirects to the address without it.)
+pub fn session_id() -> Memo<Option<i64>> {
     let params = use_params_map();
-    let query = use_query_map();
-    (
-        Memo::new(move |_| {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-        }),
-        Memo::new(move |_| query.read().get("token").filter(|t| !t.is_empty())),
-    )
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    })
 }
 
 #[component]
 pub fn SessionPage() -> impl IntoView {
-    let (id, token) = session_and_token();
+    let id = session_id();
     let change = ServerAction::<ChangeSessionStatus>::new();
     let detail = Resource::new(
-        move || (id.get(), token.get(), change.version().get()),
-        |(id, token, _)| async move {
+        move || (id.get(), change.version().get()),
+        |(id, _)| async move {
             match id {
-                Some(id) => fetch_board_access(id, token).await,
+                Some(id) => fetch_board_access(id).await,
                 None => Err(AppError::NotFound("La sesión solicitada no existe.".into())),
             }
         },
@@ -44,7 +41,7 @@ pub fn SessionPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Cargando sesión…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(access) => view! { <SessionOverview access token=token.get_untracked() change /> }.into_any(),
+                    Ok(access) => view! { <SessionOverview access change /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -55,12 +52,11 @@ pub fn SessionPage() -> impl IntoView {
 #[component]
 fn SessionOverview(
     access: BoardAccess,
-    token: Option<String>,
     change: ServerAction<ChangeSessionStatus>,
 ) -> impl IntoView {
     let session = access.detail.session.clone();
     let mesa = access.detail.mesa.clone();
-    let setup = BoardSetup::new(&access, token.clone());
+    let setup = BoardSetup::new(&access);
     let title = format!("Sesión {} · {}", session.seq, mesa.name);
     let place = if session.place.is_empty() {
         "Por definir".to_owned()
@@ -72,7 +68,6 @@ fn SessionOverview(
         _ => None,
     };
     let role = access.role;
-    let invitation = token.clone().unwrap_or_default();
     // Only the buttons this invitation may use (cancelling, which needs a reason, is on the Mesa
     // page).
     let actions = session
@@ -83,11 +78,9 @@ fn SessionOverview(
         // Closing asks first what is still open: that happens on the board, not here.
         .filter(|action| **action != SessionAction::Cerrar)
         .map(|action| {
-            let invitation = invitation.clone();
             view! {
                 <ActionForm action=change attr:class="inline-form">
                     <input type="hidden" name="id" value=session.id />
-                    <input type="hidden" name="token" value=invitation.clone() />
                     <input type="hidden" name="action" value=action.as_str() />
                     <button
                         type="submit"
@@ -160,6 +153,7 @@ fn SessionOverview(
                 <a href=format!("/sesiones/{}/revision", session.id)>"Revisión e historial"</a>
             })}
         </nav>
-        <LiveBoard setup access token />
+        {access.invite_guests.then(|| view! { <super::guests::GuestLinks session=session.id /> })}
+        <LiveBoard setup access />
     }
 }

@@ -79,7 +79,6 @@ pub(super) async fn invite(args: InviteArgs) -> Result<()> {
             anyhow::bail!("Indique --session ID, o --mesa CÓDIGO con o sin --seq N.")
         }
     };
-    store.close().await;
     let signer = args.data.signer()?;
     let expires = Utc::now() + chrono::Duration::seconds(ttl);
     let (session_id, mesa) = match &target {
@@ -95,6 +94,27 @@ pub(super) async fn invite(args: InviteArgs) -> Result<()> {
         mesa,
     };
     let token = signer.sign(&claims);
+    // Recorded like the links made from the session page, so its coordination sees and can
+    // revoke it.
+    let (row_session, row_mesa) = match &target {
+        InviteTarget::Session(session) => (Some(session.id), session.mesa_code.clone()),
+        InviteTarget::Mesa(code) => (None, code.clone()),
+    };
+    store
+        .record_invitation(
+            &crate::store::NewInvitation {
+                nonce: &claims.nonce,
+                session: row_session,
+                mesa: &row_mesa,
+                role: args.role.board_role(),
+                name: claims.name.as_deref(),
+                expires_at: claims.exp,
+                created_by: "cli",
+            },
+            Utc::now(),
+        )
+        .await?;
+    store.close().await;
     let base = args.public_url.trim_end_matches('/');
     let ws_base = if let Some(rest) = base.strip_prefix("https://") {
         format!("wss://{rest}")

@@ -19,7 +19,9 @@ use crate::store::{DatabaseTarget, Store};
 use crate::sync::SyncLimits;
 use crate::telemetry::{self, LogFormat};
 
+mod admin;
 mod invite;
+pub use admin::AdminCommand;
 pub use invite::InviteArgs;
 
 /// Sala situacional: tablero en vivo de las Mesas de gestión territorial del modelo MAS Bienestar
@@ -50,6 +52,9 @@ pub enum Command {
     Session(SessionCommand),
     /// Crea una invitación firmada para unirse al tablero de una sesión.
     Invite(InviteArgs),
+    /// Personas y roles: crear cuentas, enlaces para establecer la contraseña, asignar roles.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Generador de carga para tableros (protocolo Yjs público; sirve contra cualquier servidor Yjs).
     Bench(BenchArgs),
 }
@@ -179,6 +184,23 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_COMMIT_WINDOW_MS", default_value_t = 0)]
     pub commit_window_ms: u64,
 
+    /// Dirección pública de Sala (p. ej. https://sala.saludcapital.gov.co): los enlaces que Sala
+    /// entrega empiezan así; con https las cookies llevan `Secure` y se envía HSTS.
+    #[arg(long, env = "SALA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Horas sin uso tras las que una sesión iniciada (cookie) termina.
+    #[arg(long, env = "SALA_SESSION_IDLE_HOURS", default_value_t = 12)]
+    pub session_idle_hours: i64,
+
+    /// Días tras los que una sesión iniciada termina aunque se use.
+    #[arg(long, env = "SALA_SESSION_MAX_DAYS", default_value_t = 7)]
+    pub session_max_days: i64,
+
+    /// Correo de la primera cuenta de administración, creada si la base no tiene ninguna.
+    #[arg(long, env = "SALA_ADMIN_EMAIL", default_value = "admin@sala.local")]
+    pub admin_email: String,
+
     /// Solo para benchmarks: tableros en memoria, sin guardar nada. Nunca en sesiones reales.
     #[arg(long, hide = true)]
     pub unsafe_in_memory_boards: bool,
@@ -269,6 +291,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Session(SessionCommand::Create(args)) => create_session(args).await,
         Command::Session(SessionCommand::List(args)) => list_sessions(args).await,
         Command::Invite(args) => invite::invite(args).await,
+        Command::Admin(command) => admin::run(command).await,
         Command::Bench(args) => bench(args).await,
     }
 }
@@ -300,13 +323,29 @@ async fn serve(args: ServeArgs) -> Result<()> {
         );
     }
     let durable = !args.unsafe_in_memory_boards;
-    let state = AppState::new(
+    let public_url = args
+        .public_url
+        .clone()
+        .filter(|url| !url.trim().is_empty())
+        .map(|url| url.trim().trim_end_matches('/').to_owned());
+    let identity = crate::identity::IdentityConfig {
+        idle_secs: args.session_idle_hours.max(1) * 3600,
+        absolute_secs: args.session_max_days.max(1) * 86_400,
+        https: public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
+        public_url: public_url.clone(),
+    };
+    let state = AppState::with_identity(
         leptos_options,
         store.clone(),
         signer,
         args.limits(),
         durable,
+        identity,
     );
+    let base = public_url.unwrap_or_else(|| format!("http://{addr}"));
+    admin::first_start(&state.identity, &store, &args.admin_email, &base).await?;
     http::serve(listener, state, shutdown_signal())
         .await
         .context("el servidor HTTP falló")?;

@@ -1,11 +1,13 @@
-//! A small JSON API for scripts and integrations (`/api/v1/...`). It goes through the same backend
-//! and validation as the pages.
+//! A small JSON API for scripts and integrations (`/api/v1/...`). It goes through the same backend,
+//! policy and validation as the pages. Credentials: `Authorization: Bearer` with a personal access
+//! token or an invitation (or `?token=`); older scripts may still put an invitation in the body.
 
 use app::domain::{MemberRequest, ScheduleRequest, SessionAction};
 use app::error::AppError;
+use app::ssr::RequestContext;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::header::AUTHORIZATION;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -30,8 +32,28 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// The request's context, with an invitation given in the JSON body when no other credential
+/// came (scripts written before bearer tokens).
+async fn with_body_token(state: &AppState, cx: RequestContext, token: &str) -> RequestContext {
+    if token.trim().is_empty() || !cx.actor.is_anonymous() {
+        return cx;
+    }
+    let now = chrono::Utc::now().timestamp();
+    match state.identity.guest_of_token(token, now).await {
+        Ok(guest) => RequestContext {
+            actor: app::domain::identity::Actor {
+                person: None,
+                guest: Some(guest),
+            },
+            ..cx
+        },
+        Err(_) => cx,
+    }
+}
+
 #[derive(Deserialize)]
 struct EscalateBody {
+    #[serde(default)]
     token: String,
     #[serde(flatten)]
     request: app::domain::escalation::EscalationRequest,
@@ -39,12 +61,11 @@ struct EscalateBody {
 
 async fn escalate(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Json(body): Json<EscalateBody>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let created = state
-        .backend
-        .escalate_barrier(body.token, body.request)
-        .await?;
+    let cx = with_body_token(&state, cx, &body.token).await;
+    let created = state.backend.escalate_barrier(&cx, body.request).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -59,47 +80,52 @@ struct ActBody {
 
 async fn act_on_escalation(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path((id, action)): Path<(i64, String)>,
     Json(body): Json<ActBody>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let cx = with_body_token(&state, cx, &body.token).await;
     Ok(Json(
         state
             .backend
-            .act_on_escalation(id, body.token, action, body.text, body.answer_by, body.by)
+            .act_on_escalation(&cx, id, action, body.text, body.answer_by, body.by)
             .await?,
     ))
 }
 
 async fn escalations_of(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path(code): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (received, sent) = state.backend.escalations(code).await?;
+    let inbox = state.backend.escalation_inbox(&cx, code, None).await?;
     Ok(Json(
-        serde_json::json!({ "received": received, "sent": sent }),
+        serde_json::json!({ "received": inbox.received, "sent": inbox.sent }),
     ))
 }
 
 async fn barrier_chain(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path((id, barrier)): Path<(i64, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(state.backend.barrier_chain(id, barrier).await?))
+    Ok(Json(state.backend.barrier_chain(&cx, id, barrier).await?))
 }
 
-async fn list_mesas(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(state.backend.mesa_summaries().await?))
+async fn list_mesas(
+    State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(Json(state.backend.mesa_summaries(&cx).await?))
 }
 
-/// Members' contacts only with the coordination's invitation (bearer or `?token=`).
+/// Members' contacts only for the Mesa's coordination.
 async fn mesa_detail(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path(code): Path<String>,
-    Query(invitation): Query<Invitation>,
-    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    let token = invitation_token(invitation, &headers);
-    Ok(Json(state.backend.mesa_detail(&code, Some(token)).await?))
+    Ok(Json(state.backend.mesa_detail(&cx, &code).await?))
 }
 
 #[derive(Deserialize)]
@@ -118,57 +144,42 @@ async fn list_sessions(
 
 async fn schedule_session(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Json(request): Json<ScheduleRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let session = state.backend.schedule_session(request).await?;
+    let session = state.backend.schedule_session(&cx, request).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
 async fn add_member(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path(code): Path<String>,
     Json(mut request): Json<MemberRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     request.mesa = code;
-    let member = state.backend.add_member(request.validate()?).await?;
+    let member = state.backend.add_member(&cx, request.validate()?).await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
 
 async fn session_detail(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(Json(state.backend.session_detail(id).await?))
+    Ok(Json(state.backend.session_detail(&cx, id).await?))
 }
 
-#[derive(Deserialize)]
-struct Invitation {
-    token: Option<String>,
-}
-
-/// Starts or closes a meeting, with the coordination's invitation (`?token=` or
-/// `Authorization: Bearer`), as the session page's buttons do: the same policy decides.
+/// Starts or closes a meeting, as the session page's buttons do: the same policy decides.
 async fn change_status(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path((id, action)): Path<(i64, String)>,
-    Query(invitation): Query<Invitation>,
-    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let action = SessionAction::parse(&action).ok_or_else(|| {
         AppError::NotFound(format!(
             "Acción desconocida «{action}»: use iniciar o cerrar."
         ))
     })?;
-    let token = invitation_token(invitation, &headers);
-    Ok(Json(state.backend.meeting_action(id, action, token).await?))
-}
-
-/// The invitation a request carries: `?token=`, else `Authorization: Bearer`; empty when none.
-fn invitation_token(invitation: Invitation, headers: &HeaderMap) -> String {
-    let bearer = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned);
-    invitation.token.or(bearer).unwrap_or_default()
+    Ok(Json(state.backend.meeting_action(&cx, id, action).await?))
 }

@@ -81,8 +81,16 @@ impl From<StoreError> for AppError {
             | StoreError::UnknownSession(_)
             | StoreError::UnknownEscalation(_)
             | StoreError::UnknownMember(_)
-            | StoreError::UnknownCommitment(_) => AppError::NotFound(error.to_string()),
+            | StoreError::UnknownCommitment(_)
+            | StoreError::UnknownAccount(_)
+            | StoreError::UnknownInvitation
+            | StoreError::UnknownAccessToken(_) => AppError::NotFound(error.to_string()),
             StoreError::Invalid(errors) => AppError::Fields(errors),
+            StoreError::DuplicateEmail(_) => {
+                let mut fields = app::domain::FieldErrors::default();
+                fields.add("email", error.to_string());
+                AppError::Fields(fields)
+            }
             StoreError::Transition(_)
             | StoreError::RemovedMember(_)
             | StoreError::ConcurrentChange(_)

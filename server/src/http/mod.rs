@@ -5,13 +5,15 @@ mod api;
 mod backend;
 pub mod dashboard;
 mod error;
+mod identify;
 mod origin;
+pub mod sockets;
 pub mod sync_socket;
 
 use std::future::Future;
 use std::sync::Arc;
 
-use app::ssr::SharedBackend;
+use app::ssr::{SharedAccounts, SharedBackend};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -30,6 +32,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::Signer;
 use crate::dashboards::Dashboards;
+use crate::identity::{Identity, IdentityConfig};
 use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::{SyncHub, SyncLimits};
@@ -42,7 +45,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub backend: SharedBackend,
+    pub accounts: SharedAccounts,
     pub signer: Signer,
+    pub identity: Identity,
+    pub sockets: sockets::Sockets,
     pub sync: SyncHub,
     pub projections: Projections,
     pub dashboards: Dashboards,
@@ -57,21 +63,47 @@ impl AppState {
         limits: SyncLimits,
         durable: bool,
     ) -> Self {
+        Self::with_identity(
+            leptos_options,
+            store,
+            signer,
+            limits,
+            durable,
+            IdentityConfig::default(),
+        )
+    }
+
+    pub fn with_identity(
+        leptos_options: LeptosOptions,
+        store: Store,
+        signer: Signer,
+        limits: SyncLimits,
+        durable: bool,
+        identity: IdentityConfig,
+    ) -> Self {
         let sync = SyncHub::new(store.clone(), limits, durable);
         let projections = crate::projection::start(store.clone(), sync.clone());
         let dashboards = Dashboards::new(store.clone(), projections.clone());
-        let backend: SharedBackend = Arc::new(StoreBackend::new(
+        let identity = Identity::new(store.clone(), signer.clone(), identity);
+        let sockets = sockets::Sockets::default();
+        let implementation = Arc::new(StoreBackend::new(
             store.clone(),
             sync.clone(),
-            signer.clone(),
+            identity.clone(),
+            sockets.clone(),
             projections.clone(),
             dashboards.clone(),
         ));
+        let backend: SharedBackend = implementation.clone();
+        let accounts: SharedAccounts = implementation;
         Self {
             leptos_options,
             store,
             backend,
+            accounts,
             signer,
+            identity,
+            sockets,
             sync,
             projections,
             dashboards,
@@ -88,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         std::sync::OnceLock::new();
     let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let backend = state.backend.clone();
+    let accounts = state.accounts.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -103,7 +136,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(backend.clone()),
+            move || {
+                provide_context(backend.clone());
+                provide_context(accounts.clone());
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -114,6 +150,10 @@ pub fn router(state: AppState) -> Router {
             axum::http::HeaderValue::from_static("no-cache"),
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            identify::identify,
+        ))
         .layer(axum::middleware::from_fn(origin::refuse_foreign_origin))
         // Every response: no sniffing, no framing by other sites, no `Referer` (a link followed
         // from a board must not carry its invitation along), no plugins or `<base>` tricks. A
@@ -144,9 +184,10 @@ pub fn router(state: AppState) -> Router {
 /// The acta as a Markdown download.
 async fn acta_markdown(
     State(state): State<AppState>,
+    axum::Extension(cx): axum::Extension<app::ssr::RequestContext>,
     axum::extract::Path(session_id): axum::extract::Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
-    let acta = state.backend.acta(session_id).await?;
+    let acta = state.backend.acta(&cx, session_id).await?;
     let file = format!(
         "attachment; filename=\"acta-{}-{}.md\"",
         acta.mesa_code, acta.number
@@ -160,7 +201,15 @@ async fn acta_markdown(
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
     let backend = state.backend.clone();
-    handle_server_fns_with_context(move || provide_context(backend.clone()), request).await
+    let accounts = state.accounts.clone();
+    handle_server_fns_with_context(
+        move || {
+            provide_context(backend.clone());
+            provide_context(accounts.clone());
+        },
+        request,
+    )
+    .await
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.
@@ -175,7 +224,11 @@ pub async fn serve(
             tracing::warn!(%error, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The client's address counts failed sign-ins per address.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

@@ -20,7 +20,7 @@ pub fn same_origin(origin: &str, host: &str) -> bool {
     !authority.is_empty() && authority.eq_ignore_ascii_case(host.trim())
 }
 
-fn changes_state(method: &Method, headers: &HeaderMap) -> bool {
+pub fn changes_state(method: &Method, headers: &HeaderMap) -> bool {
     let upgrade = headers
         .get(header::UPGRADE)
         .and_then(|v| v.to_str().ok())

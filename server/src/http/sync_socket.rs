@@ -1,21 +1,25 @@
-//! The live boards' transport, `GET /sync/{session_id}?token=…`: authentication at the upgrade (no socket for a bad, expired
-//! or foreign token), then one reader loop and one writer task per socket.
+//! The live boards' transport, `GET /sync/{session_id}` (cookie, or `?token=` for foreign Yjs
+//! clients): the policy decides at the upgrade (no socket for a bad, expired, revoked or foreign
+//! credential), then one reader loop and one writer task per socket.
 
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{
     CloseFrame, Message, WebSocket, WebSocketUpgrade, rejection::WebSocketUpgradeRejection,
 };
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{FutureExt, SinkExt, StreamExt};
-use serde::Deserialize;
 use tokio::sync::mpsc;
 
+use app::domain::board::BoardRole;
+use app::domain::policy::{self, Act};
 use app::error::AppError;
 
+use super::sockets::Sockets;
 use super::{ApiError, AppState};
+use crate::identity::Established;
 use crate::sync::limits::RateLimiter;
 use crate::sync::peer::{Credential, PeerLink};
 use crate::sync::{CloseReason, RoomGone, SyncHub, close};
@@ -28,46 +32,41 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Frames written to a socket before one flush.
 const WRITE_BATCH: usize = 64;
 
-#[derive(Debug, Deserialize)]
-pub struct SyncQuery {
-    token: Option<String>,
-}
-
 pub async fn sync_socket(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     Path(session): Path<String>,
-    Query(query): Query<SyncQuery>,
+    axum::Extension(established): axum::Extension<Established>,
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
     let unknown = || ApiError::not_found("sesión desconocida");
     let session_id = session.parse::<i64>().map_err(|_| unknown())?;
-    let now = chrono::Utc::now().timestamp();
-    let claims = state
-        .signer
-        .verify(query.token.as_deref().unwrap_or(""), now)?;
-    if claims.session != session_id || claims.mesa.is_some() {
-        return Err(AppError::Forbidden("la invitación es para otra sesión".into()).into());
-    }
     let session = state.store.get_session(session_id).await?;
+    if let Some(refused) = established.refused_token.clone()
+        && established.actor.is_anonymous()
+    {
+        return Err(refused.into());
+    }
+    let place = crate::http::backend::place_of(&state.store, &session.mesa_code).await?;
+    let target = place.session(session_id);
+    let actor = &established.actor;
+    policy::decide(actor, Act::ReadBoard, &target).map_err(AppError::from)?;
     let upgrade = match upgrade {
         Ok(upgrade) => upgrade,
         Err(rejection) => return Ok(rejection.into_response()),
     };
-    let writable = app::domain::policy::writes_board(claims.role.board_role(), session.status);
-    // Presence on this socket says what the invitation says (role, and the name it carries).
+    let writable = policy::writes_board(actor, &target, session.status);
+    let role = policy::board_role(actor, &target).unwrap_or(BoardRole::Observador);
+    // Presence on this socket says what the credential says (role, and the name it carries).
     let credential = Credential {
         writable,
-        role: claims.role.as_str(),
-        name: claims.name.as_deref().map(std::sync::Arc::from),
+        role: role.code(),
+        name: actor.display_name().map(std::sync::Arc::from),
     };
+    let keys = established.socket_keys();
+    let sockets = state.sockets.clone();
     let hub = state.sync.clone();
     let max_frame = hub.limits().max_frame_bytes;
-    tracing::debug!(
-        session_id,
-        role = claims.role.as_str(),
-        writable,
-        "sync socket"
-    );
+    tracing::debug!(session_id, role = role.code(), writable, "sync socket");
     let upgraded = upgrade
         // A little above our own limit, so an oversized frame reaches our check and gets a clear
         // 1009 close instead of a protocol error.
@@ -77,14 +76,24 @@ pub async fn sync_socket(
         // that alone is over a gigabyte. Board frames are small; larger ones still assemble.
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(16 * 1024)
-        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, credential));
+        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, credential, sockets, keys));
     Ok(upgraded)
 }
 
-async fn serve_socket(socket: WebSocket, hub: SyncHub, session_id: i64, credential: Credential) {
+async fn serve_socket(
+    socket: WebSocket,
+    hub: SyncHub,
+    session_id: i64,
+    credential: Credential,
+    sockets: Sockets,
+    keys: Vec<std::sync::Arc<str>>,
+) {
     let limits = hub.limits().clone();
     let (outbound, mut outbound_rx) = mpsc::channel::<Bytes>(limits.outbound_queue);
     let (control, mut control_rx) = mpsc::unbounded_channel::<CloseReason>();
+    // Ending the credential (revocation, sign-out, deactivation) closes this socket; dropped
+    // when the socket ends.
+    let _registration = sockets.register(keys, control.clone());
     let (mut sink, mut stream) = socket.split();
     let room = match hub
         .join(

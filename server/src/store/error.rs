@@ -49,6 +49,14 @@ pub enum StoreError {
     AlreadyEscalated(String),
     #[error("El escalamiento {0} cambió mientras tanto: recargue la página e intente de nuevo.")]
     ConcurrentEscalation(i64),
+    #[error("Ya existe una persona con el correo {0}.")]
+    DuplicateEmail(String),
+    #[error("No existe la persona {0}.")]
+    UnknownAccount(i64),
+    #[error("No existe la invitación.")]
+    UnknownInvitation,
+    #[error("No existe el token de acceso {0} (o ya fue revocado).")]
+    UnknownAccessToken(i64),
     #[error("dato inválido en la base de datos: {0}")]
     Corrupt(String),
     #[error("error de base de datos: {0}")]

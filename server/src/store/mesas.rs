@@ -106,6 +106,8 @@ impl Store {
             members,
             former_members,
             contacts_visible: true,
+            powers: Default::default(),
+            publishes_actas: false,
             mesa,
             upcoming,
             past,

@@ -4,9 +4,11 @@
 //! query is written once and always bound, never concatenated. Only the schema differs per engine
 //! (identity columns), hence two migration folders.
 
+mod accounts;
 mod actas;
 mod error;
 mod escalations;
+mod invitations;
 mod mesas;
 mod projections;
 mod rooms;
@@ -21,9 +23,11 @@ use std::time::Duration;
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
+pub use accounts::{AccessTokenInfo, StoredAccount, WebSession};
 pub use actas::{CarriedCommitment, HistoryEntry};
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
+pub use invitations::NewInvitation;
 pub use rooms::{Compaction, RoomLogWriter, StoredRoom};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

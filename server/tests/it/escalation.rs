@@ -137,7 +137,10 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
 
     // The zonal Mesa's inbox has it; only its coordination may decide.
     let inbox: Value = server
-        .get_json("/api/v1/mesas/zona-sur-occidente/escalaciones")
+        .get_json_as(
+            "/api/v1/mesas/zona-sur-occidente/escalaciones",
+            &crate::common::coordination("zona-sur-occidente"),
+        )
         .await;
     assert_eq!(
         inbox["received"][0]["barrier"],
@@ -197,7 +200,12 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
     assert_eq!((status, passed["status"].as_str()), (200, Some("Escalada")));
 
     // The district answers; the answer flows back down to the local Mesa.
-    let inbox: Value = server.get_json("/api/v1/mesas/distrito/escalaciones").await;
+    let inbox: Value = server
+        .get_json_as(
+            "/api/v1/mesas/distrito/escalaciones",
+            &crate::common::coordination("distrito"),
+        )
+        .await;
     let upper = inbox["received"][0]["id"].as_i64().unwrap();
     assert_eq!(
         inbox["received"][0]["from_mesa"]["code"],
@@ -216,7 +224,12 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         (status, answered["status"].as_str()),
         (200, Some("Respondida"))
     );
-    let back: Value = server.get_json("/api/v1/mesas/local-07/escalaciones").await;
+    let back: Value = server
+        .get_json_as(
+            "/api/v1/mesas/local-07/escalaciones",
+            &crate::common::coordination("local-07"),
+        )
+        .await;
     assert_eq!(back["sent"][0]["status"], "Respondida");
     assert!(
         back["sent"][0]["response"]
@@ -225,9 +238,10 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
             .starts_with("Ruta de transporte en salud habilitada")
     );
     let chain = server
-        .get_json(&format!(
-            "/api/v1/sessions/{local}/barreras/b1/escalaciones"
-        ))
+        .get_json_as(
+            &format!("/api/v1/sessions/{local}/barreras/b1/escalaciones"),
+            &token(local, Role::Observador),
+        )
         .await;
     let links: Vec<(&str, &str)> = chain
         .as_array()
@@ -315,7 +329,12 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         .0,
         200
     );
-    let inbox: Value = server.get_json("/api/v1/mesas/distrito/escalaciones").await;
+    let inbox: Value = server
+        .get_json_as(
+            "/api/v1/mesas/distrito/escalaciones",
+            &crate::common::coordination("distrito"),
+        )
+        .await;
     let upper2 = inbox["received"]
         .as_array()
         .unwrap()
@@ -350,7 +369,10 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
         "still pendiente before, so it could be returned"
     );
     let zonal_inbox: Value = server
-        .get_json("/api/v1/mesas/zona-sur-occidente/escalaciones")
+        .get_json_as(
+            "/api/v1/mesas/zona-sur-occidente/escalaciones",
+            &crate::common::coordination("zona-sur-occidente"),
+        )
         .await;
     let back = zonal_inbox["received"]
         .as_array()

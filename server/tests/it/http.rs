@@ -32,7 +32,16 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
         "breadcrumb"
     );
     assert!(html.contains("No hay sesiones programadas."));
-    assert!(html.contains("Programar sesión"));
+    // Signed-out visitors see the Mesa, not its forms.
+    assert!(!html.contains("Programar sesión"));
+    assert!(html.contains("data-sign-in-hint"));
+    let (_, html) = server
+        .get_page_as("/mesas/local-07", &crate::common::coordination("local-07"))
+        .await;
+    assert!(
+        html.contains("Programar sesión"),
+        "the coordination schedules"
+    );
 
     let (status, html) = server.get_text("/mesas/local-99").await;
     assert_eq!(status, 404);
@@ -66,7 +75,10 @@ async fn mesa_page_shows_its_chain_members_and_sessions() {
 #[tokio::test]
 async fn api_schedules_sessions_and_reports_field_errors() {
     let server = TestServer::start().await;
-    let created = server.post_json("/api/v1/sessions", json!({"mesa": "local-07", "at": "2030-03-02T09:30", "confirmed": true, "place": "Casa de la Cultura", "mode": "mixta"})).await;
+    let coordination = crate::common::coordination("local-07");
+    let anonymous = server.post_json("/api/v1/sessions", json!({"mesa": "local-07", "at": "2030-03-02T09:30", "confirmed": true, "place": "Casa de la Cultura", "mode": "mixta"})).await;
+    assert_eq!(anonymous.status(), 401);
+    let created = server.post_json_as("/api/v1/sessions", json!({"mesa": "local-07", "at": "2030-03-02T09:30", "confirmed": true, "place": "Casa de la Cultura", "mode": "mixta"}), &coordination).await;
     assert_eq!(created.status(), 201);
     let session: Value = created.json().await.unwrap();
     assert_eq!(session["seq"], 1);
@@ -74,9 +86,10 @@ async fn api_schedules_sessions_and_reports_field_errors() {
     assert_eq!(session["scheduled_at"], "2030-03-02T14:30:00Z");
 
     let invalid = server
-        .post_json(
+        .post_json_as(
             "/api/v1/sessions",
             json!({"mesa": "local-07", "at": "el martes", "place": "", "mode": "hibrida"}),
+            &coordination,
         )
         .await;
     assert_eq!(invalid.status(), 422);
@@ -91,9 +104,10 @@ async fn api_schedules_sessions_and_reports_field_errors() {
 
     // A date more than two years ahead (or past) is asked about before anything is stored.
     let far = server
-        .post_json(
+        .post_json_as(
             "/api/v1/sessions",
             json!({"mesa": "local-07", "at": "2030-03-09T09:30", "place": "", "mode": "mixta"}),
+            &coordination,
         )
         .await;
     assert_eq!(far.status(), 422);
@@ -147,9 +161,10 @@ async fn api_schedules_sessions_and_reports_field_errors() {
 async fn session_status_moves_forward_only() {
     let server = TestServer::start().await;
     let session: Value = server
-        .post_json(
+        .post_json_as(
             "/api/v1/sessions",
             json!({"mesa": "zona-norte", "at": "2030-01-10T08:00", "confirmed": true, "place": "", "mode": "virtual"}),
+            &crate::common::coordination("zona-norte"),
         )
         .await
         .json()
@@ -157,7 +172,14 @@ async fn session_status_moves_forward_only() {
         .unwrap();
     let id = session["id"].as_i64().unwrap();
 
+    // The board is not public: a signed-out visitor is asked to sign in.
     let (status, html) = server.get_text(&format!("/sesiones/{id}")).await;
+    assert_eq!(status, 401);
+    assert!(html.contains("data-sign-in-link"), "{html}");
+    let observer = crate::common::invitation(id, sala::auth::Role::Observador, 3600);
+    let (status, html) = server
+        .get_page_as(&format!("/sesiones/{id}"), &observer)
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("Sesión 1 · Mesa de Coordinación Técnica Zona Norte"));
     // The meeting's buttons are for the coordination's invitation only.
@@ -167,7 +189,7 @@ async fn session_status_moves_forward_only() {
     );
     let participant = crate::common::invitation(id, sala::auth::Role::Participante, 3600);
     let (_, html) = server
-        .get_text(&format!("/sesiones/{id}?token={participant}"))
+        .get_page_as(&format!("/sesiones/{id}"), &participant)
         .await;
     assert!(
         !html.contains("data-action=\"iniciar\""),
@@ -175,30 +197,32 @@ async fn session_status_moves_forward_only() {
     );
     let coordinator = crate::common::invitation(id, sala::auth::Role::Coordinador, 3600);
     let (_, html) = server
-        .get_text(&format!("/sesiones/{id}?token={coordinator}"))
+        .get_page_as(&format!("/sesiones/{id}"), &coordinator)
         .await;
     assert!(html.contains("data-action=\"iniciar\""));
     assert!(html.contains("Iniciar reunión"));
     assert!(!html.contains("data-action=\"cerrar\""));
 
-    // The page's button posts the invitation; without the coordination's, it is refused.
+    // The page's button posts with the browser's credential; without the coordination's, it is
+    // refused (401 with none at all).
     let page_action = |token: String| {
-        server
+        let request = server
             .client
             .post(server.url("/api/change_session_status"))
             .header("accept", "application/json")
-            .form(&[
-                ("id", id.to_string()),
-                ("action", "iniciar".into()),
-                ("token", token),
-            ])
-            .send()
+            .form(&[("id", id.to_string()), ("action", "iniciar".into())]);
+        if token.is_empty() {
+            request
+        } else {
+            request.bearer_auth(token)
+        }
+        .send()
     };
     assert_eq!(
         page_action(participant.clone()).await.unwrap().status(),
         403
     );
-    assert_eq!(page_action(String::new()).await.unwrap().status(), 403);
+    assert_eq!(page_action(String::new()).await.unwrap().status(), 401);
 
     // The JSON API asks for the same invitation (query or bearer) and the same policy.
     let post = |action: &'static str, token: Option<&str>| {
@@ -211,7 +235,7 @@ async fn session_status_moves_forward_only() {
         }
         .send()
     };
-    assert_eq!(post("iniciar", None).await.unwrap().status(), 403);
+    assert_eq!(post("iniciar", None).await.unwrap().status(), 401);
     assert_eq!(
         post("iniciar", Some(&participant)).await.unwrap().status(),
         403
@@ -257,7 +281,7 @@ async fn session_status_moves_forward_only() {
     );
 
     let (_, html) = server
-        .get_text(&format!("/sesiones/{id}?token={coordinator}"))
+        .get_page_as(&format!("/sesiones/{id}"), &coordinator)
         .await;
     // Closing is the board's (it lists what is still open first), not a header button.
     assert!(!html.contains("data-action=\"cerrar\""));
@@ -273,11 +297,13 @@ async fn session_status_moves_forward_only() {
 #[tokio::test]
 async fn server_functions_validate_like_the_api() {
     let server = TestServer::start().await;
-    // What the browser's ActionForm posts.
+    // What the browser's ActionForm posts (a browser also sends its cookie; a script, a bearer).
+    let coordination = crate::common::coordination("local-11");
     let ok = server
         .client
         .post(server.url("/api/schedule_session"))
         .header("accept", "application/json")
+        .bearer_auth(&coordination)
         .form(&[
             ("mesa", "local-11"),
             ("at", "2030-05-05T10:00"),
@@ -296,6 +322,7 @@ async fn server_functions_validate_like_the_api() {
         .client
         .post(server.url("/api/schedule_session"))
         .header("accept", "application/json")
+        .bearer_auth(&coordination)
         .form(&[
             ("mesa", "local-11"),
             ("at", ""),
@@ -313,6 +340,7 @@ async fn server_functions_validate_like_the_api() {
         .client
         .post(server.url("/api/add_member"))
         .header("accept", "application/json")
+        .bearer_auth(&coordination)
         .form(&[
             ("mesa", "local-11"),
             ("name", "Luis Rodríguez"),
@@ -345,10 +373,11 @@ async fn health_and_missing_assets() {
 async fn members_contacts_are_for_the_coordination_only() {
     let server = TestServer::start().await;
     let added = server
-        .post_json(
+        .post_json_as(
             "/api/v1/mesas/local-13/members",
             json!({"name": "Marta Gil", "institution": "Subred Centro Oriente", "sector": "Salud",
                    "role": "Líder APS", "contact": "300 555 0199"}),
+            &crate::common::coordination("local-13"),
         )
         .await;
     assert_eq!(added.status(), 201);
@@ -375,25 +404,23 @@ async fn members_contacts_are_for_the_coordination_only() {
         )
     };
     let coordination = mesa_token("local-13", sala::auth::Role::Coordinador);
-    let (_, html) = server
-        .get_text(&format!("/mesas/local-13?token={coordination}"))
-        .await;
+    let (_, html) = server.get_page_as("/mesas/local-13", &coordination).await;
     assert!(html.contains("300 555 0199"), "the coordination sees it");
     for other in [
         mesa_token("local-14", sala::auth::Role::Coordinador),
         mesa_token("local-13", sala::auth::Role::Participante),
     ] {
-        let (_, html) = server
-            .get_text(&format!("/mesas/local-13?token={other}"))
-            .await;
+        let (_, html) = server.get_page_as("/mesas/local-13", &other).await;
         assert!(!html.contains("300 555 0199"));
     }
 
-    // A correction from the public page (no contact field) keeps the stored contact.
+    // A correction made without the contact field keeps the stored contact (a coordination
+    // token without contacts would not exist; the form omits the field when it is not shown).
     let corrected = server
         .client
         .post(server.url("/api/update_member"))
         .header("accept", "application/json")
+        .bearer_auth(&coordination)
         .form(&[
             ("id", id.to_string().as_str()),
             ("name", "Marta Lucía Gil"),
@@ -418,11 +445,17 @@ async fn members_contacts_are_for_the_coordination_only() {
 #[tokio::test]
 async fn cross_site_requests_are_refused_before_anything_happens() {
     let server = TestServer::start().await;
+    // The browser of the Mesa's coordination carries its credential as a cookie.
+    let cookie = format!(
+        "sala_invitacion={}",
+        crate::common::coordination("local-15")
+    );
     let schedule = |origin: Option<String>| {
         let request = server
             .client
             .post(server.url("/api/schedule_session"))
             .header("accept", "application/json")
+            .header("cookie", cookie.clone())
             .form(&[
                 ("mesa", "local-15"),
                 ("at", "2027-05-05T10:00"),
@@ -452,8 +485,31 @@ async fn cross_site_requests_are_refused_before_anything_happens() {
         .await
         .unwrap();
     assert!(same.status().is_success(), "{}", same.status());
-    let script = schedule(None).await.unwrap();
-    assert!(script.status().is_success(), "no Origin: a script");
+    // Without `Origin` it is not a browser's page: cookies do not count, an explicit token does.
+    let cookie_only = schedule(None).await.unwrap();
+    assert_eq!(
+        cookie_only.status(),
+        401,
+        "a cookie without Origin acts on nothing"
+    );
+    let script = server
+        .client
+        .post(server.url("/api/schedule_session"))
+        .header("accept", "application/json")
+        .bearer_auth(crate::common::coordination("local-15"))
+        .form(&[
+            ("mesa", "local-15"),
+            ("at", "2027-05-06T10:00"),
+            ("place", "Sede"),
+            ("mode", "presencial"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        script.status().is_success(),
+        "no Origin, a bearer: a script"
+    );
 
     let session = server
         .schedule_session("local-15", "2027-06-01T09:00")

@@ -651,10 +651,8 @@ async fn close_board(server: &TestServer, session: i64, role: Role) -> reqwest::
     server
         .client
         .post(server.url("/api/close_board"))
-        .form(&[
-            ("session", session.to_string()),
-            ("token", token(session, role, 3600)),
-        ])
+        .bearer_auth(token(session, role, 3600))
+        .form(&[("session", session.to_string())])
         .send()
         .await
         .unwrap()
@@ -696,8 +694,16 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
         403,
         "only the coordination closes"
     );
+    let reader = token(session, Role::Observador, 3600);
     let (status, _) = server
         .get_text(&format!("/sesiones/{session}/acta.md"))
+        .await;
+    assert_eq!(
+        status, 401,
+        "the acta is not public unless the Mesa publishes it"
+    );
+    let (status, _) = server
+        .get_page_as(&format!("/sesiones/{session}/acta.md"), &reader)
         .await;
     assert_eq!(status, 404, "no acta before closing");
     let closed = close_board(&server, session, Role::Coordinador).await;
@@ -711,7 +717,7 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
     until(&mut luis, |_, m| matches!(m, Incoming::Auth)).await;
 
     let (status, markdown) = server
-        .get_text(&format!("/sesiones/{session}/acta.md"))
+        .get_page_as(&format!("/sesiones/{session}/acta.md"), &reader)
         .await;
     assert_eq!(status, 200);
     assert!(markdown.starts_with("# Acta n.º 1 · "), "{markdown}");
@@ -719,32 +725,52 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
         markdown.contains("| Brigada de afiliación en Kennedy |"),
         "{markdown}"
     );
+    let (status, html) = server
+        .get_page_as(&format!("/sesiones/{session}/acta"), &reader)
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Brigada de afiliación en Kennedy"));
+    // Published by its coordination, the closed acta is public.
+    let (status, _) = server.get_text(&format!("/sesiones/{session}/acta")).await;
+    assert_eq!(status, 401);
+    let mesa = server.store.get_session(session).await.unwrap().mesa_code;
+    server.store.set_publishes_actas(&mesa, true).await.unwrap();
     let (status, html) = server.get_text(&format!("/sesiones/{session}/acta")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Brigada de afiliación en Kennedy"));
 
     // The next session of the same Mesa opens with the open commitment in its follow-up.
     let next = new_session(&server).await;
-    let (status, html) = server.get_text(&format!("/sesiones/{next}")).await;
+    let (status, html) = server
+        .get_page_as(
+            &format!("/sesiones/{next}"),
+            &token(next, Role::Observador, 3600),
+        )
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("Seguimiento de compromisos"), "{html}");
     assert!(html.contains("Brigada de afiliación en Kennedy"));
-    assert!(
-        html.contains("data-role=\"observador\""),
-        "viewing needs no invitation"
-    );
+    assert!(html.contains("data-role=\"observador\""));
 
-    // A forged or foreign invitation gets a clear 403 page, not a board.
-    let (status, html) = server
-        .get_text(&format!("/sesiones/{next}?token=falso"))
-        .await;
-    assert_eq!(status, 403);
-    assert!(html.contains("Invitación no válida"), "{html}");
+    // A forged invitation link sends the browser to sign in, saying why; a foreign one opens
+    // nothing.
+    let response = server
+        .client
+        .get(server.url(&format!("/sesiones/{next}?token=falso")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("/entrar?invitacion=invalida"),
+        "{location}"
+    );
     let (status, _) = server
-        .get_text(&format!(
-            "/sesiones/{next}?token={}",
-            token(session, Role::Coordinador, 3600)
-        ))
+        .get_page_as(
+            &format!("/sesiones/{next}"),
+            &token(session, Role::Coordinador, 3600),
+        )
         .await;
     assert_eq!(status, 403);
     ana.close().await;
@@ -792,10 +818,13 @@ async fn the_review_counts_quorum_as_the_acta_does() {
     let closed = close_board(&server, session, Role::Coordinador).await;
     assert_eq!(closed.status(), 200);
     let quorum = "1 de 1 integrantes · hay quórum";
-    let (_, acta) = server.get_text(&format!("/sesiones/{session}/acta")).await;
+    let reader = token(session, Role::Observador, 3600);
+    let (_, acta) = server
+        .get_page_as(&format!("/sesiones/{session}/acta"), &reader)
+        .await;
     assert!(acta.contains(quorum), "{acta}");
     let (status, review) = server
-        .get_text(&format!("/sesiones/{session}/revision"))
+        .get_page_as(&format!("/sesiones/{session}/revision"), &reader)
         .await;
     assert_eq!(status, 200);
     assert!(review.contains(quorum), "{review}");

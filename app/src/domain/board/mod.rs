@@ -106,8 +106,11 @@ pub struct BoardAccess {
     pub writable: bool,
     /// The name written into the invitation, if any (prefills the join form).
     pub invited_name: Option<String>,
-    /// `/sync/{id}?token=…`: the page opens its WebSocket here.
+    /// `/sync/{id}`: the page opens its WebSocket here (authenticated by its cookie).
     pub sync_path: String,
+    /// The reader may create and revoke guest links for this session.
+    #[serde(default)]
+    pub invite_guests: bool,
     /// The Mesa's sitting members, without their contact details (quorum is counted against
     /// them; someone joining under a member's name is recorded as that member).
     pub roster: Vec<crate::domain::Member>,

@@ -9,13 +9,12 @@ use crate::live::BoardCtx;
 
 /// *Cerrar reunión y generar acta*, for the coordination.
 #[component]
-pub fn CloseSession(ctx: BoardCtx, token: String) -> impl IntoView {
+pub fn CloseSession(ctx: BoardCtx) -> impl IntoView {
     let asking = RwSignal::new(false);
-    let close = Action::new(move |token: &String| {
-        let token = token.clone();
+    let close = Action::new(move |(): &()| {
         let id = ctx.session_id;
         async move {
-            let closed = crate::api::close_board(id, token).await;
+            let closed = crate::api::close_board(id).await;
             // Straight to the acta (the board turns read-only for everyone at this moment, which
             // also removes this button).
             if closed.is_ok() {
@@ -56,10 +55,7 @@ pub fn CloseSession(ctx: BoardCtx, token: String) -> impl IntoView {
                     <div class="card-actions">
                         <button type="button" class="button button--danger" data-action="confirmar-cierre"
                             disabled=move || close.pending().get()
-                            on:click={
-                                let token = token.clone();
-                                move |_| { close.dispatch(token.clone()); }
-                            }>
+                            on:click=move |_| { close.dispatch(()); }>
                             "Sí, cerrar y generar acta"
                         </button>
                         <button type="button" class="button button--quiet" data-action="volver-al-tablero"

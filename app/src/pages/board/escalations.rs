@@ -31,10 +31,9 @@ pub fn EscalateBarrier(ctx: BoardCtx, barrier: String) -> impl IntoView {
             answer_by: answer_by.get_untracked(),
             by: author(ctx),
         };
-        let token = ctx.token.get_value();
         let barrier = barrier.clone();
         async move {
-            let sent = escalate_barrier(token, request).await;
+            let sent = escalate_barrier(request).await;
             if sent.is_ok() {
                 // The form closes and «Enviados» shows it at once.
                 open.set(false);
@@ -62,7 +61,7 @@ pub fn EscalateBarrier(ctx: BoardCtx, barrier: String) -> impl IntoView {
     };
     view! {
         <span class="slot">
-            <Show when=move || ctx.can_edit() && !ctx.token.with_value(String::is_empty)>
+            <Show when=move || ctx.can_edit() && ctx.allows(crate::domain::policy::Act::Escalate)>
                 <button type="button" class="button button--quiet" data-action="escalar"
                     on:click=move |_| open.update(|o| *o = !*o)>"Escalar"</button>
             </Show>
@@ -93,7 +92,7 @@ pub fn EscalateBarrier(ctx: BoardCtx, barrier: String) -> impl IntoView {
 pub fn EscalationsPanel(ctx: BoardCtx) -> impl IntoView {
     let inbox = InboxContext {
         mesa: Signal::stored(ctx.mesa_code.get_value()),
-        token: Signal::stored(ctx.token.get_value()),
+        session: Some(ctx.session_id),
         by: Signal::derive(move || {
             ctx.me
                 .with(|m| m.as_ref().map(|m| m.display()))

@@ -48,9 +48,9 @@ pub struct BoardSetup {
 }
 
 impl BoardSetup {
-    pub fn new(access: &BoardAccess, token: Option<String>) -> Self {
+    pub fn new(access: &BoardAccess) -> Self {
         Self {
-            ctx: BoardCtx::new(access, access.board.timer_started_at.unwrap_or(0.0), token),
+            ctx: BoardCtx::new(access, access.board.timer_started_at.unwrap_or(0.0)),
             needs_join: RwSignal::new(false),
         }
     }
@@ -69,7 +69,7 @@ pub fn JoinSlot(setup: BoardSetup, invited_name: Option<String>) -> impl IntoVie
 }
 
 #[component]
-pub fn LiveBoard(setup: BoardSetup, access: BoardAccess, token: Option<String>) -> impl IntoView {
+pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
     let BoardSetup { ctx, needs_join } = setup;
     #[cfg(not(feature = "hydrate"))]
     let _ = needs_join;
@@ -132,7 +132,7 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess, token: Option<String>) 
             </div>
             <EscalationsPanel ctx />
             <span class="slot"><Show when=move || ctx.allows(Act::CloseMeeting) && ctx.writable && ctx.me.with(Option::is_some)>
-                <close::CloseSession ctx token=token.clone().unwrap_or_default() />
+                <close::CloseSession ctx />
             </Show></span>
         </section>
     }

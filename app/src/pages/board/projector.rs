@@ -12,7 +12,15 @@ use crate::live::BoardCtx;
 /// the newest records.
 #[component]
 pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
-    let ctx = BoardCtx::new(&access, access.board.timer_started_at.unwrap_or(0.0), None);
+    let ctx = BoardCtx::new(&access, access.board.timer_started_at.unwrap_or(0.0));
+    // The room joins from their phones by this code: a participant link for this session only.
+    let join = (access.invite_guests && access.detail.session.status.board_is_open()).then(|| {
+        let session = access.detail.session.id;
+        Resource::new(
+            || (),
+            move |_| crate::api::accounts::fetch_projector_join(session),
+        )
+    });
     #[cfg(feature = "hydrate")]
     {
         let sync_path = access.sync_path.clone();
@@ -91,6 +99,20 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
                 </article>
                 <aside class="projector-side">
                     <Counts view big=true />
+                    {join.map(|join| view! {
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                join.await.ok().map(|(svg, link)| view! {
+                                    <figure class="join-qr" data-join-qr=link hidden=move || ended.with(Option::is_some)>
+                                        // The SVG is drawn by the server from its own link (the
+                                        // `qrcode` crate): no user text reaches it.
+                                        <div class="join-qr__code" inner_html=svg></div>
+                                        <figcaption>"Únase desde su celular"</figcaption>
+                                    </figure>
+                                })
+                            })}
+                        </Suspense>
+                    })}
                     <h2 class="eyebrow">"Lo más reciente"</h2>
                     <ul class="newest" data-newest>
                         {move || view.with(|v| v.newest(5)).into_iter().map(|r| view! {
@@ -118,7 +140,7 @@ fn ended_banner(access: &BoardAccess) -> Option<String> {
 #[cfg(feature = "hydrate")]
 fn watch_for_end(session_id: i64, ended: RwSignal<Option<String>>, tries: u32) {
     leptos::task::spawn_local(async move {
-        if let Ok(access) = crate::api::fetch_board_access(session_id, None).await
+        if let Ok(access) = crate::api::fetch_board_access(session_id).await
             && let Some(banner) = ended_banner(&access).filter(|_| {
                 access.acta_number.is_some()
                     || access.detail.session.status == SessionStatus::Cancelada

@@ -18,6 +18,8 @@ pub fn MemberTable(
     former: Vec<Member>,
     contacts_visible: bool,
     saved: RwSignal<u32>,
+    /// The reader may correct and remove members (the Mesa's coordination).
+    editable: bool,
 ) -> impl IntoView {
     let former = (!former.is_empty()).then(|| {
         view! {
@@ -36,7 +38,7 @@ pub fn MemberTable(
     });
     if members.is_empty() {
         return view! {
-            <p class="muted">"Aún no hay integrantes registrados. Agréguelos con el formulario."</p>
+            <p class="muted">"Aún no hay integrantes registrados."</p>
             {former}
         }
         .into_any();
@@ -54,7 +56,7 @@ pub fn MemberTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {members.into_iter().map(|m| view! { <MemberRow member=m contacts_visible saved /> }).collect_view()}
+                    {members.into_iter().map(|m| view! { <MemberRow member=m contacts_visible saved editable /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -64,7 +66,12 @@ pub fn MemberTable(
 }
 
 #[component]
-fn MemberRow(member: Member, contacts_visible: bool, saved: RwSignal<u32>) -> impl IntoView {
+fn MemberRow(
+    member: Member,
+    contacts_visible: bool,
+    saved: RwSignal<u32>,
+    editable: bool,
+) -> impl IntoView {
     let update = ServerAction::<UpdateMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     bump_on_success(update.value().into(), saved);
@@ -80,7 +87,8 @@ fn MemberRow(member: Member, contacts_visible: bool, saved: RwSignal<u32>) -> im
         <tr data-member=id>
             <td data-label="Nombre">
                 <span data-member-name>{shown.name.clone()}</span>
-                <details class="row-edit" data-corrections=format!("member-{id}") node_ref=fold>
+                <details class="row-edit" data-corrections=format!("member-{id}") node_ref=fold
+                    hidden=!editable>
                     <summary class="button button--quiet">"Corregir o retirar"</summary>
                     <ActionForm action=update node_ref=edit_form attr:class="form" attr:data-form="corregir-integrante">
                         <input type="hidden" name="id" value=id />

@@ -10,7 +10,7 @@ mod sessions;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 use super::common::{ErrorNotice, bump_on_success};
 use super::escalations::{EscalationInbox, InboxContext};
@@ -24,10 +24,6 @@ pub fn MesaPage() -> impl IntoView {
     let params = use_params_map();
     let code = Signal::derive(move || params.read().get("code").unwrap_or_default());
 
-    // A Mesa-wide invitation (`sala invite --mesa …`) lets its coordination decide, from here,
-    // the escalations the Mesa received between sessions, and see its members' contacts.
-    let query = use_query_map();
-    let token = Signal::derive(move || query.read().get("token").unwrap_or_default());
     let saved = RwSignal::new(0u32);
     let schedule = ServerAction::<ScheduleSession>::new();
     let add_member = ServerAction::<AddMember>::new();
@@ -35,34 +31,50 @@ pub fn MesaPage() -> impl IntoView {
     bump_on_success(add_member.value().into(), saved);
     let detail = Resource::new(
         move || (code.get(), saved.get()),
-        move |(code, _)| fetch_mesa_detail(code, token.get_untracked()),
+        move |(code, _)| fetch_mesa_detail(code),
     );
     view! {
         <Transition fallback=|| view! { <p>"Cargando Mesa…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! {
+                    Ok(detail) => {
+                        let powers = detail.powers;
+                        let publishes = detail.publishes_actas;
+                        view! {
                         <div class="page page--mesa">
                             <div class="page__main">
                                 <MesaOverview detail saved />
-                                <section aria-labelledby="escalamientos-mesa" class="escalations">
-                                    <h2 id="escalamientos-mesa">"Escalamientos"</h2>
-                                    <EscalationInbox inbox=InboxContext {
-                                        mesa: code,
-                                        token,
-                                        by: Signal::stored(String::new()),
-                                        active: Signal::stored(true),
-                                        refresh: RwSignal::new(0),
-                                    } />
-                                </section>
+                                {powers.read_boards.then(|| view! {
+                                    <section aria-labelledby="escalamientos-mesa" class="escalations">
+                                        <h2 id="escalamientos-mesa">"Escalamientos"</h2>
+                                        <EscalationInbox inbox=InboxContext {
+                                            mesa: code,
+                                            session: None,
+                                            by: Signal::stored(String::new()),
+                                            active: Signal::stored(true),
+                                            refresh: RwSignal::new(0),
+                                        } />
+                                    </section>
+                                })}
                             </div>
                             <aside class="page__aside">
-                                <ScheduleForm mesa=code action=schedule />
-                                <MemberForm mesa=code action=add_member />
+                                {(!powers.signed_in).then(|| view! {
+                                    <section class="card" data-sign-in-hint>
+                                        <h2>"¿Coordina o integra esta Mesa?"</h2>
+                                        <p>"Inicie sesión para programar sesiones, gestionar integrantes y ver los tableros."</p>
+                                        <a class="button" href=move || format!("/entrar?siguiente=/mesas/{}", code.get())>"Iniciar sesión"</a>
+                                    </section>
+                                })}
+                                {powers.schedule.then(|| view! {
+                                    <ScheduleForm mesa=code action=schedule />
+                                    <PublishActas mesa=code publishes />
+                                })}
+                                {powers.manage_members.then(|| view! { <MemberForm mesa=code action=add_member /> })}
                             </aside>
                         </div>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -79,6 +91,8 @@ fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
         members,
         former_members,
         contacts_visible,
+        powers,
+        publishes_actas: _,
         upcoming,
         past,
     } = detail;
@@ -126,16 +140,50 @@ fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
         <p class="lead">{format!("{} · {}", mesa.level.label(), territory)}</p>
         <section aria-labelledby="sesiones-proximas">
             <h2 id="sesiones-proximas">"Próximas sesiones"</h2>
-            <SessionTable sessions=upcoming empty="No hay sesiones programadas." id="tabla-proximas" saved />
+            <SessionTable sessions=upcoming empty="No hay sesiones programadas." id="tabla-proximas" saved
+                editable=powers.schedule />
         </section>
         <section aria-labelledby="sesiones-anteriores">
             <h2 id="sesiones-anteriores">"Sesiones anteriores"</h2>
-            <SessionTable sessions=past empty="Aún no hay sesiones anteriores." id="tabla-anteriores" saved />
+            <SessionTable sessions=past empty="Aún no hay sesiones anteriores." id="tabla-anteriores" saved
+                editable=powers.schedule />
         </section>
         <section aria-labelledby="integrantes">
             <h2 id="integrantes">"Integrantes"</h2>
-            <MemberTable members former=former_members contacts_visible saved />
+            <MemberTable members former=former_members contacts_visible saved editable=powers.manage_members />
         </section>
         {children}
+    }
+}
+
+/// Whether signed-out visitors may read the Mesa's closed actas (personal data stays out of
+/// actas, but publishing is the coordination's decision; off by default).
+#[component]
+fn PublishActas(mesa: Signal<String>, publishes: bool) -> impl IntoView {
+    let toggle = ServerAction::<crate::api::accounts::SetPublishesActas>::new();
+    let now = move || match toggle.value().get() {
+        Some(Ok(published)) => published,
+        _ => publishes,
+    };
+    view! {
+        <section class="card" aria-labelledby="publicar-actas" data-publish-actas=move || now().to_string()>
+            <h2 id="publicar-actas">"Actas públicas"</h2>
+            <p>{move || if now() {
+                "Las actas cerradas de esta Mesa se pueden leer sin iniciar sesión."
+            } else {
+                "Solo quienes tienen un rol en esta Mesa (o encima de ella) leen sus actas."
+            }}</p>
+            <ActionForm action=toggle attr:class="inline-form">
+                <input type="hidden" name="mesa" value=move || mesa.get() />
+                <input type="hidden" name="publish" value=move || (!now()).to_string() />
+                <button type="submit" class="button button--quiet" disabled=move || toggle.pending().get()>
+                    {move || if now() { "Dejar de publicar las actas" } else { "Publicar las actas cerradas" }}
+                </button>
+            </ActionForm>
+            <p class="form-alert" role="alert">{move || match toggle.value().get() {
+                Some(Err(error)) => error.to_string(),
+                _ => String::new(),
+            }}</p>
+        </section>
     }
 }

@@ -18,6 +18,8 @@ pub fn SessionTable(
     empty: &'static str,
     id: &'static str,
     saved: RwSignal<u32>,
+    /// The reader may correct and cancel sessions (the Mesa's coordination).
+    editable: bool,
 ) -> impl IntoView {
     if sessions.is_empty() {
         return view! { <p class="muted" id=id>{empty}</p> }.into_any();
@@ -34,7 +36,7 @@ pub fn SessionTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {sessions.into_iter().map(|s| view! { <SessionRow session=s saved /> }).collect_view()}
+                    {sessions.into_iter().map(|s| view! { <SessionRow session=s saved editable /> }).collect_view()}
                 </tbody>
             </table>
         </div>
@@ -43,7 +45,7 @@ pub fn SessionTable(
 }
 
 #[component]
-fn SessionRow(session: Session, saved: RwSignal<u32>) -> impl IntoView {
+fn SessionRow(session: Session, saved: RwSignal<u32>, editable: bool) -> impl IntoView {
     let place = if session.place.is_empty() {
         "—".to_owned()
     } else {
@@ -58,7 +60,7 @@ fn SessionRow(session: Session, saved: RwSignal<u32>) -> impl IntoView {
         }),
         _ => None,
     };
-    let correctable = session.status == SessionStatus::Programada;
+    let correctable = editable && session.status == SessionStatus::Programada;
     view! {
         <tr data-session=session.id class:session--cancelada=cancelled>
             <td data-label="Sesión">

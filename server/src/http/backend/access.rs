@@ -1,56 +1,77 @@
-//! What an invitation allows the backend to do: the session it is for, and whether its holder
-//! decides a Mesa's escalations (the policy in `app::domain::policy` says what each role may do).
+//! Where an act lands, as the policy needs it (the Mesa, the Mesas above it, whether it
+//! publishes its actas), and the one call every backend method makes before acting.
 
-use app::domain::policy::Act;
+use app::domain::Session;
+use app::domain::policy::{self, Act, Place, Target};
 use app::error::AppError;
-use chrono::Utc;
+use app::ssr::RequestContext;
 
 use super::StoreBackend;
-use crate::auth::Claims;
+use crate::store::Store;
+
+/// A Mesa's place in the territory, owned (the policy borrows it).
+pub(crate) struct MesaPlace {
+    pub mesa: String,
+    pub ancestors: Vec<String>,
+    pub publishes_actas: bool,
+}
+
+impl MesaPlace {
+    fn place(&self) -> Place<'_> {
+        Place {
+            mesa: &self.mesa,
+            ancestors: &self.ancestors,
+            publishes_actas: self.publishes_actas,
+        }
+    }
+
+    pub fn mesa(&self) -> Target<'_> {
+        Target::Mesa(self.place())
+    }
+
+    pub fn session(&self, id: i64) -> Target<'_> {
+        Target::Session {
+            place: self.place(),
+            id,
+        }
+    }
+}
+
+/// Where `mesa` sits: the Mesas above it and whether it publishes its actas.
+pub(crate) async fn place_of(store: &Store, mesa: &str) -> Result<MesaPlace, AppError> {
+    let publishes_actas = store.publishes_actas(mesa).await?;
+    let ancestors = store
+        .parents_of(mesa)
+        .await?
+        .into_iter()
+        .map(|parent| parent.code)
+        .collect();
+    Ok(MesaPlace {
+        mesa: mesa.to_owned(),
+        ancestors,
+        publishes_actas,
+    })
+}
 
 impl StoreBackend {
-    pub(super) fn claims(&self, session_id: i64, token: &str) -> Result<Claims, AppError> {
-        let claims = self
-            .signer
-            .verify(token, Utc::now().timestamp())
-            .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
-        // A Mesa-wide invitation opens no board.
-        if claims.session != session_id || claims.mesa.is_some() {
-            return Err(AppError::Forbidden(
-                "Esta invitación es para otra sesión.".into(),
-            ));
-        }
-        Ok(claims)
+    pub(super) async fn place_of(&self, mesa: &str) -> Result<MesaPlace, AppError> {
+        place_of(&self.store, mesa).await
     }
 
-    /// Whether `token` lets its holder decide the escalations `mesa` received: a coordination's
-    /// invitation to one of the Mesa's sessions, or to the Mesa itself.
-    pub(super) async fn decides_for(&self, mesa: &str, token: &str) -> Result<bool, AppError> {
-        self.allows_for_mesa(mesa, token, Act::DecideEscalation)
-            .await
+    /// The session and where it sits.
+    pub(super) async fn session_place(&self, id: i64) -> Result<(Session, MesaPlace), AppError> {
+        let session = self.store.get_session(id).await?;
+        let place = self.place_of(&session.mesa_code).await?;
+        Ok((session, place))
     }
+}
 
-    /// Whether `token` (if any, and valid) lets its holder do `act` for `mesa`. A missing or
-    /// expired invitation simply allows nothing.
-    pub(super) async fn may(&self, mesa: &str, token: Option<&str>, act: Act) -> bool {
-        match token.filter(|t| !t.trim().is_empty()) {
-            Some(token) => self
-                .allows_for_mesa(mesa, token, act)
-                .await
-                .unwrap_or(false),
-            None => false,
-        }
-    }
+/// Asks the policy; a refusal becomes 401 (nobody known) or 403 (not allowed).
+pub(super) fn require(cx: &RequestContext, act: Act, target: &Target) -> Result<(), AppError> {
+    policy::decide(&cx.actor, act, target).map_err(AppError::from)
+}
 
-    async fn allows_for_mesa(&self, mesa: &str, token: &str, act: Act) -> Result<bool, AppError> {
-        let claims = self
-            .signer
-            .verify(token, Utc::now().timestamp())
-            .map_err(|e| AppError::Forbidden(format!("Invitación no válida: {e}.")))?;
-        let speaks_for = match claims.mesa {
-            Some(code) => code,
-            None => self.store.get_session(claims.session).await?.mesa_code,
-        };
-        Ok(speaks_for == mesa && claims.role.allows(act))
-    }
+/// Whether the policy allows it (for what a page shows).
+pub(super) fn may(cx: &RequestContext, act: Act, target: &Target) -> bool {
+    policy::allowed(&cx.actor, act, target)
 }

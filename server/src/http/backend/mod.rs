@@ -1,10 +1,13 @@
-//! The store seen through the UI's [`Backend`] port: adds the clock and maps storage errors.
-//! What an invitation allows is checked in `access.rs`; reading, freezing and replaying a board
-//! in `board.rs`.
+//! The store seen through the UI's [`Backend`] port: adds the clock, asks the policy before
+//! every act (`access.rs`), records administrative acts in the audit log and maps storage errors.
+//! Reading, freezing and replaying a board is in `board.rs`; people and invitations in
+//! `accounts.rs`.
 
 mod access;
+mod accounts;
 mod board;
 
+use app::domain::board::BoardRole;
 use app::domain::board::acta::Acta;
 use app::domain::board::review::{BoardHistory, push_changes};
 use app::domain::board::{BoardAccess, BoardView};
@@ -14,27 +17,30 @@ use app::domain::escalation::{
 };
 use app::domain::policy::{self, Act};
 use app::domain::{
-    Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
-    SessionAction, SessionDetail, SessionEdit, SessionStatus, bogota, validate_cancellation,
+    Member, MemberRequest, MesaDetail, MesaPowers, MesaSummary, NewMember, ScheduleRequest,
+    Session, SessionAction, SessionDetail, SessionEdit, SessionStatus, bogota, format_bogota,
+    validate_cancellation,
 };
 use app::error::AppError;
-use app::ssr::Backend;
+use app::ssr::{Backend, RequestContext};
 use async_trait::async_trait;
 use chrono::Utc;
 
-use crate::auth::{Claims, Role, Signer, new_nonce};
+pub(crate) use access::place_of;
+use access::{may, require};
+
+use super::sockets::Sockets;
 use crate::dashboards::Dashboards;
+use crate::identity::Identity;
 use crate::projection::Projections;
 use crate::store::{NewEscalation, Store};
 use crate::sync::SyncHub;
 
-/// How long the read-only access granted to anyone opening a board page lasts.
-const VIEWER_TTL_SECS: i64 = 12 * 3600;
-
 pub struct StoreBackend {
     store: Store,
     sync: SyncHub,
-    signer: Signer,
+    identity: Identity,
+    sockets: Sockets,
     projections: Projections,
     dashboards: Dashboards,
 }
@@ -43,155 +49,230 @@ impl StoreBackend {
     pub fn new(
         store: Store,
         sync: SyncHub,
-        signer: Signer,
+        identity: Identity,
+        sockets: Sockets,
         projections: Projections,
         dashboards: Dashboards,
     ) -> Self {
         Self {
             store,
             sync,
-            signer,
+            identity,
+            sockets,
             projections,
             dashboards,
+        }
+    }
+
+    /// Records an administrative act. A failure to record is logged, not shown: the act itself
+    /// already happened.
+    async fn audit(&self, cx: &RequestContext, action: &str, target: &str, detail: &str) {
+        let actor = match cx.actor.display_name() {
+            Some(name) => format!("{} ({name})", cx.actor.principal()),
+            None => cx.actor.principal(),
+        };
+        if let Err(error) = self
+            .store
+            .audit(&actor, action, target, detail, Utc::now())
+            .await
+        {
+            tracing::error!(%error, action, "could not write the audit log");
         }
     }
 }
 
 #[async_trait]
 impl Backend for StoreBackend {
-    async fn mesa_summaries(&self) -> Result<Vec<MesaSummary>, AppError> {
+    async fn mesa_summaries(&self, _cx: &RequestContext) -> Result<Vec<MesaSummary>, AppError> {
         Ok(self.store.mesa_summaries(Utc::now()).await?)
     }
 
-    async fn mesa_detail(&self, code: &str, token: Option<String>) -> Result<MesaDetail, AppError> {
+    async fn mesa_detail(&self, cx: &RequestContext, code: &str) -> Result<MesaDetail, AppError> {
         let mut detail = self.store.mesa_detail(code, Utc::now()).await?;
-        if !self.may(code, token.as_deref(), Act::SeeContacts).await {
+        let place = self.place_of(code).await?;
+        let target = place.mesa();
+        if !may(cx, Act::SeeContacts, &target) {
             // Officials' phones and e-mails are personal data, not public.
             for member in detail.members.iter_mut().chain(&mut detail.former_members) {
                 member.contact = None;
             }
             detail.contacts_visible = false;
         }
+        detail.powers = MesaPowers {
+            schedule: may(cx, Act::ScheduleSession, &target),
+            manage_members: may(cx, Act::ManageMembers, &target),
+            decide_escalations: may(cx, Act::DecideEscalation, &target),
+            read_boards: may(cx, Act::ReadBoard, &target),
+            signed_in: cx.actor.person.is_some(),
+        };
+        detail.publishes_actas = place.publishes_actas;
         Ok(detail)
     }
 
-    async fn add_member(&self, member: NewMember) -> Result<Member, AppError> {
-        Ok(self.store.add_member(&member, Utc::now()).await?)
+    async fn add_member(&self, cx: &RequestContext, member: NewMember) -> Result<Member, AppError> {
+        require(
+            cx,
+            Act::ManageMembers,
+            &self.place_of(member.mesa_code()).await?.mesa(),
+        )?;
+        let added = self.store.add_member(&member, Utc::now()).await?;
+        self.audit(cx, "integrante agregado", &added.mesa_code, &added.name)
+            .await;
+        Ok(added)
     }
 
     async fn update_member(
         &self,
+        cx: &RequestContext,
         id: i64,
         mut member: MemberRequest,
         keep_contact: bool,
     ) -> Result<Member, AppError> {
         let current = self.store.get_member(id).await?;
+        require(
+            cx,
+            Act::ManageMembers,
+            &self.place_of(&current.mesa_code).await?.mesa(),
+        )?;
         member.mesa = current.mesa_code.clone();
         if keep_contact {
             // The form could not show the contact, so it did not send it: it stays as it was.
             member.contact = current.contact.unwrap_or_default();
         }
         let mut updated = self.store.update_member(id, &member.validate()?).await?;
+        self.audit(
+            cx,
+            "integrante corregido",
+            &updated.mesa_code,
+            &updated.name,
+        )
+        .await;
         if keep_contact {
             updated.contact = None;
         }
         Ok(updated)
     }
 
-    async fn remove_member(&self, id: i64) -> Result<Member, AppError> {
+    async fn remove_member(&self, cx: &RequestContext, id: i64) -> Result<Member, AppError> {
+        let current = self.store.get_member(id).await?;
+        require(
+            cx,
+            Act::ManageMembers,
+            &self.place_of(&current.mesa_code).await?.mesa(),
+        )?;
         let today = Utc::now().with_timezone(&bogota()).date_naive();
-        Ok(self.store.remove_member(id, today).await?)
+        let removed = self.store.remove_member(id, today).await?;
+        self.audit(cx, "integrante retirado", &removed.mesa_code, &removed.name)
+            .await;
+        Ok(removed)
     }
 
-    async fn schedule_session(&self, request: ScheduleRequest) -> Result<Session, AppError> {
+    async fn schedule_session(
+        &self,
+        cx: &RequestContext,
+        request: ScheduleRequest,
+    ) -> Result<Session, AppError> {
+        self.store.get_mesa(&request.mesa).await?;
+        require(
+            cx,
+            Act::ScheduleSession,
+            &self.place_of(&request.mesa).await?.mesa(),
+        )?;
         let session = request.validate(Utc::now())?;
-        Ok(self.store.create_session(&session, Utc::now()).await?)
+        let created = self.store.create_session(&session, Utc::now()).await?;
+        self.audit(
+            cx,
+            "sesión programada",
+            &format!(
+                "sesión {} ({} n.º {})",
+                created.id, created.mesa_code, created.seq
+            ),
+            &format_bogota(created.scheduled_at),
+        )
+        .await;
+        Ok(created)
     }
 
-    async fn edit_session(&self, id: i64, edit: SessionEdit) -> Result<Session, AppError> {
-        let current = self.store.get_session(id).await?;
+    async fn edit_session(
+        &self,
+        cx: &RequestContext,
+        id: i64,
+        edit: SessionEdit,
+    ) -> Result<Session, AppError> {
+        let (current, place) = self.session_place(id).await?;
+        require(cx, Act::ScheduleSession, &place.mesa())?;
         let changes = edit.validate(&current, Utc::now())?;
-        Ok(self.store.update_session(id, &changes).await?)
+        let edited = self.store.update_session(id, &changes).await?;
+        self.audit(
+            cx,
+            "sesión corregida",
+            &format!("sesión {id}"),
+            &format_bogota(edited.scheduled_at),
+        )
+        .await;
+        Ok(edited)
     }
 
-    async fn cancel_session(&self, id: i64, reason: String) -> Result<Session, AppError> {
-        let current = self.store.get_session(id).await?;
+    async fn cancel_session(
+        &self,
+        cx: &RequestContext,
+        id: i64,
+        reason: String,
+    ) -> Result<Session, AppError> {
+        let (current, place) = self.session_place(id).await?;
+        require(cx, Act::ScheduleSession, &place.mesa())?;
         let reason = validate_cancellation(&current, &reason)?;
         let cancelled = self.store.cancel_session(id, &reason, Utc::now()).await?;
         // Whoever has its board open sees it turn read-only, and what its board held leaves the
         // dashboards.
         self.sync.freeze(id).await;
         self.projections.invalidate();
+        self.audit(cx, "sesión cancelada", &format!("sesión {id}"), &reason)
+            .await;
         Ok(cancelled)
     }
 
     async fn meeting_action(
         &self,
+        cx: &RequestContext,
         id: i64,
         action: SessionAction,
-        token: String,
     ) -> Result<Session, AppError> {
-        let claims = self.claims(id, &token)?;
+        let (_, place) = self.session_place(id).await?;
         let act = Act::of_meeting(action).ok_or_else(|| {
             AppError::Conflict(
                 "Para cancelar una sesión indique el motivo en la página de la Mesa.".into(),
             )
         })?;
-        if !claims.role.allows(act) {
-            return Err(AppError::Forbidden(format!(
-                "Su invitación no permite «{}»: pídala a la coordinación de la Mesa.",
-                action.label()
-            )));
-        }
-        self.change_session_status(id, action).await
+        require(cx, act, &place.session(id))?;
+        let changed = self.change_session_status(id, action).await?;
+        let verb = match action {
+            SessionAction::Iniciar => "sesión iniciada",
+            _ => "sesión cerrada",
+        };
+        self.audit(cx, verb, &format!("sesión {id}"), "").await;
+        Ok(changed)
     }
 
-    async fn session_detail(&self, id: i64) -> Result<SessionDetail, AppError> {
-        Ok(self.store.session_detail(id).await?)
-    }
-
-    async fn change_session_status(
+    async fn session_detail(
         &self,
+        _cx: &RequestContext,
         id: i64,
-        action: SessionAction,
-    ) -> Result<Session, AppError> {
-        let session = self
-            .store
-            .change_session_status(id, action, Utc::now())
-            .await?;
-        if session.status == SessionStatus::Cerrada {
-            // A closed session's board is read-only for everyone, including those already in it,
-            // and what it holds becomes the session's official record.
-            self.record_acta(&session).await?;
-        }
-        Ok(session)
+    ) -> Result<SessionDetail, AppError> {
+        // Dates and places are public; the board is not.
+        Ok(self.store.session_detail(id).await?)
     }
 
     async fn board_access(
         &self,
+        cx: &RequestContext,
         session_id: i64,
-        token: Option<String>,
     ) -> Result<BoardAccess, AppError> {
         let detail = self.store.session_detail(session_id).await?;
-        let (role, invited_name, token) = match token.filter(|t| !t.trim().is_empty()) {
-            Some(token) => {
-                let claims = self.claims(session_id, &token)?;
-                (claims.role, claims.name, token)
-            }
-            None => {
-                // Boards are as public as the pages around them; writing needs an invitation.
-                let claims = Claims {
-                    session: session_id,
-                    role: Role::Observador,
-                    exp: Utc::now().timestamp() + VIEWER_TTL_SECS,
-                    nonce: new_nonce(),
-                    name: None,
-                    mesa: None,
-                };
-                (Role::Observador, None, self.signer.sign(&claims))
-            }
-        };
-        let role = role.board_role();
+        let place = self.place_of(&detail.mesa.code).await?;
+        let target = place.session(session_id);
+        require(cx, Act::ReadBoard, &target)?;
+        let role = policy::board_role(&cx.actor, &target).unwrap_or(BoardRole::Observador);
         let closed = detail.session.status == SessionStatus::Cerrada;
         let board = match (closed, self.store.acta(session_id).await?) {
             (true, Some(acta)) => (acta.board, Some(acta.number)),
@@ -206,10 +287,12 @@ impl Backend for StoreBackend {
             .map(|m| Member { contact: None, ..m })
             .collect();
         Ok(BoardAccess {
-            writable: policy::writes_board(role, detail.session.status),
+            writable: policy::writes_board(&cx.actor, &target, detail.session.status),
             role,
-            invited_name,
-            sync_path: format!("/sync/{session_id}?token={token}"),
+            invited_name: cx.actor.display_name().map(str::to_owned),
+            // The browser's socket authenticates with its cookie.
+            sync_path: format!("/sync/{session_id}"),
+            invite_guests: may(cx, Act::InviteGuests, &target),
             roster,
             board: board.0,
             acta_number: board.1,
@@ -217,14 +300,9 @@ impl Backend for StoreBackend {
         })
     }
 
-    async fn close_board(&self, session_id: i64, token: String) -> Result<i64, AppError> {
-        let claims = self.claims(session_id, &token)?;
-        if !claims.role.allows(Act::CloseMeeting) {
-            return Err(AppError::Forbidden(
-                "Solo la coordinación puede cerrar la reunión.".into(),
-            ));
-        }
-        let session = self.store.get_session(session_id).await?;
+    async fn close_board(&self, cx: &RequestContext, session_id: i64) -> Result<i64, AppError> {
+        let (session, place) = self.session_place(session_id).await?;
+        require(cx, Act::CloseMeeting, &place.session(session_id))?;
         if session.status == SessionStatus::Cerrada && self.store.acta(session_id).await?.is_none()
         {
             // Closed, but writing its acta failed last time: write it now.
@@ -232,6 +310,8 @@ impl Backend for StoreBackend {
         } else {
             self.change_session_status(session_id, SessionAction::Cerrar)
                 .await?;
+            self.audit(cx, "sesión cerrada", &format!("sesión {session_id}"), "")
+                .await;
         }
         self.store
             .acta(session_id)
@@ -240,14 +320,21 @@ impl Backend for StoreBackend {
             .ok_or_else(|| AppError::Internal("el acta no quedó registrada".into()))
     }
 
-    async fn acta(&self, session_id: i64) -> Result<Acta, AppError> {
-        self.store.get_session(session_id).await?;
+    async fn acta(&self, cx: &RequestContext, session_id: i64) -> Result<Acta, AppError> {
+        let (_, place) = self.session_place(session_id).await?;
+        require(cx, Act::ReadActa, &place.session(session_id))?;
         self.store.acta(session_id).await?.ok_or_else(|| {
             AppError::NotFound("El acta estará disponible cuando se cierre la sesión.".into())
         })
     }
 
-    async fn board_history(&self, session_id: i64) -> Result<BoardHistory, AppError> {
+    async fn board_history(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+    ) -> Result<BoardHistory, AppError> {
+        let (session, place) = self.session_place(session_id).await?;
+        require(cx, Act::ReadBoard, &place.session(session_id))?;
         let mut timeline = Vec::new();
         let mut before = BoardView::default();
         let (steps, _) = self
@@ -258,10 +345,7 @@ impl Backend for StoreBackend {
             .await?;
         let members = match self.store.acta(session_id).await? {
             Some(acta) => acta.members,
-            None => {
-                let session = self.store.get_session(session_id).await?;
-                self.store.members_of(&session.mesa_code).await?.len()
-            }
+            None => self.store.members_of(&session.mesa_code).await?.len(),
         };
         Ok(BoardHistory {
             steps,
@@ -270,28 +354,26 @@ impl Backend for StoreBackend {
         })
     }
 
-    async fn dashboard(&self, query: DashboardQuery) -> Result<Dashboard, AppError> {
+    async fn dashboard(
+        &self,
+        _cx: &RequestContext,
+        query: DashboardQuery,
+    ) -> Result<Dashboard, AppError> {
         Ok((*self.dashboards.get(query).await?).clone())
     }
 
     async fn escalate_barrier(
         &self,
-        token: String,
+        cx: &RequestContext,
         request: EscalationRequest,
     ) -> Result<Escalation, AppError> {
-        let claims = self.claims(request.session, &token)?;
-        if !claims.role.allows(Act::Escalate) {
-            return Err(AppError::Forbidden(
-                "Un observador no puede escalar barreras: pida una invitación de participante."
-                    .into(),
-            ));
-        }
+        let (session, place) = self.session_place(request.session).await?;
+        require(cx, Act::Escalate, &place.session(session.id))?;
         let today = Utc::now().with_timezone(&bogota()).date_naive();
         let reason =
             note(&request.reason, "el motivo del escalamiento").map_err(AppError::Conflict)?;
         let answer_by = answer_date(&request.answer_by, today).map_err(AppError::Conflict)?;
         let by = note(&request.by, "quién escala").map_err(AppError::Conflict)?;
-        let session = self.store.get_session(request.session).await?;
         let board = self.live_board(session.id, false).await?;
         let barrier = board
             .barriers
@@ -318,27 +400,33 @@ impl Backend for StoreBackend {
             .await?;
         // Dashboards list open escalations.
         self.projections.invalidate();
+        self.audit(
+            cx,
+            "barrera escalada",
+            &format!("escalamiento {} → {}", created.id, created.to_mesa.code),
+            &created.barrier,
+        )
+        .await;
         Ok(created)
     }
 
     async fn act_on_escalation(
         &self,
+        cx: &RequestContext,
         id: i64,
-        token: String,
         action: String,
         text: String,
         answer_by: String,
         by: String,
     ) -> Result<Escalation, AppError> {
         let escalation = self.store.escalation(id).await?;
-        if !self.decides_for(&escalation.to_mesa.code, &token).await? {
-            return Err(AppError::Forbidden(format!(
-                "Solo la coordinación de la {} puede decidir este escalamiento: use su invitación.",
-                escalation.to_mesa.name
-            )));
-        }
+        require(
+            cx,
+            Act::DecideEscalation,
+            &self.place_of(&escalation.to_mesa.code).await?.mesa(),
+        )?;
         let today = Utc::now().with_timezone(&bogota()).date_naive();
-        let action = match action.as_str() {
+        let decision = match action.as_str() {
             "aceptar" => EscalationAction::Aceptar,
             "devolver" => EscalationAction::Devolver {
                 reason: note(&text, "el motivo de la devolución").map_err(AppError::Conflict)?,
@@ -355,26 +443,33 @@ impl Backend for StoreBackend {
         let by = note(&by, "quién decide").map_err(AppError::Conflict)?;
         let decided = self
             .store
-            .act_on_escalation(id, &action, &by, Utc::now())
+            .act_on_escalation(id, &decision, &by, Utc::now())
             .await?;
         self.projections.invalidate();
+        self.audit(
+            cx,
+            &format!("escalamiento: {action}"),
+            &format!("escalamiento {id}"),
+            &text,
+        )
+        .await;
         Ok(decided)
-    }
-
-    async fn escalations(
-        &self,
-        mesa: String,
-    ) -> Result<(Vec<Escalation>, Vec<Escalation>), AppError> {
-        Ok(self.store.escalations_of(&mesa).await?)
     }
 
     async fn escalation_inbox(
         &self,
+        cx: &RequestContext,
         mesa: String,
-        token: String,
+        session: Option<i64>,
     ) -> Result<EscalationInbox, AppError> {
-        // An expired or foreign invitation still shows the lists, only without decisions.
-        let can_decide = self.may(&mesa, Some(&token), Act::DecideEscalation).await;
+        let place = self.place_of(&mesa).await?;
+        match session {
+            Some(id) if self.store.get_session(id).await?.mesa_code == mesa => {
+                require(cx, Act::ReadBoard, &place.session(id))?
+            }
+            _ => require(cx, Act::ReadBoard, &place.mesa())?,
+        }
+        let can_decide = may(cx, Act::DecideEscalation, &place.mesa());
         let (received, sent) = self.store.escalations_of(&mesa).await?;
         Ok(EscalationInbox {
             received,
@@ -385,22 +480,54 @@ impl Backend for StoreBackend {
 
     async fn barrier_chain(
         &self,
+        cx: &RequestContext,
         session: i64,
         barrier: String,
     ) -> Result<Vec<Escalation>, AppError> {
-        self.store.get_session(session).await?;
+        let (_, place) = self.session_place(session).await?;
+        require(cx, Act::ReadBoard, &place.session(session))?;
         Ok(self.store.barrier_chain(session, &barrier).await?)
     }
 
     async fn commitment_history(
         &self,
+        cx: &RequestContext,
         session: i64,
         commitment: String,
     ) -> Result<app::domain::board::review::CommitmentHistory, AppError> {
+        let (_, place) = self.session_place(session).await?;
+        require(cx, Act::ReadBoard, &place.session(session))?;
         Ok(self.store.commitment_history(session, &commitment).await?)
     }
 
-    async fn board_at(&self, session_id: i64, step: usize) -> Result<BoardView, AppError> {
+    async fn board_at(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        step: usize,
+    ) -> Result<BoardView, AppError> {
+        let (_, place) = self.session_place(session_id).await?;
+        require(cx, Act::ReadBoard, &place.session(session_id))?;
         Ok(self.replay(session_id, Some(step), |_, _, _| {}).await?.1)
+    }
+}
+
+impl StoreBackend {
+    /// Moves a session along its lifecycle (the caller asked the policy); closing writes the acta.
+    async fn change_session_status(
+        &self,
+        id: i64,
+        action: SessionAction,
+    ) -> Result<Session, AppError> {
+        let session = self
+            .store
+            .change_session_status(id, action, Utc::now())
+            .await?;
+        if session.status == SessionStatus::Cerrada {
+            // A closed session's board is read-only for everyone, including those already in it,
+            // and what it holds becomes the session's official record.
+            self.record_acta(&session).await?;
+        }
+        Ok(session)
     }
 }

@@ -98,6 +98,19 @@ pub fn invitation(session: i64, role: sala::auth::Role, ttl: i64) -> String {
     })
 }
 
+/// A Mesa-wide invitation of its coordination (`sala invite --mesa … --role coordinador`): what
+/// scripts use to schedule sessions and manage members.
+pub fn coordination(mesa: &str) -> String {
+    sala::auth::Signer::new(TEST_SECRET.as_bytes().to_vec()).sign(&sala::auth::Claims {
+        session: 0,
+        role: sala::auth::Role::Coordinador,
+        exp: chrono::Utc::now().timestamp() + 3600,
+        nonce: format!("coordinacion-{mesa}"),
+        name: Some("Coordinación de prueba".into()),
+        mesa: Some(mesa.into()),
+    })
+}
+
 /// The real HTTP server on 127.0.0.1:0 over a fresh SQLite store.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -161,6 +174,47 @@ impl TestServer {
             .send()
             .await
             .expect("POST")
+    }
+
+    /// A POST with `Authorization: Bearer token`.
+    pub async fn post_json_as(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        token: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// A GET of a page as a browser that opened the invitation `token` (its cookie).
+    pub async fn get_page_as(&self, path: &str, token: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("cookie", format!("sala_invitacion={token}"))
+            .send()
+            .await
+            .expect("GET");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// A GET whose answer must be JSON, with `Authorization: Bearer token`.
+    pub async fn get_json_as(&self, path: &str, token: &str) -> serde_json::Value {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        response.json().await.expect("JSON body")
     }
 
     /// A GET whose answer must be JSON.

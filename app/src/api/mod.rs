@@ -17,7 +17,7 @@ use crate::domain::{Member, MesaDetail, MesaSummary, Session, SessionDetail};
 use crate::domain::{MemberRequest, ScheduleRequest, SessionAction, SessionEdit};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::ssr::backend;
+use crate::ssr::{backend, request_context};
 
 /// Passes the result through, giving an error response its proper HTTP status.
 #[cfg(feature = "ssr")]
@@ -30,15 +30,12 @@ fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 #[server(endpoint = "mesa_summaries")]
 pub async fn fetch_mesa_summaries() -> Result<Vec<MesaSummary>, AppError> {
-    respond(backend()?.mesa_summaries().await)
+    respond(backend()?.mesa_summaries(&request_context()).await)
 }
 
 #[server(endpoint = "mesa_detail")]
-pub async fn fetch_mesa_detail(
-    code: String,
-    #[server(default)] token: String,
-) -> Result<MesaDetail, AppError> {
-    respond(backend()?.mesa_detail(&code, Some(token)).await)
+pub async fn fetch_mesa_detail(code: String) -> Result<MesaDetail, AppError> {
+    respond(backend()?.mesa_detail(&request_context(), &code).await)
 }
 
 /// A checkbox sends its value only when ticked.
@@ -62,7 +59,14 @@ pub async fn schedule_session(
         mode,
         confirmed: ticked(&confirm),
     };
-    respond(async { backend()?.schedule_session(request).await }.await)
+    respond(
+        async {
+            backend()?
+                .schedule_session(&request_context(), request)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "edit_session")]
@@ -81,12 +85,19 @@ pub async fn edit_session(
         reason,
         confirmed: ticked(&confirm),
     };
-    respond(async { backend()?.edit_session(id, edit).await }.await)
+    respond(async { backend()?.edit_session(&request_context(), id, edit).await }.await)
 }
 
 #[server(endpoint = "cancel_session")]
 pub async fn cancel_session(id: i64, reason: String) -> Result<Session, AppError> {
-    respond(async { backend()?.cancel_session(id, reason).await }.await)
+    respond(
+        async {
+            backend()?
+                .cancel_session(&request_context(), id, reason)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "add_member")]
@@ -108,7 +119,14 @@ pub async fn add_member(
         seat,
         contact,
     };
-    respond(async { backend()?.add_member(request.validate()?).await }.await)
+    respond(
+        async {
+            backend()?
+                .add_member(&request_context(), request.validate()?)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "update_member")]
@@ -132,81 +150,83 @@ pub async fn update_member(
         seat,
         contact,
     };
-    respond(async { backend()?.update_member(id, request, keep_contact).await }.await)
+    respond(
+        async {
+            backend()?
+                .update_member(&request_context(), id, request, keep_contact)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "remove_member")]
 pub async fn remove_member(id: i64) -> Result<Member, AppError> {
-    respond(async { backend()?.remove_member(id).await }.await)
+    respond(async { backend()?.remove_member(&request_context(), id).await }.await)
 }
 
 #[server(endpoint = "session_detail")]
 pub async fn fetch_session_detail(id: i64) -> Result<SessionDetail, AppError> {
-    respond(backend()?.session_detail(id).await)
+    respond(backend()?.session_detail(&request_context(), id).await)
 }
 
 /// *Iniciar reunión* / *Cerrar reunión* from the session page, with its invitation.
 #[server(endpoint = "change_session_status")]
-pub async fn change_session_status(
-    id: i64,
-    action: String,
-    #[server(default)] token: String,
-) -> Result<Session, AppError> {
+pub async fn change_session_status(id: i64, action: String) -> Result<Session, AppError> {
     respond(
         async {
             let action = SessionAction::parse(&action)
                 .ok_or_else(|| AppError::Conflict(format!("Acción desconocida «{action}».")))?;
-            backend()?.meeting_action(id, action, token).await
+            backend()?
+                .meeting_action(&request_context(), id, action)
+                .await
         }
         .await,
     )
 }
 
 #[server(endpoint = "board_access")]
-pub async fn fetch_board_access(
-    session: i64,
-    token: Option<String>,
-) -> Result<BoardAccess, AppError> {
-    respond(backend()?.board_access(session, token).await)
+pub async fn fetch_board_access(session: i64) -> Result<BoardAccess, AppError> {
+    respond(backend()?.board_access(&request_context(), session).await)
 }
 
 #[server(endpoint = "close_board")]
-pub async fn close_board(session: i64, token: String) -> Result<i64, AppError> {
-    respond(backend()?.close_board(session, token).await)
+pub async fn close_board(session: i64) -> Result<i64, AppError> {
+    respond(backend()?.close_board(&request_context(), session).await)
 }
 
 #[server(endpoint = "acta")]
 pub async fn fetch_acta(session: i64) -> Result<Acta, AppError> {
-    respond(backend()?.acta(session).await)
+    respond(backend()?.acta(&request_context(), session).await)
 }
 
 #[server(endpoint = "board_history")]
 pub async fn fetch_board_history(session: i64) -> Result<BoardHistory, AppError> {
-    respond(backend()?.board_history(session).await)
+    respond(backend()?.board_history(&request_context(), session).await)
 }
 
 #[server(endpoint = "board_at")]
 pub async fn fetch_board_at(session: i64, step: usize) -> Result<BoardView, AppError> {
-    respond(backend()?.board_at(session, step).await)
+    respond(backend()?.board_at(&request_context(), session, step).await)
 }
 
 #[server(endpoint = "dashboard")]
 pub async fn fetch_dashboard(query: DashboardQuery) -> Result<Dashboard, AppError> {
-    respond(backend()?.dashboard(query).await)
+    respond(backend()?.dashboard(&request_context(), query).await)
 }
 
 #[server(endpoint = "escalate_barrier")]
-pub async fn escalate_barrier(
-    token: String,
-    request: EscalationRequest,
-) -> Result<Escalation, AppError> {
-    respond(backend()?.escalate_barrier(token, request).await)
+pub async fn escalate_barrier(request: EscalationRequest) -> Result<Escalation, AppError> {
+    respond(
+        backend()?
+            .escalate_barrier(&request_context(), request)
+            .await,
+    )
 }
 
 #[server(endpoint = "act_on_escalation")]
 pub async fn act_on_escalation(
     id: i64,
-    token: String,
     action: String,
     text: String,
     answer_by: String,
@@ -214,7 +234,7 @@ pub async fn act_on_escalation(
 ) -> Result<Escalation, AppError> {
     respond(
         backend()?
-            .act_on_escalation(id, token, action, text, answer_by, by)
+            .act_on_escalation(&request_context(), id, action, text, answer_by, by)
             .await,
     )
 }
@@ -222,9 +242,13 @@ pub async fn act_on_escalation(
 #[server(endpoint = "escalation_inbox")]
 pub async fn fetch_escalation_inbox(
     mesa: String,
-    token: String,
+    #[server(default)] session: Option<i64>,
 ) -> Result<crate::domain::escalation::EscalationInbox, AppError> {
-    respond(backend()?.escalation_inbox(mesa, token).await)
+    respond(
+        backend()?
+            .escalation_inbox(&request_context(), mesa, session)
+            .await,
+    )
 }
 
 #[server(endpoint = "barrier_chain")]
@@ -232,7 +256,11 @@ pub async fn fetch_barrier_chain(
     session: i64,
     barrier: String,
 ) -> Result<Vec<Escalation>, AppError> {
-    respond(backend()?.barrier_chain(session, barrier).await)
+    respond(
+        backend()?
+            .barrier_chain(&request_context(), session, barrier)
+            .await,
+    )
 }
 
 #[server(endpoint = "commitment_history")]
@@ -240,5 +268,10 @@ pub async fn fetch_commitment_history(
     session: i64,
     commitment: String,
 ) -> Result<crate::domain::board::review::CommitmentHistory, AppError> {
-    respond(backend()?.commitment_history(session, commitment).await)
+    respond(
+        backend()?
+            .commitment_history(&request_context(), session, commitment)
+            .await,
+    )
 }
+pub mod accounts;
