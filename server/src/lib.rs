@@ -6,6 +6,7 @@ pub mod charts;
 pub mod cli;
 pub mod dashboards;
 pub mod http;
+pub mod oidc;
 pub mod projection;
 pub mod store;
 pub mod sync;
