@@ -19,7 +19,7 @@ SITE_ROOT := $(CURDIR)/target/site
 SALA_BIN := $(CARGO_TARGET_DIR)/release/sala
 SALA_ADDR ?= 127.0.0.1:3000
 
-.PHONY: help run build tools test test-rust test-e2e lint postgres chromium fmt clean-data
+.PHONY: help run build tools test test-rust test-e2e lint postgres oidc-provider chromium fmt clean-data
 
 help:
 	@echo "make run   — build (release) and start Sala at http://$(SALA_ADDR) on SQLite (./data/sala.db)"
@@ -58,8 +58,12 @@ lint:
 postgres:
 	@scripts/ensure-postgres.sh > /dev/null
 
-test-rust: postgres
-	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 \
+# The sign-in tests run a real OpenID Connect provider (tools/oidc, Node.js).
+oidc-provider:
+	@[ -d tools/oidc/node_modules/oidc-provider ] || (cd tools/oidc && npm ci --no-audit --no-fund)
+
+test-rust: postgres oidc-provider
+	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 SALA_REQUIRE_OIDC=1 \
 	  cargo test -p app -p sala
 
 chromium:

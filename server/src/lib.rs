@@ -7,6 +7,7 @@ pub mod cli;
 pub mod dashboards;
 pub mod http;
 pub mod identity;
+pub mod oidc;
 pub mod projection;
 pub mod store;
 pub mod sync;

@@ -11,5 +11,6 @@ mod dashboard;
 mod durability;
 mod escalation;
 mod http;
+mod oidc;
 mod store;
 mod sync;

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: real databases and a real server on a random port.
 
 pub mod binary;
+pub mod oidc;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
