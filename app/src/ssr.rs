@@ -170,6 +170,8 @@ pub trait Accounts: Send + Sync + 'static {
         email: String,
         password: String,
     ) -> Result<SetCookie, AppError>;
+    /// The single sign-on button's text, when an identity provider is configured.
+    async fn single_sign_on(&self) -> Option<String>;
     /// Ends this browser's web session (and its live boards); clears both cookies.
     async fn sign_out(&self, cx: &RequestContext) -> Result<Vec<SetCookie>, AppError>;
     /// Whose setup link this is (the page greets them), while it is valid.

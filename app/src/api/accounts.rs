@@ -31,25 +31,20 @@ pub async fn sign_in(
             .await,
     )?;
     set_cookie(&cookie);
-    leptos_axum::redirect(&safe_next(&next));
+    leptos_axum::redirect(&crate::domain::identity::safe_next_path(&next));
     Ok(())
-}
-
-/// Only a path of this site (`/…`, not `//host`): a sign-in link cannot send people elsewhere.
-#[cfg(feature = "ssr")]
-fn safe_next(next: &str) -> String {
-    let next = next.trim();
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
 }
 
 /// The signed-in person's name, if anyone is signed in.
 #[server(endpoint = "whoami")]
 pub async fn fetch_whoami() -> Result<Option<String>, AppError> {
     Ok(request_context().actor.person.map(|person| person.name))
+}
+
+/// The single sign-on button's text, if Sala has an identity provider.
+#[server(endpoint = "single_sign_on")]
+pub async fn fetch_single_sign_on() -> Result<Option<String>, AppError> {
+    Ok(accounts()?.single_sign_on().await)
 }
 
 #[server(endpoint = "sign_out")]
@@ -248,16 +243,4 @@ pub async fn set_publishes_actas(mesa: String, publish: bool) -> Result<bool, Ap
             .await,
     )?;
     Ok(publish)
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    #[test]
-    fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(super::safe_next("/mesas/local-01"), "/mesas/local-01");
-        assert_eq!(super::safe_next("//evil.example"), "/");
-        assert_eq!(super::safe_next("https://evil.example"), "/");
-        assert_eq!(super::safe_next("/\\evil.example"), "/");
-        assert_eq!(super::safe_next(""), "/");
-    }
 }

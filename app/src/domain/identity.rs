@@ -196,6 +196,17 @@ impl AccountRequest {
     }
 }
 
+/// Where to go after signing in: only a path of this site (`/…`, not `//host` or `/\host`), so a
+/// sign-in link cannot send people elsewhere.
+pub fn safe_next_path(next: &str) -> String {
+    let next = next.trim();
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
 /// E-mails are unique case-insensitively: stored and compared lower-cased.
 pub fn normalise_email(raw: &str) -> String {
     raw.trim().to_lowercase()
@@ -263,6 +274,36 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// The audit log as a table (its CSV export reads spreadsheets' way, like the dashboards').
+pub fn audit_table(entries: &[AuditEntry]) -> super::dashboard::Table {
+    use super::dashboard::{Cell, Column, Table};
+    let column = |title: &str, csv: &str| Column {
+        title: title.into(),
+        csv: csv.into(),
+    };
+    Table {
+        title: "Auditoría".into(),
+        columns: vec![
+            column("Cuándo (UTC)", "fecha_utc"),
+            column("Quién", "actor"),
+            column("Qué", "accion"),
+            column("Sobre", "objeto"),
+            column("Detalle", "detalle"),
+        ],
+        rows: entries
+            .iter()
+            .map(|e| {
+                [&e.at, &e.actor, &e.action, &e.target, &e.detail]
+                    .into_iter()
+                    .map(|text| Cell::Text(text.clone()))
+                    .collect()
+            })
+            .collect(),
+        tones: Vec::new(),
+        empty: "No hay actuaciones con ese filtro.".into(),
+    }
+}
+
 /// What the audit page filters by (empty: everything).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditQuery {
@@ -299,6 +340,15 @@ mod tests {
             };
             assert!(request.validate().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next_path("/mesas/local-01"), "/mesas/local-01");
+        assert_eq!(safe_next_path("//evil.example"), "/");
+        assert_eq!(safe_next_path("https://evil.example"), "/");
+        assert_eq!(safe_next_path("/\\evil.example"), "/");
+        assert_eq!(safe_next_path(""), "/");
     }
 
     #[test]

@@ -74,4 +74,13 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_by_time ON audit_log (at);
 
+-- A single sign-on in flight: what the callback must check (state, nonce, PKCE verifier), for
+-- ten minutes at most.
+CREATE TABLE oidc_pending (
+    state      TEXT PRIMARY KEY,
+    pending    TEXT NOT NULL,
+    next_path  TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
 ALTER TABLE mesas ADD COLUMN publishes_actas BIGINT NOT NULL DEFAULT 0;

@@ -197,6 +197,37 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_SESSION_MAX_DAYS", default_value_t = 7)]
     pub session_max_days: i64,
 
+    /// Inicio de sesión institucional (OpenID Connect): URL del emisor, exactamente como la
+    /// publica el proveedor (p. ej. https://login.subredsur.gov.co/realms/salud).
+    #[arg(long, env = "SALA_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// Identificador del cliente registrado en el proveedor.
+    #[arg(long, env = "SALA_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+
+    /// Secreto del cliente (mejor por variable de entorno que por argumento).
+    #[arg(
+        long,
+        env = "SALA_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    pub oidc_client_secret: Option<String>,
+
+    /// Dirección de retorno registrada en el proveedor (por omisión
+    /// <dirección pública>/entrar/sso/respuesta).
+    #[arg(long, env = "SALA_OIDC_REDIRECT_URL")]
+    pub oidc_redirect_url: Option<String>,
+
+    /// Texto del botón de la página de inicio de sesión.
+    #[arg(
+        long,
+        env = "SALA_OIDC_LABEL",
+        default_value = "Entrar con la cuenta institucional"
+    )]
+    pub oidc_label: String,
+
     /// Correo de la primera cuenta de administración, creada si la base no tiene ninguna.
     #[arg(long, env = "SALA_ADMIN_EMAIL", default_value = "admin@sala.local")]
     pub admin_email: String,
@@ -328,7 +359,36 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .clone()
         .filter(|url| !url.trim().is_empty())
         .map(|url| url.trim().trim_end_matches('/').to_owned());
+    let base = public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let sso = match (
+        &args.oidc_issuer,
+        &args.oidc_client_id,
+        &args.oidc_client_secret,
+    ) {
+        (Some(issuer), Some(client_id), Some(client_secret)) => {
+            tracing::info!(%issuer, "single sign-on configured");
+            Some(crate::identity::SingleSignOn::new(
+                crate::oidc::OidcConfig {
+                    issuer: issuer.clone(),
+                    client_id: client_id.clone(),
+                    client_secret: client_secret.clone(),
+                    redirect_url: args
+                        .oidc_redirect_url
+                        .clone()
+                        .unwrap_or_else(|| format!("{base}/entrar/sso/respuesta")),
+                },
+                args.oidc_label.clone(),
+            ))
+        }
+        (Some(_), _, _) => anyhow::bail!(
+            "--oidc-issuer necesita --oidc-client-id y --oidc-client-secret (o SALA_OIDC_CLIENT_ID y SALA_OIDC_CLIENT_SECRET)"
+        ),
+        _ => None,
+    };
     let identity = crate::identity::IdentityConfig {
+        sso,
         idle_secs: args.session_idle_hours.max(1) * 3600,
         absolute_secs: args.session_max_days.max(1) * 86_400,
         https: public_url
@@ -344,7 +404,6 @@ async fn serve(args: ServeArgs) -> Result<()> {
         durable,
         identity,
     );
-    let base = public_url.unwrap_or_else(|| format!("http://{addr}"));
     admin::first_start(&state.identity, &store, &args.admin_email, &base).await?;
     http::serve(listener, state, shutdown_signal())
         .await

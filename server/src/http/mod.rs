@@ -8,6 +8,7 @@ mod error;
 mod identify;
 mod origin;
 pub mod sockets;
+mod sso;
 pub mod sync_socket;
 
 use std::future::Future;
@@ -124,6 +125,9 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/entrar/sso", get(sso::start))
+        .route("/entrar/sso/respuesta", get(sso::callback))
+        .route("/admin/auditoria.csv", get(audit_csv))
         .route("/sync/{session_id}", get(sync_socket::sync_socket))
         .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
         .route("/api/v1/tablero", get(dashboard::json))
@@ -179,6 +183,37 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         }))
         .with_state(state)
+}
+
+/// The audit log as CSV (the administration's filter in the query).
+async fn audit_csv(
+    State(state): State<AppState>,
+    axum::Extension(cx): axum::Extension<app::ssr::RequestContext>,
+    axum::extract::Query(query): axum::extract::Query<AuditCsvQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let query = app::domain::identity::AuditQuery {
+        actor: query.actor,
+        action: query.accion,
+        from: query.desde,
+        to: query.hasta,
+    };
+    let entries = state.accounts.audit(&cx, query).await?;
+    let csv = app::domain::identity::audit_table(&entries)
+        .csv(app::domain::dashboard::CsvFormat::Spreadsheet);
+    Ok(dashboard::download(
+        csv,
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"auditoria.csv\"",
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct AuditCsvQuery {
+    actor: String,
+    accion: String,
+    desde: String,
+    hasta: String,
 }
 
 /// The acta as a Markdown download.

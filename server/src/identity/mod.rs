@@ -4,6 +4,7 @@
 
 mod accounts;
 pub mod secrets;
+mod sso;
 pub mod throttle;
 
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use crate::auth::{Signer, TokenError};
 use crate::store::{Store, StoreError};
 use throttle::Throttle;
 
-pub use accounts::SignInError;
+pub use accounts::{SignInError, SignedIn};
+pub use sso::{SingleSignOn, SsoError};
 
 /// The person's web session.
 pub const SESSION_COOKIE: &str = "sala_sesion";
@@ -28,7 +30,7 @@ pub const SETUP_LINK_SECS: i64 = 24 * 3600;
 /// A web session's `last_seen_at` is written at most this often (not on every request).
 const TOUCH_EVERY_SECS: i64 = 60;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IdentityConfig {
     /// A web session unused this long ends.
     pub idle_secs: i64,
@@ -38,6 +40,8 @@ pub struct IdentityConfig {
     pub https: bool,
     /// `https://sala.example.org`: links Sala hands out start with it (else the request's host).
     pub public_url: Option<String>,
+    /// Sign-in with the institutions' identity provider, when configured.
+    pub sso: Option<SingleSignOn>,
 }
 
 impl Default for IdentityConfig {
@@ -47,6 +51,7 @@ impl Default for IdentityConfig {
             absolute_secs: 7 * 24 * 3600,
             https: false,
             public_url: None,
+            sso: None,
         }
     }
 }

@@ -441,3 +441,43 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Keeps a sign-in in flight until its callback (older ones are dropped on the way).
+    pub async fn put_oidc_pending(
+        &self,
+        state: &str,
+        pending: &str,
+        next: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM oidc_pending WHERE created_at < $1")
+            .bind(now - 3600)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO oidc_pending (state, pending, next_path, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(state)
+        .bind(pending)
+        .bind(next)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Takes a sign-in in flight: it is used once, whatever the callback's outcome.
+    pub async fn take_oidc_pending(&self, state: &str) -> Result<Option<(String, String)>> {
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT pending, next_path FROM oidc_pending WHERE state = $1")
+                .bind(state)
+                .fetch_optional(&self.pool)
+                .await?;
+        let taken = sqlx::query("DELETE FROM oidc_pending WHERE state = $1")
+            .bind(state)
+            .execute(&self.pool)
+            .await?;
+        Ok(row.filter(|_| taken.rows_affected() == 1))
+    }
+}

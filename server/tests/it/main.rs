@@ -11,6 +11,7 @@ mod dashboard;
 mod durability;
 mod escalation;
 mod http;
+mod identity;
 mod oidc;
 mod store;
 mod sync;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::accounts::{CompleteSetup, SignIn, fetch_setup_link_owner};
+use crate::api::accounts::{CompleteSetup, SignIn, fetch_setup_link_owner, fetch_single_sign_on};
 use crate::domain::identity::MIN_PASSWORD_CHARS;
 use crate::pages::common::{ErrorNotice, FieldError, field_message, general_message};
 
@@ -20,6 +20,27 @@ fn invitation_notice(code: &str) -> Option<&'static str> {
     }
 }
 
+/// Why the institutional sign-in did not sign anyone in.
+fn sso_notice(code: &str) -> Option<&'static str> {
+    match code {
+        "sin-cuenta" => Some(
+            "Su proveedor de identidad confirmó su correo, pero no hay una cuenta de Sala con él: pida a la administración que la cree.",
+        ),
+        "correo-sin-verificar" => Some(
+            "Su proveedor de identidad no confirmó su correo, así que no se puede vincular a una cuenta de Sala.",
+        ),
+        "desactivada" => Some("Su cuenta de Sala está desactivada: hable con la administración."),
+        "vencido" => {
+            Some("El inicio de sesión institucional venció o ya se usó: intente de nuevo.")
+        }
+        "cancelado" => Some("Se canceló el inicio de sesión en el proveedor de identidad."),
+        "fallo" => Some(
+            "El proveedor de identidad no respondió como se esperaba: intente de nuevo o entre con su contraseña.",
+        ),
+        _ => None,
+    }
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
@@ -29,12 +50,14 @@ pub fn SignInPage() -> impl IntoView {
         query
             .get("invitacion")
             .and_then(|code| invitation_notice(&code))
+            .or_else(|| query.get("sso").and_then(|code| sso_notice(&code)))
             .or_else(|| {
                 query
                     .get("salida")
                     .map(|_| "Cerró su sesión en este navegador.")
             })
     };
+    let sso = Resource::new(|| (), |_| fetch_single_sign_on());
     let action = ServerAction::<SignIn>::new();
     let result: Signal<Option<Result<(), crate::error::AppError>>> = action.value().into();
     view! {
@@ -55,6 +78,14 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Entrar"</button>
                 <p class="form-alert" role="alert" data-sign-in-error>{move || general_message(result, &[]).get()}</p>
             </ActionForm>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    sso.await.ok().flatten().map(|label| view! {
+                        <p><a class="button button--quiet" data-sso
+                            href=move || format!("/entrar/sso?siguiente={}", next())>{label}</a></p>
+                    })
+                })}
+            </Suspense>
             <p class="muted">
                 "¿No tiene cuenta u olvidó su contraseña? La administración de Sala le envía un enlace para establecerla. "
                 "Quienes no tienen cuenta entran a una sesión con el enlace de invitación que les comparte la coordinación."

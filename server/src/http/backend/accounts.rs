@@ -134,6 +134,14 @@ impl Accounts for StoreBackend {
         Ok(SetCookie(signed_in.set_cookie))
     }
 
+    async fn single_sign_on(&self) -> Option<String> {
+        self.identity
+            .config()
+            .sso
+            .as_ref()
+            .map(|sso| sso.label.clone())
+    }
+
     async fn sign_out(&self, cx: &RequestContext) -> Result<Vec<SetCookie>, AppError> {
         if let Some(hash) = &cx.web_session {
             self.identity.sign_out(hash).await?;

@@ -118,6 +118,8 @@ pub struct TestServer {
     pub store: Store,
     /// The server's rooms, to observe loading and eviction.
     pub sync: sala::sync::SyncHub,
+    /// Its accounts and web sessions (tests make people without going through pages).
+    pub identity: sala::identity::Identity,
     pub client: reqwest::Client,
     _dir: TempDir,
 }
@@ -128,6 +130,13 @@ impl TestServer {
     }
 
     pub async fn start_with(limits: sala::sync::SyncLimits) -> Self {
+        Self::start_with_identity(limits, sala::identity::IdentityConfig::default()).await
+    }
+
+    pub async fn start_with_identity(
+        limits: sala::sync::SyncLimits,
+        identity: sala::identity::IdentityConfig,
+    ) -> Self {
         // `RUST_LOG=sala=debug cargo test …` shows the server's side of a failing test.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -146,8 +155,9 @@ impl TestServer {
             .env(leptos::config::Env::PROD)
             .build();
         let signer = sala::auth::Signer::new(TEST_SECRET.as_bytes().to_vec());
-        let state = AppState::new(options, store.clone(), signer, limits, true);
+        let state = AppState::with_identity(options, store.clone(), signer, limits, true, identity);
         let sync = state.sync.clone();
+        let identity = state.identity.clone();
         tokio::spawn(http::serve(listener, state, std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -159,6 +169,7 @@ impl TestServer {
             addr,
             store,
             sync,
+            identity,
             client,
             _dir: dir,
         }
