@@ -251,3 +251,102 @@ async fn an_unreachable_or_plain_http_issuer_is_refused_in_spanish() {
         "{error:?}"
     );
 }
+
+/// The whole single sign-on on the real server: `/entrar/sso` sends the browser to the provider,
+/// the provider sends it back to `/entrar/sso/respuesta`, and the person is signed in to the
+/// account with their verified e-mail; an unverified or unknown e-mail is refused, saying why.
+#[tokio::test]
+async fn single_sign_on_links_the_account_with_the_verified_email() {
+    use crate::common::oidc::REDIRECT_URL;
+    let Some(provider) = TestProvider::start(&[ANA, BETO], ProviderOptions::default()).await else {
+        return;
+    };
+    let sso = sala::identity::SingleSignOn::new(provider.config(), "Entrar con la Subred".into());
+    let server = crate::common::TestServer::start_with_identity(
+        sala::sync::SyncLimits::default(),
+        sala::identity::IdentityConfig {
+            sso: Some(sso),
+            ..Default::default()
+        },
+    )
+    .await;
+    let (_, page) = server.get_text("/entrar").await;
+    assert!(page.contains("Entrar con la Subred"), "the button");
+    for (email, verified) in [
+        ("ana.perez@uni.edu.co", true),
+        ("beto@correo.example", false),
+    ] {
+        let request = app::domain::identity::AccountRequest {
+            email: email.into(),
+            name: format!("Cuenta {email} {verified}"),
+            ..Default::default()
+        };
+        server
+            .store
+            .create_account(&request.validate().unwrap(), false, chrono::Utc::now())
+            .await
+            .unwrap();
+    }
+    // A browser's trip: Sala → provider → back to Sala (the redirect URL registered for the
+    // test client stands for Sala's callback; its query is handed to the real route).
+    let issuer = provider.issuer.clone();
+    let trip = |login: &'static str| {
+        let server = &server;
+        let issuer = issuer.clone();
+        async move {
+            let start = server
+                .client
+                .get(server.url("/entrar/sso?siguiente=/cuenta"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(start.status(), 303);
+            let authorize = start.headers()["location"].to_str().unwrap().to_owned();
+            assert!(authorize.starts_with(&issuer), "{authorize}");
+            let back = sign_in(&authorize, login).await;
+            let callback = format!(
+                "/entrar/sso/respuesta?code={}&state={}",
+                back.code, back.state
+            );
+            assert!(REDIRECT_URL.starts_with("http://"));
+            server
+                .client
+                .get(server.url(&callback))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let ana = trip("ana-1").await;
+    assert_eq!(ana.status(), 303);
+    assert_eq!(ana.headers()["location"], "/cuenta");
+    let cookie = crate::identity::cookie_from(&ana, "sala_sesion").expect("signed in");
+    let (status, html) = crate::identity::Browser { cookie }
+        .get(&server, "/cuenta")
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("ana.perez@uni.edu.co"), "{html}");
+    let linked = server
+        .store
+        .account_by_subject(&format!("{}|ana-1", provider.issuer))
+        .await
+        .unwrap();
+    assert!(linked.is_some(), "linked to the provider's subject");
+
+    let beto = trip("beto-2").await;
+    assert_eq!(
+        beto.headers()["location"],
+        "/entrar?sso=correo-sin-verificar"
+    );
+    assert!(crate::identity::cookie_from(&beto, "sala_sesion").is_none());
+
+    // A replayed or forged callback signs nobody in.
+    let forged = server
+        .client
+        .get(server.url("/entrar/sso/respuesta?code=x&state=nada"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.headers()["location"], "/entrar?sso=vencido");
+    provider.stop().await;
+}
