@@ -13,5 +13,6 @@ mod escalation;
 mod http;
 mod identity;
 mod oidc;
+mod permissions;
 mod store;
 mod sync;
