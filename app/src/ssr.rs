@@ -195,6 +195,17 @@ pub trait Accounts: Send + Sync + 'static {
         password: String,
         repeated: String,
     ) -> Result<(), AppError>;
+    async fn access_tokens(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<Vec<crate::domain::identity::AccessToken>, AppError>;
+    /// A new personal access token for scripts, with the person's own rights: shown once.
+    async fn mint_access_token(
+        &self,
+        cx: &RequestContext,
+        label: String,
+    ) -> Result<String, AppError>;
+    async fn revoke_access_token(&self, cx: &RequestContext, id: i64) -> Result<(), AppError>;
     async fn people(&self, cx: &RequestContext) -> Result<Vec<Account>, AppError>;
     /// Creates a person; returns the setup link to hand them.
     async fn create_person(

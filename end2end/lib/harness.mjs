@@ -29,7 +29,16 @@ export async function startSala() {
   const port = await freePort();
   const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
     env: { ...process.env, SALA_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: siteRoot, DATABASE_URL: '' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  // The first start prints the administrator's one-time setup link on the console.
+  let setupLink = null;
+  let pending = '';
+  child.stderr.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    pending += chunk.toString();
+    const found = pending.match(/https?:\/\/\S+\/configurar\?clave=[\w-]+/);
+    if (found && !setupLink) setupLink = found[0];
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -45,6 +54,13 @@ export async function startSala() {
   return {
     base,
     port,
+    /** The first administrator's setup link, as the console printed it. */
+    get setupLink() { return setupLink; },
+    /** Opens a Mesa's coordination invitation in `page` (`sala invite --mesa`): the browser then
+     * acts as that coordination (its cookie), as a script's or secretary's link does. */
+    async asCoordination(page, mesa) {
+      await page.goto(this.cli('invite', '--mesa', mesa, '--role', 'coordinador').url);
+    },
     /** Runs a `sala` CLI command against this server's data; returns its JSON output. */
     cli(...args) {
       const out = execFileSync(bin, [...args, '--format', 'json'], {

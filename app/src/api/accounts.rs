@@ -112,6 +112,30 @@ pub async fn change_password(
     )
 }
 
+#[server(endpoint = "access_tokens")]
+pub async fn fetch_access_tokens() -> Result<Vec<crate::domain::identity::AccessToken>, AppError> {
+    respond(accounts()?.access_tokens(&request_context()).await)
+}
+
+/// Returns the token itself: the only time it is shown.
+#[server(endpoint = "mint_access_token")]
+pub async fn mint_access_token(label: String) -> Result<String, AppError> {
+    respond(
+        accounts()?
+            .mint_access_token(&request_context(), label)
+            .await,
+    )
+}
+
+#[server(endpoint = "revoke_access_token")]
+pub async fn revoke_access_token(id: i64) -> Result<(), AppError> {
+    respond(
+        accounts()?
+            .revoke_access_token(&request_context(), id)
+            .await,
+    )
+}
+
 #[server(endpoint = "people")]
 pub async fn fetch_people() -> Result<Vec<Account>, AppError> {
     respond(accounts()?.people(&request_context()).await)

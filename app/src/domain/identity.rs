@@ -262,6 +262,17 @@ pub struct Invitation {
     pub link: Option<String>,
 }
 
+/// A personal access token as its owner sees it (never the token itself, once shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessToken {
+    pub id: i64,
+    pub label: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
 /// One administrative act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

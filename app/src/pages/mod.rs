@@ -29,6 +29,7 @@ use records::{ActaPage, BarrierChainPage, CommitmentPage, ProjectorPage, ReviewP
 use session::SessionPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="es">
@@ -42,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags />
                 // Keeps the board's page and assets available offline (network first, cache as
                 // fallback); edits made offline live in localStorage until the socket returns.
-                <script>
+                <script nonce=leptos::nonce::use_nonce()>
                     "if ('serviceWorker' in navigator) { navigator.serviceWorker.register('/sw.js').catch(() => {}); }"
                 </script>
             </head>
@@ -50,6 +51,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only with this response's nonce (Leptos puts it on
+/// its hydration and resource scripts) and what they load (`'strict-dynamic'`: the wasm glue);
+/// WebAssembly may compile; everything else from this site only. Style attributes stay allowed
+/// (the board colours presence markers with validated `#rrggbb` values).
+fn content_security_policy() {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = format!(
+            "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+             style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+             worker-src 'self'; manifest-src 'self'; frame-ancestors 'none'; object-src 'none'; \
+             base-uri 'none'; form-action 'self'"
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
     }
 }
 
@@ -110,7 +133,12 @@ pub fn App() -> impl IntoView {
 /// The signed-in person's name (to their account) or *Entrar*.
 #[component]
 fn WhoAmI() -> impl IntoView {
-    let me = Resource::new(|| (), |_| crate::api::accounts::fetch_whoami());
+    // Asked again after each navigation: signing in or out changes it without a page load.
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::accounts::fetch_whoami(),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -160,8 +160,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(origin::refuse_foreign_origin))
         // Every response: no sniffing, no framing by other sites, no `Referer` (a link followed
-        // from a board must not carry its invitation along), no plugins or `<base>` tricks. A
-        // script policy waits for Leptos' hydration script to carry a nonce (identity issue).
+        // from a board must not carry its invitation along), no plugins or `<base>` tricks.
+        // Pages set their own, stricter policy with the response's script nonce (`app::shell`).
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -177,6 +177,15 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("frame-ancestors 'none'; object-src 'none'; base-uri 'none'"),
+        ))
+        // Browsers that reached Sala over https keep to https (a year), once configured so.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            state
+                .identity
+                .config()
+                .https
+                .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         ))
         // Spans name the path, never the query: invitations travel as `?token=`.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::accounts::{ChangePassword, SignOut, UpdateMyAccount, fetch_my_account};
+use crate::api::accounts::{
+    ChangePassword, MintAccessToken, RevokeAccessToken, SignOut, UpdateMyAccount,
+    fetch_access_tokens, fetch_my_account,
+};
 use crate::domain::identity::Account;
 use crate::error::AppError;
 use crate::pages::common::{
@@ -122,11 +125,70 @@ fn Mine(account: Account, update: ServerAction<UpdateMyAccount>) -> impl IntoVie
                         <p class="form-alert" role="alert">{move || general_message(changed, &["current", "password", "repeat"]).get()}</p>
                     </ActionForm>
                 </section>
+                <AccessTokens />
                 <ActionForm action=sign_out attr:class="inline-form">
                     <button type="submit" class="button button--quiet" data-action="salir">"Cerrar sesión"</button>
                 </ActionForm>
             </aside>
         </div>
+    }
+    .into_any()
+}
+
+/// Personal access tokens for scripts (`Authorization: Bearer …` on `/api/v1`), with the
+/// person's own rights; shown once, revocable, with their last use.
+#[component]
+fn AccessTokens() -> impl IntoView {
+    let saved = RwSignal::new(0u32);
+    let mint = ServerAction::<MintAccessToken>::new();
+    let revoke = ServerAction::<RevokeAccessToken>::new();
+    bump_on_success(mint.value().into(), saved);
+    bump_on_success(revoke.value().into(), saved);
+    let minted: Signal<Option<Result<String, AppError>>> = mint.value().into();
+    let tokens = Resource::new(move || saved.get(), |_| fetch_access_tokens());
+    view! {
+        <section class="card" aria-labelledby="tokens">
+            <h2 id="tokens">"Tokens de acceso (scripts)"</h2>
+            <p class="muted">"Para programas que usan la API (/api/v1) con sus mismos permisos. Se muestran una sola vez."</p>
+            <ActionForm action=mint attr:class="form" attr:data-form="nuevo-token">
+                <div class="field">
+                    <label for="token-label">"Para qué es"</label>
+                    <input id="token-label" name="label" maxlength="80" required aria-describedby="token-label-error" />
+                    <FieldError id="token-label-error" message=field_message(minted, "label") />
+                </div>
+                <button type="submit" class="button button--quiet" disabled=move || mint.pending().get()>"Crear token"</button>
+            </ActionForm>
+            {move || minted.get().and_then(Result::ok).map(|token| view! {
+                <div class="notice" role="status">
+                    <p>"Cópielo ahora: no se vuelve a mostrar."</p>
+                    <p><code class="link-text" data-new-token>{token}</code></p>
+                </div>
+            })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    tokens.await.ok().map(|list| view! {
+                        <ul class="guest-list">
+                            {list.into_iter().map(|t| {
+                                let used = t.last_used_at.as_deref().map(crate::domain::format_rfc3339_bogota)
+                                    .map(|at| format!("último uso {at}")).unwrap_or_else(|| "sin usar".into());
+                                let state = if t.revoked { " · revocado" } else { "" };
+                                view! {
+                                    <li data-token=t.id>
+                                        <strong>{t.label.clone()}</strong>{format!(" · {used}{state}")}
+                                        {(!t.revoked).then(|| view! {
+                                            <ActionForm action=revoke attr:class="inline-form">
+                                                <input type="hidden" name="id" value=t.id />
+                                                <button type="submit" class="button button--danger button--small">"Revocar"</button>
+                                            </ActionForm>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Suspense>
+        </section>
     }
     .into_any()
 }

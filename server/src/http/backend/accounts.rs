@@ -219,6 +219,65 @@ impl Accounts for StoreBackend {
         Ok(())
     }
 
+    async fn access_tokens(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<Vec<app::domain::identity::AccessToken>, AppError> {
+        let person = Self::signed_in(cx)?;
+        Ok(self
+            .store
+            .access_tokens_of(person.account)
+            .await?
+            .into_iter()
+            .map(|t| app::domain::identity::AccessToken {
+                id: t.id,
+                label: t.label,
+                created_at: t.created_at,
+                last_used_at: t.last_used_at,
+                revoked: t.revoked,
+            })
+            .collect())
+    }
+
+    async fn mint_access_token(
+        &self,
+        cx: &RequestContext,
+        label: String,
+    ) -> Result<String, AppError> {
+        let person = Self::signed_in(cx)?;
+        let label = label.trim();
+        if label.is_empty() || label.chars().count() > 80 {
+            let mut fields = app::domain::FieldErrors::default();
+            fields.add(
+                "label",
+                "Nombre el token (para qué script es), hasta 80 caracteres.",
+            );
+            return Err(AppError::Fields(fields));
+        }
+        let (_, token) = self
+            .identity
+            .mint_access_token(person.account, label)
+            .await?;
+        self.audit(cx, "token de acceso creado", &person.email, label)
+            .await;
+        Ok(token)
+    }
+
+    async fn revoke_access_token(&self, cx: &RequestContext, id: i64) -> Result<(), AppError> {
+        let person = Self::signed_in(cx)?;
+        self.store
+            .revoke_access_token(person.account, id, Utc::now())
+            .await?;
+        self.audit(
+            cx,
+            "token de acceso revocado",
+            &person.email,
+            &id.to_string(),
+        )
+        .await;
+        Ok(())
+    }
+
     async fn people(&self, cx: &RequestContext) -> Result<Vec<Account>, AppError> {
         require(cx, Act::ManagePeople, &Target::District)?;
         Ok(self.store.list_accounts().await?)
@@ -469,6 +528,15 @@ impl Accounts for StoreBackend {
         query: AuditQuery,
     ) -> Result<Vec<AuditEntry>, AppError> {
         require(cx, Act::ReadAudit, &Target::District)?;
+        let mut fields = app::domain::FieldErrors::default();
+        for (field, day) in [("desde", &query.from), ("hasta", &query.to)] {
+            if !day.trim().is_empty()
+                && chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").is_err()
+            {
+                fields.add(field, "Use una fecha AAAA-MM-DD.");
+            }
+        }
+        fields.into_result()?;
         Ok(self.store.audit_entries(&query, AUDIT_PAGE).await?)
     }
 
