@@ -172,7 +172,8 @@ test('a barrier, an agreement and a commitment reach everyone; the projector fol
   const boardWidth = await luis.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(boardWidth <= 360, `board is ${boardWidth}px wide at 360px`);
   await projector.page.screenshot({ path: ARTIFACTS + 'projector-1920.png' });
-  const small = await open(projector.page.url(), { width: 360, height: 800 });
+  // Another screen of the room, with its own observer link.
+  const small = await open(`${sala.base}/sesiones/${session}/proyector?token=${encodeURIComponent(new URL(invite('observador')).searchParams.get('token'))}`, { width: 360, height: 800 });
   await small.page.waitForSelector('[data-projector][data-status="conectado"]');
   await small.page.screenshot({ path: ARTIFACTS + 'projector-360.png', fullPage: true });
   const width = await small.page.evaluate(() => document.documentElement.scrollWidth);
@@ -301,7 +302,10 @@ test('the coordinator closes the session: the board freezes and the acta shows e
     await acta.getByText(text, { exact: false }).first().waitFor();
   }
   await ana.page.screenshot({ path: ARTIFACTS + 'acta-1920.png', fullPage: true });
-  const markdown = await (await fetch(`${sala.base}/sesiones/${session}/acta.md`)).text();
+  const reader = new URL(invite('observador')).searchParams.get('token');
+  const markdown = await (await fetch(`${sala.base}/sesiones/${session}/acta.md`, {
+    headers: { authorization: `Bearer ${reader}` },
+  })).text();
   assert.match(markdown, /^# Acta n\.º 1 · Mesa Local de APS Bosa/);
   assert.match(markdown, /Convocar a la EPS y a la Subred/);
 

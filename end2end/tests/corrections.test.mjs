@@ -23,6 +23,9 @@ async function open(path, viewport = { width: 1920, height: 1080 }) {
   const context = await browser.newContext({ viewport, locale: 'es-CO', isMobile: viewport.width < 500 });
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`${path}: ${e.message}`));
+  // The Mesa page's forms are its coordination's: this browser carries its invitation.
+  const mesa = path.match(/\/mesas\/([\w-]+)/)?.[1];
+  if (mesa) await sala.asCoordination(page, mesa);
   await page.goto(path.startsWith('http') ? path : sala.base + path);
   await hydrated(page);
   return { context, page };

@@ -96,7 +96,10 @@ test('a dashboard updates live while a board records a commitment; it carries in
   await board.locator('[data-history] li', { hasText: '120 visitas realizadas' }).waitFor();
   // Done: the Mesa's third session has nothing left to follow up.
   const third = sala.cli('session', 'create', '--mesa', 'local-08', '--at', '2026-12-18T09:00:00-05:00').id;
-  const thirdHtml = await (await fetch(`${sala.base}/sesiones/${third}`)).text();
+  const thirdToken = sala.cli('invite', '--session', String(third), '--role', 'observador').token;
+  const thirdHtml = await (await fetch(`${sala.base}/sesiones/${third}`, {
+    headers: { cookie: `sala_invitacion=${thirdToken}` },
+  })).text();
   assert.match(thirdHtml, /No hay compromisos pendientes de sesiones anteriores/);
   await watcher.close();
   await room.close();

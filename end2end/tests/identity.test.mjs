@@ -64,7 +64,7 @@ test('an administrator, a coordinator and a guest run a session from the browser
   await row.locator('select[name="mesa"]').selectOption('local-07');
   await row.locator('select[name="role"]').selectOption('coordinador');
   await row.getByRole('button', { name: 'Asignar' }).click();
-  await admin.page.locator('tr[data-person="carla.rojas@subredsuroccidente.gov.co"]', { hasText: 'local-07 · Coordinación' }).waitFor();
+  await admin.page.locator('tr[data-person="carla.rojas@subredsuroccidente.gov.co"] [data-role-on="local-07"]').waitFor();
   await admin.page.screenshot({ path: ARTIFACTS + 'people-1920.png', fullPage: true });
   assert.deepEqual(await axeViolations(admin.page, ['label', 'button-name', 'scrollable-region-focusable', 'color-contrast']), []);
 
@@ -81,7 +81,7 @@ test('an administrator, a coordinator and a guest run a session from the browser
   await carla.page.fill('#password', PASSWORD);
   await carla.page.getByRole('button', { name: 'Entrar' }).click();
   await carla.page.waitForURL(`${sala.base}/`);
-  await carla.page.locator('[data-whoami]', { hasText: 'Carla Rojas' }).waitFor();
+  await carla.page.locator('.topnav a[href="/cuenta"]', { hasText: 'Carla Rojas' }).waitFor();
 
   // She schedules a session and adds a member with a phone number.
   await go(carla.page, '/mesas/local-07');

@@ -23,6 +23,8 @@ test('schedule a session at a local Mesa, reload, start it', async () => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
+  // This browser acts as Bosa's coordination (its invitation in a cookie).
+  await sala.asCoordination(page, 'local-07');
   await page.goto(sala.base + '/');
   await hydrated(page);
   await page.getByRole('heading', { name: 'Mesas de gestión territorial' }).waitFor();

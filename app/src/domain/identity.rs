@@ -40,6 +40,8 @@ pub struct Person {
     pub name: String,
     pub email: String,
     pub institution: String,
+    #[serde(default)]
+    pub sector: String,
     /// District administrator: manages people, Mesas and role assignments; reads everything.
     pub admin: bool,
     pub roles: Vec<RoleGrant>,
@@ -130,6 +132,7 @@ impl Account {
             name: self.name.clone(),
             email: self.email.clone(),
             institution: self.institution.clone(),
+            sector: self.sector.clone(),
             admin: self.admin,
             roles: self.roles.clone(),
         }

@@ -173,7 +173,11 @@ fn granted(actor: &Actor, act: Act, target: &Target) -> bool {
             target.place().is_some_and(|place| place.publishes_actas)
                 || granted(actor, Act::ReadBoard, target)
         }
-        Act::ReadBoard => reads_inherited(actor, target) || acting_role(actor, target).is_some(),
+        Act::ReadBoard => {
+            reads_inherited(actor, target)
+                || acting_role(actor, target).is_some()
+                || reads_as_coordination(actor, target)
+        }
         act if act.is_coordination() => {
             acting_role(actor, target).is_some_and(|role| role == BoardRole::Coordinador)
         }
@@ -221,6 +225,16 @@ fn reads_inherited(actor: &Actor, target: &Target) -> bool {
             .ancestors
             .iter()
             .any(|ancestor| person.role_on(ancestor).is_some())
+}
+
+/// A coordination's invitation (for one of the Mesa's sessions, or the Mesa itself) reads every
+/// board of its Mesa: the history a commitment carries, the sessions before. Other invitations
+/// open their own session only.
+fn reads_as_coordination(actor: &Actor, target: &Target) -> bool {
+    let (Some(guest), Some(place)) = (&actor.guest, target.place()) else {
+        return false;
+    };
+    guest.role == BoardRole::Coordinador && guest.mesa == place.mesa
 }
 
 fn strongest(a: Option<BoardRole>, b: Option<BoardRole>) -> Option<BoardRole> {

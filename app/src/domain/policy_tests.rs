@@ -13,6 +13,7 @@ fn person(admin: bool, roles: &[(&str, MesaRole)]) -> Actor {
             name: "Ana".into(),
             email: "ana@example.org".into(),
             institution: "Subred Norte".into(),
+            sector: "Salud".into(),
             admin,
             roles: roles
                 .iter()
@@ -192,6 +193,22 @@ fn an_invitation_opens_its_own_session_only() {
         &Target::Mesa(place)
     ));
     assert!(!allowed(&coordination, Act::EditBoard, &other_session));
+    // A coordination's invitation reads its Mesa's other boards (never writes them).
+    assert_eq!(
+        board_role(&coordination, &other_session),
+        Some(BoardRole::Observador)
+    );
+    let session_coordination = guest(BoardRole::Coordinador, GuestScope::Session(1));
+    assert!(allowed(
+        &session_coordination,
+        Act::ReadBoard,
+        &other_session
+    ));
+    assert!(!allowed(
+        &session_coordination,
+        Act::CloseMeeting,
+        &other_session
+    ));
 }
 
 #[test]

@@ -126,7 +126,9 @@ fn listen_network() {
     renew.forget();
     let offline = Closure::<dyn FnMut()>::new(|| {
         with_live(|live| {
-            live.ctx.status.set(ConnStatus::SinConexion);
+            if live.ctx.status.get_untracked() != ConnStatus::AccesoTerminado {
+                live.ctx.status.set(ConnStatus::SinConexion);
+            }
             live.drop_socket();
         });
     });
@@ -271,6 +273,10 @@ impl Live {
     }
 
     fn connect(self: &Rc<Self>) {
+        // An ended access stays ended: coming back online does not knock again.
+        if self.ctx.status.get_untracked() == ConnStatus::AccesoTerminado {
+            return;
+        }
         self.drop_socket();
         // Whoever left while we were away would linger: the room sends everyone present on join.
         self.others.borrow_mut().clear();
@@ -321,7 +327,7 @@ impl Live {
                     live.ctx
                         .read_only_reason
                         .set(Some(format!("Solo lectura: {}.", event.reason())));
-                    live.ctx.status.set(ConnStatus::SinConexion);
+                    live.ctx.status.set(ConnStatus::AccesoTerminado);
                     return;
                 }
                 live.retry_later();

@@ -22,6 +22,8 @@ pub enum ConnStatus {
     Conectado,
     Reconectando,
     SinConexion,
+    /// The server ended this page's access (invitation revoked, signed out, deactivated).
+    AccesoTerminado,
 }
 
 impl ConnStatus {
@@ -31,6 +33,7 @@ impl ConnStatus {
             Self::Conectado => "conectado",
             Self::Reconectando => "reconectando",
             Self::SinConexion => "sin-conexion",
+            Self::AccesoTerminado => "acceso-terminado",
         }
     }
     pub fn label(self) -> &'static str {
@@ -39,6 +42,7 @@ impl ConnStatus {
             Self::Conectado => "Conectado",
             Self::Reconectando => "Reconectando…",
             Self::SinConexion => "Sin conexión: los cambios se guardan en este equipo",
+            Self::AccesoTerminado => "Acceso terminado: solo lectura",
         }
     }
 }

@@ -142,10 +142,12 @@ fn WhoAmI() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(name)) => view! { <a href="/cuenta" data-whoami>{name}</a> }.into_any(),
-                    _ => view! { <a href="/entrar" data-sign-in>"Entrar"</a> }.into_any(),
-                }
+                // One element either way: its attributes and text follow who is signed in.
+                let (href, text, state) = match me.await {
+                    Ok(Some(name)) => ("/cuenta", name, "dentro"),
+                    _ => ("/entrar", "Entrar".to_owned(), "fuera"),
+                };
+                view! { <a href=href data-whoami=state>{text}</a> }
             })}
         </Suspense>
     }

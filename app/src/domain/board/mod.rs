@@ -108,6 +108,10 @@ pub struct BoardAccess {
     pub invited_name: Option<String>,
     /// `/sync/{id}`: the page opens its WebSocket here (authenticated by its cookie).
     pub sync_path: String,
+    /// The signed-in person opening the board (name, institution, sector): they join as
+    /// themselves, without the join form.
+    #[serde(default)]
+    pub signed_in: Option<(String, String, String)>,
     /// The reader may create and revoke guest links for this session.
     #[serde(default)]
     pub invite_guests: bool,

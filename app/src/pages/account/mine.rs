@@ -59,7 +59,7 @@ fn Mine(account: Account, update: ServerAction<UpdateMyAccount>) -> impl IntoVie
     view! {
         <h1>"Mi cuenta"</h1>
         <p class="lead" data-account-email>{account.email.clone()}</p>
-        <div class="page">
+        <div class="page page--mesa">
             <div class="page__main">
                 <section class="card" aria-labelledby="mis-roles">
                     <h2 id="mis-roles">"Mis roles"</h2>

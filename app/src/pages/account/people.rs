@@ -22,7 +22,7 @@ pub fn PeoplePage() -> impl IntoView {
     view! {
         <Title text="Personas y roles · Sala situacional" />
         <h1>"Personas y roles"</h1>
-        <div class="page">
+        <div class="page page--mesa">
             <div class="page__main">
                 <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
                     {move || Suspend::new(async move {
@@ -136,23 +136,46 @@ fn PersonRow(
     let granted: Signal<Option<Result<Account, AppError>>> = grant.value().into();
     let toggled: Signal<Option<Result<Account, AppError>>> = active.value().into();
     let id = person.id;
+    let mesa_name = |code: &str| {
+        mesas.with_value(|all| {
+            all.iter()
+                .find(|m| m.mesa.code == code)
+                .map(|m| m.mesa.name.clone())
+                .unwrap_or_else(|| code.to_owned())
+        })
+    };
     let roles = person
         .roles
         .iter()
-        .map(|r| view! { <li>{format!("{} · {}", r.mesa, r.role.label())}</li> })
+        .map(|r| {
+            let text = format!("{} · {}", mesa_name(&r.mesa), r.role.label());
+            view! { <li data-role-on=r.mesa.clone()>{text}</li> }
+        })
         .collect_view();
-    let state = if person.active { "" } else { " · desactivada" };
-    let pending = if person.has_password {
-        ""
-    } else {
-        " · aún sin contraseña"
-    };
+    let about = [
+        person.email.as_str(),
+        person.institution.as_str(),
+        if person.admin {
+            "administración distrital"
+        } else {
+            ""
+        },
+        if person.active { "" } else { "desactivada" },
+        if person.has_password {
+            ""
+        } else {
+            "aún sin contraseña"
+        },
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ");
     view! {
         <tr data-person=person.email.clone() class:person--inactive=!person.active>
             <td data-label="Persona">
                 <strong>{person.name.clone()}</strong>
-                <p class="muted">{format!("{} · {}{}{}{}", person.email, person.institution,
-                    if person.admin { " · administración" } else { "" }, state, pending)}</p>
+                <p class="muted">{about}</p>
             </td>
             <td data-label="Roles"><ul>{roles}</ul></td>
             <td data-label="Acciones">

@@ -78,12 +78,14 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
         let sync_path = access.sync_path.clone();
         let role = access.role;
         let session_id = ctx.session_id;
+        let signed_in = access.signed_in.clone();
         // After hydration has finished (changing signals while the server's HTML is being
         // adopted would make the DOM and the view disagree).
         request_animation_frame(move || {
             ctx.now_ms.set(js_sys::Date::now());
             if role != BoardRole::Observador && ctx.writable {
-                match crate::live::remembered_identity() {
+                // Someone signed in is who their account says; a guest says who they are once.
+                match signed_in.or_else(crate::live::remembered_identity) {
                     Some((name, institution, sector)) => ctx.me.set(Some(Identity {
                         color: color_for(&name).to_owned(),
                         name,

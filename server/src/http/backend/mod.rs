@@ -293,6 +293,11 @@ impl Backend for StoreBackend {
             // The browser's socket authenticates with its cookie.
             sync_path: format!("/sync/{session_id}"),
             invite_guests: may(cx, Act::InviteGuests, &target),
+            signed_in: cx
+                .actor
+                .person
+                .as_ref()
+                .map(|p| (p.name.clone(), p.institution.clone(), p.sector.clone())),
             roster,
             board: board.0,
             acta_number: board.1,
