@@ -100,8 +100,8 @@ fn GuestRow(
     let nonce = invitation.nonce.clone();
     view! {
         <li data-invitation=nonce data-invitation-state=if live { "vigente" } else { "inactivo" }>
-            <strong>{who}</strong>
-            {format!(" · {} · {state} · {used} · creado por {}", invitation.role.label(), invitation.created_by)}
+            <span><strong>{who}</strong>
+            {format!(" · {} · {state} · {used} · creado por {}", invitation.role.label(), invitation.created_by)}</span>
             {live.then(|| view! {
                 <ActionForm action=revoke attr:class="inline-form">
                     <input type="hidden" name="session" value=session />
