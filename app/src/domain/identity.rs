@@ -99,6 +99,20 @@ impl Actor {
             .or_else(|| self.guest.as_ref().and_then(|g| g.name.as_deref()))
     }
 
+    /// Who the board's stored updates are recorded as: `Carla Rojas (cuenta 7)`,
+    /// `Delegada JAC (invitación de participante)`; `None` for nobody.
+    pub fn author_label(&self) -> Option<String> {
+        match (&self.person, &self.guest) {
+            (Some(person), _) => Some(format!("{} (cuenta {})", person.name, person.account)),
+            (None, Some(guest)) => Some(format!(
+                "{} (invitación de {})",
+                guest.name.as_deref().unwrap_or("Invitado"),
+                guest.role.label().to_lowercase()
+            )),
+            (None, None) => None,
+        }
+    }
+
     /// How the audit log and update attribution name this actor: `cuenta:7` / `invitacion:…`.
     pub fn principal(&self) -> String {
         match (&self.person, &self.guest) {

@@ -83,4 +83,7 @@ CREATE TABLE oidc_pending (
     created_at BIGINT NOT NULL
 );
 
+-- Who sent each stored board update, as the server knew it from the socket's credential.
+ALTER TABLE room_updates ADD COLUMN author TEXT;
+
 ALTER TABLE mesas ADD COLUMN publishes_actas BIGINT NOT NULL DEFAULT 0;

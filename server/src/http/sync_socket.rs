@@ -61,6 +61,7 @@ pub async fn sync_socket(
         writable,
         role: role.code(),
         name: actor.display_name().map(std::sync::Arc::from),
+        author: actor.author_label().map(std::sync::Arc::from),
     };
     let keys = established.socket_keys();
     let sockets = state.sockets.clone();

@@ -17,6 +17,9 @@ pub struct HistoryEntry {
     pub id: i64,
     pub at: String,
     pub data: Vec<u8>,
+    /// Who sent it, as the server recorded it (`None`: written by Sala, or before authors were
+    /// recorded).
+    pub author: Option<String>,
 }
 
 /// An open commitment of an earlier session, as the next session's follow-up lists it.
@@ -249,15 +252,20 @@ impl Store {
     /// Every update the board ever persisted, oldest first. Compaction keeps these rows (it only
     /// moves the snapshot's watermark), so a closed board can be replayed step by step.
     pub async fn room_history(&self, session_id: i64) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
-            "SELECT id, created_at, data FROM room_updates WHERE session_id = $1 ORDER BY id",
+        let rows: Vec<(i64, String, Vec<u8>, Option<String>)> = sqlx::query_as(
+            "SELECT id, created_at, data, author FROM room_updates WHERE session_id = $1 ORDER BY id",
         )
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, at, data)| HistoryEntry { id, at, data })
+            .map(|(id, at, data, author)| HistoryEntry {
+                id,
+                at,
+                data,
+                author,
+            })
             .collect())
     }
 }

@@ -28,7 +28,7 @@ pub use actas::{CarriedCommitment, HistoryEntry};
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
 pub use invitations::NewInvitation;
-pub use rooms::{Compaction, RoomLogWriter, StoredRoom};
+pub use rooms::{Compaction, LogRow, RoomLogWriter, StoredRoom};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -15,6 +15,10 @@ use super::error::Result;
 use super::rows::timestamp;
 use super::{Engine, Store};
 
+/// One update to append: its session, its bytes, and who sent it (the server's word; `None` for
+/// what Sala wrote itself, such as a new board's follow-up).
+pub type LogRow<'a> = (i64, &'a [u8], Option<&'a str>);
+
 /// What a room needs to rebuild itself.
 #[derive(Debug, Default)]
 pub struct StoredRoom {
@@ -33,7 +37,7 @@ pub struct Compaction {
 impl Store {
     /// Appends updates of any number of rooms in one transaction; returns once it is durable.
     /// (Live rooms append through their [`RoomLogWriter`]; this is for seeding and tests.)
-    pub async fn append_room_updates(&self, updates: &[(i64, &[u8])]) -> Result<()> {
+    pub async fn append_room_updates(&self, updates: &[LogRow<'_>]) -> Result<()> {
         let now = timestamp(Utc::now());
         match updates.len() {
             0 => Ok(()),
@@ -169,20 +173,27 @@ const ROWS_PER_STATEMENT: usize = 200;
 
 /// A multi-row insert into the log (placeholders generated here, values always bound).
 fn insert_statement(rows: usize) -> String {
-    let mut sql = String::from("INSERT INTO room_updates (session_id, data, created_at) VALUES ");
+    let mut sql =
+        String::from("INSERT INTO room_updates (session_id, data, created_at, author) VALUES ");
     for i in 0..rows {
         if i > 0 {
             sql.push(',');
         }
-        let base = i * 3;
-        sql.push_str(&format!("(${}, ${}, ${})", base + 1, base + 2, base + 3));
+        let base = i * 4;
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${})",
+            base + 1,
+            base + 2,
+            base + 3,
+            base + 4
+        ));
     }
     sql
 }
 
 fn insert_rows<'q, DB>(
     sql: &'q str,
-    rows: &'q [(i64, &'q [u8])],
+    rows: &'q [LogRow<'q>],
     now: &'q str,
 ) -> Query<'q, DB, <DB as Database>::Arguments<'q>>
 where
@@ -190,10 +201,11 @@ where
     i64: Encode<'q, DB> + Type<DB>,
     &'q [u8]: Encode<'q, DB> + Type<DB>,
     &'q str: Encode<'q, DB> + Type<DB>,
+    Option<&'q str>: Encode<'q, DB> + Type<DB>,
 {
     let mut query = sqlx::query::<DB>(sql);
-    for (session_id, data) in rows {
-        query = query.bind(*session_id).bind(*data).bind(now);
+    for (session_id, data, author) in rows {
+        query = query.bind(*session_id).bind(*data).bind(now).bind(*author);
     }
     query
 }
@@ -210,7 +222,7 @@ pub struct RoomLogWriter {
 impl RoomLogWriter {
     /// Appends `updates` in one transaction; returns once it is durable. After a failure the
     /// connection is dropped and the next call opens a fresh one.
-    pub async fn append(&mut self, updates: &[(i64, &[u8])]) -> Result<()> {
+    pub async fn append(&mut self, updates: &[LogRow<'_>]) -> Result<()> {
         // An in-memory SQLite database exists only inside its connection: use the pool's.
         let own_connection =
             self.store.engine == Engine::Sqlite && self.store.target.sqlite_file.is_some();
@@ -232,7 +244,7 @@ impl RoomLogWriter {
     }
 }
 
-async fn append_sqlite(conn: &mut SqliteConnection, updates: &[(i64, &[u8])]) -> Result<()> {
+async fn append_sqlite(conn: &mut SqliteConnection, updates: &[LogRow<'_>]) -> Result<()> {
     let now = timestamp(Utc::now());
     if updates.len() <= ROWS_PER_STATEMENT {
         let sql = insert_statement(updates.len());

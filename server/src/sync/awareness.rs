@@ -187,6 +187,7 @@ mod tests {
             writable: false,
             role: "observador",
             name: Some("Proyector sala 2".into()),
+            author: None,
         };
         let claimed = r##"{"user":{"name":"Alcalde","role":"coordinador","color":"#b3261e","institution":"JAC"},"editing":"barriers:b1"}"##;
         let stamped: serde_json::Value =

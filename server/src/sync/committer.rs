@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::store::{RoomLogWriter, StoreError};
+use crate::store::{LogRow, RoomLogWriter, StoreError};
 
 /// Storage refused a batch: the updates in it are not durable.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -18,7 +18,8 @@ pub struct CommitError(#[source] Arc<StoreError>);
 /// One room's updates for the next commit, and where to say whether they are durable.
 pub struct CommitRequest {
     pub session_id: i64,
-    pub updates: Vec<Bytes>,
+    /// Each update with who sent it.
+    pub updates: Vec<(Bytes, Option<Arc<str>>)>,
     pub ack: oneshot::Sender<Result<(), CommitError>>,
 }
 
@@ -62,9 +63,13 @@ async fn run(
                 }
             }
         }
-        let rows: Vec<(i64, &[u8])> = batch
+        let rows: Vec<LogRow<'_>> = batch
             .iter()
-            .flat_map(|r| r.updates.iter().map(|u| (r.session_id, u.as_ref())))
+            .flat_map(|r| {
+                r.updates
+                    .iter()
+                    .map(|(update, author)| (r.session_id, update.as_ref(), author.as_deref()))
+            })
             .collect();
         let result = writer.append(&rows).await.map_err(|error| {
             tracing::error!(%error, "could not persist board updates");

@@ -17,6 +17,9 @@ pub struct Credential {
     pub role: &'static str,
     /// The name written into the invitation, if it names someone.
     pub name: Option<std::sync::Arc<str>>,
+    /// Who the socket's updates are recorded as (`Carla Rojas (cuenta 7)`, `Delegada JAC
+    /// (invitación)`): the server's word, whatever the document's `createdBy` says.
+    pub author: Option<std::sync::Arc<str>>,
 }
 
 impl Credential {
@@ -26,6 +29,7 @@ impl Credential {
             writable: true,
             role: "participante",
             name: None,
+            author: None,
         }
     }
 }

@@ -36,8 +36,12 @@ pub enum Effect {
         except: Option<ConnId>,
         frame: Bytes,
     },
-    /// An update to append to the room's log; durable before any later effect runs.
-    Persist { update: Bytes },
+    /// An update to append to the room's log, with who sent it; durable before any later
+    /// effect runs.
+    Persist {
+        update: Bytes,
+        author: Option<std::sync::Arc<str>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -308,7 +312,10 @@ impl Room {
             return Err(ProtocolError::Poisoned);
         }
         let frame = frame.unwrap_or_else(|| protocol::update(&update));
-        out.push(Effect::Persist { update });
+        out.push(Effect::Persist {
+            update,
+            author: peer.credential.author.clone(),
+        });
         out.push(Effect::Broadcast {
             except: Some(conn),
             frame,
@@ -461,7 +468,8 @@ mod tests {
             out,
             vec![
                 Effect::Persist {
-                    update: Bytes::from(update.clone())
+                    update: Bytes::from(update.clone()),
+                    author: None,
                 },
                 Effect::Broadcast {
                     except: Some(1),

@@ -20,7 +20,7 @@ pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize),
             let carried = hub.store.open_commitments_before(session_id).await?;
             let seed = super::followup::seed_update(&carried, chrono::Utc::now());
             hub.store
-                .append_room_updates(&[(session_id, &seed)])
+                .append_room_updates(&[(session_id, &seed, None)])
                 .await?;
             stored.updates.push(seed);
             stored.log_len = 1;

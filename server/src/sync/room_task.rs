@@ -263,10 +263,10 @@ impl RoomTask {
         effects: Vec<Effect>,
         kicks: Vec<(ConnId, CloseReason)>,
     ) -> Result<(), CommitterGone> {
-        let updates: Vec<Bytes> = effects
+        let updates: Vec<(Bytes, Option<std::sync::Arc<str>>)> = effects
             .iter()
             .filter_map(|e| match e {
-                Effect::Persist { update } => Some(update.clone()),
+                Effect::Persist { update, author } => Some((update.clone(), author.clone())),
                 _ => None,
             })
             .collect();

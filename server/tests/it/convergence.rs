@@ -88,7 +88,7 @@ impl World {
     fn perform(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             match effect {
-                Effect::Persist { update } => self.persisted.push(update),
+                Effect::Persist { update, .. } => self.persisted.push(update),
                 Effect::Send { to, frame } => self.clients[to as usize].inbox.push_back(frame),
                 Effect::Broadcast { except, frame } => {
                     for (i, client) in self.clients.iter_mut().enumerate() {

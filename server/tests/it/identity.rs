@@ -632,3 +632,91 @@ async fn the_projector_code_is_one_participant_link_per_session() {
         .await;
     assert_eq!(status, 401);
 }
+
+/// The review names who sent each change as the server knew them from the socket's credential,
+/// whatever the document's `createdBy` claims.
+#[tokio::test]
+async fn the_review_names_the_sender_the_server_knew() {
+    use app::domain::board::{AGENDA, Field, put_record};
+    use yrs::Transact;
+    let server = TestServer::start().await;
+    let session = server.started_session("local-07", "2030-04-01T09:00").await;
+    let carla = person(
+        &server,
+        "carla@subredsur.gov.co",
+        false,
+        &[("local-07", "coordinador")],
+    )
+    .await;
+    let (_, body) = carla
+        .call(
+            &server,
+            "create_invitation",
+            &[
+                ("session", &session.to_string()),
+                ("role", "participante"),
+                ("name", "Luis Gómez"),
+                ("hours", ""),
+            ],
+        )
+        .await;
+    let invitation: Value = serde_json::from_str(&body).unwrap();
+    let token = invitation["link"]
+        .as_str()
+        .unwrap()
+        .split_once("token=")
+        .unwrap()
+        .1
+        .to_owned();
+    let mut luis = sala::sync::client::SyncClient::connect(
+        &format!("ws://{}/sync/{session}?token={token}", server.addr),
+        77,
+    )
+    .await
+    .expect("socket");
+    let update = {
+        let mut txn = luis.doc.transact_mut();
+        put_record(
+            &mut txn,
+            AGENDA,
+            "punto-1",
+            &[("title", Field::Text("Salud mental".into()))],
+            "Alcalde Mayor",
+            1.0,
+        );
+        txn.encode_update_v1()
+    };
+    luis.send(sala::sync::protocol::update(&update))
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let history = server.store.room_history(session).await.unwrap();
+        if history.iter().any(|h| h.author.is_some()) {
+            assert!(history.iter().any(|h| h.author.as_deref() == Some("Luis Gómez (invitación de participante)")));
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the update was stored with its author"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (status, body) = carla
+        .call(
+            &server,
+            "board_history",
+            &[("session", &session.to_string())],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let history: Value = serde_json::from_str(&body).unwrap();
+    let who: Vec<&str> = history["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["what"].as_str().unwrap().contains("Salud mental"))
+        .map(|e| e["who"].as_str().unwrap())
+        .collect();
+    assert_eq!(who, ["Luis Gómez (invitación de participante)"], "{body}");
+}

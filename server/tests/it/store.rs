@@ -256,9 +256,9 @@ async fn board_log_compacts_without_losing_updates(store: Store) {
     let c = board_edit(3, "c");
     store
         .append_room_updates(&[
-            (one, a.as_slice()),
-            (two, b.as_slice()),
-            (one, c.as_slice()),
+            (one, a.as_slice(), None),
+            (two, b.as_slice(), None),
+            (one, c.as_slice(), None),
         ])
         .await
         .unwrap();
@@ -279,7 +279,7 @@ async fn board_log_compacts_without_losing_updates(store: Store) {
     // Appends after a compaction land after the snapshot; a second compaction folds them in.
     let d = board_edit(4, "d");
     store
-        .append_room_updates(&[(one, d.as_slice())])
+        .append_room_updates(&[(one, d.as_slice(), None)])
         .await
         .unwrap();
     let after = store.load_room(one).await.unwrap();
@@ -318,7 +318,8 @@ async fn racing_compactions_never_lose_an_update(store: Store) {
         let edits: Vec<Vec<u8>> = (0..20)
             .map(|i| board_edit(100 + round * 20 + i, "x"))
             .collect();
-        let rows: Vec<(i64, &[u8])> = edits.iter().map(|e| (id, e.as_slice())).collect();
+        let rows: Vec<sala::store::LogRow<'_>> =
+            edits.iter().map(|e| (id, e.as_slice(), None)).collect();
         let (a, b, c) = tokio::join!(
             store.compact_room(id),
             store.compact_room(id),
@@ -350,17 +351,21 @@ async fn the_room_log_writer_appends_in_order(store: Store) {
         .id;
     let mut writer = store.room_log_writer();
     let first = board_edit(501, "a");
-    writer.append(&[(id, first.as_slice())]).await.unwrap();
+    writer
+        .append(&[(id, first.as_slice(), None)])
+        .await
+        .unwrap();
     let many: Vec<Vec<u8>> = (0..450).map(|i| board_edit(600 + i, "b")).collect();
-    let rows: Vec<(i64, &[u8])> = many.iter().map(|e| (id, e.as_slice())).collect();
+    let rows: Vec<sala::store::LogRow<'_>> =
+        many.iter().map(|e| (id, e.as_slice(), None)).collect();
     writer.append(&rows).await.unwrap();
     let other = board_edit(502, "c");
     store
-        .append_room_updates(&[(id, other.as_slice())])
+        .append_room_updates(&[(id, other.as_slice(), None)])
         .await
         .unwrap();
     let last = board_edit(503, "d");
-    writer.append(&[(id, last.as_slice())]).await.unwrap();
+    writer.append(&[(id, last.as_slice(), None)]).await.unwrap();
     writer.append(&[]).await.unwrap();
     let stored = store.load_room(id).await.unwrap();
     assert_eq!(stored.log_len, 453);
@@ -583,7 +588,7 @@ async fn board_history_survives_compaction(store: Store) {
     for n in 0..5u64 {
         let edit = board_edit(n + 1, "x");
         store
-            .append_room_updates(&[(session.id, edit.as_slice())])
+            .append_room_updates(&[(session.id, edit.as_slice(), None)])
             .await
             .unwrap();
     }

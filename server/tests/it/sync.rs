@@ -392,7 +392,9 @@ async fn bad_tokens_get_no_socket() {
         status(SyncClient::connect(&url(&server, session, &expired), 1).await),
         401
     );
-    let foreign = token(other, Role::Coordinador, 60);
+    // A participant's invitation opens its own session only (a coordination's reads the
+    // Mesa's other boards; it is tested with the policy).
+    let foreign = token(other, Role::Participante, 60);
     assert_eq!(
         status(SyncClient::connect(&url(&server, session, &foreign), 1).await),
         403
@@ -769,10 +771,19 @@ async fn a_closed_board_becomes_the_acta_and_the_next_follow_up() {
     let (status, _) = server
         .get_page_as(
             &format!("/sesiones/{next}"),
-            &token(session, Role::Coordinador, 3600),
+            &token(session, Role::Participante, 3600),
         )
         .await;
     assert_eq!(status, 403);
+    // The previous session's coordination reads the next board, and only reads it.
+    let (status, html) = server
+        .get_page_as(
+            &format!("/sesiones/{next}"),
+            &token(session, Role::Coordinador, 3600),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-role=\"observador\""));
     ana.close().await;
     luis.close().await;
 }

@@ -153,15 +153,23 @@ pub fn changes(before: &BoardView, after: &BoardView) -> Vec<(String, String, St
 }
 
 /// Appends the changes of one step, folding a run of edits to the same record by the same
-/// person into its latest entry (one line per burst of typing, not per keystroke).
+/// person into its latest entry (one line per burst of typing, not per keystroke). `author` is
+/// who sent the step, as the server recorded it from the socket's credential: when known it is
+/// the one named, whatever the document's `createdBy`/`updatedBy` claim (any writer can type
+/// any name there); older steps and foreign writes fall back to the document's word.
 pub fn push_changes(
     timeline: &mut Vec<TimelineEntry>,
     step: usize,
     at: &str,
+    author: Option<&str>,
     before: &BoardView,
     after: &BoardView,
 ) {
-    for (who, what, key) in changes(before, after) {
+    for (claimed, what, key) in changes(before, after) {
+        let (who, key) = match author {
+            Some(author) => (author.to_owned(), format!("{key}|{author}")),
+            None => (claimed, key),
+        };
         if let Some(last) = timeline.last_mut()
             && last.key == key
         {
@@ -208,6 +216,49 @@ mod tests {
     }
 
     #[test]
+    fn the_server_recorded_author_is_named_whatever_the_document_claims() {
+        let empty = BoardView::default();
+        let mut claimed = empty.clone();
+        claimed
+            .agenda
+            .push(item("a", "Salud mental", "Alcalde Mayor"));
+        let mut edited = claimed.clone();
+        edited.agenda[0].title = "Salud mental en colegios".into();
+        let mut timeline = Vec::new();
+        push_changes(
+            &mut timeline,
+            1,
+            "t1",
+            Some("Ana Pérez (cuenta 3)"),
+            &empty,
+            &claimed,
+        );
+        // Another person continuing the same record is a line of their own.
+        push_changes(
+            &mut timeline,
+            2,
+            "t2",
+            Some("Luis (invitación de participante)"),
+            &claimed,
+            &edited,
+        );
+        let lines: Vec<_> = timeline
+            .iter()
+            .map(|e| (e.who.as_str(), e.what.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Ana Pérez (cuenta 3)", "agregó el punto «Salud mental»"),
+                (
+                    "Luis (invitación de participante)",
+                    "modificó el punto «Salud mental en colegios»"
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn typing_folds_into_one_entry_and_removals_are_told() {
         let empty = BoardView::default();
         let mut one = empty.clone();
@@ -221,14 +272,14 @@ mod tests {
         let mut stamped = three.clone();
         stamped.agenda[0].stamp.deleted_by = "Marta".into();
         let mut timeline = Vec::new();
-        push_changes(&mut timeline, 1, "t1", &empty, &one);
-        push_changes(&mut timeline, 2, "t2", &one, &two);
-        push_changes(&mut timeline, 3, "t3", &two, &three);
-        push_changes(&mut timeline, 4, "t4", &three, &stamped);
-        push_changes(&mut timeline, 5, "t5", &stamped, &empty);
+        push_changes(&mut timeline, 1, "t1", None, &empty, &one);
+        push_changes(&mut timeline, 2, "t2", None, &one, &two);
+        push_changes(&mut timeline, 3, "t3", None, &two, &three);
+        push_changes(&mut timeline, 4, "t4", None, &three, &stamped);
+        push_changes(&mut timeline, 5, "t5", None, &stamped, &empty);
         // A board from before `deletedBy` does not know.
-        push_changes(&mut timeline, 6, "t6", &empty, &three);
-        push_changes(&mut timeline, 7, "t7", &three, &empty);
+        push_changes(&mut timeline, 6, "t6", None, &empty, &three);
+        push_changes(&mut timeline, 7, "t7", None, &three, &empty);
         let lines: Vec<_> = timeline
             .iter()
             .map(|e| (e.step, e.who.as_str(), e.what.as_str()))

@@ -76,12 +76,13 @@ impl StoreBackend {
         Ok(number)
     }
 
-    /// The stored updates replayed one by one; `visit` sees the board after each.
+    /// The stored updates replayed one by one; `visit` sees the board after each, with who sent
+    /// the update (as the server recorded it).
     pub(super) async fn replay(
         &self,
         session_id: i64,
         upto: Option<usize>,
-        mut visit: impl FnMut(usize, &str, &BoardView),
+        mut visit: impl FnMut(usize, &str, Option<&str>, &BoardView),
     ) -> Result<(usize, BoardView), AppError> {
         self.store.get_session(session_id).await?;
         let history = self.store.room_history(session_id).await?;
@@ -93,7 +94,7 @@ impl StoreBackend {
                 .map_err(|e| AppError::Internal(format!("historial dañado: {e}")))?;
             if upto.is_none() {
                 view = BoardView::read(&doc.transact());
-                visit(n + 1, &entry.at, &view);
+                visit(n + 1, &entry.at, entry.author.as_deref(), &view);
             }
         }
         if upto.is_some() {

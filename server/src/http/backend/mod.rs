@@ -343,8 +343,8 @@ impl Backend for StoreBackend {
         let mut timeline = Vec::new();
         let mut before = BoardView::default();
         let (steps, _) = self
-            .replay(session_id, None, |step, at, after| {
-                push_changes(&mut timeline, step, at, &before, after);
+            .replay(session_id, None, |step, at, author, after| {
+                push_changes(&mut timeline, step, at, author, &before, after);
                 before = after.clone();
             })
             .await?;
@@ -513,7 +513,10 @@ impl Backend for StoreBackend {
     ) -> Result<BoardView, AppError> {
         let (_, place) = self.session_place(session_id).await?;
         require(cx, Act::ReadBoard, &place.session(session_id))?;
-        Ok(self.replay(session_id, Some(step), |_, _, _| {}).await?.1)
+        Ok(self
+            .replay(session_id, Some(step), |_, _, _, _| {})
+            .await?
+            .1)
     }
 }
 
