@@ -11,12 +11,7 @@ use crate::error::AppError;
 use crate::ssr::{accounts, request_context, set_cookie};
 
 #[cfg(feature = "ssr")]
-fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        crate::error::set_response_status(error);
-    }
-    result
-}
+use super::respond;
 
 /// Signs in and sends the browser on to `next` (a path of this site) or the home page.
 #[server(endpoint = "sign_in")]

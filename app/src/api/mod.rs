@@ -21,7 +21,7 @@ use crate::ssr::{backend, request_context};
 
 /// Passes the result through, giving an error response its proper HTTP status.
 #[cfg(feature = "ssr")]
-fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+pub(crate) fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
         crate::error::set_response_status(error);
     }

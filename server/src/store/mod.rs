@@ -15,6 +15,7 @@ mod rooms;
 mod rows;
 mod seed;
 mod sessions;
+mod tokens;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,12 +24,13 @@ use std::time::Duration;
 use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
-pub use accounts::{AccessTokenInfo, StoredAccount, WebSession};
+pub use accounts::{StoredAccount, WebSession};
 pub use actas::{CarriedCommitment, HistoryEntry};
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
 pub use invitations::NewInvitation;
 pub use rooms::{Compaction, LogRow, RoomLogWriter, StoredRoom};
+pub use tokens::AccessTokenInfo;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

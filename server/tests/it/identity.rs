@@ -469,12 +469,12 @@ async fn signing_out_and_deactivation_close_live_boards_at_once() {
     assert_eq!(refused.status(), 403);
 }
 
-#[tokio::test]
-async fn a_revoked_guest_link_closes_its_sockets_and_opens_nothing_after() {
-    let server = TestServer::start().await;
+/// A started session of Bosa, its coordinator signed in, and a participant guest link named
+/// `guest`: (session, coordinator, token, nonce).
+async fn session_with_guest(server: &TestServer, guest: &str) -> (i64, Browser, String, String) {
     let session = server.started_session("local-07", "2030-04-01T09:00").await;
     let carla = person(
-        &server,
+        server,
         "carla@subredsur.gov.co",
         false,
         &[("local-07", "coordinador")],
@@ -482,12 +482,12 @@ async fn a_revoked_guest_link_closes_its_sockets_and_opens_nothing_after() {
     .await;
     let (status, body) = carla
         .call(
-            &server,
+            server,
             "create_invitation",
             &[
                 ("session", &session.to_string()),
                 ("role", "participante"),
-                ("name", "Delegada JAC"),
+                ("name", guest),
                 ("hours", ""),
             ],
         )
@@ -497,6 +497,13 @@ async fn a_revoked_guest_link_closes_its_sockets_and_opens_nothing_after() {
     let link = invitation["link"].as_str().unwrap().to_owned();
     let token = link.split_once("token=").unwrap().1.to_owned();
     let nonce = invitation["nonce"].as_str().unwrap().to_owned();
+    (session, carla, token, nonce)
+}
+
+#[tokio::test]
+async fn a_revoked_guest_link_closes_its_sockets_and_opens_nothing_after() {
+    let server = TestServer::start().await;
+    let (session, carla, token, nonce) = session_with_guest(&server, "Delegada JAC").await;
 
     // Opening the link exchanges the token for a cookie and drops it from the address.
     let opened = server
@@ -640,34 +647,7 @@ async fn the_review_names_the_sender_the_server_knew() {
     use app::domain::board::{AGENDA, Field, put_record};
     use yrs::Transact;
     let server = TestServer::start().await;
-    let session = server.started_session("local-07", "2030-04-01T09:00").await;
-    let carla = person(
-        &server,
-        "carla@subredsur.gov.co",
-        false,
-        &[("local-07", "coordinador")],
-    )
-    .await;
-    let (_, body) = carla
-        .call(
-            &server,
-            "create_invitation",
-            &[
-                ("session", &session.to_string()),
-                ("role", "participante"),
-                ("name", "Luis Gómez"),
-                ("hours", ""),
-            ],
-        )
-        .await;
-    let invitation: Value = serde_json::from_str(&body).unwrap();
-    let token = invitation["link"]
-        .as_str()
-        .unwrap()
-        .split_once("token=")
-        .unwrap()
-        .1
-        .to_owned();
+    let (session, carla, token, _) = session_with_guest(&server, "Luis Gómez").await;
     let mut luis = sala::sync::client::SyncClient::connect(
         &format!("ws://{}/sync/{session}?token={token}", server.addr),
         77,

@@ -1,20 +1,20 @@
 //! The store seen through the UI's [`Backend`] port: adds the clock, asks the policy before
 //! every act (`access.rs`), records administrative acts in the audit log and maps storage errors.
-//! Reading, freezing and replaying a board is in `board.rs`; people and invitations in
-//! `accounts.rs`.
+//! Reading, freezing and replaying a board is in `board.rs`; escalations in `escalations.rs`;
+//! people in `accounts.rs`, guest links in `guests.rs`.
 
 mod access;
 mod accounts;
 mod board;
+mod escalations;
+mod guests;
 
 use app::domain::board::BoardRole;
 use app::domain::board::acta::Acta;
 use app::domain::board::review::{BoardHistory, push_changes};
 use app::domain::board::{BoardAccess, BoardView};
 use app::domain::dashboard::{Dashboard, DashboardQuery};
-use app::domain::escalation::{
-    Escalation, EscalationAction, EscalationInbox, EscalationRequest, answer_date, note,
-};
+use app::domain::escalation::{Escalation, EscalationInbox, EscalationRequest};
 use app::domain::policy::{self, Act};
 use app::domain::{
     Member, MemberRequest, MesaDetail, MesaPowers, MesaSummary, NewMember, ScheduleRequest,
@@ -33,7 +33,7 @@ use super::sockets::Sockets;
 use crate::dashboards::Dashboards;
 use crate::identity::Identity;
 use crate::projection::Projections;
-use crate::store::{NewEscalation, Store};
+use crate::store::Store;
 use crate::sync::SyncHub;
 
 pub struct StoreBackend {
@@ -372,47 +372,7 @@ impl Backend for StoreBackend {
         cx: &RequestContext,
         request: EscalationRequest,
     ) -> Result<Escalation, AppError> {
-        let (session, place) = self.session_place(request.session).await?;
-        require(cx, Act::Escalate, &place.session(session.id))?;
-        let today = Utc::now().with_timezone(&bogota()).date_naive();
-        let reason =
-            note(&request.reason, "el motivo del escalamiento").map_err(AppError::Conflict)?;
-        let answer_by = answer_date(&request.answer_by, today).map_err(AppError::Conflict)?;
-        let by = note(&request.by, "quién escala").map_err(AppError::Conflict)?;
-        let board = self.live_board(session.id, false).await?;
-        let barrier = board
-            .barriers
-            .iter()
-            .find(|b| b.id == request.barrier)
-            .ok_or_else(|| {
-                AppError::NotFound("Esa barrera no está en el tablero de la sesión.".into())
-            })?;
-        let created = self
-            .store
-            .create_escalation(
-                NewEscalation {
-                    parent_id: None,
-                    session_id: session.id,
-                    barrier_id: &barrier.id,
-                    barrier: &barrier.description,
-                    from_mesa: &session.mesa_code,
-                    reason: &reason,
-                    answer_by,
-                    by: &by,
-                },
-                Utc::now(),
-            )
-            .await?;
-        // Dashboards list open escalations.
-        self.projections.invalidate();
-        self.audit(
-            cx,
-            "barrera escalada",
-            &format!("escalamiento {} → {}", created.id, created.to_mesa.code),
-            &created.barrier,
-        )
-        .await;
-        Ok(created)
+        self.send_up(cx, request).await
     }
 
     async fn act_on_escalation(
@@ -424,41 +384,8 @@ impl Backend for StoreBackend {
         answer_by: String,
         by: String,
     ) -> Result<Escalation, AppError> {
-        let escalation = self.store.escalation(id).await?;
-        require(
-            cx,
-            Act::DecideEscalation,
-            &self.place_of(&escalation.to_mesa.code).await?.mesa(),
-        )?;
-        let today = Utc::now().with_timezone(&bogota()).date_naive();
-        let decision = match action.as_str() {
-            "aceptar" => EscalationAction::Aceptar,
-            "devolver" => EscalationAction::Devolver {
-                reason: note(&text, "el motivo de la devolución").map_err(AppError::Conflict)?,
-            },
-            "responder" => EscalationAction::Responder {
-                response: note(&text, "la respuesta").map_err(AppError::Conflict)?,
-            },
-            "escalar" => EscalationAction::Escalar {
-                reason: note(&text, "el motivo del escalamiento").map_err(AppError::Conflict)?,
-                answer_by: answer_date(&answer_by, today).map_err(AppError::Conflict)?,
-            },
-            other => return Err(AppError::Conflict(format!("acción desconocida «{other}»"))),
-        };
-        let by = note(&by, "quién decide").map_err(AppError::Conflict)?;
-        let decided = self
-            .store
-            .act_on_escalation(id, &decision, &by, Utc::now())
-            .await?;
-        self.projections.invalidate();
-        self.audit(
-            cx,
-            &format!("escalamiento: {action}"),
-            &format!("escalamiento {id}"),
-            &text,
-        )
-        .await;
-        Ok(decided)
+        self.decide_escalation(cx, id, action, text, answer_by, by)
+            .await
     }
 
     async fn escalation_inbox(
@@ -467,20 +394,7 @@ impl Backend for StoreBackend {
         mesa: String,
         session: Option<i64>,
     ) -> Result<EscalationInbox, AppError> {
-        let place = self.place_of(&mesa).await?;
-        match session {
-            Some(id) if self.store.get_session(id).await?.mesa_code == mesa => {
-                require(cx, Act::ReadBoard, &place.session(id))?
-            }
-            _ => require(cx, Act::ReadBoard, &place.mesa())?,
-        }
-        let can_decide = may(cx, Act::DecideEscalation, &place.mesa());
-        let (received, sent) = self.store.escalations_of(&mesa).await?;
-        Ok(EscalationInbox {
-            received,
-            sent,
-            can_decide,
-        })
+        self.inbox_of(cx, mesa, session).await
     }
 
     async fn barrier_chain(

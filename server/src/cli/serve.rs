@@ -1,0 +1,235 @@
+//! `sala serve`: its flags (with environment fallbacks), start-up (identity, single sign-on,
+//! the first administrator) and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use leptos::config::{Env, LeptosOptions};
+use tokio::net::TcpListener;
+
+use super::{DataArgs, admin};
+use crate::http::{self, AppState};
+use crate::sync::SyncLimits;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Dirección y puerto donde escuchar.
+    #[arg(long, env = "SALA_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    #[command(flatten)]
+    pub data: DataArgs,
+
+    /// Carpeta con los recursos compilados por cargo-leptos (pkg/, favicon, …).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+
+    /// Tamaño máximo de un mensaje del tablero, en bytes.
+    #[arg(long, env = "SALA_MAX_FRAME_BYTES", default_value_t = SyncLimits::default().max_frame_bytes)]
+    pub max_frame_bytes: usize,
+
+    /// Mensajes por segundo permitidos a cada conexión (con ráfagas del doble).
+    #[arg(long, env = "SALA_MAX_MESSAGES_PER_SECOND", default_value_t = SyncLimits::default().max_messages_per_second)]
+    pub max_messages_per_second: u32,
+
+    /// Conexiones simultáneas por tablero.
+    #[arg(long, env = "SALA_MAX_CONNECTIONS_PER_ROOM", default_value_t = SyncLimits::default().max_connections_per_room)]
+    pub max_connections_per_room: usize,
+
+    /// Mensajes en cola para una conexión antes de forzarla a resincronizar.
+    #[arg(long, env = "SALA_OUTBOUND_QUEUE", default_value_t = SyncLimits::default().outbound_queue)]
+    pub outbound_queue: usize,
+
+    /// Segundos que un tablero sigue cargado tras salir su último participante.
+    #[arg(long, env = "SALA_EVICT_AFTER_SECS", default_value_t = SyncLimits::default().evict_after.as_secs())]
+    pub evict_after_secs: u64,
+
+    /// Espera adicional de la escritura agrupada (group commit) en milisegundos. Con 0 (por
+    /// omisión) cada lote se guarda enseguida y las ediciones que llegan mientras tanto comparten
+    /// la transacción siguiente; un valor mayor ahorra CPU con muchas salas a costa de latencia.
+    #[arg(long, env = "SALA_COMMIT_WINDOW_MS", default_value_t = 0)]
+    pub commit_window_ms: u64,
+
+    /// Dirección pública de Sala (p. ej. https://sala.saludcapital.gov.co): los enlaces que Sala
+    /// entrega empiezan así; con https las cookies llevan `Secure` y se envía HSTS.
+    #[arg(long, env = "SALA_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Horas sin uso tras las que una sesión iniciada (cookie) termina.
+    #[arg(long, env = "SALA_SESSION_IDLE_HOURS", default_value_t = 12)]
+    pub session_idle_hours: i64,
+
+    /// Días tras los que una sesión iniciada termina aunque se use.
+    #[arg(long, env = "SALA_SESSION_MAX_DAYS", default_value_t = 7)]
+    pub session_max_days: i64,
+
+    /// Inicio de sesión institucional (OpenID Connect): URL del emisor, exactamente como la
+    /// publica el proveedor (p. ej. https://login.subredsur.gov.co/realms/salud).
+    #[arg(long, env = "SALA_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// Identificador del cliente registrado en el proveedor.
+    #[arg(long, env = "SALA_OIDC_CLIENT_ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+
+    /// Secreto del cliente (mejor por variable de entorno que por argumento).
+    #[arg(
+        long,
+        env = "SALA_OIDC_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "oidc_issuer"
+    )]
+    pub oidc_client_secret: Option<String>,
+
+    /// Dirección de retorno registrada en el proveedor (por omisión
+    /// <dirección pública>/entrar/sso/respuesta).
+    #[arg(long, env = "SALA_OIDC_REDIRECT_URL")]
+    pub oidc_redirect_url: Option<String>,
+
+    /// Texto del botón de la página de inicio de sesión.
+    #[arg(
+        long,
+        env = "SALA_OIDC_LABEL",
+        default_value = "Entrar con la cuenta institucional"
+    )]
+    pub oidc_label: String,
+
+    /// Correo de la primera cuenta de administración, creada si la base no tiene ninguna.
+    #[arg(long, env = "SALA_ADMIN_EMAIL", default_value = "admin@sala.local")]
+    pub admin_email: String,
+
+    /// Solo para benchmarks: tableros en memoria, sin guardar nada. Nunca en sesiones reales.
+    #[arg(long, hide = true)]
+    pub unsafe_in_memory_boards: bool,
+}
+
+impl ServeArgs {
+    fn limits(&self) -> SyncLimits {
+        SyncLimits {
+            max_frame_bytes: self.max_frame_bytes,
+            max_messages_per_second: self.max_messages_per_second,
+            max_connections_per_room: self.max_connections_per_room,
+            outbound_queue: self.outbound_queue.max(1),
+            evict_after: std::time::Duration::from_secs(self.evict_after_secs),
+            commit_window: std::time::Duration::from_millis(self.commit_window_ms),
+            ..SyncLimits::default()
+        }
+    }
+}
+
+pub(super) async fn serve(args: ServeArgs) -> Result<()> {
+    let store = args.data.open_store().await?;
+    let signer = args.data.signer()?;
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("no se pudo escuchar en {}", args.addr))?;
+    let addr = listener.local_addr()?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("sala")
+        .site_root(args.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(Env::PROD)
+        .build();
+    if !args.site_root.join("pkg").is_dir() {
+        tracing::warn!(
+            site_root = %args.site_root.display(),
+            "no compiled assets here: pages render but will not hydrate (build with `make run`)"
+        );
+    }
+    tracing::info!(%addr, engine = ?store.engine(), "Sala escuchando en http://{addr}");
+    if args.unsafe_in_memory_boards {
+        tracing::warn!(
+            "boards are kept in memory only: nothing typed on a board survives a restart"
+        );
+    }
+    let durable = !args.unsafe_in_memory_boards;
+    let public_url = args
+        .public_url
+        .clone()
+        .filter(|url| !url.trim().is_empty())
+        .map(|url| url.trim().trim_end_matches('/').to_owned());
+    let base = public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let sso = match (
+        &args.oidc_issuer,
+        &args.oidc_client_id,
+        &args.oidc_client_secret,
+    ) {
+        (Some(issuer), Some(client_id), Some(client_secret)) => {
+            tracing::info!(%issuer, "single sign-on configured");
+            Some(crate::identity::SingleSignOn::new(
+                crate::oidc::OidcConfig {
+                    issuer: issuer.clone(),
+                    client_id: client_id.clone(),
+                    client_secret: client_secret.clone(),
+                    redirect_url: args
+                        .oidc_redirect_url
+                        .clone()
+                        .unwrap_or_else(|| format!("{base}/entrar/sso/respuesta")),
+                },
+                args.oidc_label.clone(),
+            ))
+        }
+        (Some(_), _, _) => anyhow::bail!(
+            "--oidc-issuer necesita --oidc-client-id y --oidc-client-secret (o SALA_OIDC_CLIENT_ID y SALA_OIDC_CLIENT_SECRET)"
+        ),
+        _ => None,
+    };
+    let identity = crate::identity::IdentityConfig {
+        sso,
+        idle_secs: args.session_idle_hours.max(1) * 3600,
+        absolute_secs: args.session_max_days.max(1) * 86_400,
+        https: public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://")),
+        public_url: public_url.clone(),
+    };
+    let state = AppState::with_identity(
+        leptos_options,
+        store.clone(),
+        signer,
+        args.limits(),
+        durable,
+        identity,
+    );
+    admin::first_start(&state.identity, &store, &args.admin_email, &base).await?;
+    http::serve(listener, state, shutdown_signal())
+        .await
+        .context("el servidor HTTP falló")?;
+    store.close().await;
+    tracing::info!("Sala detenida");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM, so `kill` and Ctrl-C both drain requests and close the database.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("señal de apagado recibida; terminando las solicitudes en curso");
+}
