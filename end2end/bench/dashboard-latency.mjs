@@ -47,12 +47,24 @@ const inScope = (scope, mesa) => scope === 'distrito' || scope === `mesa:${mesa}
 
 const written = new Map(); // description → { at, mesa }
 const seen = new Map(); // `${dashboard}|${description}` → latency
+// Dashboards are read by whoever reads their scope: each dashboard reads as its scope's
+// coordination (a Mesa-wide invitation, as a secretary's browser or a script carries).
+const readers = new Map();
+function readerFor(scope) {
+  const mesa = scope === 'distrito' ? 'distrito'
+    : scope.startsWith('zona:') ? `zona-${scope.slice(5).trim().toLowerCase().replaceAll(' ', '-')}`
+      : scope.slice(5);
+  if (!readers.has(mesa)) readers.set(mesa, sala.cli('invite', '--mesa', mesa, '--role', 'coordinador').token);
+  return { authorization: `Bearer ${readers.get(mesa)}` };
+}
+
 const controllers = [];
 for (const [index, scope] of scopes.entries()) {
   const query = `ambito=${encodeURIComponent(scope)}`;
+  const headers = readerFor(scope);
   const controller = new AbortController();
   controllers.push(controller);
-  const response = await fetch(`${sala.base}/tablero/eventos?${query}`, { signal: controller.signal });
+  const response = await fetch(`${sala.base}/tablero/eventos?${query}`, { signal: controller.signal, headers });
   const reader = response.body.getReader();
   let refreshing = Promise.resolve();
   (async () => {
@@ -62,7 +74,7 @@ for (const [index, scope] of scopes.entries()) {
       if (done) return;
       if (!decoder.decode(value).includes('cambio')) continue;
       refreshing = refreshing.then(async () => {
-        const data = await (await fetch(`${sala.base}/api/v1/tablero?${query}`)).json();
+        const data = await (await fetch(`${sala.base}/api/v1/tablero?${query}`, { headers })).json();
         const now = performance.now();
         for (const row of data.overdue ?? []) {
           const key = `${index}|${row.description}`;

@@ -322,7 +322,8 @@ test('the coordinator closes the session: the board freezes and the acta shows e
   await ana.page.goto(`${sala.base}/sesiones/${session}/revision`);
   await hydrated(ana.page);
   await ana.page.locator('[data-timeline] li', { hasText: 'agregó la barrera' }).first().waitFor();
-  await ana.page.locator('[data-timeline] li', { hasText: 'Ana Pérez (Subred Sur Occidente)' }).first().waitFor();
+  // The review names the sender the server knew (Ana's invitation carries her name).
+  await ana.page.locator('[data-timeline] li', { hasText: 'Ana Pérez (invitación de coordinación)' }).first().waitFor();
   await ana.page.locator('[data-slider]').fill('1');
   await ana.page.waitForSelector('[data-step="1"]');
   assert.equal(await ana.page.locator('[data-step="1"] [data-acta-section="barriers"] tbody tr').count(), 0);

@@ -28,6 +28,8 @@ test('a dashboard updates live while a board records a commitment; it carries in
   const watcher = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'es-CO' });
   const dashboard = await watcher.newPage();
   dashboard.on('pageerror', (e) => errors.push(e.message));
+  // The zone's coordination reads the zone's dashboard (dashboards are not public).
+  await sala.asCoordination(dashboard, 'zona-sur-occidente');
   await dashboard.goto(`${sala.base}/tablero?ambito=zona:Sur%20Occidente`);
   await hydrated(dashboard);
   await dashboard.getByRole('heading', { name: 'Zona Sur Occidente' }).waitFor();
@@ -56,11 +58,15 @@ test('a dashboard updates live while a board records a commitment; it carries in
   await dashboard.locator('[data-overdue] td', { hasText: 'Visitas domiciliarias en Patio Bonito' }).waitFor();
   await dashboard.locator('[data-chart="compromisos-institucion"] td', { hasText: 'Secretaría de Integración Social' }).waitFor();
   assert.equal(await dashboard.evaluate(() => window.__salaMarker), 'no-reload');
-  const svg = await (await fetch(`${sala.base}/tablero/graficos/compromisos-institucion.svg?ambito=zona:Sur%20Occidente`)).text();
+  const zoneToken = sala.cli('invite', '--mesa', 'zona-sur-occidente', '--role', 'coordinador').token;
+  const svg = await (await fetch(`${sala.base}/tablero/graficos/compromisos-institucion.svg?ambito=zona:Sur%20Occidente`, {
+    headers: { authorization: `Bearer ${zoneToken}` },
+  })).text();
   assert.match(svg, /Secretaría de Integración Social/);
   await dashboard.screenshot({ path: ARTIFACTS + 'dashboard-1920.png', fullPage: true });
   const phone = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true, locale: 'es-CO' });
   const small = await phone.newPage();
+  await sala.asCoordination(small, 'local-08');
   await small.goto(`${sala.base}/tablero?ambito=mesa:local-08`);
   await hydrated(small);
   await small.screenshot({ path: ARTIFACTS + 'dashboard-360.png', fullPage: true });
@@ -142,6 +148,7 @@ test('the vencido filter finds the overdue commitments, with the semáforo in it
   const watcher = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'es-CO' });
   const page = await watcher.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
+  await sala.asCoordination(page, 'local-10');
   await page.goto(`${sala.base}/tablero?ambito=mesa:local-10`);
   await hydrated(page);
   await page.waitForFunction(() => document.querySelector('[data-total="commitments"]')?.textContent.trim() === '3', null, { timeout: 15_000 });
@@ -169,7 +176,10 @@ test('the vencido filter finds the overdue commitments, with the semáforo in it
   // One field, two institutions: each counts.
   assert.deepEqual(await rows('compromisos-institucion'), ['Secretaría de Educación = 1', 'Subred Norte = 1']);
   // The semáforo chart is drawn in the semáforo's colours, with its legend.
-  const svg = await (await fetch(`${sala.base}/tablero/graficos/compromisos-semaforo.svg?ambito=mesa:local-10&estado=vencido`)).text();
+  const localToken = sala.cli('invite', '--mesa', 'local-10', '--role', 'coordinador').token;
+  const svg = await (await fetch(`${sala.base}/tablero/graficos/compromisos-semaforo.svg?ambito=mesa:local-10&estado=vencido`, {
+    headers: { authorization: `Bearer ${localToken}` },
+  })).text();
   assert.match(svg, /fill="#B91C1C"/i);
   assert.match(svg, /pasó la fecha límite sin cumplirse/);
   // Empty panels say so.
@@ -190,6 +200,7 @@ test('the vencido filter finds the overdue commitments, with the semáforo in it
   const phone = await browser.newContext({ viewport: { width: 360, height: 800 }, isMobile: true, locale: 'es-CO' });
   const small = await phone.newPage();
   small.on('pageerror', (e) => errors.push(e.message));
+  await sala.asCoordination(small, 'local-10');
   await small.goto(`${sala.base}/tablero?ambito=mesa:local-10&estado=vencido`);
   await hydrated(small);
   await small.screenshot({ path: ARTIFACTS + 'dashboard-vencido-360.png', fullPage: true });

@@ -60,10 +60,14 @@ test('an escalated barrier reaches the zonal inbox and its answer comes back to 
   await card.getByRole('alert').getByText('pendiente de decisión').waitFor();
 
   // The zone's dashboard lists it among open escalations.
-  const dashboard = await local.context.newPage();
+  // (Read by the zone's coordination, in a browser of its own: dashboards are not public.)
+  const zone = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'es-CO' });
+  const dashboard = await zone.newPage();
+  await sala.asCoordination(dashboard, 'zona-sur-occidente');
   await dashboard.goto(`${sala.base}/tablero?ambito=zona:Sur%20Occidente`);
   await hydrated(dashboard);
   await dashboard.locator('[data-open-escalations] td', { hasText: 'Sin agenda de especialistas para Fontibón' }).waitFor();
+  await zone.close();
 
   // The zonal Mesa sees it in its inbox and answers.
   const zonal = await boardFor('zona-sur-occidente', 'Pedro Salas', 'Secretaría Distrital de Salud');

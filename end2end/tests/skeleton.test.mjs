@@ -101,6 +101,8 @@ test('phone width: no horizontal scrolling, keyboard reachable, no layout shift'
       for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__cls += entry.value;
     }).observe({ type: 'layout-shift', buffered: true });
   });
+  // The district's coordination: the district dashboard (not public) is part of the tour.
+  await sala.asCoordination(page, 'distrito');
   for (const path of ['/', '/mesas/local-07', '/mesas/zona-sur', '/tablero']) {
     await page.goto(sala.base + path);
     await hydrated(page);

@@ -99,16 +99,19 @@ impl Actor {
             .or_else(|| self.guest.as_ref().and_then(|g| g.name.as_deref()))
     }
 
-    /// Who the board's stored updates are recorded as: `Carla Rojas (cuenta 7)`,
-    /// `Delegada JAC (invitación de participante)`; `None` for nobody.
-    pub fn author_label(&self) -> Option<String> {
+    /// Who the board's stored updates are recorded as (the account, or the invitation and the
+    /// name it carries); `None` for nobody.
+    pub fn sender(&self) -> Option<super::board::review::Sender> {
+        use super::board::review::Sender;
         match (&self.person, &self.guest) {
-            (Some(person), _) => Some(format!("{} (cuenta {})", person.name, person.account)),
-            (None, Some(guest)) => Some(format!(
-                "{} (invitación de {})",
-                guest.name.as_deref().unwrap_or("Invitado"),
-                guest.role.label().to_lowercase()
-            )),
+            (Some(person), _) => Some(Sender {
+                name: Some(person.name.clone()),
+                via: format!("cuenta {}", person.account),
+            }),
+            (None, Some(guest)) => Some(Sender {
+                name: guest.name.clone(),
+                via: format!("invitación de {}", guest.role.label().to_lowercase()),
+            }),
             (None, None) => None,
         }
     }

@@ -1,19 +1,23 @@
 //! Dashboards over HTTP: the data as JSON, each chart as SVG or PNG and each table as CSV, the
 //! whole dashboard as XLSX, and a server-sent-events stream that says when something in scope
 //! changed. The data comes from [`crate::dashboards`] (computed once per change); every table is
-//! rendered from its one model (`app::domain::dashboard::Table`).
+//! rendered from its one model (`app::domain::dashboard::Table`). Each asks the policy first: a
+//! dashboard is read by those who read its scope's boards.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
 
 use app::domain::dashboard::{Cell, CsvQuery, Dashboard, DashboardQuery, Table};
 use app::error::AppError;
+use app::ssr::RequestContext;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
 
+use super::backend::require_dashboard;
 use super::{ApiError, AppState};
 use crate::charts::{bar_chart_png, bar_chart_svg};
 
@@ -43,8 +47,10 @@ pub fn download(
 
 pub async fn json(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, ApiError> {
+    require_dashboard(&state.store, &cx, &query).await?;
     let dashboard = state.dashboards.get(query).await?;
     Ok(axum::Json(&*dashboard).into_response())
 }
@@ -56,9 +62,11 @@ fn split(file: &str) -> Option<(&str, &str)> {
 
 pub async fn chart(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, ApiError> {
+    require_dashboard(&state.store, &cx, &query).await?;
     let Some((key, format @ ("svg" | "png"))) = split(&file) else {
         return Err(ApiError::not_found(format!(
             "no existe el gráfico «{file}»"
@@ -86,10 +94,12 @@ pub async fn chart(
 /// decimal commas); `?separador=coma` gives RFC 4180 for programs.
 pub async fn csv(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Path(file): Path<String>,
     Query(query): Query<DashboardQuery>,
     Query(options): Query<CsvQuery>,
 ) -> Result<Response, ApiError> {
+    require_dashboard(&state.store, &cx, &query).await?;
     let missing = || ApiError::not_found(format!("no existen los datos «{file}»"));
     let Some((key, "csv")) = split(&file) else {
         return Err(missing());
@@ -170,8 +180,10 @@ pub fn workbook(dashboard: &Dashboard) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
 
 pub async fn xlsx(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, ApiError> {
+    require_dashboard(&state.store, &cx, &query).await?;
     let dashboard = state.dashboards.get(query).await?;
     let bytes =
         workbook(&dashboard).map_err(|error| AppError::Internal(format!("XLSX: {error}")))?;
@@ -185,8 +197,10 @@ pub async fn xlsx(
 /// `event: cambio` with the session id whenever a board in scope is projected anew.
 pub async fn events(
     State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
     Query(query): Query<DashboardQuery>,
 ) -> Result<Response, ApiError> {
+    require_dashboard(&state.store, &cx, &query).await?;
     let filters = query.validate().map_err(AppError::Conflict)?;
     let (_, mesas) = state.store.scope_mesas(&filters.scope).await?;
     let mesas: HashSet<String> = mesas.into_iter().map(|m| m.code).collect();

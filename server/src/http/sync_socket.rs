@@ -61,7 +61,9 @@ pub async fn sync_socket(
         writable,
         role: role.code(),
         name: actor.display_name().map(std::sync::Arc::from),
-        author: actor.author_label().map(std::sync::Arc::from),
+        author: actor
+            .sender()
+            .map(|sender| std::sync::Arc::from(sender.to_json())),
     };
     let keys = established.socket_keys();
     let sockets = state.sockets.clone();

@@ -22,12 +22,28 @@ fn token(session: i64, role: Role) -> String {
 #[tokio::test]
 async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
     let server = TestServer::start().await;
+    let reader = server.district_reader().await;
+    // Dashboards are read by those who read their scope's boards.
+    let (status, _) = server
+        .get_text("/api/v1/tablero?ambito=mesa:local-07")
+        .await;
+    assert_eq!(status, 401);
+    let local = crate::common::coordination("local-07");
+    let (status, _) = server
+        .get_text_as("/api/v1/tablero?ambito=mesa:local-07", &local)
+        .await;
+    assert_eq!(status, 200, "a Mesa's coordination reads its dashboard");
+    let (status, _) = server
+        .get_text_as("/api/v1/tablero?ambito=zona:Sur%20Occidente", &local)
+        .await;
+    assert_eq!(status, 403, "not its zone's");
     let session = server.started_session("local-07", "2026-11-02T09:00").await;
 
     // A zonal dashboard listening for changes (Bosa is in Sur Occidente).
     let mut events = server
         .client
         .get(server.url("/tablero/eventos?ambito=zona:Sur%20Occidente"))
+        .bearer_auth(&reader)
         .send()
         .await
         .unwrap();
@@ -36,6 +52,7 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
     let mut elsewhere = server
         .client
         .get(server.url("/tablero/eventos?ambito=zona:Norte"))
+        .bearer_auth(&reader)
         .send()
         .await
         .unwrap();
@@ -101,7 +118,7 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
     );
 
     let data = server
-        .get_json("/api/v1/tablero?ambito=mesa:local-07")
+        .get_json_as("/api/v1/tablero?ambito=mesa:local-07", &reader)
         .await;
     assert_eq!(data["commitments"], 1, "{data}");
     assert_eq!(
@@ -111,12 +128,18 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
     assert!(data["overdue"][0]["days_late"].as_i64().unwrap() > 0);
 
     let (status, csv) = server
-        .get_text("/tablero/datos/compromisos-institucion.csv?ambito=mesa:local-07")
+        .get_text_as(
+            "/tablero/datos/compromisos-institucion.csv?ambito=mesa:local-07",
+            &reader,
+        )
         .await;
     assert_eq!(status, 200);
     assert!(csv.contains("Subred Sur Occidente;1\r\n"), "{csv}");
     let (status, svg) = server
-        .get_text("/tablero/graficos/compromisos-institucion.svg?ambito=distrito")
+        .get_text_as(
+            "/tablero/graficos/compromisos-institucion.svg?ambito=distrito",
+            &reader,
+        )
         .await;
     assert_eq!(status, 200);
     assert!(
@@ -127,6 +150,7 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
     let png = server
         .client
         .get(server.url("/tablero/graficos/compromisos-institucion.png?ambito=mesa:local-07"))
+        .bearer_auth(&reader)
         .send()
         .await
         .unwrap();
@@ -136,6 +160,7 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
     let xlsx = server
         .client
         .get(server.url("/tablero/exportar.xlsx?ambito=zona:Sur%20Occidente"))
+        .bearer_auth(&reader)
         .send()
         .await
         .unwrap()
@@ -156,13 +181,17 @@ async fn a_commitment_on_a_board_reaches_every_dashboard_view() {
 
     // Bad filters are refused clearly; unknown charts are 404.
     let (status, message) = server
-        .get_text("/api/v1/tablero?ambito=mesa:local-07&desde=ayer")
+        .get_text_as("/api/v1/tablero?ambito=mesa:local-07&desde=ayer", &reader)
         .await;
     assert_eq!(status, 409);
     assert!(message.contains("AAAA-MM-DD"), "{message}");
-    let (status, _) = server.get_text("/tablero/graficos/no-existe.svg").await;
+    let (status, _) = server
+        .get_text_as("/tablero/graficos/no-existe.svg", &reader)
+        .await;
     assert_eq!(status, 404);
-    let (status, html) = server.get_text("/tablero?ambito=mesa:local-07").await;
+    let (status, html) = server
+        .get_text_as("/tablero?ambito=mesa:local-07", &reader)
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("Jornada de afiliación en Bosa Centro"));
     client.close().await;
@@ -209,7 +238,14 @@ async fn write_commitments(
 /// Reads a CSV download as a spreadsheet in Spanish does: it must start with a UTF-8 byte-order
 /// mark and separate fields with `;`.
 async fn spreadsheet(server: &TestServer, path: &str) -> Vec<Vec<String>> {
-    let response = server.client.get(server.url(path)).send().await.unwrap();
+    let reader = server.district_reader().await;
+    let response = server
+        .client
+        .get(server.url(path))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200, "{path}");
     assert_eq!(
         response.headers()["content-type"],
@@ -231,6 +267,7 @@ async fn spreadsheet(server: &TestServer, path: &str) -> Vec<Vec<String>> {
 #[tokio::test]
 async fn dashboard_csv_opens_in_a_spanish_spreadsheet_and_vencido_is_derived() {
     let server = TestServer::start().await;
+    let reader = server.district_reader().await;
     let session = server.started_session("local-09", "2026-11-02T09:00").await;
     let client = write_commitments(
         &server,
@@ -257,7 +294,9 @@ async fn dashboard_csv_opens_in_a_spanish_spreadsheet_and_vencido_is_derived() {
     let scope = "ambito=mesa:local-09";
     timeout(WAIT, async {
         loop {
-            let data = server.get_json(&format!("/api/v1/tablero?{scope}")).await;
+            let data = server
+                .get_json_as(&format!("/api/v1/tablero?{scope}"), &reader)
+                .await;
             if data["commitments"] == 2 {
                 return;
             }
@@ -283,7 +322,7 @@ async fn dashboard_csv_opens_in_a_spanish_spreadsheet_and_vencido_is_derived() {
     );
     // The vencido filter keeps the one past its date, whatever the other says it is.
     let data = server
-        .get_json(&format!("/api/v1/tablero?{scope}&estado=vencido"))
+        .get_json_as(&format!("/api/v1/tablero?{scope}&estado=vencido"), &reader)
         .await;
     assert_eq!(data["commitments"], 1, "{data}");
     let overdue = spreadsheet(
@@ -322,16 +361,18 @@ async fn dashboard_csv_opens_in_a_spanish_spreadsheet_and_vencido_is_derived() {
 
     // For programs: RFC 4180 with commas, no byte-order mark.
     let (status, comma) = server
-        .get_text(&format!(
-            "/tablero/datos/compromisos-institucion.csv?{scope}&separador=coma"
-        ))
+        .get_text_as(
+            &format!("/tablero/datos/compromisos-institucion.csv?{scope}&separador=coma"),
+            &reader,
+        )
         .await;
     assert_eq!(status, 200);
     assert!(comma.starts_with("categoría,compromisos\r\n"), "{comma}");
     let (status, message) = server
-        .get_text(&format!(
-            "/tablero/datos/vencidos.csv?{scope}&separador=tab"
-        ))
+        .get_text_as(
+            &format!("/tablero/datos/vencidos.csv?{scope}&separador=tab"),
+            &reader,
+        )
         .await;
     assert_eq!(status, 409);
     assert!(message.contains("punto-y-coma"), "{message}");

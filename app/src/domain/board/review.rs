@@ -152,6 +152,30 @@ pub fn changes(before: &BoardView, after: &BoardView) -> Vec<(String, String, St
     out
 }
 
+/// Who sent a stored update, as the server knew it from the socket's credential (stored as JSON
+/// beside the update). `name` is the account's or the invitation's; an invitation without a name
+/// leaves it to the document's claim, marked as unverified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sender {
+    pub name: Option<String>,
+    /// `cuenta 7`, `invitación de participante`.
+    pub via: String,
+}
+
+impl Sender {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// What the review says for a change the document attributes to `claimed`.
+    pub fn describe(&self, claimed: &str) -> String {
+        match &self.name {
+            Some(name) => format!("{name} ({})", self.via),
+            None => format!("{claimed} ({}; nombre no verificado)", self.via),
+        }
+    }
+}
+
 /// Appends the changes of one step, folding a run of edits to the same record by the same
 /// person into its latest entry (one line per burst of typing, not per keystroke). `author` is
 /// who sent the step, as the server recorded it from the socket's credential: when known it is
@@ -165,9 +189,19 @@ pub fn push_changes(
     before: &BoardView,
     after: &BoardView,
 ) {
+    let sender = author.map(|raw| {
+        serde_json::from_str::<Sender>(raw).unwrap_or_else(|_| Sender {
+            name: Some(raw.to_owned()),
+            via: "registrado por el servidor".into(),
+        })
+    });
     for (claimed, what, key) in changes(before, after) {
-        let (who, key) = match author {
-            Some(author) => (author.to_owned(), format!("{key}|{author}")),
+        let (who, key) = match &sender {
+            Some(sender) => {
+                let who = sender.describe(&claimed);
+                let key = format!("{key}|{who}");
+                (who, key)
+            }
             None => (claimed, key),
         };
         if let Some(last) = timeline.last_mut()
@@ -224,24 +258,21 @@ mod tests {
             .push(item("a", "Salud mental", "Alcalde Mayor"));
         let mut edited = claimed.clone();
         edited.agenda[0].title = "Salud mental en colegios".into();
+        let ana = Sender {
+            name: Some("Ana Pérez".into()),
+            via: "cuenta 3".into(),
+        }
+        .to_json();
+        let unnamed = Sender {
+            name: None,
+            via: "invitación de participante".into(),
+        }
+        .to_json();
         let mut timeline = Vec::new();
-        push_changes(
-            &mut timeline,
-            1,
-            "t1",
-            Some("Ana Pérez (cuenta 3)"),
-            &empty,
-            &claimed,
-        );
-        // Another person continuing the same record is a line of their own.
-        push_changes(
-            &mut timeline,
-            2,
-            "t2",
-            Some("Luis (invitación de participante)"),
-            &claimed,
-            &edited,
-        );
+        push_changes(&mut timeline, 1, "t1", Some(&ana), &empty, &claimed);
+        // Another sender continuing the same record is a line of their own; an invitation
+        // without a name leaves the document's claim, marked as unverified.
+        push_changes(&mut timeline, 2, "t2", Some(&unnamed), &claimed, &edited);
         let lines: Vec<_> = timeline
             .iter()
             .map(|e| (e.who.as_str(), e.what.as_str()))
@@ -251,7 +282,7 @@ mod tests {
             [
                 ("Ana Pérez (cuenta 3)", "agregó el punto «Salud mental»"),
                 (
-                    "Luis (invitación de participante)",
+                    "Alcalde Mayor (invitación de participante; nombre no verificado)",
                     "modificó el punto «Salud mental en colegios»"
                 ),
             ]

@@ -96,6 +96,7 @@ pub fn JoinForm(ctx: BoardCtx, needs_join: RwSignal<bool>, invited_name: String)
             </label>
             <p class="field-error" role="alert">{move || error.get()}</p>
             <button type="submit" class="button">"Entrar al tablero"</button>
+            <p class="muted"><a href="/privacidad" target="_blank">"Aviso de privacidad"</a>": cómo se usan estos datos y sus derechos."</p>
         </form>
     }
     .into_any()

@@ -1,8 +1,9 @@
 //! Where an act lands, as the policy needs it (the Mesa, the Mesas above it, whether it
 //! publishes its actas), and the one call every backend method makes before acting.
 
-use app::domain::Session;
+use app::domain::dashboard::{DashboardQuery, Scope};
 use app::domain::policy::{self, Act, Place, Target};
+use app::domain::{DISTRICT_MESA_CODE, Session, zona_code};
 use app::error::AppError;
 use app::ssr::RequestContext;
 
@@ -64,6 +65,24 @@ impl StoreBackend {
         let place = self.place_of(&session.mesa_code).await?;
         Ok((session, place))
     }
+}
+
+/// A dashboard reads its scope's Mesa: the district's, a zone's, or one Mesa's (a role on a Mesa
+/// reads the dashboards of the Mesas below it, as it reads their boards). A scope that does not
+/// parse is left to the dashboard's own validation, which says what is wrong with it.
+pub(crate) async fn require_dashboard(
+    store: &Store,
+    cx: &RequestContext,
+    query: &DashboardQuery,
+) -> Result<(), AppError> {
+    let mesa = match Scope::parse(&query.ambito) {
+        Some(Scope::Distrito) => DISTRICT_MESA_CODE.to_owned(),
+        Some(Scope::Zona(name)) => zona_code(&name),
+        Some(Scope::Mesa(code)) => code,
+        None => return Ok(()),
+    };
+    let place = place_of(store, &mesa).await?;
+    require(cx, Act::ReadBoard, &place.mesa())
 }
 
 /// Asks the policy; a refusal becomes 401 (nobody known) or 403 (not allowed).

@@ -26,8 +26,8 @@ use app::ssr::{Backend, RequestContext};
 use async_trait::async_trait;
 use chrono::Utc;
 
-pub(crate) use access::place_of;
 use access::{may, require};
+pub(crate) use access::{place_of, require_dashboard};
 
 use super::sockets::Sockets;
 use crate::dashboards::Dashboards;
@@ -361,9 +361,10 @@ impl Backend for StoreBackend {
 
     async fn dashboard(
         &self,
-        _cx: &RequestContext,
+        cx: &RequestContext,
         query: DashboardQuery,
     ) -> Result<Dashboard, AppError> {
+        require_dashboard(&self.store, cx, &query).await?;
         Ok((*self.dashboards.get(query).await?).clone())
     }
 

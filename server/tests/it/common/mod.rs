@@ -217,6 +217,42 @@ impl TestServer {
         (status, response.text().await.expect("body"))
     }
 
+    /// A personal access token of a district administrator (who reads every board and
+    /// dashboard), for tests that read as someone allowed to.
+    pub async fn district_reader(&self) -> String {
+        let request = app::domain::identity::AccountRequest {
+            email: format!("lectura-{}@sala.local", self.addr.port()),
+            name: "Lectura distrital".into(),
+            ..Default::default()
+        };
+        let account = match self.store.account_by_email(&request.email).await.unwrap() {
+            Some(stored) => stored.account,
+            None => self
+                .identity
+                .create_account(&request.validate().unwrap(), true)
+                .await
+                .unwrap(),
+        };
+        self.identity
+            .mint_access_token(account.id, "pruebas")
+            .await
+            .unwrap()
+            .1
+    }
+
+    /// A GET with `Authorization: Bearer token`: status and body.
+    pub async fn get_text_as(&self, path: &str, token: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
     /// A GET whose answer must be JSON, with `Authorization: Bearer token`.
     pub async fn get_json_as(&self, path: &str, token: &str) -> serde_json::Value {
         let response = self
