@@ -55,6 +55,26 @@ pub async fn sync_socket(
         Err(rejection) => return Ok(rejection.into_response()),
     };
     let writable = policy::writes_board(actor, &target, session.status);
+    // A signed-in person who writes is checked in by the room as they join (remote).
+    let check_in = match (&actor.person, writable) {
+        (Some(person), true) => {
+            let roster = state
+                .store
+                .members_of(&session.mesa_code)
+                .await?
+                .into_iter()
+                .map(|m| app::domain::Member { contact: None, ..m })
+                .collect();
+            Some(std::sync::Arc::new(crate::sync::peer::CheckIn {
+                name: person.name.clone(),
+                institution: person.institution.clone(),
+                sector: person.sector.clone(),
+                roster,
+                at_ms: chrono::Utc::now().timestamp_millis(),
+            }))
+        }
+        _ => None,
+    };
     let role = policy::board_role(actor, &target).unwrap_or(BoardRole::Observador);
     // Presence on this socket says what the credential says (role, and the name it carries).
     let credential = Credential {
@@ -64,6 +84,7 @@ pub async fn sync_socket(
         author: actor
             .sender()
             .map(|sender| std::sync::Arc::from(sender.to_json())),
+        check_in,
     };
     let keys = established.socket_keys();
     let sockets = state.sockets.clone();

@@ -188,6 +188,7 @@ mod tests {
             role: "observador",
             name: Some("Proyector sala 2".into()),
             author: None,
+            check_in: None,
         };
         let claimed = r##"{"user":{"name":"Alcalde","role":"coordinador","color":"#b3261e","institution":"JAC"},"editing":"barriers:b1"}"##;
         let stamped: serde_json::Value =

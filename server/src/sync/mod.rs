@@ -15,6 +15,7 @@
 //! - [`client`]: a tokio-tungstenite Yjs client for tests and the load tool.
 
 pub mod awareness;
+mod check_in;
 pub mod client;
 mod command;
 pub mod committer;

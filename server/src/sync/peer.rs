@@ -20,6 +20,20 @@ pub struct Credential {
     /// Who the socket's updates are recorded as (`Carla Rojas (cuenta 7)`, `Delegada JAC
     /// (invitación)`): the server's word, whatever the document's `createdBy` says.
     pub author: Option<std::sync::Arc<str>>,
+    /// A signed-in person joining a board they write: the room records their (remote)
+    /// attendance when they join, so the attendance list is the server's word.
+    pub check_in: Option<std::sync::Arc<CheckIn>>,
+}
+
+/// Who is checked in on joining, and against whom (the Mesa's sitting members, for quorum).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckIn {
+    pub name: String,
+    pub institution: String,
+    pub sector: String,
+    pub roster: Vec<app::domain::Member>,
+    /// When they joined (ms since the Unix epoch): the room stays free of clocks.
+    pub at_ms: i64,
 }
 
 impl Credential {
@@ -30,6 +44,7 @@ impl Credential {
             role: "participante",
             name: None,
             author: None,
+            check_in: None,
         }
     }
 }

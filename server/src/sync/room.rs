@@ -155,7 +155,23 @@ impl Room {
 
     /// What y-websocket's server sends a newcomer: its SyncStep1, then the current presence.
     pub fn join(&mut self, conn: ConnId, credential: Credential, out: &mut Vec<Effect>) {
+        let check_in = credential
+            .check_in
+            .clone()
+            .filter(|_| credential.writable && !self.frozen);
+        let author = credential.author.clone();
         self.peers.insert(conn, Peer { credential });
+        if let Some(update) = check_in.and_then(|who| super::check_in::record(&self.doc, &who)) {
+            let update = Bytes::from(update);
+            out.push(Effect::Persist {
+                update: update.clone(),
+                author,
+            });
+            out.push(Effect::Broadcast {
+                except: None,
+                frame: protocol::update(&update),
+            });
+        }
         out.push(Effect::Send {
             to: conn,
             frame: protocol::sync_step1(&self.state_vector()),

@@ -754,3 +754,83 @@ async fn personal_access_tokens_act_for_their_person_until_revoked() {
         .await;
     assert_eq!(revoked.status(), 401);
 }
+
+/// A signed-in member joining the board is checked in by the server (remote, as that member,
+/// counted for quorum), once however many times they connect.
+#[tokio::test]
+async fn the_server_checks_a_signed_in_member_in_when_they_join() {
+    let server = TestServer::start().await;
+    let session = server.started_session("local-07", "2030-04-01T09:00").await;
+    server
+        .store
+        .add_member(
+            &app::domain::MemberRequest {
+                mesa: "local-07".into(),
+                name: "Marta Gil".into(),
+                institution: "Subred Sur Occidente".into(),
+                sector: "Salud".into(),
+                role: "Líder APS".into(),
+                seat: "titular".into(),
+                contact: String::new(),
+            }
+            .validate()
+            .unwrap(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let request = app::domain::identity::AccountRequest {
+        email: "marta@subredsur.gov.co".into(),
+        name: "Marta Gil".into(),
+        ..Default::default()
+    };
+    let account = server
+        .store
+        .create_account(&request.validate().unwrap(), false, chrono::Utc::now())
+        .await
+        .unwrap();
+    server
+        .store
+        .grant_role(
+            account.id,
+            "local-07",
+            app::domain::identity::MesaRole::Integrante,
+        )
+        .await
+        .unwrap();
+    let hash = sala::identity::secrets::hash_password(PASSWORD).unwrap();
+    server
+        .store
+        .set_password_hash(account.id, &hash)
+        .await
+        .unwrap();
+    let response = sign_in(&server, "marta@subredsur.gov.co", PASSWORD).await;
+    let marta = Browser {
+        cookie: cookie_from(&response, "sala_sesion").unwrap(),
+    };
+    let _first = board_socket(&server, session, &marta.cookie, "")
+        .await
+        .expect("socket");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let attendance = loop {
+        let view = server.sync.board_view(session, true).await.unwrap();
+        if !view.attendance.is_empty() {
+            break view.attendance;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "checked in");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(attendance.len(), 1);
+    assert_eq!(attendance[0].name, "Marta Gil");
+    assert_eq!(
+        attendance[0].role.code(),
+        "titular",
+        "counted as the member"
+    );
+    let _second = board_socket(&server, session, &marta.cookie, "")
+        .await
+        .expect("socket");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let view = server.sync.board_view(session, true).await.unwrap();
+    assert_eq!(view.attendance.len(), 1, "once");
+}

@@ -79,6 +79,8 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
         let role = access.role;
         let session_id = ctx.session_id;
         let signed_in = access.signed_in.clone();
+        // The room checks a signed-in person in as they join; a guest's browser does it.
+        let guest = signed_in.is_none();
         // After hydration has finished (changing signals while the server's HTML is being
         // adopted would make the DOM and the view disagree).
         request_animation_frame(move || {
@@ -96,7 +98,11 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
                     None => needs_join.set(true),
                 }
             }
-            let check_in = Box::new(move || join::check_in(ctx));
+            let check_in: Box<dyn FnOnce()> = if guest {
+                Box::new(move || join::check_in(ctx))
+            } else {
+                Box::new(|| {})
+            };
             crate::live::start(ctx, &sync_path, session_id, check_in);
         });
     }
