@@ -67,10 +67,23 @@ pub async fn postgres_db() -> Option<PostgresDb> {
         .execute(&mut admin)
         .await
         .expect("drop stale test database");
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
+    // PostgreSQL refuses concurrent CREATE DATABASE from one template ("source database is being
+    // accessed by other users") now and then when many tests start at once: try again.
+    let mut attempt = 0;
+    loop {
+        match sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut admin)
+            .await
+        {
+            Ok(_) => break,
+            Err(error) if attempt < 10 => {
+                attempt += 1;
+                eprintln!("CREATE DATABASE {name} failed ({error}); retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
+            }
+            Err(error) => panic!("create test database: {error}"),
+        }
+    }
     let base = admin_url
         .rsplit_once('/')
         .map_or(admin_url.as_str(), |(base, _)| base);
