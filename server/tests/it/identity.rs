@@ -88,9 +88,20 @@ pub async fn person(
     admin: bool,
     roles: &[(&str, &str)],
 ) -> Browser {
+    person_named(server, email, &format!("Persona {email}"), admin, roles).await
+}
+
+/// [`person`] with a name of one's choosing.
+pub async fn person_named(
+    server: &TestServer,
+    email: &str,
+    name: &str,
+    admin: bool,
+    roles: &[(&str, &str)],
+) -> Browser {
     let request = app::domain::identity::AccountRequest {
         email: email.into(),
-        name: format!("Persona {email}"),
+        name: name.into(),
         institution: "Subred Sur".into(),
         ..Default::default()
     };
@@ -779,35 +790,14 @@ async fn the_server_checks_a_signed_in_member_in_when_they_join() {
         )
         .await
         .unwrap();
-    let request = app::domain::identity::AccountRequest {
-        email: "marta@subredsur.gov.co".into(),
-        name: "Marta Gil".into(),
-        ..Default::default()
-    };
-    let account = server
-        .store
-        .create_account(&request.validate().unwrap(), false, chrono::Utc::now())
-        .await
-        .unwrap();
-    server
-        .store
-        .grant_role(
-            account.id,
-            "local-07",
-            app::domain::identity::MesaRole::Integrante,
-        )
-        .await
-        .unwrap();
-    let hash = sala::identity::secrets::hash_password(PASSWORD).unwrap();
-    server
-        .store
-        .set_password_hash(account.id, &hash)
-        .await
-        .unwrap();
-    let response = sign_in(&server, "marta@subredsur.gov.co", PASSWORD).await;
-    let marta = Browser {
-        cookie: cookie_from(&response, "sala_sesion").unwrap(),
-    };
+    let marta = person_named(
+        &server,
+        "marta@subredsur.gov.co",
+        "Marta Gil",
+        false,
+        &[("local-07", "integrante")],
+    )
+    .await;
     let _first = board_socket(&server, session, &marta.cookie, "")
         .await
         .expect("socket");
