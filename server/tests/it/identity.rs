@@ -419,6 +419,28 @@ async fn web_sessions_expire_when_idle() {
 }
 
 #[tokio::test]
+async fn web_sessions_end_at_their_absolute_expiry_even_when_used() {
+    let server = TestServer::start_with_identity(
+        sala::sync::SyncLimits::default(),
+        sala::identity::IdentityConfig {
+            absolute_secs: 3,
+            ..Default::default()
+        },
+    )
+    .await;
+    let ana = person(&server, "ana@subredsur.gov.co", false, &[]).await;
+    // Used every half second, so never idle; still ends three seconds after signing in (times
+    // are whole seconds, hence the margins).
+    let started = tokio::time::Instant::now();
+    while started.elapsed() < Duration::from_millis(1000) {
+        assert_eq!(ana.get(&server, "/cuenta").await.0, 200);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    assert_eq!(ana.get(&server, "/cuenta").await.0, 401);
+}
+
+#[tokio::test]
 async fn signing_out_and_deactivation_close_live_boards_at_once() {
     let server = TestServer::start().await;
     let session = server.started_session("local-07", "2030-04-01T09:00").await;
