@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use app::ssr::RequestContext;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -28,14 +28,14 @@ fn is_asset(path: &str) -> bool {
         || path.ends_with(".css")
 }
 
-/// `token` from a query string.
-fn query_token(query: Option<&str>) -> Option<String> {
-    query?
-        .split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| *key == "token")
-        .map(|(_, value)| value.replace("%3D", "=").replace("%2E", "."))
+/// `token` from a request's query (decoded as axum's `Query` decodes it).
+fn query_token(uri: &axum::http::Uri) -> Option<String> {
+    let Query(query) =
+        Query::<std::collections::HashMap<String, String>>::try_from_uri(uri).ok()?;
+    query
+        .get("token")
         .filter(|value| !value.is_empty())
+        .cloned()
 }
 
 /// The query without its `token`.
@@ -72,14 +72,16 @@ pub async fn identify(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|v| v.trim().to_owned());
-    let from_query = query_token(request.uri().query());
+    let from_query = query_token(request.uri());
     let token = bearer.clone().or_else(|| from_query.clone());
+    let session_cookie = cookie_value(&cookie_header, SESSION_COOKIE);
+    let invitation_cookie = cookie_value(&cookie_header, INVITATION_COOKIE);
     let established = state
         .identity
         .establish(Presented {
-            session_cookie: cookie_value(&cookie_header, SESSION_COOKIE),
+            session_cookie: session_cookie.as_deref(),
             token: token.as_deref(),
-            invitation_cookie: cookie_value(&cookie_header, INVITATION_COOKIE),
+            invitation_cookie: invitation_cookie.as_deref(),
         })
         .await;
     let client = request
@@ -186,14 +188,18 @@ fn urlencode(path: &str) -> String {
 mod tests {
     use super::*;
 
+    fn uri(raw: &str) -> axum::http::Uri {
+        raw.parse().unwrap()
+    }
+
     #[test]
     fn the_token_is_taken_out_of_the_query() {
         assert_eq!(
-            query_token(Some("a=1&token=abc.def")),
+            query_token(&uri("/?a=1&token=abc.def")),
             Some("abc.def".into())
         );
-        assert_eq!(query_token(Some("token=")), None);
-        assert_eq!(query_token(None), None);
+        assert_eq!(query_token(&uri("/?token=")), None);
+        assert_eq!(query_token(&uri("/")), None);
         assert_eq!(without_token("token=x&vista=1"), "vista=1");
         assert_eq!(without_token("token=x"), "");
     }

@@ -265,12 +265,11 @@ impl Identity {
 }
 
 /// The value of cookie `name` in a `Cookie` request header.
-pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.trim_matches('"'))
+pub fn cookie_value(header: &str, name: &str) -> Option<String> {
+    cookie::Cookie::split_parse(header)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value_trimmed().to_owned())
 }
 
 impl Identity {
