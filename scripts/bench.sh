@@ -13,7 +13,7 @@ case $target in
     extra=()
     [ "$target" = sala-memory ] && extra=(--unsafe-in-memory-boards)
     SALA_DATA_DIR=$work RUST_LOG=warn taskset -c 0 "$SALA" serve --addr 127.0.0.1:3199 \
-      --site-root /nonexistent --max-messages-per-second 10000 --max-connections-per-room 1000 \
+      --site-root /nonexistent --max-messages-per-second 10000 --max-writers-per-room 1000 --max-readers-per-room 1000 --max-sockets-per-client 100000 --max-sockets 100000 --max-board-mib-per-minute 1024 \
       "${extra[@]}" > "$work/server.log" 2>&1 &
     pid=$!
     url=ws://127.0.0.1:3199 kind=sala ;;

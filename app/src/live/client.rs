@@ -330,6 +330,16 @@ impl Live {
                     live.ctx.status.set(ConnStatus::AccesoTerminado);
                     return;
                 }
+                if matches!(event.code(), BOARD_FULL | BOARD_BUSY) {
+                    live.ctx.server_notice.set(Some(format!(
+                        "El servidor no aceptó sus últimos cambios: {}. Se conservan en este dispositivo y se enviarán de nuevo.",
+                        event.reason()
+                    )));
+                    // A full board stays full until someone acts: no point in knocking often.
+                    if event.code() == BOARD_FULL {
+                        live.failures.set(live.failures.get().max(8));
+                    }
+                }
                 live.retry_later();
             });
         });
@@ -351,8 +361,12 @@ impl Live {
         self.ctx.status.set(ConnStatus::Reconectando);
         let failures = self.failures.get() + 1;
         self.failures.set(failures);
-        // 0.5 s, 1 s, 2 s … capped at 10 s, with jitter so a room's clients do not return in step.
-        let base = (500.0 * 2f64.powi(failures.min(5) as i32 - 1)).min(10_000.0);
+        // 0.5 s, 1 s, 2 s … capped at 10 s (60 s after a full board), with jitter so a room's clients do not return in step.
+        let base = if failures > 8 {
+            60_000.0
+        } else {
+            (500.0 * 2f64.powi(failures.min(5) as i32 - 1)).min(10_000.0)
+        };
         let delay = base * (0.75 + js_sys::Math::random() * 0.5);
         let again = Closure::once_into_js(|| {
             with_live(|live| {
@@ -381,6 +395,9 @@ impl Live {
                 self.apply_remote(&update);
                 self.failures.set(0);
                 self.ctx.status.set(ConnStatus::Conectado);
+                // Synced again: if the server still refuses what this device holds, it says so
+                // again at once.
+                self.ctx.server_notice.set(None);
                 if !self.synced_once.replace(true)
                     && let Some(first) = self.on_first_sync.borrow_mut().take()
                 {
@@ -449,6 +466,9 @@ impl Live {
 
 /// The server's close code when the socket's credential ended (`docs/protocol.md`).
 const CREDENTIAL_ENDED: u16 = 4401;
+/// The board reached its stored size, or grew too fast (`docs/protocol.md`).
+const BOARD_FULL: u16 = 4413;
+const BOARD_BUSY: u16 = 4429;
 
 fn sorted(mut presence: Vec<Presence>) -> Vec<Presence> {
     presence.sort_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));

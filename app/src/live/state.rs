@@ -108,6 +108,9 @@ pub struct BoardCtx {
     pub editing: RwSignal<Option<String>>,
     pub now_ms: RwSignal<f64>,
     pub read_only_reason: RwSignal<Option<String>>,
+    /// The server refused this device's changes for now (the board is full or changing too
+    /// fast): they stay on the device and are sent again on reconnecting.
+    pub server_notice: RwSignal<Option<String>>,
     /// The Mesa's sitting members (without contacts): quorum counts against them, and who joins
     /// under a member's name is recognised.
     pub roster: StoredValue<Vec<crate::domain::Member>>,
@@ -129,6 +132,7 @@ impl BoardCtx {
             editing: RwSignal::new(None),
             now_ms: RwSignal::new(now_ms),
             read_only_reason: RwSignal::new(None),
+            server_notice: RwSignal::new(None),
             roster: StoredValue::new(access.roster.clone()),
             mesa_code: StoredValue::new(access.detail.mesa.code.clone()),
             escalations: RwSignal::new(0),

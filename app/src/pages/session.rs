@@ -154,6 +154,9 @@ fn SessionOverview(
             })}
         </nav>
         {access.invite_guests.then(|| view! { <super::guests::GuestLinks session=session.id /> })}
+        {access.storage_notice.clone().map(|notice| view! {
+            <p class="notice notice--warning" role="status" data-storage-notice>{notice}</p>
+        })}
         <LiveBoard setup access />
     }
 }

@@ -235,7 +235,11 @@ async fn create_session(args: CreateSessionArgs) -> Result<()> {
         eprintln!("Aviso: {why}");
     }
     let store = args.data.open_store().await?;
-    let session = store.create_session(&new, Utc::now()).await?;
+    let session = store
+        .create_session_with_board(&new, now, |carried| {
+            crate::sync::followup::seed_update(carried, now)
+        })
+        .await?;
     store.close().await;
     print_sessions(args.format, std::slice::from_ref(&session), true)
 }

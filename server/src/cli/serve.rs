@@ -10,7 +10,7 @@ use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
 use super::{DataArgs, admin};
-use crate::http::{self, AppState};
+use crate::http::{self, AppState, HttpLimits};
 use crate::sync::SyncLimits;
 
 #[derive(Debug, Args)]
@@ -34,9 +34,43 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_MAX_MESSAGES_PER_SECOND", default_value_t = SyncLimits::default().max_messages_per_second)]
     pub max_messages_per_second: u32,
 
-    /// Conexiones simultáneas por tablero.
-    #[arg(long, env = "SALA_MAX_CONNECTIONS_PER_ROOM", default_value_t = SyncLimits::default().max_connections_per_room)]
-    pub max_connections_per_room: usize,
+    /// Conexiones que pueden editar, simultáneas por tablero.
+    #[arg(long, env = "SALA_MAX_WRITERS_PER_ROOM", default_value_t = SyncLimits::default().max_writers_per_room)]
+    pub max_writers_per_room: usize,
+
+    /// Conexiones de solo lectura (observadores, proyectores), simultáneas por tablero; se cuentan
+    /// aparte de las que editan.
+    #[arg(long, env = "SALA_MAX_READERS_PER_ROOM", default_value_t = SyncLimits::default().max_readers_per_room)]
+    pub max_readers_per_room: usize,
+
+    /// Tamaño máximo guardado de un tablero, en MiB.
+    #[arg(long, env = "SALA_MAX_BOARD_MIB", default_value_t = SyncLimits::default().max_board_bytes / (1024 * 1024))]
+    pub max_board_mib: u64,
+
+    /// Crecimiento máximo de un tablero, en MiB por minuto.
+    #[arg(long, env = "SALA_MAX_BOARD_MIB_PER_MINUTE", default_value_t = SyncLimits::default().max_board_bytes_per_minute / (1024 * 1024))]
+    pub max_board_mib_per_minute: u64,
+
+    /// Conexiones de tablero abiertas desde una misma dirección (una oficina entera puede salir
+    /// por una sola).
+    #[arg(long, env = "SALA_MAX_SOCKETS_PER_CLIENT", default_value_t = HttpLimits::default().sockets_per_client)]
+    pub max_sockets_per_client: usize,
+
+    /// Conexiones de tablero abiertas en todo el servidor.
+    #[arg(long, env = "SALA_MAX_SOCKETS", default_value_t = HttpLimits::default().sockets_total)]
+    pub max_sockets: usize,
+
+    /// Tableros de indicadores en vivo (eventos) abiertos desde una misma dirección.
+    #[arg(long, env = "SALA_MAX_STREAMS_PER_CLIENT", default_value_t = HttpLimits::default().streams_per_client)]
+    pub max_streams_per_client: usize,
+
+    /// Tableros de indicadores en vivo (eventos) abiertos en todo el servidor.
+    #[arg(long, env = "SALA_MAX_STREAMS", default_value_t = HttpLimits::default().streams_total)]
+    pub max_streams: usize,
+
+    /// Segundos que tiene un cliente para enviar los encabezados de su solicitud.
+    #[arg(long, env = "SALA_HEADER_TIMEOUT_SECS", default_value_t = HttpLimits::default().header_read_timeout.as_secs())]
+    pub header_timeout_secs: u64,
 
     /// Mensajes en cola para una conexión antes de forzarla a resincronizar.
     #[arg(long, env = "SALA_OUTBOUND_QUEUE", default_value_t = SyncLimits::default().outbound_queue)]
@@ -106,11 +140,25 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    fn http_limits(&self) -> HttpLimits {
+        HttpLimits {
+            sockets_per_client: self.max_sockets_per_client,
+            sockets_total: self.max_sockets,
+            streams_per_client: self.max_streams_per_client,
+            streams_total: self.max_streams,
+            header_read_timeout: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
+            ..HttpLimits::default()
+        }
+    }
+
     fn limits(&self) -> SyncLimits {
         SyncLimits {
             max_frame_bytes: self.max_frame_bytes,
             max_messages_per_second: self.max_messages_per_second,
-            max_connections_per_room: self.max_connections_per_room,
+            max_writers_per_room: self.max_writers_per_room,
+            max_readers_per_room: self.max_readers_per_room,
+            max_board_bytes: self.max_board_mib.max(1) * 1024 * 1024,
+            max_board_bytes_per_minute: self.max_board_mib_per_minute.max(1) * 1024 * 1024,
             outbound_queue: self.outbound_queue.max(1),
             evict_after: std::time::Duration::from_secs(self.evict_after_secs),
             commit_window: std::time::Duration::from_millis(self.commit_window_ms),
@@ -195,7 +243,8 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         args.limits(),
         durable,
         identity,
-    );
+    )
+    .with_http_limits(args.http_limits());
     admin::first_start(&state.identity, &store, &args.admin_email, &base).await?;
     http::serve(listener, state, shutdown_signal())
         .await

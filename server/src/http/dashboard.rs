@@ -204,27 +204,31 @@ pub async fn events(
     let filters = query.validate().map_err(AppError::Conflict)?;
     let (_, mesas) = state.store.scope_mesas(&filters.scope).await?;
     let mesas: HashSet<String> = mesas.into_iter().map(|m| m.code).collect();
+    let slot = state.stream_budget.take(&cx.client)?;
     let changes = state.projections.subscribe();
-    let stream =
-        futures_util::stream::unfold((changes, mesas), |(mut changes, mesas)| async move {
+    // The slot lives as long as the stream: a closed tab gives its place back.
+    let stream = futures_util::stream::unfold(
+        (changes, mesas, slot),
+        |(mut changes, mesas, slot)| async move {
             loop {
                 match changes.recv().await {
                     Ok(change) if mesas.contains(&change.mesa_code) => {
                         let event = Event::default()
                             .event("cambio")
                             .data(change.session_id.to_string());
-                        return Some((Ok::<_, Infallible>(event), (changes, mesas)));
+                        return Some((Ok::<_, Infallible>(event), (changes, mesas, slot)));
                     }
                     Ok(_) => continue,
                     // Fell behind: say "something changed" rather than miss it.
                     Err(RecvError::Lagged(_)) => {
                         let event = Event::default().event("cambio").data("*");
-                        return Some((Ok(event), (changes, mesas)));
+                        return Some((Ok(event), (changes, mesas, slot)));
                     }
                     Err(RecvError::Closed) => return None,
                 }
             }
-        });
+        },
+    );
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())

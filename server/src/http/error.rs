@@ -19,6 +19,9 @@ pub enum ApiError {
     /// No usable credential at all (missing, malformed, forged or expired): 401, not 403.
     #[error(transparent)]
     Unauthenticated(#[from] TokenError),
+    /// A cap on open connections (per client address: 429; in all: 503).
+    #[error(transparent)]
+    Busy(#[from] super::budget::Refusal),
 }
 
 impl ApiError {
@@ -27,6 +30,8 @@ impl ApiError {
             ApiError::App(error) => StatusCode::from_u16(error.status_code())
                 .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Busy(super::budget::Refusal::Client(_)) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy(super::budget::Refusal::Total(_)) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -62,6 +67,7 @@ impl IntoResponse for ApiError {
                 None => json!({ "error": error.to_string() }),
             },
             ApiError::Unauthenticated(error) => json!({ "error": error.to_string() }),
+            ApiError::Busy(refusal) => json!({ "error": refusal.to_string() }),
         };
         (status, Json(body)).into_response()
     }

@@ -3,15 +3,16 @@
 
 mod api;
 mod backend;
+pub mod budget;
 pub mod dashboard;
 mod error;
 mod identify;
+mod listener;
 mod origin;
 pub mod sockets;
 mod sso;
 pub mod sync_socket;
 
-use std::future::Future;
 use std::sync::Arc;
 
 use app::ssr::{SharedAccounts, SharedBackend};
@@ -22,12 +23,11 @@ use axum::extract::{FromRef, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
-use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -40,6 +40,7 @@ use crate::sync::{SyncHub, SyncLimits};
 
 pub use backend::StoreBackend;
 pub use error::ApiError;
+pub use listener::{HttpLimits, serve};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -53,6 +54,14 @@ pub struct AppState {
     pub sync: SyncHub,
     pub projections: Projections,
     pub dashboards: Dashboards,
+    #[from_ref(skip)]
+    pub limits: HttpLimits,
+    /// Open board sockets, per client address and in all.
+    #[from_ref(skip)]
+    pub socket_budget: budget::ConnectionBudget,
+    /// Open dashboard event streams, per client address and in all.
+    #[from_ref(skip)]
+    pub stream_budget: budget::ConnectionBudget,
 }
 
 impl AppState {
@@ -108,7 +117,18 @@ impl AppState {
             sync,
             projections,
             dashboards,
+            socket_budget: HttpLimits::default().socket_budget(),
+            stream_budget: HttpLimits::default().stream_budget(),
+            limits: HttpLimits::default(),
         }
+    }
+
+    /// The same state under other HTTP limits.
+    pub fn with_http_limits(mut self, limits: HttpLimits) -> Self {
+        self.socket_budget = limits.socket_budget();
+        self.stream_budget = limits.stream_budget();
+        self.limits = limits;
+        self
     }
 }
 
@@ -135,8 +155,6 @@ pub fn router(state: AppState) -> Router {
         .route("/tablero/datos/{file}", get(dashboard::csv))
         .route("/tablero/exportar.xlsx", get(dashboard::xlsx))
         .route("/tablero/eventos", get(dashboard::events))
-        .nest("/api/v1", api::routes())
-        .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -147,6 +165,14 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Pages, downloads, sockets and streams take no body.
+        .layer(RequestBodyLimitLayer::new(state.limits.read_body_bytes))
+        .merge(
+            Router::new()
+                .nest("/api/v1", api::routes())
+                .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+                .layer(RequestBodyLimitLayer::new(state.limits.write_body_bytes)),
+        )
         // Assets keep their names across releases, so browsers revalidate (Last-Modified → 304)
         // instead of trusting a stale copy; pages are dynamic anyway.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -253,26 +279,5 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
         },
         request,
     )
-    .await
-}
-
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // Small writes (keystrokes on the live board) must not wait for Nagle's algorithm.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::warn!(%error, "could not set TCP_NODELAY");
-        }
-    });
-    // The client's address counts failed sign-ins per address.
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
     .await
 }

@@ -36,6 +36,7 @@ pub async fn sync_socket(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     Path(session): Path<String>,
     axum::Extension(established): axum::Extension<Established>,
+    axum::Extension(cx): axum::Extension<app::ssr::RequestContext>,
     State(state): State<AppState>,
 ) -> Result<Response, ApiError> {
     let unknown = || ApiError::not_found("sesión desconocida");
@@ -54,6 +55,8 @@ pub async fn sync_socket(
         Ok(upgrade) => upgrade,
         Err(rejection) => return Ok(rejection.into_response()),
     };
+    // Held by the socket until it ends: so many per client address, so many in all.
+    let slot = state.socket_budget.take(&cx.client)?;
     let writable = policy::writes_board(actor, &target, session.status);
     // A signed-in person who writes is checked in by the room as they join (remote).
     let check_in = match (&actor.person, writable) {
@@ -100,7 +103,10 @@ pub async fn sync_socket(
         // that alone is over a gigabyte. Board frames are small; larger ones still assemble.
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(16 * 1024)
-        .on_upgrade(move |socket| serve_socket(socket, hub, session_id, credential, sockets, keys));
+        .on_upgrade(move |socket| async move {
+            serve_socket(socket, hub, session_id, credential, sockets, keys).await;
+            drop(slot);
+        });
     Ok(upgraded)
 }
 

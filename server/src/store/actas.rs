@@ -148,26 +148,39 @@ impl Store {
     /// Commitments of the Mesa's closed sessions before `session_id` that are still open, oldest
     /// first: what the session's "Seguimiento de compromisos" lists.
     pub async fn open_commitments_before(&self, session_id: i64) -> Result<Vec<CarriedCommitment>> {
+        let session = self.get_session(session_id).await?;
+        self.open_commitments(&session.mesa_code, session.seq).await
+    }
+
+    /// Commitments of the Mesa's closed sessions numbered below `before_seq` that are still
+    /// open, oldest first (`i64::MAX`: all of them, for a session being scheduled).
+    pub async fn open_commitments(
+        &self,
+        mesa_code: &str,
+        before_seq: i64,
+    ) -> Result<Vec<CarriedCommitment>> {
         let rows: Vec<(i64, i64, String)> = sqlx::query_as(
             "SELECT s.id, s.seq, r.data FROM board_records r
              JOIN sessions s ON s.id = r.session_id
              WHERE r.kind = 'commitments'
                AND s.status = 'cerrada'
-               AND s.mesa_code = (SELECT mesa_code FROM sessions WHERE id = $1)
-               AND s.seq < (SELECT seq FROM sessions WHERE id = $1)
+               AND s.mesa_code = $1
+               AND s.seq < $2
              ORDER BY s.seq, r.record_id",
         )
-        .bind(session_id)
+        .bind(mesa_code)
+        .bind(before_seq)
         .fetch_all(&self.pool)
         .await?;
         // The latest review of each commitment (in a later closed session) is its status now.
         let reviews: Vec<(String, String)> = sqlx::query_as(
             "SELECT r.commitment_id, r.status FROM commitment_reviews r
              JOIN sessions s ON s.id = r.session_id
-             WHERE s.mesa_code = (SELECT mesa_code FROM sessions WHERE id = $1) AND s.seq < (SELECT seq FROM sessions WHERE id = $1)
+             WHERE s.mesa_code = $1 AND s.seq < $2
              ORDER BY s.seq",
         )
-        .bind(session_id)
+        .bind(mesa_code)
+        .bind(before_seq)
         .fetch_all(&self.pool)
         .await?;
         let mut open = Vec::new();

@@ -71,6 +71,18 @@ impl Store {
         }
     }
 
+    /// Bytes of every update the board ever stored (its log is kept whole for the review page,
+    /// so this is what the board costs the database): its storage budget starts here.
+    pub async fn board_stored_bytes(&self, session_id: i64) -> Result<u64> {
+        let (bytes,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(LENGTH(data)), 0) AS BIGINT) FROM room_updates WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(bytes.max(0) as u64)
+    }
+
     /// One statement, so it reads one consistent state even if a compaction commits meanwhile.
     pub async fn load_room(&self, session_id: i64) -> Result<StoredRoom> {
         let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
@@ -172,7 +184,7 @@ impl Store {
 const ROWS_PER_STATEMENT: usize = 200;
 
 /// A multi-row insert into the log (placeholders generated here, values always bound).
-fn insert_statement(rows: usize) -> String {
+pub(super) fn insert_statement(rows: usize) -> String {
     let mut sql =
         String::from("INSERT INTO room_updates (session_id, data, created_at, author) VALUES ");
     for i in 0..rows {
@@ -191,7 +203,7 @@ fn insert_statement(rows: usize) -> String {
     sql
 }
 
-fn insert_rows<'q, DB>(
+pub(super) fn insert_rows<'q, DB>(
     sql: &'q str,
     rows: &'q [LogRow<'q>],
     now: &'q str,

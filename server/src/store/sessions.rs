@@ -13,7 +13,29 @@ impl Store {
     /// Creates a session numbered after the Mesa's highest. On SQLite the number is computed inside
     /// the insert itself (writers are serialised); on PostgreSQL the Mesa's row is locked first so
     /// concurrent schedulers of one Mesa take turns instead of colliding on the unique number.
+    /// Schedules a session with its board's first content, `board(what the Mesa left open)`, in
+    /// one transaction: the board is never seen without it, and no page read has to write it.
+    pub async fn create_session_with_board(
+        &self,
+        new: &NewSession,
+        now: DateTime<Utc>,
+        board: impl FnOnce(&[super::CarriedCommitment]) -> Vec<u8>,
+    ) -> Result<Session> {
+        let carried = self.open_commitments(new.mesa_code(), i64::MAX).await?;
+        self.insert_session(new, now, Some(board(&carried))).await
+    }
+
+    /// Schedules a session with an empty board.
     pub async fn create_session(&self, new: &NewSession, now: DateTime<Utc>) -> Result<Session> {
+        self.insert_session(new, now, None).await
+    }
+
+    async fn insert_session(
+        &self,
+        new: &NewSession,
+        now: DateTime<Utc>,
+        board: Option<Vec<u8>>,
+    ) -> Result<Session> {
         let mut tx = self.pool.begin().await?;
         let exists: Option<(String,)> = match self.engine {
             Engine::Postgres => {
@@ -45,8 +67,32 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let row = row.ok_or_else(|| StoreError::UnknownMesa(new.mesa_code().to_owned()))?;
+        let session: Session = row.try_into()?;
+        if let Some(board) = &board {
+            let rows = [(session.id, board.as_slice(), None)];
+            let sql = super::rooms::insert_statement(1);
+            let at = timestamp(now);
+            super::rooms::insert_rows::<sqlx::Any>(&sql, &rows, &at)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
-        row.try_into()
+        Ok(session)
+    }
+
+    /// The Mesa's sessions after number `seq` whose boards are still open: a session closing
+    /// late leaves them more to follow up.
+    pub async fn later_open_sessions(&self, mesa_code: &str, seq: i64) -> Result<Vec<i64>> {
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM sessions WHERE mesa_code = $1 AND seq > $2 AND status IN ($3, $4) ORDER BY seq",
+        )
+        .bind(mesa_code)
+        .bind(seq)
+        .bind(SessionStatus::Programada.as_str())
+        .bind(SessionStatus::EnCurso.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(|(id,)| id).collect())
     }
 
     pub async fn get_session(&self, id: i64) -> Result<Session> {

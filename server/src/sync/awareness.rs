@@ -15,6 +15,32 @@ pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(30);
 /// How long a removed client's clock is remembered, so a late duplicate cannot resurrect it.
 const FORGET_AFTER: Duration = Duration::from_secs(300);
 
+/// A browser tab has one awareness client; a few more leave room for subdocuments and tests.
+pub const MAX_CLIENTS_PER_CONNECTION: usize = 8;
+/// The largest presence state (its JSON, as stamped): a name, a colour, a cursor and what is
+/// being edited take a few hundred bytes. Every newcomer receives every state, so this bounds
+/// what one socket can make the room send to all.
+pub const MAX_STATE_BYTES: usize = 4 * 1024;
+/// All the live states one socket speaks for, together.
+pub const MAX_BYTES_PER_CONNECTION: usize = 16 * 1024;
+
+/// Why a presence update was refused (the socket that sent it is closed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PresenceError {
+    #[error("estado de presencia que no es JSON")]
+    NotJson,
+    #[error(
+        "demasiados clientes de presencia en una conexión (máximo {MAX_CLIENTS_PER_CONNECTION})"
+    )]
+    TooManyClients,
+    #[error("estado de presencia demasiado grande ({bytes} bytes; máximo {MAX_STATE_BYTES})")]
+    StateTooLarge { bytes: usize },
+    #[error(
+        "la presencia de una conexión ocupa demasiado ({bytes} bytes; máximo {MAX_BYTES_PER_CONNECTION})"
+    )]
+    ConnectionTooLarge { bytes: usize },
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
     clock: u32,
@@ -27,6 +53,9 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct AwarenessRegistry {
     entries: HashMap<ClientID, Entry>,
+    /// Bumped whenever a live state changes, so the room can reuse its encoded snapshot for
+    /// every newcomer until then.
+    version: u64,
 }
 
 /// A presence state as the room passes it on: the `user` it describes carries the credential's role
@@ -66,6 +95,69 @@ pub fn stamp(json: &str, credential: &super::peer::Credential) -> Option<String>
 }
 
 impl AwarenessRegistry {
+    /// Takes a presence update from `conn`: checks its limits, keeps only the clients the socket
+    /// speaks for, stamps each state with what `credential` says, applies it and returns what
+    /// to pass on. Nothing is applied when any limit is broken.
+    pub fn receive(
+        &mut self,
+        conn: ConnId,
+        update: &AwarenessUpdate,
+        credential: &super::peer::Credential,
+        now: Instant,
+    ) -> Result<AwarenessUpdate, PresenceError> {
+        if !self.within_limit(conn, update, MAX_CLIENTS_PER_CONNECTION) {
+            return Err(PresenceError::TooManyClients);
+        }
+        let mut stamped = AwarenessUpdate {
+            clients: HashMap::with_capacity(update.clients.len()),
+        };
+        for (&client, entry) in &update.clients {
+            if !self.may_set(conn, client) {
+                continue;
+            }
+            // Refused before parsing: a megabyte of JSON costs more to read than to reject.
+            if entry.json.len() > MAX_STATE_BYTES {
+                return Err(PresenceError::StateTooLarge {
+                    bytes: entry.json.len(),
+                });
+            }
+            let json = stamp(&entry.json, credential).ok_or(PresenceError::NotJson)?;
+            if json.len() > MAX_STATE_BYTES {
+                return Err(PresenceError::StateTooLarge { bytes: json.len() });
+            }
+            stamped.clients.insert(
+                client,
+                AwarenessUpdateEntry {
+                    clock: entry.clock,
+                    json: json.into(),
+                },
+            );
+        }
+        let kept: usize = self
+            .entries
+            .iter()
+            .filter(|(id, e)| e.owner == conn && !stamped.clients.contains_key(id))
+            .filter_map(|(_, e)| e.state.as_ref().map(|s| s.len()))
+            .sum();
+        let bytes = kept
+            + stamped
+                .clients
+                .values()
+                .filter(|e| &*e.json != "null")
+                .map(|e| e.json.len())
+                .sum::<usize>();
+        if bytes > MAX_BYTES_PER_CONNECTION {
+            return Err(PresenceError::ConnectionTooLarge { bytes });
+        }
+        self.apply(conn, &stamped, now);
+        Ok(stamped)
+    }
+
+    /// Changes whenever the set of live states does.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// Whether `conn` may set or remove `client`'s state: a client id another live socket
     /// speaks for is that socket's (one tab cannot rewrite or remove another's presence).
     pub fn may_set(&self, conn: ConnId, client: ClientID) -> bool {
@@ -86,6 +178,7 @@ impl AwarenessRegistry {
                 }
             };
             if accept {
+                self.version += 1;
                 self.entries.insert(
                     client,
                     Entry {
@@ -101,7 +194,7 @@ impl AwarenessRegistry {
 
     /// Whether `update` keeps `conn` within `max` live presence clients (each socket announces
     /// its own; an unbounded number would let one socket fill the server's memory).
-    pub fn within_limit(&self, conn: ConnId, update: &AwarenessUpdate, max: usize) -> bool {
+    fn within_limit(&self, conn: ConnId, update: &AwarenessUpdate, max: usize) -> bool {
         let mut owned: Vec<ClientID> = self
             .entries
             .iter()
@@ -156,6 +249,7 @@ impl AwarenessRegistry {
         let mut clients = HashMap::new();
         for (&id, entry) in self.entries.iter_mut() {
             if entry.state.is_some() && pick(entry) {
+                self.version += 1;
                 entry.clock += 1;
                 entry.state = None;
                 entry.last_updated = now;

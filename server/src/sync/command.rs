@@ -28,6 +28,12 @@ pub(super) enum Command {
         conn: ConnId,
     },
     Freeze,
+    /// Bring the board's follow-up item up to date with what the Mesa left open.
+    FollowUp {
+        carried: Vec<crate::store::CarriedCommitment>,
+        now: chrono::DateTime<chrono::Utc>,
+        done: oneshot::Sender<()>,
+    },
     /// The board's full state as one update. `durable`: only once everything applied so far is
     /// stored (use on a frozen room, whose in-flight commits then drain).
     State {

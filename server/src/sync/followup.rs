@@ -1,9 +1,15 @@
 //! The first item of every new board: "Seguimiento de compromisos", listing the commitments the
-//! Mesa left open in earlier sessions (from their official records in the store).
+//! Mesa left open in earlier sessions (from their official records in the store). Written when a
+//! session is scheduled (never when a page is read), and refreshed when it starts and whenever an
+//! earlier session of its Mesa closes later, leaving more commitments open.
 
+use app::domain::board::edit::{record, write_text};
 use app::domain::board::records::agenda;
-use app::domain::board::{AGENDA, AgendaStatus, FOLLOWUPS, Field, FollowUp, put_record};
+use app::domain::board::{
+    AGENDA, AgendaStatus, BoardView, FOLLOWUPS, Field, FollowUp, put_record, records,
+};
 use chrono::{DateTime, Utc};
+use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact};
 
 use crate::store::CarriedCommitment;
@@ -88,6 +94,79 @@ pub fn seed_update(carried: &[CarriedCommitment], now: DateTime<Utc>) -> Vec<u8>
         .encode_state_as_update_v1(&StateVector::default())
 }
 
+/// Brings a board's follow-up up to date with what is open now, editing `doc` (the room's) and
+/// returning the update, or `None` when nothing changed. A board without the item gets the
+/// whole seed; one with it gets the commitments it does not list yet, appended to its notes
+/// (what people wrote there and their reviews stay as they are).
+pub fn refresh(doc: &Doc, carried: &[CarriedCommitment], now: DateTime<Utc>) -> Option<Vec<u8>> {
+    let now_ms = now.timestamp_millis() as f64;
+    let (item, listed) = {
+        let txn = doc.transact();
+        let item = records(&txn, AGENDA).into_iter().find_map(|r| {
+            let follow_up = matches!(r.get(agenda::FOLLOW_UP.name), Some(Field::Bool(true)));
+            match (follow_up, r.get("id")) {
+                (true, Some(Field::Text(id))) => Some(id.clone()),
+                _ => None,
+            }
+        });
+        let listed: Vec<String> = BoardView::read(&txn)
+            .followups
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        (item, listed)
+    };
+    let Some(item) = item else {
+        let seed = seed_update(carried, now);
+        let update = yrs::Update::decode_v1(&seed).ok()?;
+        let before = doc.transact().state_vector();
+        doc.transact_mut().apply_update(update).ok()?;
+        return Some(doc.transact().encode_diff_v1(&before));
+    };
+    let missing: Vec<CarriedCommitment> = carried
+        .iter()
+        .filter(|c| !listed.contains(&c.commitment.id))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut txn = doc.transact_mut();
+    for c in &missing {
+        let fields = FollowUp::seed(&c.commitment, c.session_id, c.session_seq);
+        put_record(
+            &mut txn,
+            FOLLOWUPS,
+            &c.commitment.id,
+            &fields,
+            AUTHOR,
+            now_ms,
+        );
+    }
+    if let Some(agenda_item) = record(&txn, AGENDA, &item) {
+        let notes = BoardView::read(&txn)
+            .agenda
+            .into_iter()
+            .find(|a| a.id == item)
+            .map(|a| a.notes)
+            .unwrap_or_default();
+        let wanted = if notes.trim().is_empty() || notes.trim() == follow_up_notes(&[]) {
+            follow_up_notes(&missing)
+        } else {
+            format!("{}\n{}", notes.trim_end(), follow_up_notes(&missing))
+        };
+        write_text(
+            &mut txn,
+            &agenda_item,
+            agenda::NOTES,
+            &wanted,
+            AUTHOR,
+            now_ms,
+        );
+    }
+    Some(txn.encode_update_v1())
+}
+
 #[cfg(test)]
 mod tests {
     use app::domain::board::{BoardView, Commitment, CommitmentStatus, Stamp};
@@ -134,5 +213,66 @@ mod tests {
         );
         assert_eq!(f.status, CommitmentStatus::EnProgreso);
         assert!(follow_up_notes(&[]).starts_with("No hay compromisos"));
+    }
+
+    fn carried(id: &str, seq: i64, description: &str) -> CarriedCommitment {
+        CarriedCommitment {
+            session_id: seq * 10,
+            session_seq: seq,
+            commitment: Commitment {
+                id: id.into(),
+                description: description.into(),
+                institutions: String::new(),
+                responsible: "Luis".into(),
+                due: None,
+                status: CommitmentStatus::Pendiente,
+                agreement: None,
+                barrier: None,
+                evidence: String::new(),
+                stamp: Stamp::default(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_refresh_adds_what_an_earlier_session_left_open_later_and_only_that() {
+        let doc = app::domain::board::edit::browser_doc(1);
+        let now = Utc::now();
+        // Never seeded (a board from before seeding moved to scheduling): the whole seed.
+        refresh(&doc, &[], now).expect("seeded");
+        let view = BoardView::read(&doc.transact());
+        assert_eq!(view.agenda[0].title, FOLLOW_UP_TITLE);
+        assert!(view.agenda[0].notes.starts_with("No hay compromisos"));
+        assert_eq!(refresh(&doc, &[], now), None, "nothing new: no update");
+
+        // The previous session closes with one commitment open: the placeholder gives way.
+        let first = carried("c1", 4, "Visita a la IPS");
+        assert!(refresh(&doc, std::slice::from_ref(&first), now).is_some());
+        let view = BoardView::read(&doc.transact());
+        assert_eq!(view.agenda.len(), 1);
+        assert_eq!(view.followups.len(), 1);
+        assert!(
+            view.agenda[0].notes.starts_with("• Visita a la IPS"),
+            "{}",
+            view.agenda[0].notes
+        );
+
+        // Someone wrote in the notes; another commitment appears: appended, nothing lost.
+        {
+            let mut txn = doc.transact_mut();
+            let item = record(&txn, AGENDA, &view.agenda[0].id).unwrap();
+            let notes = format!("{}\nRevisado con la Subred.", view.agenda[0].notes);
+            write_text(&mut txn, &item, agenda::NOTES, &notes, "Ana", 1.0);
+        }
+        let second = carried("c2", 5, "Brigada en Kennedy");
+        assert!(refresh(&doc, &[first.clone(), second], now).is_some());
+        let view = BoardView::read(&doc.transact());
+        assert_eq!(view.followups.len(), 2);
+        let notes = &view.agenda[0].notes;
+        assert!(
+            notes.contains("Revisado con la Subred.") && notes.ends_with("(sesión 5)"),
+            "{notes}"
+        );
+        assert_eq!(refresh(&doc, &[first], now), None);
     }
 }

@@ -139,6 +139,30 @@ impl SyncHub {
         }
     }
 
+    /// Brings the board's follow-up item up to date with `carried` (what its Mesa left open),
+    /// loading the room if needed; returns once the room has taken it.
+    pub async fn refresh_follow_up(
+        &self,
+        session_id: i64,
+        carried: Vec<crate::store::CarriedCommitment>,
+    ) -> Result<(), HubError> {
+        for _ in 0..3 {
+            let (done, answer) = oneshot::channel();
+            let command = Command::FollowUp {
+                carried: carried.clone(),
+                now: chrono::Utc::now(),
+                done,
+            };
+            if self.room(session_id).send(command).await.is_err() {
+                continue;
+            }
+            if answer.await.is_ok() {
+                return Ok(());
+            }
+        }
+        Err(HubError::NotResponding)
+    }
+
     /// The board's current state as one update (loading the room if needed). `durable`: only
     /// once everything the room applied so far is stored.
     pub async fn board_state(&self, session_id: i64, durable: bool) -> Result<Vec<u8>, HubError> {

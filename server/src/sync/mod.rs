@@ -70,13 +70,17 @@ pub mod close {
     pub const ROOM_RESET: CloseReason = CloseReason::new(1011, "el tablero se reinició; reconecte");
     pub const ROOM_UNAVAILABLE: CloseReason = CloseReason::new(1011, "no se pudo abrir el tablero");
     pub const IDLE: CloseReason = CloseReason::new(1001, "sin actividad: reconecte");
-    /// The socket fell behind; its client reconnects and resyncs by state vector.
     /// The credential the socket joined with ended (a guest link revoked, a person signed out
     /// or was deactivated): the client must not reconnect with it.
     pub const CREDENTIAL_ENDED: CloseReason = CloseReason::new(
         4401,
         "su acceso a este tablero terminó (invitación revocada o sesión cerrada)",
     );
+    /// The board reached its stored-bytes cap (`SyncLimits::max_board_bytes`).
+    pub const BOARD_FULL: u16 = 4413;
+    /// The board grew faster than `SyncLimits::max_board_bytes_per_minute`.
+    pub const BOARD_BUSY: u16 = 4429;
+    /// The socket fell behind; its client reconnects and resyncs by state vector.
     pub const LAGGING: CloseReason =
         CloseReason::new(4000, "conexión demasiado lenta: reconecte para sincronizar");
 }

@@ -1,34 +1,25 @@
-//! What a room task asks of storage: loading the board (and, for a new board, writing the
-//! follow-up seed before anyone joins) and compacting its log into a snapshot.
+//! What a room task asks of storage: loading the board (reading only: its first content was
+//! written when its session was scheduled) and compacting its log into a snapshot.
 
 use super::error::LoadError;
 use super::room::Room;
 use super::shared::Shared;
 use crate::store::Store;
 
-pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize), LoadError> {
+/// The room, its log's length above the snapshot, and the bytes the board ever stored.
+pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize, u64), LoadError> {
     let frozen = hub
         .store
         .get_session(session_id)
         .await
         .map(|s| !s.status.board_is_open())?;
-    let (mut room, log_len) = if hub.committer.is_some() {
-        let mut stored = hub.store.load_room(session_id).await?;
-        if stored.updates.is_empty() && !frozen {
-            // A new board starts with the follow-up of the Mesa's open commitments. This
-            // task owns the room, so the seed is written exactly once, before anyone joins.
-            let carried = hub.store.open_commitments_before(session_id).await?;
-            let seed = super::followup::seed_update(&carried, chrono::Utc::now());
-            hub.store
-                .append_room_updates(&[(session_id, &seed, None)])
-                .await?;
-            stored.updates.push(seed);
-            stored.log_len = 1;
-        }
+    let (mut room, log_len, stored_bytes) = if hub.committer.is_some() {
+        let stored = hub.store.load_room(session_id).await?;
+        let stored_bytes = hub.store.board_stored_bytes(session_id).await?;
         let room = Room::load(stored.updates.iter().map(Vec::as_slice))?;
-        (room, stored.log_len)
+        (room, stored.log_len, stored_bytes)
     } else {
-        (Room::new(), 0)
+        (Room::new(), 0, 0)
     };
     if frozen {
         // Nobody is in a room being loaded: there is no one to tell.
@@ -42,7 +33,7 @@ pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize),
     {
         room.refuse(refused);
     }
-    Ok((room, log_len))
+    Ok((room, log_len, stored_bytes))
 }
 
 /// A room's stored log, and its compaction into a snapshot once it has grown enough.

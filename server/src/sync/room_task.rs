@@ -82,7 +82,7 @@ impl RoomTask {
         mut commands: mpsc::Receiver<Command>,
     ) {
         let loaded = load(&hub, session_id).await.map_err(Arc::new);
-        let (room, log_len) = match loaded {
+        let (mut room, log_len, stored_bytes) = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
                 tracing::error!(session_id, %error, "could not load board");
@@ -96,6 +96,7 @@ impl RoomTask {
                 return;
             }
         };
+        room.limit(&hub.limits, stored_bytes, Instant::now());
         let board_changed = Arc::new(AtomicBool::new(false));
         for root in app::domain::board::ROOTS {
             let changed = board_changed.clone();
@@ -188,6 +189,7 @@ impl RoomTask {
         let now = Instant::now();
         let mut effects = Vec::new();
         let mut kicks = Vec::new();
+        let mut follow_ups = Vec::new();
         for command in batch.drain(..) {
             match command {
                 Command::Join {
@@ -196,7 +198,13 @@ impl RoomTask {
                     link,
                     reply,
                 } => {
-                    if self.peers.len() >= self.hub.limits.max_connections_per_room {
+                    let limits = &self.hub.limits;
+                    let cap = if credential.writable {
+                        limits.max_writers_per_room
+                    } else {
+                        limits.max_readers_per_room
+                    };
+                    if self.room.peers_that_write(credential.writable) >= cap {
                         let _ = reply.send(JoinReply::Refused(HubError::RoomFull));
                         continue;
                     }
@@ -227,11 +235,15 @@ impl RoomTask {
                         // Out of the room now, so its later frames in this batch are ignored;
                         // the close itself is delivered in order with the batch's frames.
                         self.room.leave(conn, now, &mut effects);
-                        tracing::info!(session_id = self.session_id, conn, %error, "closing socket: bad frame");
+                        if let ProtocolError::OverBudget(over) = &error {
+                            tracing::warn!(session_id = self.session_id, conn, stored = self.room.stored_bytes(), %over, "board over its storage budget");
+                        } else {
+                            tracing::info!(session_id = self.session_id, conn, %error, "closing socket: bad frame");
+                        }
                         kicks.push((
                             conn,
                             CloseReason {
-                                code: close::MALFORMED,
+                                code: error.close_code(),
                                 reason: error.to_string().into(),
                             },
                         ));
@@ -242,6 +254,11 @@ impl RoomTask {
                     self.room.leave(conn, now, &mut effects);
                 }
                 Command::Freeze => self.room.freeze(&mut effects),
+                Command::FollowUp { carried, now, done } => {
+                    self.room.refresh_follow_up(&carried, now, &mut effects);
+                    // Answered once the batch is handed on (its commit is what makes it last).
+                    follow_ups.push(done);
+                }
                 Command::State { durable, reply } => {
                     if durable && !self.in_flight.is_empty() {
                         self.state_waiters.push(reply);
@@ -251,9 +268,14 @@ impl RoomTask {
                 }
             }
         }
-        self.perform(effects, kicks)
+        let performed = self
+            .perform(effects, kicks)
             .await
-            .map_err(|CommitterGone| close::STORAGE_FAILED)
+            .map_err(|CommitterGone| close::STORAGE_FAILED);
+        for done in follow_ups {
+            let _ = done.send(());
+        }
+        performed
     }
 
     /// Queues a batch's effects behind its commit (if it has updates) and behind earlier

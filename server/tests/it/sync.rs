@@ -14,23 +14,28 @@ use tokio::time::timeout;
 use yrs::sync::awareness::{AwarenessUpdate, AwarenessUpdateEntry};
 use yrs::{ClientID, ReadTxn, StateVector, Transact};
 
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 
-async fn new_session(server: &TestServer) -> i64 {
+pub(crate) async fn new_session(server: &TestServer) -> i64 {
     server
         .schedule_session("local-07", "2030-01-01T09:00")
         .await
 }
 
-fn token(session: i64, role: Role, exp_offset: i64) -> String {
+pub(crate) fn token(session: i64, role: Role, exp_offset: i64) -> String {
     crate::common::invitation(session, role, exp_offset)
 }
 
-fn url(server: &TestServer, session: i64, token: &str) -> String {
+pub(crate) fn url(server: &TestServer, session: i64, token: &str) -> String {
     format!("ws://{}/sync/{session}?token={token}", server.addr)
 }
 
-async fn join(server: &TestServer, session: i64, role: Role, client_id: u64) -> SyncClient {
+pub(crate) async fn join(
+    server: &TestServer,
+    session: i64,
+    role: Role,
+    client_id: u64,
+) -> SyncClient {
     let mut client = timeout(
         WAIT,
         SyncClient::connect(
@@ -49,7 +54,7 @@ async fn join(server: &TestServer, session: i64, role: Role, client_id: u64) -> 
 }
 
 /// Reads (applying updates) until `done` holds.
-async fn until(
+pub(crate) async fn until(
     client: &mut SyncClient,
     mut done: impl FnMut(&SyncClient, &Incoming) -> bool,
 ) -> Incoming {
@@ -65,7 +70,7 @@ async fn until(
     .expect("expected message in time")
 }
 
-async fn closed_with(client: &mut SyncClient) -> u16 {
+pub(crate) async fn closed_with(client: &mut SyncClient) -> u16 {
     timeout(WAIT, async {
         loop {
             match client.next_event().await {
@@ -79,7 +84,7 @@ async fn closed_with(client: &mut SyncClient) -> u16 {
     .expect("close in time")
 }
 
-fn presence(client: u64, clock: u32, json: &str) -> Bytes {
+pub(crate) fn presence(client: u64, clock: u32, json: &str) -> Bytes {
     protocol::awareness(&AwarenessUpdate {
         clients: [(
             ClientID::new(client),
@@ -119,7 +124,7 @@ async fn edits_reach_the_others_and_are_durable() {
 }
 
 /// Polls `condition` every 20 ms until it holds (or fails the test after `WAIT`).
-async fn eventually(what: &str, mut condition: impl AsyncFnMut() -> bool) {
+pub(crate) async fn eventually(what: &str, mut condition: impl AsyncFnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !condition().await {
         assert!(tokio::time::Instant::now() < deadline, "{what}");
@@ -527,6 +532,7 @@ async fn a_stuck_client_is_made_to_resync_and_misses_nothing() {
     let limits = SyncLimits {
         outbound_queue: 8,
         max_messages_per_second: 100_000,
+        max_board_bytes_per_minute: 64 * 1024 * 1024,
         ..SyncLimits::default()
     };
     let server = TestServer::start_with(limits).await;
@@ -599,26 +605,34 @@ async fn a_silent_peer_is_closed_and_a_talking_one_is_not() {
 }
 
 #[tokio::test]
-async fn a_full_room_refuses_with_try_again_later() {
+async fn a_full_room_refuses_with_try_again_later_counting_observers_apart() {
     let limits = SyncLimits {
-        max_connections_per_room: 1,
+        max_writers_per_room: 1,
+        max_readers_per_room: 1,
         ..SyncLimits::default()
     };
     let server = TestServer::start_with(limits).await;
     let session = new_session(&server).await;
     let _ana = join(&server, session, Role::Coordinador, 11).await;
-    let mut second = SyncClient::connect(
-        &url(&server, session, &token(session, Role::Participante, 60)),
-        22,
-    )
-    .await
-    .unwrap();
-    assert_eq!(closed_with(&mut second).await, 1013);
+    let connect = |role, client| {
+        let url = url(&server, session, &token(session, role, 60));
+        async move { SyncClient::connect(&url, client).await.unwrap() }
+    };
+    let mut second_writer = connect(Role::Participante, 22).await;
+    assert_eq!(closed_with(&mut second_writer).await, 1013);
+    // A full room of writers still lets a projector in, up to the observers' own cap.
+    let mut projector = connect(Role::Observador, 33).await;
+    timeout(WAIT, projector.sync())
+        .await
+        .expect("the observer is served")
+        .expect("still connected");
+    let mut second_projector = connect(Role::Observador, 44).await;
+    assert_eq!(closed_with(&mut second_projector).await, 1013);
 }
 
 /// Ana (coordination) writes one record; returns her and Luis (a participant) once Luis has it,
 /// which means it is durable (persisted before forwarding).
-async fn write_and_see(
+pub(crate) async fn write_and_see(
     server: &TestServer,
     session: i64,
     root: &str,
@@ -649,7 +663,11 @@ async fn write_and_see(
 }
 
 /// `POST /api/close_board` with an invitation of `role`.
-async fn close_board(server: &TestServer, session: i64, role: Role) -> reqwest::Response {
+pub(crate) async fn close_board(
+    server: &TestServer,
+    session: i64,
+    role: Role,
+) -> reqwest::Response {
     server
         .client
         .post(server.url("/api/close_board"))

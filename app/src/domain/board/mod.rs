@@ -122,6 +122,10 @@ pub struct BoardAccess {
     pub board: BoardView,
     /// Set once the session is closed and its acta written.
     pub acta_number: Option<i64>,
+    /// For the Mesa's coordination: the board is near or at its storage cap (the server closes
+    /// the sockets of writers it refuses, and their changes wait on their devices).
+    #[serde(default)]
+    pub storage_notice: Option<String>,
 }
 
 impl Semaforo {

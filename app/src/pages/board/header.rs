@@ -19,6 +19,9 @@ pub fn BoardBar(ctx: BoardCtx, role_label: &'static str) -> impl IntoView {
         {move || ctx.read_only_reason.get().map(|reason| view! {
             <p class="notice" role="status" data-read-only>{reason}</p>
         })}
+        {move || ctx.server_notice.get().map(|notice| view! {
+            <p class="notice notice--warning" role="alert" data-server-notice>{notice}</p>
+        })}
     }
 }
 

@@ -179,7 +179,13 @@ impl Backend for StoreBackend {
             &self.place_of(&request.mesa).await?.mesa(),
         )?;
         let session = request.validate(Utc::now())?;
-        let created = self.store.create_session(&session, Utc::now()).await?;
+        let now = Utc::now();
+        let created = self
+            .store
+            .create_session_with_board(&session, now, |carried| {
+                crate::sync::followup::seed_update(carried, now)
+            })
+            .await?;
         self.audit(
             cx,
             "sesión programada",
@@ -286,7 +292,13 @@ impl Backend for StoreBackend {
             .into_iter()
             .map(|m| Member { contact: None, ..m })
             .collect();
+        let storage_notice = if may(cx, Act::ScheduleSession, &place.mesa()) {
+            self.storage_notice(session_id).await?
+        } else {
+            None
+        };
         Ok(BoardAccess {
+            storage_notice,
             writable: policy::writes_board(&cx.actor, &target, detail.session.status),
             role,
             invited_name: cx.actor.display_name().map(str::to_owned),
@@ -446,11 +458,51 @@ impl StoreBackend {
             .store
             .change_session_status(id, action, Utc::now())
             .await?;
-        if session.status == SessionStatus::Cerrada {
+        match session.status {
             // A closed session's board is read-only for everyone, including those already in it,
-            // and what it holds becomes the session's official record.
-            self.record_acta(&session).await?;
+            // and what it holds becomes the session's official record. What it left open is
+            // followed up by the Mesa's later sessions, even those scheduled before it closed.
+            SessionStatus::Cerrada => {
+                self.record_acta(&session).await?;
+                for later in self
+                    .store
+                    .later_open_sessions(&session.mesa_code, session.seq)
+                    .await?
+                {
+                    self.refresh_follow_up(later).await?;
+                }
+            }
+            SessionStatus::EnCurso => self.refresh_follow_up(id).await?,
+            _ => {}
         }
         Ok(session)
+    }
+
+    /// What the Mesa's coordination is told when a board nears its storage cap.
+    async fn storage_notice(&self, session_id: i64) -> Result<Option<String>, AppError> {
+        let max = self.sync.limits().max_board_bytes;
+        let stored = self.store.board_stored_bytes(session_id).await?;
+        let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+        Ok(if stored >= max.saturating_sub(64 * 1024) {
+            Some(format!(
+                "Este tablero alcanzó su tamaño máximo ({:.1} de {:.1} MiB): el servidor ya no acepta más cambios en él. Registre lo que falta en una sesión nueva o pida a la administración que amplíe el límite (--max-board-mib).",
+                mib(stored),
+                mib(max)
+            ))
+        } else if stored.saturating_mul(10) >= max.saturating_mul(8) {
+            Some(format!(
+                "Este tablero ocupa {:.1} de los {:.1} MiB permitidos; al llegar al máximo el servidor dejará de aceptar cambios en él.",
+                mib(stored),
+                mib(max)
+            ))
+        } else {
+            None
+        })
+    }
+
+    /// Brings a session's follow-up item up to date with what its Mesa left open.
+    async fn refresh_follow_up(&self, session_id: i64) -> Result<(), AppError> {
+        let carried = self.store.open_commitments_before(session_id).await?;
+        Ok(self.sync.refresh_follow_up(session_id, carried).await?)
     }
 }

@@ -150,6 +150,23 @@ impl TestServer {
         limits: sala::sync::SyncLimits,
         identity: sala::identity::IdentityConfig,
     ) -> Self {
+        Self::start_with_all(limits, identity, http::HttpLimits::default()).await
+    }
+
+    pub async fn start_with_http(http_limits: http::HttpLimits) -> Self {
+        Self::start_with_all(
+            sala::sync::SyncLimits::default(),
+            sala::identity::IdentityConfig::default(),
+            http_limits,
+        )
+        .await
+    }
+
+    pub async fn start_with_all(
+        limits: sala::sync::SyncLimits,
+        identity: sala::identity::IdentityConfig,
+        http_limits: http::HttpLimits,
+    ) -> Self {
         // `RUST_LOG=sala=debug cargo test …` shows the server's side of a failing test.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -168,7 +185,8 @@ impl TestServer {
             .env(leptos::config::Env::PROD)
             .build();
         let signer = sala::auth::Signer::new(TEST_SECRET.as_bytes().to_vec());
-        let state = AppState::with_identity(options, store.clone(), signer, limits, true, identity);
+        let state = AppState::with_identity(options, store.clone(), signer, limits, true, identity)
+            .with_http_limits(http_limits);
         let sync = state.sync.clone();
         let identity = state.identity.clone();
         tokio::spawn(http::serve(listener, state, std::future::pending()));
@@ -293,11 +311,11 @@ impl TestServer {
             mode: "mixta".into(),
             confirmed: true,
         };
+        let now = chrono::Utc::now();
         self.store
-            .create_session(
-                &request.validate(chrono::Utc::now()).expect("valid"),
-                chrono::Utc::now(),
-            )
+            .create_session_with_board(&request.validate(now).expect("valid"), now, |carried| {
+                sala::sync::followup::seed_update(carried, now)
+            })
             .await
             .expect("session scheduled")
             .id
