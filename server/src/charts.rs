@@ -19,6 +19,9 @@ const BAR_X: i32 = 330;
 const LEGEND_ROW: u32 = 34;
 const LEGEND_GAP: u32 = 16;
 const INK: RGBColor = RGBColor(0x14, 0x21, 0x2b);
+/// Bars drawn at most (the rest add up to *Otros*): a PNG's buffer is width × height × 3 bytes,
+/// so this bounds what one image costs (880 × 1,400 px, 3.7 MB, with a full legend).
+pub const MAX_BARS: usize = 25;
 
 /// Each tone's colour (`0xRRGGBB`) and its name for a screen reader. The page's style declares the
 /// same colours as `--tone-<code>` (a test below checks both agree); the semáforo's are the hues
@@ -201,6 +204,7 @@ fn swatch<DB: DrawingBackend>(
 /// A horizontal bar chart: one bar per category, its value at the end of the bar.
 pub fn bar_chart_svg(series: &Series) -> Result<String, ChartError> {
     fonts()?;
+    let series = &series.capped(MAX_BARS);
     let mut svg = String::new();
     draw(
         SVGBackend::with_string(&mut svg, size(series)).into_drawing_area(),
@@ -212,6 +216,7 @@ pub fn bar_chart_svg(series: &Series) -> Result<String, ChartError> {
 /// The same chart as a PNG image (for slides and documents).
 pub fn bar_chart_png(series: &Series) -> Result<Vec<u8>, ChartError> {
     fonts()?;
+    let series = &series.capped(MAX_BARS);
     let (width, height) = size(series);
     let mut pixels = vec![0u8; (width * height * 3) as usize];
     draw(

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod bench;
+mod cache;
 pub mod charts;
 pub mod cli;
 pub mod dashboards;

@@ -31,18 +31,41 @@ pub fn with_type(body: impl IntoResponse, content_type: &'static str) -> Respons
 }
 
 /// A file to download: `disposition` is the whole `Content-Disposition` value.
-pub fn download(
-    body: impl IntoResponse,
-    content_type: &'static str,
-    disposition: &str,
-) -> Response {
+pub fn download(body: impl IntoResponse, content_type: &'static str, file_name: &str) -> Response {
     let mut response = with_type(body, content_type);
-    if let Ok(value) = HeaderValue::from_str(disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
     response
+        .headers_mut()
+        .insert(header::CONTENT_DISPOSITION, attachment(file_name));
+    response
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII name every browser takes (accents
+/// folded, anything but letters, digits, `.`, `-` and `_` made `-`, so no quote or line break can
+/// reach the header) and the exact name, percent-encoded, for those that read RFC 6266's.
+pub fn attachment(file_name: &str) -> HeaderValue {
+    let ascii: String = app::domain::fold(file_name)
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '-',
+        })
+        .collect();
+    let ascii = if ascii.trim_matches(['-', '.']).is_empty() {
+        "descarga".to_owned()
+    } else {
+        ascii
+    };
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
 pub async fn json(
@@ -79,13 +102,7 @@ pub async fn chart(
     let drawn = if format == "svg" {
         bar_chart_svg(series).map(|svg| with_type(svg, "image/svg+xml"))
     } else {
-        bar_chart_png(series).map(|png| {
-            download(
-                png,
-                "image/png",
-                &format!("attachment; filename=\"{key}.png\""),
-            )
-        })
+        bar_chart_png(series).map(|png| download(png, "image/png", &format!("{key}.png")))
     };
     drawn.map_err(|error| AppError::Internal(error.to_string()).into())
 }
@@ -110,7 +127,7 @@ pub async fn csv(
     Ok(download(
         table.csv(format),
         "text/csv; charset=utf-8",
-        &format!("attachment; filename=\"{key}.csv\""),
+        &format!("{key}.csv"),
     ))
 }
 
@@ -190,7 +207,7 @@ pub async fn xlsx(
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "attachment; filename=\"tablero-de-gestion.xlsx\"",
+        "tablero-de-gestion.xlsx",
     ))
 }
 
@@ -232,4 +249,27 @@ pub async fn events(
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment;
+
+    #[test]
+    fn download_names_stay_ascii_in_the_header_and_exact_in_filename_star() {
+        assert_eq!(
+            attachment("acta-local-07-3.md").to_str().unwrap(),
+            "attachment; filename=\"acta-local-07-3.md\"; filename*=UTF-8''acta-local-07-3.md"
+        );
+        assert_eq!(
+            attachment("Gestión \"Bosa\"\r\nX: y.csv").to_str().unwrap(),
+            "attachment; filename=\"gestion--bosa--x--y.csv\"; filename*=UTF-8''Gesti%C3%B3n%20%22Bosa%22%0D%0AX%3A%20y.csv"
+        );
+        assert!(
+            attachment("ñ")
+                .to_str()
+                .unwrap()
+                .contains("filename=\"descarga\"")
+        );
+    }
 }

@@ -238,7 +238,7 @@ async fn audit_csv(
     Ok(dashboard::download(
         csv,
         "text/csv; charset=utf-8",
-        "attachment; filename=\"auditoria.csv\"",
+        "auditoria.csv",
     ))
 }
 
@@ -258,10 +258,7 @@ async fn acta_markdown(
     axum::extract::Path(session_id): axum::extract::Path<i64>,
 ) -> Result<axum::response::Response, ApiError> {
     let acta = state.backend.acta(&cx, session_id).await?;
-    let file = format!(
-        "attachment; filename=\"acta-{}-{}.md\"",
-        acta.mesa_code, acta.number
-    );
+    let file = format!("acta-{}-{}.md", acta.mesa_code, acta.number);
     Ok(dashboard::download(
         acta.markdown(),
         "text/markdown; charset=utf-8",

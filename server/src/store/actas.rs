@@ -264,6 +264,18 @@ impl Store {
 
     /// Every update the board ever persisted, oldest first. Compaction keeps these rows (it only
     /// moves the snapshot's watermark), so a closed board can be replayed step by step.
+    /// The id of the board's latest stored update (0 for none): its history changes exactly
+    /// when this does, so replays are kept per watermark.
+    pub async fn room_log_watermark(&self, session_id: i64) -> Result<u64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM room_updates WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id.max(0) as u64)
+    }
+
     pub async fn room_history(&self, session_id: i64) -> Result<Vec<HistoryEntry>> {
         let rows: Vec<(i64, String, Vec<u8>, Option<String>)> = sqlx::query_as(
             "SELECT id, created_at, data, author FROM room_updates WHERE session_id = $1 ORDER BY id",

@@ -37,7 +37,7 @@ impl Acta {
         let b = &self.board;
         let mut md = String::new();
         let q = quorum(b.members_present(), self.members);
-        let _ = writeln!(md, "# {}\n", self.title());
+        let _ = writeln!(md, "# {}\n", plain(&self.title()));
         let _ = writeln!(md, "- **Sesión:** {}", self.session_seq);
         let _ = writeln!(md, "- **Fecha:** {}", self.held_at);
         let _ = writeln!(md, "- **Lugar:** {}", or_dash(&self.place));
@@ -76,11 +76,11 @@ impl Acta {
                 if item.presenter.is_empty() {
                     String::new()
                 } else {
-                    format!(" · presenta {}", item.presenter)
+                    format!(" · presenta {}", plain(&item.presenter))
                 }
             );
             for line in item.notes.lines().filter(|l| !l.trim().is_empty()) {
-                let _ = writeln!(md, "   > {}", line.trim());
+                let _ = writeln!(md, "   > {}", plain(line.trim()));
             }
         }
         md.push('\n');
@@ -124,14 +124,14 @@ impl Acta {
             );
             let mut details = Vec::new();
             if !x.route.is_empty() {
-                details.push(format!("ruta o programa: {}", x.route));
+                details.push(format!("ruta o programa: {}", plain(&x.route)));
             }
             if !x.population.is_empty() {
-                details.push(format!("población: {}", x.population));
+                details.push(format!("población: {}", plain(&x.population)));
             }
             if !x.localidad.is_empty() {
                 details.push(
-                    format!("territorio: {} {}", x.localidad, x.upz)
+                    format!("territorio: {} {}", plain(&x.localidad), plain(&x.upz))
                         .trim()
                         .to_owned(),
                 );
@@ -179,8 +179,21 @@ impl Acta {
     }
 }
 
-fn or_dash(s: &str) -> &str {
-    if s.trim().is_empty() { "—" } else { s }
+/// People's text as Markdown shows it literally: Markdown passes HTML through, so a `<script>`
+/// typed into a barrier would run wherever the acta is rendered. Entities render as the
+/// characters they stand for.
+fn plain(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn or_dash(s: &str) -> String {
+    if s.trim().is_empty() {
+        "—".into()
+    } else {
+        plain(s)
+    }
 }
 
 fn one_line(s: &str) -> String {
@@ -188,7 +201,7 @@ fn one_line(s: &str) -> String {
     if s.is_empty() {
         "(sin texto)".into()
     } else {
-        s
+        plain(&s)
     }
 }
 
@@ -271,5 +284,60 @@ mod tests {
         assert!(md.contains("   > Se revisaron 3\n   > compromisos"));
         assert!(md.contains("| Brigada en Bosa | — | — | vie 20 nov 2026 | Pendiente | Vencido |"));
         assert!(md.contains("- **Lugar:** —"));
+    }
+
+    #[test]
+    fn html_typed_into_the_board_reaches_the_acta_as_text() {
+        let doc = Doc::new();
+        {
+            let mut txn = doc.transact_mut();
+            put_record(
+                &mut txn,
+                COMMITMENTS,
+                "c1",
+                &[(
+                    "description",
+                    Field::Text("<img src=x onerror=alert(1)> & <script>".into()),
+                )],
+                "Ana",
+                1.0,
+            );
+            put_record(
+                &mut txn,
+                AGENDA,
+                "a1",
+                &[
+                    ("title", Field::Text("<b>Punto</b>".into())),
+                    ("notes", Field::Text("<iframe src=//x>".into())),
+                    ("presenter", Field::Text("<u>Luis</u>".into())),
+                ],
+                "Ana",
+                1.0,
+            );
+        }
+        let acta = Acta {
+            number: 1,
+            session_id: 1,
+            session_seq: 1,
+            mesa_code: "local-07".into(),
+            mesa_name: "Mesa <Bosa>".into(),
+            held_at: String::new(),
+            closed_at: String::new(),
+            closed_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            place: "<a href=javascript:x>".into(),
+            mode: "Mixta".into(),
+            members: 1,
+            board: BoardView::read(&doc.transact()),
+        };
+        let md = acta.markdown();
+        for raw in [
+            "<img", "<script", "<b>", "<iframe", "<u>", "<a href", "<Bosa>",
+        ] {
+            assert!(!md.contains(raw), "{raw} reached the Markdown: {md}");
+        }
+        assert!(
+            md.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;"),
+            "{md}"
+        );
     }
 }

@@ -41,7 +41,7 @@ impl CsvFormat {
 
     fn cell(self, cell: &Cell) -> String {
         match (self, cell) {
-            (_, Cell::Text(text)) => text.clone(),
+            (_, Cell::Text(text)) => neutralised(text),
             (_, Cell::Day(day)) => day.to_string(),
             (Self::Spreadsheet, Cell::Number(n)) => decimal(*n),
             (Self::Comma, Cell::Number(n)) => decimal_point(*n),
@@ -64,6 +64,18 @@ impl CsvFormat {
         let mut line = fields.join(&separator.to_string());
         line.push_str("\r\n");
         line
+    }
+}
+
+/// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+/// before one) gets a leading apostrophe, as OWASP advises against CSV injection: a barrier
+/// typed as `=HYPERLINK(…)` must reach the spreadsheet as text. Numbers are cells of their own
+/// kind and keep their sign.
+fn neutralised(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
     }
 }
 
@@ -145,6 +157,32 @@ mod tests {
     }
 
     #[test]
+    fn text_a_spreadsheet_would_run_as_a_formula_arrives_as_text() {
+        let s = series(vec![
+            ("=HYPERLINK(\"http://x\";\"clic\")".into(), 1.0),
+            ("+57 300".into(), 2.0),
+            ("-1+1".into(), -3.0),
+            ("@SUM(A1)".into(), 4.0),
+            ("\t=1".into(), 5.0),
+            ("Subred Sur".into(), 6.0),
+        ]);
+        let read = read_back(&s.table().csv(CsvFormat::Comma), CsvFormat::Comma);
+        let labels: Vec<&str> = read[1..].iter().map(|l| l[0].as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "'=HYPERLINK(\"http://x\";\"clic\")",
+                "'+57 300",
+                "'-1+1",
+                "'@SUM(A1)",
+                "'\t=1",
+                "Subred Sur"
+            ]
+        );
+        assert_eq!(read[3][1], "-3", "numbers keep their sign");
+    }
+
+    #[test]
     fn the_overdue_csv_keeps_its_header() {
         let dashboard = Dashboard {
             query: Default::default(),
@@ -196,7 +234,13 @@ mod tests {
             prop_assert_eq!(read.len(), rows.len() + 1);
             prop_assert_eq!(&read[0], &vec!["categoría".to_owned(), "compromisos".to_owned()]);
             for ((label, value), line) in rows.iter().zip(&read[1..]) {
-                prop_assert_eq!(&line[0], label);
+                // Text a spreadsheet would take for a formula comes back behind an apostrophe.
+                let expected = if label.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    format!("'{label}")
+                } else {
+                    label.clone()
+                };
+                prop_assert_eq!(&line[0], &expected);
                 let number = match format {
                     CsvFormat::Spreadsheet => decimal(*value),
                     CsvFormat::Comma => decimal_point(*value),

@@ -284,6 +284,44 @@ impl Series {
     pub fn tone(&self, point: usize) -> Tone {
         self.tones.get(point).copied().unwrap_or(Tone::Brand)
     }
+
+    /// At most `max` bars: the `max - 1` largest stay where they were, the rest add up to one
+    /// last bar, *Otros (n)*. Categories such as institutions are typed by people, so their
+    /// number has no bound of its own, and a chart image's size grows with it.
+    pub fn capped(&self, max: usize) -> Series {
+        let max = max.max(2);
+        if self.points.len() <= max {
+            return self.clone();
+        }
+        let mut by_size: Vec<usize> = (0..self.points.len()).collect();
+        by_size.sort_by(|&a, &b| {
+            self.points[b]
+                .1
+                .partial_cmp(&self.points[a].1)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(a.cmp(&b))
+        });
+        let mut kept: Vec<usize> = by_size[..max - 1].to_vec();
+        kept.sort_unstable();
+        let rest: Vec<usize> = by_size[max - 1..].to_vec();
+        let mut capped = Series {
+            points: kept.iter().map(|&i| self.points[i].clone()).collect(),
+            tones: if self.tones.is_empty() {
+                Vec::new()
+            } else {
+                kept.iter().map(|&i| self.tone(i)).collect()
+            },
+            ..self.clone()
+        };
+        capped.points.push((
+            format!("Otros ({})", rest.len()),
+            rest.iter().map(|&i| self.points[i].1).sum(),
+        ));
+        if !capped.tones.is_empty() {
+            capped.tones.push(Tone::Cerrado);
+        }
+        capped
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -362,6 +400,38 @@ pub use tone::{LegendEntry, NO_DATE, Tone, semaforo_legend};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chart_keeps_its_largest_bars_and_adds_the_rest_up_as_otros() {
+        let series = Series {
+            key: "x".into(),
+            title: "Compromisos por institución".into(),
+            unit: "compromisos".into(),
+            points: (0..30)
+                .map(|i| (format!("Inst {i}"), f64::from(i % 7)))
+                .collect(),
+            tones: Vec::new(),
+            legend: Vec::new(),
+            empty: String::new(),
+        };
+        let capped = series.capped(12);
+        assert_eq!(capped.points.len(), 12);
+        let total = |s: &Series| s.points.iter().map(|p| p.1).sum::<f64>();
+        assert_eq!(
+            total(&capped),
+            total(&series),
+            "nothing is lost from the total"
+        );
+        assert_eq!(capped.points[11].0, "Otros (19)");
+        // The kept ones are the largest (every 6 and 5, the first three 4s), in their original order.
+        assert!(
+            capped.points[..11].iter().all(|p| p.1 >= 4.0),
+            "{:?}",
+            capped.points
+        );
+        assert_eq!(capped.points[0].0, "Inst 4", "ties go to the earlier");
+        assert_eq!(series.capped(40), series, "a short chart is left alone");
+    }
 
     #[test]
     fn scopes_and_filters_come_from_the_url_and_bad_ones_are_told() {

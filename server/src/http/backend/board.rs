@@ -1,12 +1,11 @@
 //! The board as the backend reads it: live (with a time limit), frozen into the acta when the
 //! session closes, and replayed from the stored log for the review.
 
+use app::domain::board::BoardView;
 use app::domain::board::acta::Acta;
-use app::domain::board::{BoardView, apply_update};
 use app::domain::{Session, bogota, format_bogota};
 use app::error::AppError;
 use chrono::Utc;
-use yrs::{Doc, Transact};
 
 use super::StoreBackend;
 use crate::projection::Changed;
@@ -74,32 +73,5 @@ impl StoreBackend {
             mesa_code: session.mesa_code.clone(),
         });
         Ok(number)
-    }
-
-    /// The stored updates replayed one by one; `visit` sees the board after each, with who sent
-    /// the update (as the server recorded it).
-    pub(super) async fn replay(
-        &self,
-        session_id: i64,
-        upto: Option<usize>,
-        mut visit: impl FnMut(usize, &str, Option<&str>, &BoardView),
-    ) -> Result<(usize, BoardView), AppError> {
-        self.store.get_session(session_id).await?;
-        let history = self.store.room_history(session_id).await?;
-        let doc = Doc::new();
-        let mut view = BoardView::default();
-        let limit = upto.unwrap_or(history.len()).min(history.len());
-        for (n, entry) in history.iter().take(limit).enumerate() {
-            apply_update(&doc, &entry.data)
-                .map_err(|e| AppError::Internal(format!("historial dañado: {e}")))?;
-            if upto.is_none() {
-                view = BoardView::read(&doc.transact());
-                visit(n + 1, &entry.at, entry.author.as_deref(), &view);
-            }
-        }
-        if upto.is_some() {
-            view = BoardView::read(&doc.transact());
-        }
-        Ok((history.len(), view))
     }
 }

@@ -8,10 +8,11 @@ mod accounts;
 mod board;
 mod escalations;
 mod guests;
+mod replays;
 
 use app::domain::board::BoardRole;
 use app::domain::board::acta::Acta;
-use app::domain::board::review::{BoardHistory, push_changes};
+use app::domain::board::review::BoardHistory;
 use app::domain::board::{BoardAccess, BoardView};
 use app::domain::dashboard::{Dashboard, DashboardQuery};
 use app::domain::escalation::{Escalation, EscalationInbox, EscalationRequest};
@@ -43,6 +44,7 @@ pub struct StoreBackend {
     sockets: Sockets,
     projections: Projections,
     dashboards: Dashboards,
+    replays: replays::Replays,
 }
 
 impl StoreBackend {
@@ -61,6 +63,7 @@ impl StoreBackend {
             sockets,
             projections,
             dashboards,
+            replays: replays::Replays::default(),
         }
     }
 
@@ -352,23 +355,12 @@ impl Backend for StoreBackend {
     ) -> Result<BoardHistory, AppError> {
         let (session, place) = self.session_place(session_id).await?;
         require(cx, Act::ReadBoard, &place.session(session_id))?;
-        let mut timeline = Vec::new();
-        let mut before = BoardView::default();
-        let (steps, _) = self
-            .replay(session_id, None, |step, at, author, after| {
-                push_changes(&mut timeline, step, at, author, &before, after);
-                before = after.clone();
-            })
-            .await?;
+        let timeline = self.timeline(session_id).await?;
         let members = match self.store.acta(session_id).await? {
             Some(acta) => acta.members,
             None => self.store.members_of(&session.mesa_code).await?.len(),
         };
-        Ok(BoardHistory {
-            steps,
-            timeline,
-            members,
-        })
+        Ok(replays::history(&timeline, members))
     }
 
     async fn dashboard(
@@ -440,10 +432,7 @@ impl Backend for StoreBackend {
     ) -> Result<BoardView, AppError> {
         let (_, place) = self.session_place(session_id).await?;
         require(cx, Act::ReadBoard, &place.session(session_id))?;
-        Ok(self
-            .replay(session_id, Some(step), |_, _, _, _| {})
-            .await?
-            .1)
+        Ok((*self.board_at_step(session_id, step).await?).clone())
     }
 }
 
