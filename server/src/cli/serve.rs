@@ -134,6 +134,11 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_ADMIN_EMAIL", default_value = "admin@sala.local")]
     pub admin_email: String,
 
+    /// Dirección donde publicar /metrics (Prometheus), p. ej. 127.0.0.1:9464. Sin ella no se
+    /// publican: dicen cuánto trabaja el servidor, y eso no es asunto del puerto público.
+    #[arg(long, env = "SALA_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Solo para benchmarks: tableros en memoria, sin guardar nada. Nunca en sesiones reales.
     #[arg(long, hide = true)]
     pub unsafe_in_memory_boards: bool,
@@ -246,6 +251,18 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
     )
     .with_http_limits(args.http_limits());
     admin::first_start(&state.identity, &store, &args.admin_email, &base).await?;
+    if let Some(metrics_addr) = args.metrics_addr {
+        let listener = TcpListener::bind(metrics_addr)
+            .await
+            .with_context(|| format!("no se pudo escuchar en {metrics_addr} (métricas)"))?;
+        tracing::info!(%metrics_addr, "métricas en http://{metrics_addr}/metrics");
+        let router = http::metrics::router(state.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!(%error, "the metrics listener failed");
+            }
+        });
+    }
     http::serve(listener, state, shutdown_signal())
         .await
         .context("el servidor HTTP falló")?;

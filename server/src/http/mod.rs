@@ -8,6 +8,7 @@ pub mod dashboard;
 mod error;
 mod identify;
 mod listener;
+pub mod metrics;
 mod origin;
 pub mod sockets;
 mod sso;

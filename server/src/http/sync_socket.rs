@@ -209,18 +209,28 @@ async fn serve_socket(
         };
         heard_at = Instant::now();
         let reason = match message {
-            Ok(Message::Binary(frame)) if frame.len() > limits.max_frame_bytes => close::TOO_BIG,
-            Ok(Message::Binary(_)) if !limiter.allow(heard_at) => close::RATE_LIMITED,
+            Ok(Message::Binary(frame)) if frame.len() > limits.max_frame_bytes => {
+                hub.metrics().refused("too_big");
+                close::TOO_BIG
+            }
+            Ok(Message::Binary(_)) if !limiter.allow(heard_at) => {
+                hub.metrics().refused("rate_limited");
+                close::RATE_LIMITED
+            }
             Ok(Message::Binary(frame)) => match room.frame(frame).await {
                 Ok(()) => continue,
                 Err(RoomGone) => close::STORAGE_FAILED,
             },
-            Ok(Message::Text(_)) => close::UNSUPPORTED_TEXT,
+            Ok(Message::Text(_)) => {
+                hub.metrics().refused("text");
+                close::UNSUPPORTED_TEXT
+            }
             Ok(Message::Close(_)) => break,
             Ok(Message::Ping(_) | Message::Pong(_)) => continue,
             Err(error) => {
                 tracing::debug!(%error, "socket read failed");
                 if is_too_big(error) {
+                    hub.metrics().refused("too_big");
                     close::TOO_BIG
                 } else {
                     break;

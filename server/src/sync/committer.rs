@@ -8,6 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
+use super::metrics::SyncMetrics;
 use crate::store::{LogRow, RoomLogWriter, StoreError};
 
 /// Storage refused a batch: the updates in it are not durable.
@@ -24,9 +25,13 @@ pub struct CommitRequest {
 }
 
 /// Starts the committer; requests sent to the returned channel are committed in order.
-pub fn start(writer: RoomLogWriter, window: Duration) -> mpsc::Sender<CommitRequest> {
+pub fn start(
+    writer: RoomLogWriter,
+    window: Duration,
+    metrics: SyncMetrics,
+) -> mpsc::Sender<CommitRequest> {
     let (tx, rx) = mpsc::channel(4096);
-    tokio::spawn(run(writer, window, rx));
+    tokio::spawn(run(writer, window, metrics, rx));
     tx
 }
 
@@ -39,6 +44,7 @@ const MAX_COMMIT_BATCH: usize = 1024;
 async fn run(
     mut writer: RoomLogWriter,
     window: Duration,
+    metrics: SyncMetrics,
     mut requests: mpsc::Receiver<CommitRequest>,
 ) {
     let mut batch = Vec::with_capacity(256);
@@ -71,10 +77,25 @@ async fn run(
                     .map(|(update, author)| (r.session_id, update.as_ref(), author.as_deref()))
             })
             .collect();
+        let started = std::time::Instant::now();
         let result = writer.append(&rows).await.map_err(|error| {
             tracing::error!(%error, "could not persist board updates");
             CommitError(Arc::new(error))
         });
+        metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
+        match &result {
+            Ok(()) => {
+                metrics.updates_stored.inc_by(rows.len() as u64);
+                metrics
+                    .bytes_stored
+                    .inc_by(rows.iter().map(|(_, data, _)| data.len() as u64).sum());
+            }
+            Err(_) => {
+                metrics.commits_failed.inc();
+            }
+        }
         for request in batch.drain(..) {
             let _ = request.ack.send(result.clone());
         }

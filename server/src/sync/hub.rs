@@ -54,8 +54,14 @@ impl SyncHub {
     /// `durable = false` keeps rooms in memory only: for measuring what durability costs, never
     /// for real sessions.
     pub fn new(store: Store, limits: SyncLimits, durable: bool) -> Self {
-        let committer =
-            durable.then(|| committer::start(store.room_log_writer(), limits.commit_window));
+        let metrics = super::metrics::SyncMetrics::default();
+        let committer = durable.then(|| {
+            committer::start(
+                store.room_log_writer(),
+                limits.commit_window,
+                metrics.clone(),
+            )
+        });
         Self {
             inner: Arc::new(Shared {
                 rooms: Mutex::new(HashMap::new()),
@@ -65,6 +71,7 @@ impl SyncHub {
                 next_id: AtomicU64::new(1),
                 listeners: Mutex::new(Vec::new()),
                 refused: Mutex::new(HashMap::new()),
+                metrics,
             }),
         }
     }
@@ -82,6 +89,10 @@ impl SyncHub {
 
     pub fn limits(&self) -> &SyncLimits {
         &self.inner.limits
+    }
+
+    pub fn metrics(&self) -> &super::metrics::SyncMetrics {
+        &self.inner.metrics
     }
 
     pub fn loaded_rooms(&self) -> usize {

@@ -23,6 +23,7 @@ pub mod error;
 pub mod followup;
 pub mod hub;
 pub mod limits;
+pub mod metrics;
 pub mod peer;
 pub mod protocol;
 pub mod room;
@@ -35,6 +36,7 @@ use std::borrow::Cow;
 pub use error::{HubError, RoomGone};
 pub use hub::SyncHub;
 pub use limits::SyncLimits;
+pub use metrics::SyncMetrics;
 pub use peer::Credential;
 
 /// Why the server closes a socket: a WebSocket close code and a reason a person can read.

@@ -56,6 +56,19 @@ pub enum ProtocolError {
 }
 
 impl ProtocolError {
+    /// A short name for metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProtocolError::Malformed(_) | ProtocolError::BadUpdate(_) => "malformed",
+            ProtocolError::Presence(PresenceError::NotJson) => "presence_not_json",
+            ProtocolError::Presence(PresenceError::TooManyClients) => "presence_clients",
+            ProtocolError::Presence(_) => "presence_too_large",
+            ProtocolError::Poisoned => "poisoned",
+            ProtocolError::OverBudget(OverBudget::Full { .. }) => "board_full",
+            ProtocolError::OverBudget(OverBudget::Busy) => "board_busy",
+        }
+    }
+
     /// The WebSocket close code for the socket that caused it (see `docs/protocol.md`).
     pub fn close_code(&self) -> u16 {
         match self {

@@ -178,6 +178,7 @@ impl RoomTask {
         // could overlap).
         while let Some(pending) = task.in_flight.pop_front() {
             if let Some(ack) = pending.ack {
+                task.hub.metrics.batches_in_flight.dec();
                 let _ = ack.await;
             }
         }
@@ -205,6 +206,7 @@ impl RoomTask {
                         limits.max_readers_per_room
                     };
                     if self.room.peers_that_write(credential.writable) >= cap {
+                        self.hub.metrics.refused("room_full");
                         let _ = reply.send(JoinReply::Refused(HubError::RoomFull));
                         continue;
                     }
@@ -214,6 +216,9 @@ impl RoomTask {
                 }
                 Command::Frame { conn, frame } => {
                     let received = self.room.receive(conn, &frame, now, &mut effects);
+                    if let Err(error) = &received {
+                        self.hub.metrics.refused(error.kind());
+                    }
                     if let Err(error @ ProtocolError::Poisoned) = &received {
                         tracing::warn!(session_id = self.session_id, conn, %error, "board reset: reloading from storage");
                         self.hub
@@ -303,6 +308,7 @@ impl RoomTask {
                 })
                 .await
                 .map_err(|_| CommitterGone)?;
+            self.hub.metrics.batches_in_flight.inc();
             self.in_flight.push_back(InFlight {
                 ack: Some(acked),
                 persisted,
@@ -328,6 +334,7 @@ impl RoomTask {
     /// only waiting for it.
     fn committed(&mut self) {
         if let Some(done) = self.in_flight.pop_front() {
+            self.hub.metrics.batches_in_flight.dec();
             self.log.appended(done.persisted);
             if done.board_changed {
                 self.hub.board_changed(self.session_id);
@@ -393,6 +400,7 @@ impl RoomTask {
                     conn = to,
                     "socket lagging: forcing a resync"
                 );
+                self.hub.metrics.refused("lagging");
                 kicks.push((to, close::LAGGING));
             }
             // Its socket is gone; its Leave is on the way.

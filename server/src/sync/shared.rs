@@ -34,6 +34,7 @@ pub(super) struct Shared {
     /// Per session, structs that once failed to integrate: a reloaded room refuses them at once,
     /// so a client that keeps sending them is closed alone instead of resetting the room again.
     pub refused: Mutex<HashMap<i64, IdSet>>,
+    pub metrics: super::metrics::SyncMetrics,
 }
 
 impl Shared {

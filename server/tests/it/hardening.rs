@@ -317,3 +317,39 @@ async fn a_session_closing_late_adds_its_open_commitments_to_the_next_live_board
         .await;
     assert!(html.contains("Visita a la IPS de Bosa"));
 }
+
+#[tokio::test]
+async fn metrics_count_what_was_stored_and_what_was_refused() {
+    let server = TestServer::start().await;
+    let session = new_session(&server).await;
+    let mut ana = join(&server, session, Role::Coordinador, 11).await;
+    for n in 0..5 {
+        let update = ana.append_text("notas", &format!("{n};"));
+        ana.send(protocol::update(&update)).await.unwrap();
+    }
+    timeout(WAIT, ana.sync()).await.unwrap().unwrap();
+    let mut mallory = join(&server, session, Role::Participante, 66).await;
+    mallory.send_text_frame("hola").await.unwrap();
+    let _ = close_of(&mut mallory).await;
+    // Her socket's slot is given back once its task has ended, just after the close frame.
+    crate::sync::eventually("Mallory's socket is counted out", async || {
+        sala::http::metrics::render(&server.state)
+            .unwrap()
+            .contains("\nsala_board_sockets 1\n")
+    })
+    .await;
+    let text = sala::http::metrics::render(&server.state).unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
+    };
+    assert!(value("sala_board_updates_stored_total") >= 5.0, "{text}");
+    assert!(value("sala_board_bytes_stored_total") > 0.0);
+    assert!(value("sala_board_commit_seconds_count") >= 1.0);
+    assert_eq!(value("sala_frames_refused_total{reason=\"text\"}"), 1.0);
+    assert_eq!(value("sala_rooms_loaded"), 1.0);
+    assert!(text.ends_with("# EOF\n"));
+}

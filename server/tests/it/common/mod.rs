@@ -134,6 +134,8 @@ pub struct TestServer {
     /// Its accounts and web sessions (tests make people without going through pages).
     pub identity: sala::identity::Identity,
     pub client: reqwest::Client,
+    /// The whole server state (its metrics, its budgets).
+    pub state: AppState,
     _dir: TempDir,
 }
 
@@ -189,6 +191,7 @@ impl TestServer {
             .with_http_limits(http_limits);
         let sync = state.sync.clone();
         let identity = state.identity.clone();
+        let app_state = state.clone();
         tokio::spawn(http::serve(listener, state, std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -202,6 +205,7 @@ impl TestServer {
             sync,
             identity,
             client,
+            state: app_state,
             _dir: dir,
         }
     }
