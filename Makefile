@@ -62,8 +62,11 @@ postgres:
 oidc-provider:
 	@[ -d tools/oidc/node_modules/oidc-provider ] || (cd tools/oidc && npm ci --no-audit --no-fund)
 
+# The storage fault tests mount a small tmpfs (a full disk) and run a private PostgreSQL cluster:
+# required when running as root (as CI does), skipped with a note otherwise.
 test-rust: postgres oidc-provider
 	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 SALA_REQUIRE_OIDC=1 \
+	  SALA_REQUIRE_FAULTS=$$([ "$$(id -u)" = 0 ] && echo 1 || echo 0) \
 	  cargo test -p app -p sala
 
 chromium:

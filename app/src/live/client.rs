@@ -330,7 +330,7 @@ impl Live {
                     live.ctx.status.set(ConnStatus::AccesoTerminado);
                     return;
                 }
-                if matches!(event.code(), BOARD_FULL | BOARD_BUSY) {
+                if matches!(event.code(), BOARD_FULL | BOARD_BUSY | STORAGE_FULL) {
                     live.ctx.server_notice.set(Some(format!(
                         "El servidor no aceptó sus últimos cambios: {}. Se conservan en este dispositivo y se enviarán de nuevo.",
                         event.reason()
@@ -469,6 +469,8 @@ const CREDENTIAL_ENDED: u16 = 4401;
 /// The board reached its stored size, or grew too fast (`docs/protocol.md`).
 const BOARD_FULL: u16 = 4413;
 const BOARD_BUSY: u16 = 4429;
+/// The server's disk is full: nothing is stored until an operator makes room.
+const STORAGE_FULL: u16 = 4507;
 
 fn sorted(mut presence: Vec<Presence>) -> Vec<Presence> {
     presence.sort_by(|a, b| a.name.cmp(&b.name).then(a.client.cmp(&b.client)));

@@ -43,7 +43,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Inicia el servidor web (páginas, API y recursos estáticos).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Programa y lista sesiones de las Mesas.
     #[command(subcommand)]
     Session(SessionCommand),
@@ -209,7 +209,7 @@ pub fn main() -> ExitCode {
 
 pub async fn run(command: Command) -> Result<()> {
     match command {
-        Command::Serve(args) => serve::serve(args).await,
+        Command::Serve(args) => serve::serve(*args).await,
         Command::Session(SessionCommand::Create(args)) => create_session(args).await,
         Command::Session(SessionCommand::List(args)) => list_sessions(args).await,
         Command::Invite(args) => invite::invite(args).await,

@@ -63,6 +63,42 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+/// What kind of storage failure an error is, for what people are told (a board's close reason)
+/// and how often operators are (the log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// The disk is full (SQLite's SQLITE_FULL, PostgreSQL's 53100).
+    DiskFull,
+    /// The database cannot be reached (connection refused or lost, pool timed out).
+    Unreachable,
+    Other,
+}
+
+impl StoreError {
+    pub fn outage(&self) -> Outage {
+        let StoreError::Database(error) = self else {
+            return Outage::Other;
+        };
+        match error {
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                // SQLite reports its primary result code; 13 is SQLITE_FULL.
+                Some("13") | Some("53100") => Outage::DiskFull,
+                // PostgreSQL: connection exceptions, and the server shutting down.
+                Some(code) if code.starts_with("08") || code.starts_with("57P") => {
+                    Outage::Unreachable
+                }
+                _ => Outage::Other,
+            },
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_) => Outage::Unreachable,
+            _ => Outage::Other,
+        }
+    }
+}
+
 impl From<FieldErrors> for StoreError {
     fn from(errors: FieldErrors) -> Self {
         Self::Invalid(errors)

@@ -26,6 +26,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 pub use accounts::{StoredAccount, WebSession};
 pub use actas::{CarriedCommitment, HistoryEntry};
+pub use error::Outage;
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
 pub use invitations::NewInvitation;

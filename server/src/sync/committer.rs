@@ -6,15 +6,61 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
 use super::metrics::SyncMetrics;
-use crate::store::{LogRow, RoomLogWriter, StoreError};
+use crate::store::{LogRow, Outage, RoomLogWriter, StoreError};
 
 /// Storage refused a batch: the updates in it are not durable.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("no se pudo guardar el tablero: {0}")]
 pub struct CommitError(#[source] Arc<StoreError>);
+
+impl CommitError {
+    pub fn outage(&self) -> Outage {
+        self.0.outage()
+    }
+}
+
+/// While storage keeps failing, the error is logged once a minute (with how many failed since),
+/// not once per batch: a full disk would otherwise fill what is left of it with the log.
+const WARN_EVERY: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+struct Failures {
+    since_warning: u64,
+    total: u64,
+    warned_at: Option<std::time::Instant>,
+}
+
+impl Failures {
+    fn failed(&mut self, error: &StoreError) {
+        self.total += 1;
+        self.since_warning += 1;
+        let now = std::time::Instant::now();
+        if self
+            .warned_at
+            .is_none_or(|at| now.duration_since(at) >= WARN_EVERY)
+        {
+            tracing::error!(
+                %error,
+                outage = ?error.outage(),
+                failed_since_last_warning = self.since_warning,
+                "could not persist board updates (told again in a minute if it goes on)"
+            );
+            self.warned_at = Some(now);
+            self.since_warning = 0;
+        }
+    }
+
+    fn succeeded(&mut self) {
+        if self.total > 0 {
+            tracing::warn!(failed = self.total, "board storage works again");
+            *self = Self::default();
+        }
+    }
+}
 
 /// One room's updates for the next commit, and where to say whether they are durable.
 pub struct CommitRequest {
@@ -24,9 +70,21 @@ pub struct CommitRequest {
     pub ack: oneshot::Sender<Result<(), CommitError>>,
 }
 
+/// Where the committer appends: the store's [`RoomLogWriter`]; a test may wrap it (a slow
+/// disk). Returns once the rows are durable.
+pub trait LogSink: Send + 'static {
+    fn append<'a>(&'a mut self, rows: &'a [LogRow<'a>]) -> BoxFuture<'a, Result<(), StoreError>>;
+}
+
+impl LogSink for RoomLogWriter {
+    fn append<'a>(&'a mut self, rows: &'a [LogRow<'a>]) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(RoomLogWriter::append(self, rows))
+    }
+}
+
 /// Starts the committer; requests sent to the returned channel are committed in order.
 pub fn start(
-    writer: RoomLogWriter,
+    writer: impl LogSink,
     window: Duration,
     metrics: SyncMetrics,
 ) -> mpsc::Sender<CommitRequest> {
@@ -42,12 +100,13 @@ const MAX_COMMIT_BATCH: usize = 1024;
 /// once. An optional `window` also waits for more before committing (less CPU per update with
 /// many quiet rooms, for up to that much more latency; off by default).
 async fn run(
-    mut writer: RoomLogWriter,
+    mut writer: impl LogSink,
     window: Duration,
     metrics: SyncMetrics,
     mut requests: mpsc::Receiver<CommitRequest>,
 ) {
     let mut batch = Vec::with_capacity(256);
+    let mut failures = Failures::default();
     while requests.recv_many(&mut batch, MAX_COMMIT_BATCH).await > 0 {
         // Let the sockets and rooms that are already runnable (frames read in the same wake-up)
         // hand in their updates first: a bigger batch for the same fsync, at no timer's cost.
@@ -79,7 +138,7 @@ async fn run(
             .collect();
         let started = std::time::Instant::now();
         let result = writer.append(&rows).await.map_err(|error| {
-            tracing::error!(%error, "could not persist board updates");
+            failures.failed(&error);
             CommitError(Arc::new(error))
         });
         metrics
@@ -87,6 +146,7 @@ async fn run(
             .observe(started.elapsed().as_secs_f64());
         match &result {
             Ok(()) => {
+                failures.succeeded();
                 metrics.updates_stored.inc_by(rows.len() as u64);
                 metrics
                     .bytes_stored

@@ -54,14 +54,19 @@ impl SyncHub {
     /// `durable = false` keeps rooms in memory only: for measuring what durability costs, never
     /// for real sessions.
     pub fn new(store: Store, limits: SyncLimits, durable: bool) -> Self {
+        let sink = durable.then(|| store.room_log_writer());
+        Self::start(store, limits, sink)
+    }
+
+    /// A hub whose rooms append through `sink` (a wrapper of the store's writer, in tests).
+    pub fn with_sink(store: Store, limits: SyncLimits, sink: impl committer::LogSink) -> Self {
+        Self::start(store, limits, Some(sink))
+    }
+
+    fn start(store: Store, limits: SyncLimits, sink: Option<impl committer::LogSink>) -> Self {
         let metrics = super::metrics::SyncMetrics::default();
-        let committer = durable.then(|| {
-            committer::start(
-                store.room_log_writer(),
-                limits.commit_window,
-                metrics.clone(),
-            )
-        });
+        let committer =
+            sink.map(|sink| committer::start(sink, limits.commit_window, metrics.clone()));
         Self {
             inner: Arc::new(Shared {
                 rooms: Mutex::new(HashMap::new()),

@@ -66,6 +66,16 @@ pub mod close {
     pub const TOO_BIG: CloseReason = CloseReason::new(1009, "mensaje demasiado grande");
     pub const STORAGE_FAILED: CloseReason =
         CloseReason::new(1011, "no se pudo guardar el tablero; reconecte");
+    /// The database does not answer: nothing more is acknowledged until it does.
+    pub const STORAGE_UNREACHABLE: CloseReason = CloseReason::new(
+        1011,
+        "la base de datos no responde: sus cambios se conservan en este dispositivo y se guardarán al reconectar",
+    );
+    /// The server's disk is full (like HTTP's 507).
+    pub const STORAGE_FULL: CloseReason = CloseReason::new(
+        4507,
+        "el servidor no tiene espacio para guardar el tablero: sus cambios se conservan en este dispositivo",
+    );
     pub const ROOM_FULL: CloseReason =
         CloseReason::new(1013, "la sala alcanzó el máximo de conexiones");
     /// A frame broke the CRDT engine; the room reloads from storage and clients resync.

@@ -22,6 +22,7 @@ use super::room::{Effect, ProtocolError, Room};
 use super::room_storage::{RoomLog, load};
 use super::shared::Shared;
 use super::{CloseReason, close};
+use crate::store::Outage;
 
 pub(super) struct RoomTask {
     hub: Arc<Shared>,
@@ -65,6 +66,19 @@ enum NotDurable {
     Refused(#[from] CommitError),
     #[error(transparent)]
     Gone(#[from] CommitterGone),
+}
+
+impl NotDurable {
+    /// What the room's sockets are told: their clients keep their changes and reconnect.
+    fn close_reason(&self) -> CloseReason {
+        match self {
+            NotDurable::Refused(error) if error.outage() == Outage::DiskFull => close::STORAGE_FULL,
+            NotDurable::Refused(error) if error.outage() == Outage::Unreachable => {
+                close::STORAGE_UNREACHABLE
+            }
+            _ => close::STORAGE_FAILED,
+        }
+    }
 }
 
 async fn front_ack(in_flight: &mut VecDeque<InFlight>) -> Result<(), NotDurable> {
@@ -153,7 +167,12 @@ impl RoomTask {
                     // The document now holds updates that are not durable: drop the room (every
                     // client reconnects, resyncs and re-sends what it has) rather than forward them.
                     if let Err(error) = acked {
-                        tracing::error!(session_id, %error, "board updates not durable: dropping the room");
+                        tracing::debug!(session_id, %error, "board updates not durable: dropping the room");
+                        exit = error.close_reason();
+                        // Its answer is spent: it must not be awaited again below.
+                        if task.in_flight.pop_front().is_some() {
+                            task.hub.metrics.batches_in_flight.dec();
+                        }
                         break;
                     }
                     task.committed();

@@ -1,8 +1,8 @@
 //! Crash durability: the real `sala` binary is killed with SIGKILL at random moments while
-//! clients write continuously, and restarted. Afterwards every update any client received from
-//! the server is in the stored board, and every client converges to the same state.
+//! clients write continuously, and restarted, on SQLite and on PostgreSQL. Right after each kill
+//! every update any client received from the server is in the stored board, and at the end every
+//! client converges to the same state.
 
-use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,11 +18,40 @@ use yrs::{Doc, GetString, ReadTxn, StateVector, Text, Transact, Update};
 
 use crate::common::binary::{free_port, sala};
 
-const KILLS: usize = 10;
+const KILLS: usize = 20;
 const CLIENTS: u64 = 3;
 
-fn cli_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
-    let output = sala(data_dir).args(args).output().unwrap();
+/// Where the killed server keeps its data: a SQLite file in `dir`, or a PostgreSQL database.
+struct Data {
+    dir: tempfile::TempDir,
+    database_url: Option<String>,
+}
+
+impl Data {
+    fn sala(&self) -> std::process::Command {
+        let mut command = sala(self.dir.path());
+        if let Some(url) = &self.database_url {
+            command.env("DATABASE_URL", url);
+        }
+        command
+    }
+
+    /// The board as stored right now (the server must not be running).
+    async fn stored_state(&self, session_id: i64) -> Vec<u8> {
+        let target =
+            sala::store::DatabaseTarget::resolve(self.database_url.as_deref(), self.dir.path())
+                .unwrap();
+        let store = sala::store::Store::connect(&target).await.unwrap();
+        let stored = store.load_room(session_id).await.unwrap();
+        store.close().await;
+        sala::sync::room::Room::load(stored.updates.iter().map(Vec::as_slice))
+            .unwrap()
+            .full_state()
+    }
+}
+
+fn cli_json(data: &Data, args: &[&str]) -> serde_json::Value {
+    let output = data.sala().args(args).output().unwrap();
     assert!(
         output.status.success(),
         "{}",
@@ -31,8 +60,8 @@ fn cli_json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-fn start_server(data_dir: &Path, port: u16) -> Child {
-    sala(data_dir)
+fn start_server(data: &Data, port: u16) -> Child {
+    data.sala()
         .args([
             "serve",
             "--addr",
@@ -148,18 +177,6 @@ async fn run_client(
     }
 }
 
-/// The board as stored on disk right now (the server must not be running): its snapshot and
-/// log, read straight from the SQLite file.
-async fn stored_state(data_dir: &Path, session_id: i64) -> Vec<u8> {
-    let target = sala::store::DatabaseTarget::resolve(None, data_dir).unwrap();
-    let store = sala::store::Store::connect(&target).await.unwrap();
-    let stored = store.load_room(session_id).await.unwrap();
-    store.close().await;
-    sala::sync::room::Room::load(stored.updates.iter().map(Vec::as_slice))
-        .unwrap()
-        .full_state()
-}
-
 /// Fails if `updates` add anything to `state`, or need something it lacks: then some update a
 /// client received was not stored.
 fn assert_contained(state: &[u8], updates: &[Vec<u8>], context: &str) {
@@ -198,11 +215,32 @@ fn full_state(doc: &Doc) -> (String, StateVector) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkill_loses_nothing_anyone_saw() {
-    let dir = tempfile::tempdir().unwrap();
+async fn sigkill_loses_nothing_anyone_saw_on_sqlite() {
+    let data = Data {
+        dir: tempfile::tempdir().unwrap(),
+        database_url: None,
+    };
+    soak(&data, "SQLite").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_loses_nothing_anyone_saw_on_postgres() {
+    let Some(db) = crate::common::postgres_db().await else {
+        return;
+    };
+    let data = Data {
+        dir: tempfile::tempdir().unwrap(),
+        database_url: Some(db.url()),
+    };
+    db.store.close().await;
+    soak(&data, "PostgreSQL").await;
+    db.drop_database().await;
+}
+
+async fn soak(data: &Data, engine: &str) {
     let port = free_port();
     let session = cli_json(
-        dir.path(),
+        data,
         &[
             "session",
             "create",
@@ -216,7 +254,7 @@ async fn sigkill_loses_nothing_anyone_saw() {
     );
     let session_id = session["id"].as_i64().unwrap();
     let invite = cli_json(
-        dir.path(),
+        data,
         &[
             "invite",
             "--session",
@@ -231,7 +269,7 @@ async fn sigkill_loses_nothing_anyone_saw() {
     );
     let url = invite["sync_url"].as_str().unwrap().to_owned();
 
-    let mut server = start_server(dir.path(), port);
+    let mut server = start_server(data, port);
     wait_healthy(port).await;
 
     let stop = Arc::new(AtomicBool::new(false));
@@ -264,6 +302,7 @@ async fn sigkill_loses_nothing_anyone_saw() {
     // written back by the clients and the loss would go unseen.
     let mut checked_upto = vec![0; replicas.len()];
     let mut checked_at_kills = 0;
+    let mut recoveries = Vec::new();
     for kill in 0..KILLS {
         let pause = rand::rng().random_range(150..600);
         tokio::time::sleep(Duration::from_millis(pause)).await;
@@ -276,15 +315,17 @@ async fn sigkill_loses_nothing_anyone_saw() {
             assert!(Instant::now() < deadline, "clients see the server gone");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        let stored = stored_state(dir.path(), session_id).await;
+        let stored = data.stored_state(session_id).await;
         for (replica, upto) in replicas.iter().zip(checked_upto.iter_mut()) {
             let received = replica.received.lock().unwrap()[*upto..].to_vec();
             assert_contained(&stored, &received, &format!("after kill {}", kill + 1));
             *upto += received.len();
             checked_at_kills += received.len();
         }
-        server = start_server(dir.path(), port);
+        let restarted = Instant::now();
+        server = start_server(data, port);
         wait_healthy(port).await;
+        recoveries.push(restarted.elapsed());
     }
 
     // Let everyone reconnect and exchange what they have, with nobody writing.
@@ -301,7 +342,7 @@ async fn sigkill_loses_nothing_anyone_saw() {
     // What the server has now, as a fresh client sees it after a last restart from disk.
     server.kill().unwrap();
     server.wait().unwrap();
-    server = start_server(dir.path(), port);
+    server = start_server(data, port);
     wait_healthy(port).await;
     let mut observer = sala::sync::client::SyncClient::connect(&url, 4242)
         .await
@@ -341,8 +382,11 @@ async fn sigkill_loses_nothing_anyone_saw() {
             "client {id}'s edits are there"
         );
     }
+    recoveries.sort();
     eprintln!(
-        "{KILLS} SIGKILLs, {checked_at_kills} received updates found in the store right after the kills, {checked} at the end, {} bytes of text",
-        server_text.len()
+        "{engine}: {KILLS} SIGKILLs, {checked_at_kills} received updates found in the store right after the kills, {checked} at the end, {} bytes of text; restart to serving: median {} ms, max {} ms",
+        server_text.len(),
+        recoveries[recoveries.len() / 2].as_millis(),
+        recoveries[recoveries.len() - 1].as_millis()
     );
 }

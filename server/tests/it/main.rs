@@ -10,6 +10,7 @@ mod corrections;
 mod dashboard;
 mod durability;
 mod escalation;
+mod faults;
 mod hardening;
 mod http;
 mod identity;

@@ -27,6 +27,15 @@ pub struct PostgresDb {
 }
 
 impl PostgresDb {
+    /// Its URL, for a `sala` process of its own.
+    pub fn url(&self) -> String {
+        let base = self
+            .admin_url
+            .rsplit_once('/')
+            .map_or(self.admin_url.as_str(), |(base, _)| base);
+        format!("{base}/{}", self.name)
+    }
+
     pub async fn drop_database(self) {
         self.store.close().await;
         let mut admin = sqlx::PgConnection::connect(&self.admin_url)
@@ -169,12 +178,23 @@ impl TestServer {
         identity: sala::identity::IdentityConfig,
         http_limits: http::HttpLimits,
     ) -> Self {
+        let (store, dir) = sqlite_store().await;
+        Self::start_on(store, dir, limits, identity, http_limits).await
+    }
+
+    /// A server on `store` (a SQLite file on a small disk, a PostgreSQL the test restarts).
+    pub async fn start_on(
+        store: Store,
+        dir: TempDir,
+        limits: sala::sync::SyncLimits,
+        identity: sala::identity::IdentityConfig,
+        http_limits: http::HttpLimits,
+    ) -> Self {
         // `RUST_LOG=sala=debug cargo test …` shows the server's side of a failing test.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let (store, dir) = sqlite_store().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
