@@ -21,14 +21,15 @@ function freePort() {
   });
 }
 
-export async function startSala() {
+/** `env`: more settings for the server (e.g. `{ SALA_MAX_BOARD_MIB: '1' }`). */
+export async function startSala({ env = {} } = {}) {
   const bin = process.env.SALA_BIN;
   const siteRoot = process.env.LEPTOS_SITE_ROOT;
   if (!bin || !siteRoot) throw new Error('SALA_BIN and LEPTOS_SITE_ROOT must be set (run `make test`)');
   const dataDir = mkdtempSync(join(tmpdir(), 'sala-e2e-'));
   const port = await freePort();
   const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
-    env: { ...process.env, SALA_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: siteRoot, DATABASE_URL: '' },
+    env: { ...process.env, SALA_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: siteRoot, DATABASE_URL: '', ...env },
     stdio: ['ignore', 'inherit', 'pipe'],
   });
   // The first start prints the administrator's one-time setup link on the console.
@@ -54,6 +55,8 @@ export async function startSala() {
   return {
     base,
     port,
+    /** The server's process id (benchmarks read its memory and CPU in /proc). */
+    pid: child.pid,
     /** The first administrator's setup link, as the console printed it. */
     get setupLink() { return setupLink; },
     /** Opens a Mesa's coordination invitation in `page` (`sala invite --mesa`): the browser then

@@ -77,6 +77,7 @@ impl SyncHub {
                 listeners: Mutex::new(Vec::new()),
                 refused: Mutex::new(HashMap::new()),
                 metrics,
+                full_boards: Mutex::new(Default::default()),
             }),
         }
     }
@@ -98,6 +99,14 @@ impl SyncHub {
 
     pub fn metrics(&self) -> &super::metrics::SyncMetrics {
         &self.inner.metrics
+    }
+
+    /// Whether the board of `session_id` refused an update for its size (since this start).
+    pub fn refused_for_size(&self, session_id: i64) -> bool {
+        self.inner
+            .full_boards
+            .lock()
+            .is_ok_and(|full| full.contains(&session_id))
     }
 
     pub fn loaded_rooms(&self) -> usize {

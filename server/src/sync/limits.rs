@@ -117,13 +117,18 @@ pub const MIN_UPDATE_COST: u64 = 256;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum OverBudget {
     #[error(
-        "el tablero alcanzó su tamaño máximo ({} MiB guardados; máximo {} MiB): la coordinación de la Mesa debe revisarlo",
-        .stored / (1024 * 1024),
-        .max / (1024 * 1024)
+        "el tablero alcanzó su tamaño máximo ({} de {} MiB guardados): la coordinación de la Mesa debe revisarlo",
+        mib(.stored),
+        mib(.max)
     )]
     Full { stored: u64, max: u64 },
     #[error("demasiados cambios en este tablero por minuto; espere un momento y reconecte")]
     Busy,
+}
+
+/// `1.5` for 1.5 MiB, with a decimal comma as Bogotá writes it.
+fn mib(bytes: &u64) -> String {
+    format!("{:.1}", *bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
 }
 
 /// One board's storage budget: a cap on what it holds and on how fast it grows.

@@ -17,6 +17,7 @@ use yrs::DeepObservable;
 use super::command::{Command, JoinReply};
 use super::committer::{CommitError, CommitRequest};
 use super::error::HubError;
+use super::limits::OverBudget;
 use super::peer::{ConnId, PeerLink};
 use super::room::{Effect, ProtocolError, Room};
 use super::room_storage::{RoomLog, load};
@@ -259,7 +260,14 @@ impl RoomTask {
                         // Out of the room now, so its later frames in this batch are ignored;
                         // the close itself is delivered in order with the batch's frames.
                         self.room.leave(conn, now, &mut effects);
-                        if let ProtocolError::OverBudget(over) = &error {
+                        if let ProtocolError::OverBudget(over @ OverBudget::Full { .. }) = &error {
+                            self.hub
+                                .full_boards
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .insert(self.session_id);
+                            tracing::warn!(session_id = self.session_id, conn, %over, "board full");
+                        } else if let ProtocolError::OverBudget(over) = &error {
                             tracing::warn!(session_id = self.session_id, conn, stored = self.room.stored_bytes(), %over, "board over its storage budget");
                         } else {
                             tracing::info!(session_id = self.session_id, conn, %error, "closing socket: bad frame");

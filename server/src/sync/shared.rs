@@ -35,6 +35,9 @@ pub(super) struct Shared {
     /// so a client that keeps sending them is closed alone instead of resetting the room again.
     pub refused: Mutex<HashMap<i64, IdSet>>,
     pub metrics: super::metrics::SyncMetrics,
+    /// Boards that refused an update for their size since this server started: their Mesa's
+    /// coordination is told, whatever the share of the cap they hold.
+    pub full_boards: Mutex<std::collections::HashSet<i64>>,
 }
 
 impl Shared {

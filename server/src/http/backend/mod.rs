@@ -471,22 +471,24 @@ impl StoreBackend {
     async fn storage_notice(&self, session_id: i64) -> Result<Option<String>, AppError> {
         let max = self.sync.limits().max_board_bytes;
         let stored = self.store.board_stored_bytes(session_id).await?;
-        let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
-        Ok(if stored >= max.saturating_sub(64 * 1024) {
-            Some(format!(
-                "Este tablero alcanzó su tamaño máximo ({:.1} de {:.1} MiB): el servidor ya no acepta más cambios en él. Registre lo que falta en una sesión nueva o pida a la administración que amplíe el límite (--max-board-mib).",
-                mib(stored),
-                mib(max)
-            ))
-        } else if stored.saturating_mul(10) >= max.saturating_mul(8) {
-            Some(format!(
-                "Este tablero ocupa {:.1} de los {:.1} MiB permitidos; al llegar al máximo el servidor dejará de aceptar cambios en él.",
-                mib(stored),
-                mib(max)
-            ))
-        } else {
-            None
-        })
+        let mib = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",");
+        Ok(
+            if self.sync.refused_for_size(session_id) || stored >= max.saturating_sub(64 * 1024) {
+                Some(format!(
+                    "Este tablero alcanzó su tamaño máximo ({} de {} MiB): el servidor ya no acepta más cambios en él. Registre lo que falta en una sesión nueva o pida a la administración que amplíe el límite (--max-board-mib).",
+                    mib(stored),
+                    mib(max)
+                ))
+            } else if stored.saturating_mul(10) >= max.saturating_mul(8) {
+                Some(format!(
+                    "Este tablero ocupa {} de los {} MiB permitidos; al llegar al máximo el servidor dejará de aceptar cambios en él.",
+                    mib(stored),
+                    mib(max)
+                ))
+            } else {
+                None
+            },
+        )
     }
 
     /// Brings a session's follow-up item up to date with what its Mesa left open.
