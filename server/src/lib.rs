@@ -1,5 +1,6 @@
 //! Sala's server: the `sala` binary's commands, its HTTP surface and its storage.
 
+pub mod alloc_meter;
 pub mod auth;
 pub mod bench;
 mod cache;
@@ -13,3 +14,8 @@ pub mod projection;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+
+/// The unit tests count allocations (see [`alloc_meter`]); the server itself uses `System`.
+#[cfg(test)]
+#[global_allocator]
+static ALLOC_METER: alloc_meter::Meter = alloc_meter::Meter;
