@@ -1,13 +1,17 @@
 //! The Yjs sync + awareness wire format (y-protocols), one message per binary frame.
 //!
 //! Decoding slices the incoming frame instead of copying: an update's payload is forwarded to
-//! other peers and persisted as the very bytes that arrived.
+//! other peers and persisted as the very bytes that arrived. Every payload yrs will decode is
+//! walked first by [`precheck`], which refuses counts the frame cannot hold (yrs reserves memory
+//! from them) and values nested too deep (yrs recurses).
 
 use bytes::{BufMut, Bytes, BytesMut};
 use yrs::StateVector;
 use yrs::sync::awareness::AwarenessUpdate;
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
+
+pub mod precheck;
 
 pub const MSG_SYNC: u64 = 0;
 pub const MSG_AWARENESS: u64 = 1;
@@ -46,6 +50,8 @@ pub enum DecodeError {
     BadStateVector,
     #[error("actualización de presencia inválida")]
     BadAwareness,
+    #[error("actualización inválida: {0}")]
+    BadUpdate(precheck::Refusal),
 }
 
 struct Reader<'a> {
@@ -101,16 +107,19 @@ pub fn decode(frame: &Bytes) -> Result<Incoming, DecodeError> {
         MSG_SYNC => match reader.var_uint()? {
             SYNC_STEP_1 => {
                 let sv = reader.var_bytes()?;
+                precheck::state_vector(&sv).map_err(|_| DecodeError::BadStateVector)?;
                 guarded(|| StateVector::decode_v1(&sv))
                     .map(Incoming::SyncStep1)
                     .ok_or(DecodeError::BadStateVector)
             }
-            SYNC_STEP_2 => Ok(Incoming::SyncStep2(reader.var_bytes()?)),
-            SYNC_UPDATE => Ok(Incoming::Update(reader.var_bytes()?)),
+            // Only walked here; the room decodes them with yrs when (and if) it applies them.
+            SYNC_STEP_2 => Ok(Incoming::SyncStep2(checked_update(&mut reader)?)),
+            SYNC_UPDATE => Ok(Incoming::Update(checked_update(&mut reader)?)),
             other => Err(DecodeError::UnknownSyncType(other)),
         },
         MSG_AWARENESS => {
             let payload = reader.var_bytes()?;
+            precheck::awareness(&payload).map_err(|_| DecodeError::BadAwareness)?;
             guarded(|| AwarenessUpdate::decode_v1(&payload))
                 .map(Incoming::Awareness)
                 .ok_or(DecodeError::BadAwareness)
@@ -119,6 +128,12 @@ pub fn decode(frame: &Bytes) -> Result<Incoming, DecodeError> {
         MSG_QUERY_AWARENESS => Ok(Incoming::QueryAwareness),
         other => Ok(Incoming::Unknown(other)),
     }
+}
+
+fn checked_update(reader: &mut Reader) -> Result<Bytes, DecodeError> {
+    let update = reader.var_bytes()?;
+    precheck::update(&update).map_err(DecodeError::BadUpdate)?;
+    Ok(update)
 }
 
 fn put_var_uint(buf: &mut BytesMut, mut value: u64) {
@@ -172,6 +187,9 @@ pub fn auth_denied(reason: &str) -> Bytes {
 pub fn query_awareness() -> Bytes {
     Bytes::from_static(&[MSG_QUERY_AWARENESS as u8])
 }
+
+#[cfg(test)]
+mod bombs;
 
 #[cfg(test)]
 mod tests {
