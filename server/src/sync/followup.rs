@@ -76,22 +76,19 @@ pub fn seed_update(carried: &[CarriedCommitment], now: DateTime<Utc>) -> Vec<u8>
             AUTHOR,
             now_ms,
         );
-        // Each one also as a record the session reviews (status and a note), keyed by the
-        // commitment's own id so its history can be followed across sessions.
-        for c in carried {
-            let fields = FollowUp::seed(&c.commitment, c.session_id, c.session_seq);
-            put_record(
-                &mut txn,
-                FOLLOWUPS,
-                &c.commitment.id,
-                &fields,
-                AUTHOR,
-                now_ms,
-            );
-        }
+        put_follow_ups(&mut txn, carried, now_ms);
     }
     doc.transact()
         .encode_state_as_update_v1(&StateVector::default())
+}
+
+/// Each carried commitment as a record the session reviews (status and a note), keyed by the
+/// commitment's own id so its history can be followed across sessions.
+fn put_follow_ups(txn: &mut yrs::TransactionMut, carried: &[CarriedCommitment], now_ms: f64) {
+    for c in carried {
+        let fields = FollowUp::seed(&c.commitment, c.session_id, c.session_seq);
+        put_record(txn, FOLLOWUPS, &c.commitment.id, &fields, AUTHOR, now_ms);
+    }
 }
 
 /// Brings a board's follow-up up to date with what is open now, editing `doc` (the room's) and
@@ -132,17 +129,7 @@ pub fn refresh(doc: &Doc, carried: &[CarriedCommitment], now: DateTime<Utc>) -> 
         return None;
     }
     let mut txn = doc.transact_mut();
-    for c in &missing {
-        let fields = FollowUp::seed(&c.commitment, c.session_id, c.session_seq);
-        put_record(
-            &mut txn,
-            FOLLOWUPS,
-            &c.commitment.id,
-            &fields,
-            AUTHOR,
-            now_ms,
-        );
-    }
+    put_follow_ups(&mut txn, &missing, now_ms);
     if let Some(agenda_item) = record(&txn, AGENDA, &item) {
         let notes = BoardView::read(&txn)
             .agenda

@@ -117,6 +117,30 @@ async fn try_reconnect(
     Some(client)
 }
 
+/// A session with Ana (coordination) and Luis on its board, and one edit of Ana's that Luis
+/// has: acknowledged, so stored.
+async fn meeting(server: &TestServer) -> (i64, SyncClient, SyncClient) {
+    let session = new_session(server).await;
+    let mut ana = join(server, session, Role::Coordinador, 11).await;
+    let mut luis = join(server, session, Role::Participante, 22).await;
+    let update = ana.append_text("notas", "antes;");
+    ana.send(protocol::update(&update)).await.unwrap();
+    crate::sync::until(&mut luis, |c, _| c.text("notas") == "antes;").await;
+    (session, ana, luis)
+}
+
+/// A server on `store`, with everything else as usual.
+async fn server_on(store: Store, dir: tempfile::TempDir) -> TestServer {
+    TestServer::start_on(
+        store,
+        dir,
+        SyncLimits::default(),
+        Default::default(),
+        Default::default(),
+    )
+    .await
+}
+
 /// The board as the store holds it, as text.
 async fn stored_text(store: &Store, session: i64) -> String {
     let stored = store.load_room(session).await.unwrap();
@@ -137,20 +161,8 @@ async fn a_full_disk_acknowledges_nothing_tells_clients_and_resumes_when_space_r
     let dir = tempfile::tempdir_in(&disk.path).unwrap();
     let target = DatabaseTarget::resolve(None, dir.path()).unwrap();
     let store = Store::open(&target).await.unwrap();
-    let server = TestServer::start_on(
-        store,
-        dir,
-        SyncLimits::default(),
-        Default::default(),
-        Default::default(),
-    )
-    .await;
-    let session = new_session(&server).await;
-    let mut ana = join(&server, session, Role::Coordinador, 11).await;
-    let mut luis = join(&server, session, Role::Participante, 22).await;
-    let update = ana.append_text("notas", "antes;");
-    ana.send(protocol::update(&update)).await.unwrap();
-    crate::sync::until(&mut luis, |c, _| c.text("notas") == "antes;").await;
+    let server = server_on(store, dir).await;
+    let (session, mut ana, mut luis) = meeting(&server).await;
 
     let filler = fill(&disk.path);
     // Ana keeps typing: the first commit that finds no space closes the room with 4507.
@@ -304,20 +316,8 @@ async fn a_postgresql_restart_mid_session_loses_nothing_acknowledged() {
     };
     let target = DatabaseTarget::resolve(Some(&postgres.url()), Path::new(".")).unwrap();
     let store = Store::open(&target).await.unwrap();
-    let server = TestServer::start_on(
-        store,
-        tempfile::tempdir().unwrap(),
-        SyncLimits::default(),
-        Default::default(),
-        Default::default(),
-    )
-    .await;
-    let session = new_session(&server).await;
-    let mut ana = join(&server, session, Role::Coordinador, 11).await;
-    let mut luis = join(&server, session, Role::Participante, 22).await;
-    let update = ana.append_text("notas", "antes;");
-    ana.send(protocol::update(&update)).await.unwrap();
-    crate::sync::until(&mut luis, |c, _| c.text("notas") == "antes;").await;
+    let server = server_on(store, tempfile::tempdir().unwrap()).await;
+    let (session, mut ana, mut luis) = meeting(&server).await;
 
     assert!(postgres.stop(), "PostgreSQL stops");
     let down_at = Instant::now();
