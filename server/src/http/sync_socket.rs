@@ -29,6 +29,9 @@ const READ_BUFFER: usize = 4 * 1024;
 /// A write the peer does not take within this long: it stopped reading.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a socket we closed may take to answer our close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
 /// Frames written to a socket before one flush.
 const WRITE_BATCH: usize = 64;
 
@@ -238,6 +241,17 @@ async fn serve_socket(
             }
         };
         let _ = control.send(reason);
+        // Read (and drop) what the client still sends until it answers our close: closing a
+        // TCP socket with unread data makes the kernel reset it, and the client would see
+        // 1006 instead of our code and reason.
+        let _ = tokio::time::timeout(CLOSE_WAIT, async {
+            while let Some(Ok(message)) = stream.next().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
         break;
     }
     room.leave().await;
