@@ -3,7 +3,8 @@
 //!
 //! Dependencies run one way, with no cycle between files: `room` uses `protocol`, `awareness` and
 //! `peer`; `error` uses `room`; `command` uses `error`; `shared` uses `command`, `committer` and
-//! `limits`; `room_storage` uses `shared`; `room_task` uses all of these; `hub` uses `room_task`.
+//! `limits`; `room_storage` uses `shared`; `in_flight` (batches waiting for storage) uses
+//! `committer` and `room`; `room_task` uses all of these; `hub` uses `room_task`.
 //! Nothing here knows HTTP (the WebSocket endpoint is `crate::http::sync_socket`).
 //!
 //! - [`protocol`]: the wire format (sans I/O);
@@ -22,6 +23,7 @@ pub mod committer;
 pub mod error;
 pub mod followup;
 pub mod hub;
+mod in_flight;
 pub mod limits;
 pub mod metrics;
 pub mod peer;

@@ -15,15 +15,15 @@ use tokio::sync::{mpsc, oneshot};
 use yrs::DeepObservable;
 
 use super::command::{Command, JoinReply};
-use super::committer::{CommitError, CommitRequest};
+use super::committer::CommitRequest;
 use super::error::HubError;
+use super::in_flight::{CommitterGone, InFlight, MAX_IN_FLIGHT, front_ack};
 use super::limits::OverBudget;
 use super::peer::{ConnId, PeerLink};
 use super::room::{Effect, ProtocolError, Room};
 use super::room_storage::{RoomLog, load};
 use super::shared::Shared;
 use super::{CloseReason, close};
-use crate::store::Outage;
 
 pub(super) struct RoomTask {
     hub: Arc<Shared>,
@@ -40,53 +40,6 @@ pub(super) struct RoomTask {
     /// Set by yrs when an applied update changed the board itself (its schema's roots), as
     /// opposed to content outside the board; only those make the dashboards' projection dirty.
     pub(super) board_changed: Arc<AtomicBool>,
-}
-
-/// Batches a room may have waiting for storage before it stops taking new frames (backpressure
-/// on its sockets' readers rather than unbounded memory).
-const MAX_IN_FLIGHT: usize = 4;
-
-struct InFlight {
-    /// `None` for a batch with nothing to persist, waiting only for the batches before it.
-    ack: Option<oneshot::Receiver<Result<(), CommitError>>>,
-    persisted: usize,
-    board_changed: bool,
-    effects: Vec<Effect>,
-    kicks: Vec<(ConnId, CloseReason)>,
-}
-
-/// The committer stopped before answering (the server is shutting down or broke).
-#[derive(Debug, Clone, Copy, thiserror::Error)]
-#[error("el guardado del tablero se detuvo")]
-struct CommitterGone;
-
-/// Why a batch's frames cannot be forwarded: they are not (known to be) durable.
-#[derive(Debug, Clone, thiserror::Error)]
-enum NotDurable {
-    #[error(transparent)]
-    Refused(#[from] CommitError),
-    #[error(transparent)]
-    Gone(#[from] CommitterGone),
-}
-
-impl NotDurable {
-    /// What the room's sockets are told: their clients keep their changes and reconnect.
-    fn close_reason(&self) -> CloseReason {
-        match self {
-            NotDurable::Refused(error) if error.outage() == Outage::DiskFull => close::STORAGE_FULL,
-            NotDurable::Refused(error) if error.outage() == Outage::Unreachable => {
-                close::STORAGE_UNREACHABLE
-            }
-            _ => close::STORAGE_FAILED,
-        }
-    }
-}
-
-async fn front_ack(in_flight: &mut VecDeque<InFlight>) -> Result<(), NotDurable> {
-    match in_flight.front_mut().and_then(|f| f.ack.as_mut()) {
-        Some(ack) => Ok(ack.await.map_err(|_| CommitterGone)??),
-        None => std::future::pending().await,
-    }
 }
 
 impl RoomTask {

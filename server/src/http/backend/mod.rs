@@ -8,6 +8,7 @@ mod accounts;
 mod board;
 mod escalations;
 mod guests;
+mod lifecycle;
 mod replays;
 
 use app::domain::board::BoardRole;
@@ -433,67 +434,5 @@ impl Backend for StoreBackend {
         let (_, place) = self.session_place(session_id).await?;
         require(cx, Act::ReadBoard, &place.session(session_id))?;
         Ok((*self.board_at_step(session_id, step).await?).clone())
-    }
-}
-
-impl StoreBackend {
-    /// Moves a session along its lifecycle (the caller asked the policy); closing writes the acta.
-    async fn change_session_status(
-        &self,
-        id: i64,
-        action: SessionAction,
-    ) -> Result<Session, AppError> {
-        let session = self
-            .store
-            .change_session_status(id, action, Utc::now())
-            .await?;
-        match session.status {
-            // A closed session's board is read-only for everyone, including those already in it,
-            // and what it holds becomes the session's official record. What it left open is
-            // followed up by the Mesa's later sessions, even those scheduled before it closed.
-            SessionStatus::Cerrada => {
-                self.record_acta(&session).await?;
-                for later in self
-                    .store
-                    .later_open_sessions(&session.mesa_code, session.seq)
-                    .await?
-                {
-                    self.refresh_follow_up(later).await?;
-                }
-            }
-            SessionStatus::EnCurso => self.refresh_follow_up(id).await?,
-            _ => {}
-        }
-        Ok(session)
-    }
-
-    /// What the Mesa's coordination is told when a board nears its storage cap.
-    async fn storage_notice(&self, session_id: i64) -> Result<Option<String>, AppError> {
-        let max = self.sync.limits().max_board_bytes;
-        let stored = self.store.board_stored_bytes(session_id).await?;
-        let mib = |bytes: u64| format!("{:.1}", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",");
-        Ok(
-            if self.sync.refused_for_size(session_id) || stored >= max.saturating_sub(64 * 1024) {
-                Some(format!(
-                    "Este tablero alcanzó su tamaño máximo ({} de {} MiB): el servidor ya no acepta más cambios en él. Registre lo que falta en una sesión nueva o pida a la administración que amplíe el límite (--max-board-mib).",
-                    mib(stored),
-                    mib(max)
-                ))
-            } else if stored.saturating_mul(10) >= max.saturating_mul(8) {
-                Some(format!(
-                    "Este tablero ocupa {} de los {} MiB permitidos; al llegar al máximo el servidor dejará de aceptar cambios en él.",
-                    mib(stored),
-                    mib(max)
-                ))
-            } else {
-                None
-            },
-        )
-    }
-
-    /// Brings a session's follow-up item up to date with what its Mesa left open.
-    async fn refresh_follow_up(&self, session_id: i64) -> Result<(), AppError> {
-        let carried = self.store.open_commitments_before(session_id).await?;
-        Ok(self.sync.refresh_follow_up(session_id, carried).await?)
     }
 }
