@@ -1,0 +1,81 @@
+//! Hangs are failures too: a thread watches how long the current execution takes and, past the
+//! limit, saves its input (so far) and ends the process.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+
+use crate::case::{self, Event};
+
+static STARTED_MS: AtomicU64 = AtomicU64::new(0);
+static ITERATION: AtomicU64 = AtomicU64::new(0);
+static INPUT: Mutex<Input> = Mutex::new(Input {
+    frame: None,
+    events: Vec::new(),
+});
+
+struct Input {
+    frame: Option<Bytes>,
+    events: Vec<Event>,
+}
+
+fn lock() -> std::sync::MutexGuard<'static, Input> {
+    INPUT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn clock() -> &'static Instant {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    EPOCH.get_or_init(Instant::now)
+}
+
+/// An execution starts (`frame`: the decoder target's whole input).
+pub fn begin(iteration: u64, frame: Option<&Bytes>) {
+    let mut input = lock();
+    input.frame = frame.cloned();
+    input.events.clear();
+    drop(input);
+    ITERATION.store(iteration, Ordering::SeqCst);
+    STARTED_MS.store(clock().elapsed().as_millis() as u64 + 1, Ordering::SeqCst);
+}
+
+/// A room case's next event is about to run.
+pub fn event(event: &Event) {
+    lock().events.push(event.clone());
+}
+
+pub fn end() {
+    STARTED_MS.store(0, Ordering::SeqCst);
+}
+
+pub fn spawn(limit: Duration, failures: PathBuf, name: String, seed: u64) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let started = STARTED_MS.load(Ordering::SeqCst);
+            let now = clock().elapsed().as_millis() as u64 + 1;
+            if started == 0 || now.saturating_sub(started) < limit.as_millis() as u64 {
+                continue;
+            }
+            let iteration = ITERATION.load(Ordering::SeqCst);
+            let input = lock();
+            let bytes = match &input.frame {
+                Some(frame) => frame.to_vec(),
+                None => case::encode(&input.events),
+            };
+            let file = failures.join(format!("{name}-seed{seed}-{iteration}-hang.bin"));
+            let saved =
+                std::fs::create_dir_all(&failures).and_then(|()| std::fs::write(&file, bytes));
+            eprintln!(
+                "FALLA: la ejecución {iteration} lleva más de {} s; entrada {} ({saved:?})",
+                limit.as_secs(),
+                file.display()
+            );
+            std::process::exit(2);
+        }
+    });
+}
