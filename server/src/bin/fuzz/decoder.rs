@@ -130,7 +130,7 @@ fn refusal(frame: &[u8]) -> Result<String, String> {
     };
     match checked {
         Ok(()) => Ok(" yrs".into()),
-        Err(precheck::Refusal::TooDeep) => Ok(" deep".into()),
+        Err(why) if why.stricter_than_yrs() => Ok(format!(" stricter {}", name(&why))),
         Err(why) => {
             if yrs_accepts(kind, payload) {
                 return Err(format!(

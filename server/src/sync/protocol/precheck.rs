@@ -15,10 +15,19 @@
 //! the rest of the frame is a lie), and then every entry it claims is walked too. A payload that
 //! passes holds every entry its counts claim, so whatever yrs reserves is proportional to the
 //! frame, which the socket already limits. Nesting is limited to [`MAX_DEPTH`].
+//!
+//! Two more lies are refused that yrs would take in a release build and then trip over: client
+//! ids above 2⁵³ − 1 (yrs masks them into another client's id; debug builds assert) and struct
+//! groups or deleted ranges whose clocks run past 2³² (yrs adds them with wrap-around, and the
+//! room's next diff — any newcomer's SyncStep1 — panics on the corrupted block list; the
+//! update being stored, the board stays broken across restarts).
 
 /// Deepest nesting of values (arrays and maps inside values) accepted, as serde_json's default.
 /// Boards nest a handful of levels.
 pub const MAX_DEPTH: usize = 128;
+
+/// Yjs client ids are JavaScript safe integers (yrs makes 53-bit ones, Yjs 32-bit ones).
+pub const MAX_CLIENT: u64 = (1 << 53) - 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -38,6 +47,17 @@ pub enum Refusal {
     Value(u8),
     #[error("valores anidados a más de {MAX_DEPTH} niveles")]
     TooDeep,
+    #[error("identificador de cliente fuera de rango ({0})")]
+    Client(u64),
+    #[error("relojes que pasan de 2³² (desde {start}, {len} más)")]
+    Clock { start: u32, len: u64 },
+}
+
+impl Refusal {
+    /// Refusals of input that yrs itself would decode (deliberately stricter than yrs).
+    pub fn stricter_than_yrs(&self) -> bool {
+        matches!(self, Self::TooDeep | Self::Client(_) | Self::Clock { .. })
+    }
 }
 
 type Result<T = ()> = std::result::Result<T, Refusal>;
@@ -50,12 +70,14 @@ pub fn update(payload: &[u8]) -> Result {
     c.claim(groups.into(), 3)?;
     for _ in 0..groups {
         let structs = c.var_u32()?;
-        c.var_u64()?; // client
-        c.var_u32()?; // first clock
+        c.client()?;
+        let start = c.var_u32()?;
         // yrs: `blocks.try_reserve(structs)`, after reading the client and clock.
         c.claim(structs.into(), 2)?;
+        let mut len = 0u64;
         for _ in 0..structs {
-            block(&mut c)?;
+            len += block(&mut c)?;
+            clocks_fit(start, len)?;
         }
     }
     delete_set(&mut c)
@@ -67,7 +89,7 @@ pub fn state_vector(payload: &[u8]) -> Result {
     let clients = c.var_u32()?;
     c.claim(clients.into(), 2)?;
     for _ in 0..clients {
-        c.var_u64()?;
+        c.client()?;
         c.var_u32()?;
     }
     Ok(())
@@ -79,7 +101,7 @@ pub fn awareness(payload: &[u8]) -> Result {
     let clients = c.var_u64()?;
     c.claim(clients, 3)?;
     for _ in 0..clients {
-        c.var_u64()?;
+        c.client()?;
         c.var_u32()?;
         c.string()?;
     }
@@ -91,13 +113,20 @@ fn delete_set(c: &mut Cursor) -> Result {
     let clients = c.var_u32()?;
     c.claim(clients.into(), 2)?;
     for _ in 0..clients {
-        c.var_u64()?;
+        c.client()?;
         let ranges = c.var_u32()?;
         c.claim(ranges.into(), 2)?;
         for _ in 0..ranges {
-            c.var_u32()?; // clock
-            c.var_u32()?; // length
+            let start = c.var_u32()?;
+            clocks_fit(start, c.var_u32()?.into())?;
         }
+    }
+    Ok(())
+}
+
+fn clocks_fit(start: u32, len: u64) -> Result {
+    if u64::from(start) + len > u64::from(u32::MAX) {
+        return Err(Refusal::Clock { start, len });
     }
     Ok(())
 }
@@ -109,13 +138,13 @@ const HAS_RIGHT_ORIGIN: u8 = 0x40;
 const HAS_PARENT_SUB: u8 = 0x20;
 
 /// yrs's `Update::decode_block`: GC and Skip compare the whole info byte; anything else is an
-/// item whose content kind is the low four bits.
-fn block(c: &mut Cursor) -> Result {
+/// item whose content kind is the low four bits. Returns at least the clocks it takes.
+fn block(c: &mut Cursor) -> Result<u64> {
     let info = c.u8()?;
     if info == GC || info == SKIP {
         return match c.var_u32()? {
             0 => Err(Refusal::EmptyBlock),
-            _ => Ok(()),
+            len => Ok(len.into()),
         };
     }
     if info & HAS_ORIGIN != 0 {
@@ -138,10 +167,11 @@ fn block(c: &mut Cursor) -> Result {
     content(c, info & 0x0f)
 }
 
-/// yrs's `ItemContent::decode`.
-fn content(c: &mut Cursor, kind: u8) -> Result {
+/// yrs's `ItemContent::decode`; returns an upper bound of the clocks it takes (a string's
+/// UTF-16 length is at most its UTF-8 length).
+fn content(c: &mut Cursor, kind: u8) -> Result<u64> {
     match kind {
-        1 => c.var_u32().map(drop), // deleted: a length
+        1 => c.var_u32().map(u64::from), // deleted: a length
         2 => {
             // JSON strings. yrs reserves the count read as an i32 and then reads one string more
             // than it (its loop runs while the count is ≥ 0); a negative count overflows.
@@ -156,25 +186,26 @@ fn content(c: &mut Cursor, kind: u8) -> Result {
             for _ in 0..=count {
                 c.string()?;
             }
-            Ok(())
+            Ok(count + 1)
         }
-        3..=5 => c.string(), // binary, string, embed (a JSON string)
+        4 => c.string(),                // a string: as many clocks as UTF-16 units
+        3 | 5 => c.string().map(|_| 1), // binary, embed (a JSON string)
         6 => {
             c.string()?; // format: key
-            c.string() // and JSON value
+            c.string().map(|_| 1) // and JSON value
         }
-        7 => type_ref(c),
+        7 => type_ref(c).map(|()| 1),
         8 => {
             let count = c.var_u32()?;
             c.claim(count.into(), 1)?;
             for _ in 0..count {
                 value(c, 0)?;
             }
-            Ok(())
+            Ok(count.into())
         }
         9 => {
             c.string()?; // subdocument guid
-            value(c, 0) // and options
+            value(c, 0).map(|()| 1) // and options
         }
         other => Err(Refusal::Content(other)),
     }
@@ -183,7 +214,7 @@ fn content(c: &mut Cursor, kind: u8) -> Result {
 /// yrs's `TypeRef::decode` (without its `weak` feature, which Sala does not enable).
 fn type_ref(c: &mut Cursor) -> Result {
     match c.u8()? {
-        3 => c.string(), // XML element: its tag name
+        3 => c.string().map(drop), // XML element: its tag name
         0 | 1 | 2 | 4 | 5 | 6 | 9 | 15 => Ok(()),
         other => Err(Refusal::TypeRef(other)),
     }
@@ -199,7 +230,7 @@ fn value(c: &mut Cursor, depth: usize) -> Result {
         125 => c.var_i64(),
         124 => c.skip(4),
         122 | 123 => c.skip(8),
-        116 | 119 => c.string(), // bytes, string
+        116 | 119 => c.string().map(drop), // bytes, string
         118 => {
             let entries = c.var_u64()?;
             c.claim(entries, 2)?;
@@ -310,15 +341,23 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    fn client(&mut self) -> Result<u64> {
+        match self.var_u64()? {
+            id if id > MAX_CLIENT => Err(Refusal::Client(id)),
+            id => Ok(id),
+        }
+    }
+
     fn id(&mut self) -> Result {
-        self.var_u64()?;
+        self.client()?;
         self.var_u32().map(drop)
     }
 
-    /// A length-prefixed string or byte array (yrs reads the length as u32).
-    fn string(&mut self) -> Result {
+    /// A length-prefixed string or byte array (yrs reads the length as u32); its length.
+    fn string(&mut self) -> Result<u64> {
         let len = self.var_u32()?;
-        self.skip(len.into())
+        self.skip(len.into())?;
+        Ok(len.into())
     }
 }
 

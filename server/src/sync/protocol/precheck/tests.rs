@@ -149,7 +149,7 @@ fn mutated_updates_are_refused_only_when_yrs_refuses_them() {
         }
         match update(&bytes) {
             Ok(()) => {}
-            Err(Refusal::TooDeep) => {}
+            Err(why) if why.stricter_than_yrs() => {}
             Err(why) => {
                 refused += 1;
                 assert!(
@@ -194,4 +194,69 @@ fn the_real_history_round_trips_through_a_room_replica() {
     assert!(roots.contains(&"board".to_owned()), "{roots:?}");
     let board = txn.get_map("board").unwrap().to_json(&txn);
     assert!(format!("{board:?}").contains("Mesa local 19"));
+}
+
+/// Found by `fuzz room` on a release build: a group starting at clock 2³² − 1 wraps yrs's clocks
+/// (the update is stored; the room's next diff panics), and client ids past 2⁵³ alias others.
+#[test]
+fn clocks_past_two_to_the_32_and_ids_past_two_to_the_53_are_refused() {
+    let var = |mut n: u64| {
+        let mut out = Vec::new();
+        while n >= 0x80 {
+            out.push((n as u8 & 0x7f) | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+        out
+    };
+    // Client 5 from clock 2³² − 2: "Bosa" (4 clocks) in the root text "notes".
+    let group = |client: u64, clock: u64| {
+        [
+            &var(1)[..],
+            &var(1),
+            &var(client),
+            &var(clock),
+            &[4],
+            &var(1),
+            &var(5),
+            b"notes",
+            &var(4),
+            b"Bosa",
+            &var(0),
+        ]
+        .concat()
+    };
+    assert_eq!(update(&group(5, 10)), Ok(()));
+    assert!(matches!(
+        update(&group(5, u64::from(u32::MAX) - 1)),
+        Err(Refusal::Clock { .. })
+    ));
+    assert_eq!(update(&group((1 << 53) - 1, 0)), Ok(()));
+    assert_eq!(update(&group(1 << 53, 0)), Err(Refusal::Client(1 << 53)));
+    let deleted = [
+        &var(0)[..],
+        &var(1),
+        &var(5),
+        &var(1),
+        &var(u64::from(u32::MAX)),
+        &var(2),
+    ]
+    .concat();
+    assert!(matches!(update(&deleted), Err(Refusal::Clock { .. })));
+    assert_eq!(
+        state_vector(&[&var(1)[..], &var(1 << 60), &var(1)].concat()),
+        Err(Refusal::Client(1 << 60))
+    );
+    assert!(awareness(&[&var(1)[..], &var(1 << 60), &var(1), &var(2), b"{}"].concat()).is_err());
+
+    // And the room stays whole: the frame is refused, a newcomer's SyncStep1 is answered.
+    let mut room = crate::sync::room::Room::new();
+    let mut out = Vec::new();
+    room.join(1, crate::sync::Credential::writer(), &mut out);
+    let frame = crate::sync::protocol::update(&group(5, u64::from(u32::MAX)));
+    let now = std::time::Instant::now();
+    assert!(room.receive(1, &frame, now, &mut out).is_err());
+    room.join(2, crate::sync::Credential::writer(), &mut out);
+    let hello = crate::sync::protocol::sync_step1(&StateVector::default());
+    assert!(room.receive(2, &hello, now, &mut out).is_ok());
 }
