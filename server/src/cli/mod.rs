@@ -15,9 +15,11 @@ use crate::store::{DatabaseTarget, Store};
 use crate::telemetry::{self, LogFormat};
 
 mod admin;
+mod backup;
 mod invite;
 mod serve;
 pub use admin::AdminCommand;
+pub use backup::{BackupArgs, RestoreArgs};
 pub use invite::InviteArgs;
 pub use serve::ServeArgs;
 
@@ -54,6 +56,10 @@ pub enum Command {
     Admin(AdminCommand),
     /// Generador de carga para tableros (protocolo Yjs público; sirve contra cualquier servidor Yjs).
     Bench(BenchArgs),
+    /// Copia de seguridad consistente de la base SQLite, con el servidor en marcha.
+    Backup(BackupArgs),
+    /// Restaura una copia de `sala backup` (con el servidor detenido).
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -215,6 +221,8 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Invite(args) => invite::invite(args).await,
         Command::Admin(command) => admin::run(command).await,
         Command::Bench(args) => bench(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
     }
 }
 

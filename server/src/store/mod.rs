@@ -6,6 +6,7 @@
 
 mod accounts;
 mod actas;
+pub mod backup;
 mod error;
 mod escalations;
 mod invitations;
