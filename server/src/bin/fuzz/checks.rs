@@ -72,25 +72,30 @@ fn sorted(any: &Any) -> String {
     }
 }
 
-/// True if applying `frame` may integrate structs whose predecessors the room lacks: one starts
-/// past the room's clock for its client, or an update leaves a gap inside itself.
-pub fn leaves_gap(frame: &Bytes, room: &StateVector) -> bool {
+/// What applying `frame` may do beyond appending: `gap`, integrate structs whose predecessors
+/// the room lacks (one starts past the room's clock for its client, or the update leaves a gap
+/// inside itself); `overlap`, restate clocks the room already has (harmless when honest, a
+/// second history of the same client when made up).
+pub fn shape(frame: &Bytes, room: &StateVector) -> (bool, bool) {
     let Ok(Incoming::Update(payload) | Incoming::SyncStep2(payload)) = protocol::decode(frame)
     else {
-        return false;
+        return (false, false);
     };
     let Some(update) = protocol::guarded(|| Update::decode_v1(&payload)) else {
-        return false;
+        return (false, false);
     };
-    let ahead = update
-        .state_vector_lower()
+    let lower = update.state_vector_lower();
+    let ahead = lower
         .iter()
         .any(|(client, &clock)| clock > room.get(client));
-    ahead
-        || update
-            .insertions(true)
-            .iter()
-            .any(|(_, ranges)| ranges.len() > 1)
+    let overlap = lower
+        .iter()
+        .any(|(client, &clock)| clock < room.get(client));
+    let split = update
+        .insertions(true)
+        .iter()
+        .any(|(_, ranges)| ranges.len() > 1);
+    (ahead || split, overlap || !update.delete_set().is_empty())
 }
 
 /// What pages, the acta and the dashboards do with a room (`SyncHub::board_view`): read its full

@@ -137,11 +137,12 @@ fn refusal(frame: &[u8]) -> Result<String, String> {
                     "the pre-check refuses a {kind:?} payload ({why}) that yrs decodes: {payload:x?}"
                 ));
             }
-            let name = format!("{why:?}");
-            Ok(format!(
-                " {}",
-                &name[..name.find([' ', '(']).unwrap_or(name.len())]
-            ))
+            Ok(format!(" {}", name(&why)))
         }
     }
+}
+
+fn name(why: &precheck::Refusal) -> String {
+    let name = format!("{why:?}");
+    name[..name.find([' ', '(']).unwrap_or(name.len())].to_owned()
 }

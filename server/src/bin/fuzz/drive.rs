@@ -197,7 +197,15 @@ fn vary(rng: &mut Rng, corpus: &Corpus, rogue_writer: &mut Writer) -> Vec<Event>
             let other = rng.pick(&corpus.cases);
             let from = rng.below(other.len());
             events.truncate(3.max(rng.below(events.len() + 1)));
-            events.extend_from_slice(&other[from..]);
+            // Another case's frames are not this case's clients' history: made up, here.
+            events.extend(other[from..].iter().cloned().map(|event| match event {
+                Event::Frame { conn, frame, .. } => Event::Frame {
+                    conn,
+                    honest: false,
+                    frame,
+                },
+                other => other,
+            }));
         }
     }
     events

@@ -66,6 +66,9 @@ struct Args {
     /// `room`: leer también los tableros con las formas que cuelgan `BoardView` (ver room.rs).
     #[arg(long)]
     read_hazards: bool,
+    /// Contar como fallas también las conocidas (ver `known_issue`).
+    #[arg(long)]
+    strict: bool,
     /// Segundos que puede durar una ejecución antes de contar como colgada.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
@@ -75,6 +78,16 @@ impl Args {
     fn board_reads(&self) -> Option<bool> {
         (!self.no_board_reads).then_some(self.read_hazards)
     }
+}
+
+/// Failures of a class already reported whose fix is outside this fuzzer's reach (see
+/// docs/benchmarks.md, 2026-12-01): counted, a few saved, and failing the run only with
+/// `--strict`.
+fn known_issue(why: &str) -> Option<&'static str> {
+    // A made-up second history of a client that the live room took but `Room::load` refuses:
+    // the board would not reload after a restart (needs Room::apply or Room::load to cope).
+    why.starts_with("the log does not reload")
+        .then_some("log-reload")
 }
 
 /// What the run saw, for the report.
@@ -88,7 +101,8 @@ pub struct Stats {
     pub converged_peers: u64,
     pub diverged_peers: u64,
     pub resets: u64,
-    /// Cases where the room accepted an update missing its predecessors (peers not compared).
+    /// Cases where the room accepted an update missing its predecessors, or a made-up one
+    /// restating clocks it had (clients not compared).
     pub incomplete_rooms: u64,
     pub board_reads: u64,
     /// Boards not read because they hold a shape known to hang the read.
@@ -126,6 +140,13 @@ fn main() -> ExitCode {
         let mut message = info.to_string();
         if backtraces {
             message += &format!("\n{}", std::backtrace::Backtrace::force_capture());
+        }
+        // A panic while unwinding another aborts the process: say so, and keep the input.
+        if std::thread::panicking() {
+            eprintln!(
+                "FALLA: pánico durante otro pánico ({message}); {}",
+                watchdog::save("abort")
+            );
         }
         LAST_PANIC.with(|p| *p.borrow_mut() = message);
     }));
@@ -175,6 +196,7 @@ fn run(args: &Args) -> Result<u64, Box<dyn std::error::Error>> {
     let mut rng = rng::Rng::new(args.seed);
     let mut decoder_state = drive::DecoderState::new(&mut rng);
     let mut failures = 0u64;
+    let mut known_counts = std::collections::BTreeMap::new();
     watchdog::spawn(
         Duration::from_secs(args.timeout.max(1)),
         args.failures.clone(),
@@ -200,16 +222,34 @@ fn run(args: &Args) -> Result<u64, Box<dyn std::error::Error>> {
         };
         watchdog::end();
         if let Err(why) = result {
-            failures += 1;
-            if failures <= 50 {
+            let known = known_issue(&why).filter(|_| !args.strict);
+            let count = match known {
+                Some(class) => {
+                    let n = known_counts.entry(class).or_insert(0u64);
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    failures += 1;
+                    failures
+                }
+            };
+            let limit = if known.is_some() { 3 } else { 50 };
+            if count <= limit {
                 std::fs::create_dir_all(&args.failures)?;
+                let tag = known.map_or(String::new(), |class| format!("-conocida-{class}"));
                 let file = args
                     .failures
-                    .join(format!("{name}-seed{}-{iteration}.bin", args.seed));
+                    .join(format!("{name}-seed{}-{iteration}{tag}.bin", args.seed));
                 std::fs::write(&file, &input)?;
                 std::fs::write(file.with_extension("txt"), &why)?;
                 eprintln!(
-                    "FALLA en la ejecución {iteration}: {why}\n  guardada en {}",
+                    "{} en la ejecución {iteration}: {why}\n  guardada en {}",
+                    if known.is_some() {
+                        "FALLA CONOCIDA"
+                    } else {
+                        "FALLA"
+                    },
                     file.display()
                 );
             }
@@ -243,10 +283,13 @@ fn run(args: &Args) -> Result<u64, Box<dyn std::error::Error>> {
          per frame byte above 64 KiB",
         stats.max_requested, stats.max_requested_len, stats.max_ratio
     );
+    if !known_counts.is_empty() {
+        println!("{name}: known issues (failures only with --strict): {known_counts:?}");
+    }
     if args.target == Target::Room {
         println!(
             "{name}: {} clients converged, {} held something the room refused or lacked \
-             predecessors; {} cases had updates missing predecessors; {} room resets; {} board reads, {} boards not read (known hang)",
+             predecessors; {} cases with gaps or second histories (not compared); {} room resets; {} board reads, {} boards not read (known hang)",
             stats.converged_peers,
             stats.diverged_peers,
             stats.incomplete_rooms,

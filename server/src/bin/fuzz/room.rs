@@ -18,7 +18,7 @@ use yrs::updates::decoder::Decode;
 use yrs::{ReadTxn, Transact, Update};
 
 use crate::case::{CONNS, Event, writable};
-use crate::checks::{board_read, canon, leaves_gap};
+use crate::checks::{board_read, canon, shape};
 use crate::craft::Writer;
 
 /// Bytes one frame may make the room ask for: the decoder's share, integration (an item of a
@@ -46,6 +46,9 @@ pub struct Runner {
     pub resets: u64,
     /// The room accepted an update whose predecessors it lacks.
     gapped: bool,
+    /// The room accepted a made-up update restating clocks it had (or deleting): possibly a
+    /// second history of a client, which the CRDT cannot reconcile.
+    tainted: bool,
     /// Read the board as the server's pages and projections do (`--no-board-reads` skips it);
     /// `Some(true)`: even the shapes known to hang it.
     pub board_reads: Option<bool>,
@@ -72,6 +75,7 @@ impl Runner {
             signatures: Vec::new(),
             resets: 0,
             gapped: false,
+            tainted: false,
             board_reads,
         }
     }
@@ -133,7 +137,7 @@ impl Runner {
         stats: &mut crate::Stats,
     ) -> Result<(), String> {
         stats.frames += 1;
-        let gap = leaves_gap(frame, &self.room.state_vector());
+        let (gap, overlap) = shape(frame, &self.room.state_vector());
         let mut out = Vec::new();
         let (result, usage) = alloc_meter::measure(|| {
             catch_unwind(AssertUnwindSafe(|| {
@@ -183,6 +187,9 @@ impl Runner {
         let persisted = out.iter().any(|e| matches!(e, Effect::Persist { .. }));
         if persisted && (gap || self.room.doc().transact().has_missing_updates()) {
             self.gapped = true;
+        }
+        if persisted && overlap && !honest {
+            self.tainted = true;
         }
         if honest && edit && !persisted {
             // Refused (read-only, frozen, or it builds on something the room refused).
@@ -313,7 +320,7 @@ impl Runner {
         // integrates them behind a Skip instead of keeping them pending as Yjs does, and what
         // each side holds legitimately differs until the gap is filled, so clients are only
         // compared when the room never accepted such an update.
-        if self.gapped {
+        if self.gapped || self.tainted {
             stats.incomplete_rooms += 1;
             return Ok(());
         }

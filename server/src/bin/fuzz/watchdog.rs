@@ -52,7 +52,31 @@ pub fn end() {
     STARTED_MS.store(0, Ordering::SeqCst);
 }
 
+static WHERE: std::sync::OnceLock<(PathBuf, String, u64)> = std::sync::OnceLock::new();
+
+/// Saves the current input as `…-<why>.bin` (for hangs, and for panics that abort the process).
+pub fn save(why: &str) -> String {
+    let Some((failures, name, seed)) = WHERE.get() else {
+        return String::new();
+    };
+    let iteration = ITERATION.load(Ordering::SeqCst);
+    let bytes = {
+        let input = lock();
+        match &input.frame {
+            Some(frame) => frame.to_vec(),
+            None => case::encode(&input.events),
+        }
+    };
+    let file = failures.join(format!("{name}-seed{seed}-{iteration}-{why}.bin"));
+    let saved = std::fs::create_dir_all(failures).and_then(|()| std::fs::write(&file, bytes));
+    format!(
+        "ejecución {iteration}, entrada {} ({saved:?})",
+        file.display()
+    )
+}
+
 pub fn spawn(limit: Duration, failures: PathBuf, name: String, seed: u64) {
+    let _ = WHERE.set((failures, name, seed));
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(Duration::from_millis(500));
@@ -61,20 +85,7 @@ pub fn spawn(limit: Duration, failures: PathBuf, name: String, seed: u64) {
             if started == 0 || now.saturating_sub(started) < limit.as_millis() as u64 {
                 continue;
             }
-            let iteration = ITERATION.load(Ordering::SeqCst);
-            let input = lock();
-            let bytes = match &input.frame {
-                Some(frame) => frame.to_vec(),
-                None => case::encode(&input.events),
-            };
-            let file = failures.join(format!("{name}-seed{seed}-{iteration}-hang.bin"));
-            let saved =
-                std::fs::create_dir_all(&failures).and_then(|()| std::fs::write(&file, bytes));
-            eprintln!(
-                "FALLA: la ejecución {iteration} lleva más de {} s; entrada {} ({saved:?})",
-                limit.as_secs(),
-                file.display()
-            );
+            eprintln!("FALLA: más de {} s en la {}", limit.as_secs(), save("hang"));
             std::process::exit(2);
         }
     });
