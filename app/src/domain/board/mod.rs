@@ -11,7 +11,6 @@
 use chrono::NaiveDate;
 use records::common;
 use serde::{Deserialize, Serialize};
-use yrs::types::ToJson;
 use yrs::{
     Any, GetString, Map, MapPrelim, MapRef, Out, ReadTxn, TextPrelim, TransactionMut, WriteTxn,
 };
@@ -328,7 +327,18 @@ fn read_record<T: ReadTxn>(txn: &T, record: &MapRef) -> Record {
                 Out::Any(Any::Number(yrs::Number::Float(n))) => Field::Number(n),
                 Out::Any(Any::Number(yrs::Number::Int(n))) => Field::Number(n as f64),
                 Out::Any(Any::Bool(b)) => Field::Bool(b),
-                other => Field::Text(other.to_json(txn).to_string()),
+                // The schema's fields are texts and plain values; any other shared type is what
+                // a crafted client wrote, and reading it (yrs' `to_json`) can loop forever on an
+                // array or recurse once per nested map: it reads as no text at all.
+                Out::YArray(_)
+                | Out::YMap(_)
+                | Out::YXmlElement(_)
+                | Out::YXmlFragment(_)
+                | Out::YXmlText(_)
+                | Out::YDoc(_)
+                | Out::UndefinedRef(_) => Field::Text(String::new()),
+                // Plain values nest only as deep as the pre-decode walk allows (128).
+                Out::Any(other) => Field::Text(other.to_string()),
             };
             (key.to_string(), field)
         })
