@@ -74,28 +74,42 @@ fn sorted(any: &Any) -> String {
 
 /// What applying `frame` may do beyond appending: `gap`, integrate structs whose predecessors
 /// the room lacks (one starts past the room's clock for its client, or the update leaves a gap
-/// inside itself); `overlap`, restate clocks the room already has (harmless when honest, a
-/// second history of the same client when made up).
-pub fn shape(frame: &Bytes, room: &StateVector) -> (bool, bool) {
+/// inside itself); `overlap`, the clients whose clocks it restates or deletes (harmless from
+/// their own client, a second history when made up).
+pub struct Shape {
+    pub gap: bool,
+    pub clients: Vec<u64>,
+    pub overlap: Vec<u64>,
+}
+
+pub fn shape(frame: &Bytes, room: &StateVector) -> Shape {
+    let mut shape = Shape {
+        gap: false,
+        clients: Vec::new(),
+        overlap: Vec::new(),
+    };
     let Ok(Incoming::Update(payload) | Incoming::SyncStep2(payload)) = protocol::decode(frame)
     else {
-        return (false, false);
+        return shape;
     };
     let Some(update) = protocol::guarded(|| Update::decode_v1(&payload)) else {
-        return (false, false);
+        return shape;
     };
-    let lower = update.state_vector_lower();
-    let ahead = lower
-        .iter()
-        .any(|(client, &clock)| clock > room.get(client));
-    let overlap = lower
-        .iter()
-        .any(|(client, &clock)| clock < room.get(client));
-    let split = update
+    for (client, &clock) in update.state_vector_lower().iter() {
+        shape.clients.push(client.get());
+        shape.gap |= clock > room.get(client);
+        if clock < room.get(client) {
+            shape.overlap.push(client.get());
+        }
+    }
+    for (client, _) in update.delete_set().iter() {
+        shape.overlap.push(client.get());
+    }
+    shape.gap |= update
         .insertions(true)
         .iter()
         .any(|(_, ranges)| ranges.len() > 1);
-    (ahead || split, overlap || !update.delete_set().is_empty())
+    shape
 }
 
 /// What pages, the acta and the dashboards do with a room (`SyncHub::board_view`): read its full
@@ -113,7 +127,8 @@ pub fn board_read(room: &Room, read_hazards: bool, stats: &mut crate::Stats) -> 
         stats.board_hazards += 1;
         return Ok(());
     }
-    let state = room.full_state();
+    let state = catch_unwind(AssertUnwindSafe(|| room.full_state()))
+        .map_err(|_| format!("Room::full_state panicked: {}", crate::last_panic()))?;
     let read = catch_unwind(AssertUnwindSafe(|| {
         app::domain::board::BoardView::from_updates([state.as_slice()]).is_ok()
     }));

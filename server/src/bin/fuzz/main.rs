@@ -141,13 +141,9 @@ fn main() -> ExitCode {
         if backtraces {
             message += &format!("\n{}", std::backtrace::Backtrace::force_capture());
         }
-        // A panic while unwinding another aborts the process: say so, and keep the input.
-        if std::thread::panicking() {
-            eprintln!(
-                "FALLA: pánico durante otro pánico ({message}); {}",
-                watchdog::save("abort")
-            );
-        }
+        // Most panics are yrs's, caught; one that aborts (a panic while unwinding) leaves no
+        // other trace, so the input of the latest panic is always on disk.
+        watchdog::save_last_panic();
         LAST_PANIC.with(|p| *p.borrow_mut() = message);
     }));
     match std::panic::catch_unwind(|| run(&args)) {

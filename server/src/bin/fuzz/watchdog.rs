@@ -75,6 +75,22 @@ pub fn save(why: &str) -> String {
     )
 }
 
+/// Overwrites `…-ultimo-panico.bin` with the current input.
+pub fn save_last_panic() {
+    let Some((failures, name, seed)) = WHERE.get() else {
+        return;
+    };
+    let bytes = {
+        let input = lock();
+        match &input.frame {
+            Some(frame) => frame.to_vec(),
+            None => case::encode(&input.events),
+        }
+    };
+    let file = failures.join(format!("{name}-seed{seed}-ultimo-panico.bin"));
+    let _ = std::fs::create_dir_all(failures).and_then(|()| std::fs::write(file, bytes));
+}
+
 pub fn spawn(limit: Duration, failures: PathBuf, name: String, seed: u64) {
     let _ = WHERE.set((failures, name, seed));
     std::thread::spawn(move || {

@@ -274,7 +274,6 @@ fn honest_counts_still_decode() {
             ]),
         ),
         one_item(8, &cat(&[&var(1), &[118], &var(1), &var(1), b"k", &[126]])),
-        one_item(2, &cat(&[&var(0), &var(4), b"null"])),
         cat(&[&var(0), &var(1), &var(5), &var(1), &var(0), &var(2)]),
     ];
     for payload in honest {

@@ -248,6 +248,8 @@ fn clocks_past_two_to_the_32_and_ids_past_two_to_the_53_are_refused() {
         Err(Refusal::Client(1 << 60))
     );
     assert!(awareness(&[&var(1)[..], &var(1 << 60), &var(1), &var(2), b"{}"].concat()).is_err());
+    let empty = [&var(0)[..], &var(1), &var(5), &var(1), &var(3), &var(0)].concat();
+    assert_eq!(update(&empty), Err(Refusal::EmptyRange));
 
     // And the room stays whole: the frame is refused, a newcomer's SyncStep1 is answered.
     let mut room = crate::sync::room::Room::new();
@@ -259,4 +261,20 @@ fn clocks_past_two_to_the_32_and_ids_past_two_to_the_53_are_refused() {
     room.join(2, crate::sync::Credential::writer(), &mut out);
     let hello = crate::sync::protocol::sync_step1(&StateVector::default());
     assert!(room.receive(2, &hello, now, &mut out).is_ok());
+}
+
+/// Also found by `fuzz room`: yrs decodes legacy JSON content (info 2) reading one string more
+/// than its count, and encodes the count as is, so its own re-encoding does not decode and the
+/// room's `full_state` panicked. Refused.
+#[test]
+fn legacy_json_content_is_refused_because_yrs_cannot_round_trip_it() {
+    // Client 5, clock 0, a JSON item in root "t" whose count says 1 and that holds 2 strings.
+    let payload = [1, 1, 5, 0, 2, 1, 1, b't', 1, 1, b'1', 1, b'2', 0];
+    let decoded = Update::decode_v1(&payload).expect("yrs takes it");
+    let again = yrs::updates::encoder::Encode::encode_v1(&decoded);
+    assert_ne!(
+        again, payload,
+        "yrs round-trips legacy JSON now: the refusal can go"
+    );
+    assert_eq!(update(&payload), Err(Refusal::LegacyJson));
 }
