@@ -4,6 +4,8 @@
 
 mod common;
 
+mod backup;
+mod board_reads;
 mod cli;
 mod convergence;
 mod corrections;

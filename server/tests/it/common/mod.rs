@@ -27,7 +27,12 @@ pub struct PostgresDb {
 }
 
 impl PostgresDb {
-    /// Its URL, for a `sala` process of its own.
+    /// The database's name (the suite makes each one fresh).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its URL, with the admin role's credentials (for a `sala` process of its own).
     pub fn url(&self) -> String {
         let base = self
             .admin_url
