@@ -64,10 +64,14 @@ oidc-provider:
 
 # The storage fault tests mount a small tmpfs (a full disk) and run a private PostgreSQL cluster:
 # required when running as root (as CI does), skipped with a note otherwise.
+# Then a short fuzzing run per target (fixed seed, < 60 s together; the long runs are in
+# docs/benchmarks.md): a failing input is saved under fuzz-failures/ and fails the target.
 test-rust: postgres oidc-provider
 	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 SALA_REQUIRE_OIDC=1 \
 	  SALA_REQUIRE_FAULTS=$$([ "$$(id -u)" = 0 ] && echo 1 || echo 0) \
 	  cargo test -p app -p sala
+	cargo run -q -p sala --bin fuzz -- decoder --iterations 1000000 --corpus server/fuzz/corpus
+	cargo run -q -p sala --bin fuzz -- room --iterations 40000 --corpus server/fuzz/corpus
 
 chromium:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium…"; \
