@@ -101,6 +101,7 @@ pub struct Room {
     presence_cache: Option<(u64, Option<Bytes>)>,
     /// What the board may store and how fast it may grow.
     budget: BoardBudget,
+    skipped_on_load: usize,
 }
 
 impl Default for Room {
@@ -123,22 +124,34 @@ impl Room {
             refused: IdSet::new(),
             presence_cache: None,
             budget: BoardBudget::unlimited(),
+            skipped_on_load: 0,
         }
     }
 
     /// Rebuilds a room from its stored snapshot and log, oldest first.
+    /// Bytes that are not an update at all are corruption (an error); an update yrs refuses
+    /// to integrate is skipped and counted ([`Self::skipped_on_load`]): a crafted history the
+    /// live room once took must not keep the whole board from loading after a restart.
     pub fn load<'a>(updates: impl IntoIterator<Item = &'a [u8]>) -> Result<Self, ProtocolError> {
-        let room = Self::new();
+        let mut room = Self::new();
+        let mut skipped = 0;
         {
             let mut txn = room.doc.transact_mut();
             for bytes in updates {
                 let update = Update::decode_v1(bytes)
                     .map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
-                txn.apply_update(update)
-                    .map_err(|e| ProtocolError::BadUpdate(e.to_string()))?;
+                if txn.apply_update(update).is_err() {
+                    skipped += 1;
+                }
             }
         }
+        room.skipped_on_load = skipped;
         Ok(room)
+    }
+
+    /// Stored updates that did not integrate when the room was loaded.
+    pub fn skipped_on_load(&self) -> usize {
+        self.skipped_on_load
     }
 
     /// Caps what the board stores and how fast it grows; `stored`: the bytes of every update

@@ -17,6 +17,13 @@ pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize, 
         let stored = hub.store.load_room(session_id).await?;
         let stored_bytes = hub.store.board_stored_bytes(session_id).await?;
         let room = Room::load(stored.updates.iter().map(Vec::as_slice))?;
+        if room.skipped_on_load() > 0 {
+            tracing::warn!(
+                session_id,
+                skipped = room.skipped_on_load(),
+                "stored board updates that do not integrate were skipped"
+            );
+        }
         (room, stored.log_len, stored_bytes)
     } else {
         (Room::new(), 0, 0)

@@ -498,3 +498,14 @@ fn leaving_and_going_silent_remove_presence() {
     };
     assert!(removal.clients.contains_key(&ClientID::new(22)));
 }
+
+#[test]
+fn a_stored_update_that_does_not_integrate_is_skipped_and_the_board_still_loads() {
+    let (first, poison) = conflicting_histories();
+    let room = Room::load([first.as_slice(), poison.as_slice()]).expect("the board loads");
+    assert_eq!(room.skipped_on_load(), 1);
+    assert!(
+        Room::load([b"no es una actualizacion".as_slice()]).is_err(),
+        "bytes that are not an update are corruption"
+    );
+}
