@@ -74,7 +74,7 @@ fn sorted(any: &Any) -> String {
 
 /// What applying `frame` may do beyond appending: `gap`, integrate structs whose predecessors
 /// the room lacks (one starts past the room's clock for its client, or the update leaves a gap
-/// inside itself); `overlap`, the clients whose clocks it restates or deletes (harmless from
+/// inside itself); `overlap`, the clients it continues, restates or deletes (harmless from
 /// their own client, a second history when made up).
 pub struct Shape {
     pub gap: bool,
@@ -98,7 +98,9 @@ pub fn shape(frame: &Bytes, room: &StateVector) -> Shape {
     for (client, &clock) in update.state_vector_lower().iter() {
         shape.clients.push(client.get());
         shape.gap |= clock > room.get(client);
-        if clock < room.get(client) {
+        // Restating clocks, or continuing a client the room already has: from anyone but that
+        // client, a second history of it (whose items need not follow its first ones).
+        if room.get(client) > 0 {
             shape.overlap.push(client.get());
         }
     }
