@@ -72,6 +72,8 @@ test-rust: postgres oidc-provider
 	  cargo test -p app -p sala
 	cargo run -q -p sala --bin fuzz -- decoder --iterations 1000000 --corpus server/fuzz/corpus
 	cargo run -q -p sala --bin fuzz -- room --iterations 40000 --corpus server/fuzz/corpus
+	for input in server/fuzz/regressions/room-*.bin; do \
+	  cargo run -q -p sala --bin fuzz -- room --strict --replay "$$input"; done
 
 chromium:
 	@command -v chromium >/dev/null || { echo "installing Debian's chromium…"; \

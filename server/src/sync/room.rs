@@ -15,6 +15,9 @@ use super::protocol::{self, DecodeError, Incoming};
 pub use super::peer::ConnId;
 use super::peer::Credential;
 
+/// The highest clock (a client's count of structs) the room takes; see [`Room::receive`].
+const MAX_CLOCK: u32 = 1 << 31;
+
 /// An update with no structs and no deletions, as every Yjs client encodes it.
 const EMPTY_UPDATE: &[u8] = &[0, 0];
 
@@ -393,6 +396,18 @@ impl Room {
         {
             return Err(ProtocolError::BadUpdate(
                 "contiene cambios que el tablero ya rechazó".into(),
+            ));
+        }
+        // No real client writes two billion structs. A crafted update that jumps there behind a
+        // Skip is integrated by yrs as a gap, and two of them make the room's clocks run past
+        // yrs' 32 bits in every diff it sends (found by the fuzzer).
+        if decoded
+            .insertions(true)
+            .iter()
+            .any(|(_, ranges)| ranges.iter().any(|r| r.end > MAX_CLOCK))
+        {
+            return Err(ProtocolError::BadUpdate(
+                "relojes fuera del rango de un cliente real".into(),
             ));
         }
         // Counted before it is applied: a refused update leaves the document as it was, and the
