@@ -16,6 +16,7 @@ mod craft;
 mod decoder;
 mod drive;
 mod mutate;
+mod peer;
 mod rng;
 mod room;
 mod watchdog;

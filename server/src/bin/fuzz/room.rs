@@ -12,29 +12,20 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use sala::alloc_meter;
 use sala::sync::Credential;
-use sala::sync::protocol::{self, Incoming, precheck};
+use sala::sync::protocol::{self, Incoming};
 use sala::sync::room::{Effect, ProtocolError, Room};
-use yrs::updates::decoder::Decode;
-use yrs::{ReadTxn, Transact, Update};
+use yrs::{ReadTxn, Transact};
 
 use crate::case::{CONNS, Event, writable};
 use crate::checks::{board_read, canon, shape};
 use crate::craft::Writer;
+use crate::peer::Peer;
 
 /// Bytes one frame may make the room ask for: the decoder's share, integration (an item of a
 /// few bytes on the wire becomes a block of a few hundred), and for a SyncStep1 the diff of the
 /// whole document.
 pub fn bound(frame_len: usize, state_len: usize) -> u64 {
     64 * 1024 + 512 * frame_len as u64 + 16 * state_len as u64
-}
-
-pub struct Peer {
-    /// The client's document: its own edits and everything the room sent it.
-    pub writer: Writer,
-    joined: bool,
-    /// Holds something the room does not (an edit refused, an update the replica could not
-    /// apply): not expected to converge.
-    diverged: bool,
 }
 
 pub struct Runner {
@@ -345,57 +336,6 @@ impl Runner {
             stats.converged_peers += 1;
         }
         Ok(())
-    }
-}
-
-impl Peer {
-    fn apply_own(&mut self, update: &[u8]) {
-        let applied = Update::decode_v1(update)
-            .ok()
-            .and_then(|u| self.writer.doc.transact_mut().apply_update(u).ok());
-        if applied.is_none() {
-            self.diverged = true;
-        }
-    }
-
-    /// A frame from the room: it must decode; updates are applied, presence must be JSON, and a
-    /// SyncStep1 is answered (the reply is returned, to be sent after the current effects).
-    fn hear(&mut self, frame: &Bytes) -> Result<Option<Bytes>, String> {
-        let message = protocol::decode(frame).map_err(|e| match e {
-            // yrs took a made-up struct far ahead of its client's clock behind a Skip as long
-            // as the gap, and now writes those Skips in its diffs (see `known_issue`).
-            protocol::DecodeError::BadUpdate(precheck::Refusal::Clock { .. }) => {
-                format!("the room sent clocks past 2^32 ({e}): {frame:x?}")
-            }
-            e => format!("the room sent a frame that does not decode ({e}): {frame:x?}"),
-        })?;
-        match message {
-            Incoming::SyncStep1(sv) => {
-                return Ok(Some(protocol::sync_step2(&self.writer.diff(&sv))));
-            }
-            Incoming::SyncStep2(update) | Incoming::Update(update) => {
-                let decoded = Update::decode_v1(&update)
-                    .map_err(|e| format!("the room sent an update yrs cannot decode: {e}"))?;
-                // A made-up update the room accepted may clash with what this client holds.
-                if self
-                    .writer
-                    .doc
-                    .transact_mut()
-                    .apply_update(decoded)
-                    .is_err()
-                {
-                    self.diverged = true;
-                }
-            }
-            Incoming::Awareness(update) => {
-                for entry in update.clients.values() {
-                    serde_json::from_str::<serde_json::Value>(&entry.json)
-                        .map_err(|e| format!("the room sent presence that is not JSON ({e})"))?;
-                }
-            }
-            Incoming::Auth | Incoming::QueryAwareness | Incoming::Unknown(_) => {}
-        }
-        Ok(None)
     }
 }
 
