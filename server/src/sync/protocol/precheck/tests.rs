@@ -278,3 +278,26 @@ fn legacy_json_content_is_refused_because_yrs_cannot_round_trip_it() {
     );
     assert_eq!(update(&payload), Err(Refusal::LegacyJson));
 }
+
+/// Every frame the npm y-websocket client sent in the captured session (the fuzz corpus) passes:
+/// the walk refuses lies, not what real Yjs clients write.
+#[test]
+fn frames_of_the_npm_client_pass() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("the corpus folder") {
+        let path = entry.unwrap().path();
+        let frame = bytes::Bytes::from(std::fs::read(&path).unwrap());
+        let decoded = crate::sync::protocol::decode(&frame);
+        assert!(decoded.is_ok(), "{}: {decoded:?}", path.display());
+        if let Ok(
+            crate::sync::protocol::Incoming::Update(u)
+            | crate::sync::protocol::Incoming::SyncStep2(u),
+        ) = decoded
+        {
+            assert!(Update::decode_v1(&u).is_ok(), "{}", path.display());
+        }
+        seen += 1;
+    }
+    assert!(seen >= 50, "{seen} frames");
+}
