@@ -325,7 +325,13 @@ impl Room {
         };
         match protocol::decode(frame)? {
             Incoming::SyncStep1(sv) => {
-                let diff = self.doc.transact().encode_diff_v1(&sv);
+                // yrs asserts its invariants by panicking; a document that broke them (through
+                // an update the pre-decode walk did not foresee) resets the room, which reloads
+                // from storage, instead of killing its task.
+                let diff = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    self.doc.transact().encode_diff_v1(&sv)
+                }))
+                .map_err(|_| ProtocolError::Poisoned)?;
                 out.push(Effect::Send {
                     to: conn,
                     frame: protocol::sync_step2(&diff),
