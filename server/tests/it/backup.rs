@@ -4,36 +4,25 @@
 //! Sala's data opens as a working store.
 
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
+use std::process::{Child, Output};
 use std::time::{Duration, Instant};
 
 use sala::sync::client::SyncClient;
 use sqlx::Connection;
 use yrs::{GetString, Text, Transact};
 
-use crate::common::binary::{free_port, sala};
+use crate::common::binary::{free_port, json_output, sala, serve};
 
 fn run(data_dir: &Path, args: &[&str]) -> Output {
     sala(data_dir).args(args).output().unwrap()
 }
 
 fn json(output: &Output) -> serde_json::Value {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    json_output(output)
 }
 
 fn start(data_dir: &Path, port: u16) -> Child {
-    sala(data_dir)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .args(["--site-root", "/nonexistent"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    serve(sala(data_dir), port)
 }
 
 /// A client that joins, syncs, and returns the board's text once it has it.

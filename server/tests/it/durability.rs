@@ -3,7 +3,7 @@
 //! every update any client received from the server is in the stored board, and at the end every
 //! client converges to the same state.
 
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, GetString, ReadTxn, StateVector, Text, Transact, Update};
 
-use crate::common::binary::{free_port, sala};
+use crate::common::binary::{free_port, json_output, sala, serve, wait_healthy};
 
 const KILLS: usize = 20;
 const CLIENTS: u64 = 3;
@@ -51,45 +51,11 @@ impl Data {
 }
 
 fn cli_json(data: &Data, args: &[&str]) -> serde_json::Value {
-    let output = data.sala().args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    json_output(&data.sala().args(args).output().unwrap())
 }
 
 fn start_server(data: &Data, port: u16) -> Child {
-    data.sala()
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--site-root",
-            "/nonexistent",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-async fn wait_healthy(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
-            use tokio::io::{AsyncReadExt, AsyncWriteExt};
-            let _ = stream.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").await;
-            let mut body = String::new();
-            let _ = stream.read_to_string(&mut body).await;
-            if body.ends_with("ok") {
-                return;
-            }
-        }
-        assert!(Instant::now() < deadline, "server did not come back");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    serve(data.sala(), port)
 }
 
 struct Replica {

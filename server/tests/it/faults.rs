@@ -16,7 +16,7 @@ use yrs::updates::decoder::Decode;
 use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::common::TestServer;
-use crate::sync::{WAIT, eventually, join, new_session, token, url};
+use crate::sync::{WAIT, close_of, eventually, join, new_session, token, url};
 
 /// A fault the environment may not allow (mounting needs root): skipped with a note, unless
 /// `SALA_REQUIRE_FAULTS=1` (as in `make test`) makes it a failure.
@@ -62,24 +62,6 @@ fn fill(path: &Path) -> PathBuf {
     while file.write_all(&chunk).is_ok() {}
     let _ = file.sync_all();
     filler
-}
-
-/// Waits for the socket's close; the updates received before it are applied to its doc.
-async fn close_of(client: &mut SyncClient) -> (u16, String) {
-    timeout(WAIT, async {
-        loop {
-            match client.next_event().await {
-                Ok(Event::Closed { code, reason }) => return (code, reason),
-                Ok(Event::Message(Incoming::Update(u) | Incoming::SyncStep2(u))) => {
-                    let _ = client.apply(&u);
-                }
-                Ok(Event::Message(_)) => continue,
-                Err(error) => panic!("expected a close frame, got {error}"),
-            }
-        }
-    })
-    .await
-    .expect("close in time")
 }
 
 /// A client that reconnects as `old` did, keeping what its device holds (as a browser's

@@ -7,27 +7,15 @@ use app::domain::board::{COMMITMENTS, Field};
 use sala::auth::Role;
 use sala::http::HttpLimits;
 use sala::sync::SyncLimits;
-use sala::sync::client::{Event, SyncClient};
+use sala::sync::client::SyncClient;
 use sala::sync::protocol;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::timeout;
 
 use crate::common::TestServer;
-use crate::sync::{WAIT, close_board, join, new_session, presence, token, url, write_and_see};
-
-async fn close_of(client: &mut SyncClient) -> (u16, String) {
-    timeout(WAIT, async {
-        loop {
-            match client.next_event().await {
-                Ok(Event::Closed { code, reason }) => return (code, reason),
-                Ok(Event::Message(_)) => continue,
-                Err(error) => panic!("expected a close frame, got {error}"),
-            }
-        }
-    })
-    .await
-    .expect("close in time")
-}
+use crate::sync::{
+    WAIT, close_board, close_of, join, new_session, presence, token, url, write_and_see,
+};
 
 #[tokio::test]
 async fn a_board_at_its_size_cap_refuses_more_with_4413_and_keeps_what_it_stored() {

@@ -84,6 +84,24 @@ pub(crate) async fn closed_with(client: &mut SyncClient) -> u16 {
     .expect("close in time")
 }
 
+/// Waits for the socket's close; the updates received before it are applied to its doc.
+pub(crate) async fn close_of(client: &mut SyncClient) -> (u16, String) {
+    timeout(WAIT, async {
+        loop {
+            match client.next_event().await {
+                Ok(Event::Closed { code, reason }) => return (code, reason),
+                Ok(Event::Message(Incoming::Update(u) | Incoming::SyncStep2(u))) => {
+                    let _ = client.apply(&u);
+                }
+                Ok(Event::Message(_)) => continue,
+                Err(error) => panic!("expected a close frame, got {error}"),
+            }
+        }
+    })
+    .await
+    .expect("close in time")
+}
+
 pub(crate) fn presence(client: u64, clock: u32, json: &str) -> Bytes {
     protocol::awareness(&AwarenessUpdate {
         clients: [(
