@@ -11,6 +11,7 @@ pub mod board;
 pub mod dashboard;
 pub mod escalation;
 pub mod identity;
+pub mod indicators;
 mod member;
 mod model;
 pub mod policy;
