@@ -44,10 +44,13 @@ pub enum Act {
     ManagePeople,
     /// Read the audit log.
     ReadAudit,
+    /// Load the territory's indicators (definitions on the district; values on the Mesa that
+    /// answers for their territory).
+    ManageIndicators,
 }
 
 impl Act {
-    pub const ALL: [Act; 14] = [
+    pub const ALL: [Act; 15] = [
         Self::ReadBoard,
         Self::ReadActa,
         Self::StartMeeting,
@@ -62,6 +65,7 @@ impl Act {
         Self::InviteGuests,
         Self::ManagePeople,
         Self::ReadAudit,
+        Self::ManageIndicators,
     ];
 
     /// The act a session page's button performs; cancelling (which needs a reason) is done from
@@ -91,6 +95,7 @@ impl Act {
             Act::InviteGuests => "crear o revocar invitaciones",
             Act::ManagePeople => "administrar personas y roles",
             Act::ReadAudit => "leer el registro de auditoría",
+            Act::ManageIndicators => "cargar indicadores de este territorio",
         }
     }
 
@@ -169,6 +174,7 @@ pub fn allowed(actor: &Actor, act: Act, target: &Target) -> bool {
 fn granted(actor: &Actor, act: Act, target: &Target) -> bool {
     match act {
         Act::ManagePeople | Act::ReadAudit => actor.person.as_ref().is_some_and(|p| p.admin),
+        Act::ManageIndicators => loads_indicators(actor, target),
         Act::ReadActa => {
             target.place().is_some_and(|place| place.publishes_actas)
                 || granted(actor, Act::ReadBoard, target)
@@ -213,6 +219,25 @@ fn acting_role(actor: &Actor, target: &Target) -> Option<BoardRole> {
         covers.then_some(guest.role)
     });
     strongest(personal, invited)
+}
+
+/// Territorial figures come down from the observatory: the administration loads any; a Mesa's
+/// coordination loads its territory's and those of the territories below it (a zonal
+/// coordination its localidades'), unlike the boards, whose writes never inherit. Definitions
+/// (`Target::District`) are the district's. Only signed-in people: an invitation opens a board.
+fn loads_indicators(actor: &Actor, target: &Target) -> bool {
+    let Some(person) = &actor.person else {
+        return false;
+    };
+    let coordinates =
+        |mesa: &str| person.role_on(mesa).map(MesaRole::board_role) == Some(BoardRole::Coordinador);
+    person.admin
+        || match target.place() {
+            None => coordinates(super::DISTRICT_MESA_CODE),
+            Some(place) => {
+                coordinates(place.mesa) || place.ancestors.iter().any(|m| coordinates(m))
+            }
+        }
 }
 
 /// Reads that come down the hierarchy: the district administration, or any role on a Mesa above.

@@ -65,7 +65,7 @@ fn actors() -> Vec<(&'static str, Actor)> {
 
 /// One row per actor, one column per [`Act::ALL`]:
 /// lectura acta · iniciar cerrar escribir agenda · escalar decidir · contactos programar
-/// integrantes invitar · personas auditoría.
+/// integrantes invitar · personas auditoría · indicadores.
 fn check(target: &Target, rows: [&str; 8]) {
     for ((name, actor), row) in actors().into_iter().zip(rows) {
         let row: Vec<bool> = row
@@ -106,14 +106,14 @@ fn a_session_of_a_local_mesa() {
     check(
         &Target::Session { place, id: 1 },
         [
-            ".. .... .. .... ..",
-            "yy .... .. .... ..",
-            "yy ..y. y. .... ..",
-            ".. .... .. .... ..",
-            "yy ..y. y. .... ..",
-            "yy yyyy yy yyyy ..",
-            "yy .... .. .... ..",
-            "yy .... .. .... yy",
+            ".. .... .. .... .. .",
+            "yy .... .. .... .. .",
+            "yy ..y. y. .... .. .",
+            ".. .... .. .... .. .",
+            "yy ..y. y. .... .. .",
+            "yy yyyy yy yyyy .. y",
+            "yy .... .. .... .. y",
+            "yy .... .. .... yy y",
         ],
     );
 }
@@ -129,14 +129,14 @@ fn a_local_mesa_between_sessions() {
     check(
         &Target::Mesa(place),
         [
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            "yy .... .. .... ..",
-            "yy .... .y yyyy ..",
-            "yy .... .. .... ..",
-            "yy .... .. .... yy",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            "yy .... .. .... .. .",
+            "yy .... .y yyyy .. y",
+            "yy .... .. .... .. y",
+            "yy .... .. .... yy y",
         ],
     );
 }
@@ -146,14 +146,14 @@ fn the_district_as_a_whole() {
     check(
         &Target::District,
         [
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... ..",
-            ".. .... .. .... yy",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... .. .",
+            ".. .... .. .... yy y",
         ],
     );
 }
@@ -261,4 +261,28 @@ fn the_board_roles_table() {
     assert!(allows(BoardRole::Participante, EditBoard));
     assert!(!allows(BoardRole::Participante, CloseMeeting));
     assert!(!allows(BoardRole::Observador, EditBoard));
+}
+
+#[test]
+fn indicators_are_loaded_by_the_coordination_above_or_on_their_territory() {
+    let district_coordinator = person(false, &[(DISTRICT, MesaRole::Coordinador)]);
+    assert!(allowed(&district_coordinator, Act::ManageIndicators, &Target::District));
+    let local_coordinator = person(false, &[(LOCAL, MesaRole::Coordinador)]);
+    assert!(!allowed(&local_coordinator, Act::ManageIndicators, &Target::District));
+    let zone = Place {
+        mesa: ZONE,
+        ancestors: &[DISTRICT.into()],
+        publishes_actas: false,
+    };
+    // A local coordination does not load its zone's figures.
+    assert!(!allowed(&local_coordinator, Act::ManageIndicators, &Target::Mesa(zone)));
+    assert!(allowed(&district_coordinator, Act::ManageIndicators, &Target::Mesa(zone)));
+    let coordination_link = guest(BoardRole::Coordinador, GuestScope::Mesa);
+    let ancestors = ancestors();
+    let local = Place {
+        mesa: LOCAL,
+        ancestors: &ancestors,
+        publishes_actas: false,
+    };
+    assert!(!allowed(&coordination_link, Act::ManageIndicators, &Target::Mesa(local)));
 }

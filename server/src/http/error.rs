@@ -90,6 +90,7 @@ impl From<StoreError> for AppError {
             | StoreError::UnknownCommitment(_)
             | StoreError::UnknownAccount(_)
             | StoreError::UnknownInvitation
+            | StoreError::UnknownImport(_)
             | StoreError::UnknownAccessToken(_) => AppError::NotFound(error.to_string()),
             StoreError::Invalid(errors) => AppError::Fields(errors),
             StoreError::DuplicateEmail(_) => {
@@ -103,7 +104,8 @@ impl From<StoreError> for AppError {
             | StoreError::NoLevelAbove(_)
             | StoreError::EscalationTransition(_)
             | StoreError::AlreadyEscalated(_)
-            | StoreError::ConcurrentEscalation(_) => AppError::Conflict(error.to_string()),
+            | StoreError::ConcurrentEscalation(_)
+            | StoreError::ImportNotPending(_) => AppError::Conflict(error.to_string()),
             other => {
                 tracing::error!(error = %other, "storage failure");
                 AppError::Internal("no se pudo completar la operación; intente de nuevo".into())

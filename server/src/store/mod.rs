@@ -9,6 +9,7 @@ mod actas;
 pub mod backup;
 mod error;
 mod escalations;
+mod indicators;
 mod invitations;
 mod mesas;
 mod projections;

@@ -164,3 +164,137 @@ pub fn plan_import(
     }
     plan
 }
+
+/// How many of something a file adds, changes or leaves as it was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+impl Counts {
+    pub fn writes(&self) -> usize {
+        self.new + self.changed
+    }
+}
+
+/// What applying a plan does (or did) to what is stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub indicators: Counts,
+    pub values: Counts,
+}
+
+code_enum! {
+    /// Where an uploaded file stands.
+    ImportStatus {
+        Preview = "vista_previa" / "Vista previa",
+        Applied = "importada" / "Importada",
+        Discarded = "descartada" / "Descartada",
+    }
+}
+
+/// Errors shown at most (the count says how many there are).
+pub const ERRORS_SHOWN: usize = 300;
+
+/// An uploaded file as its preview page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub id: i64,
+    pub file_name: String,
+    pub mapping_name: Option<String>,
+    pub uploaded_by: String,
+    /// Bogotá time, as every page writes it.
+    pub uploaded_at: String,
+    pub status: ImportStatus,
+    pub summary: ImportSummary,
+    /// The first [`ERRORS_SHOWN`] problems, in file order.
+    pub errors: Vec<RowError>,
+    pub error_count: usize,
+    /// The first rows that would be written, to check the reading is right.
+    pub sample: Vec<IndicatorValue>,
+    pub indicators: Vec<Indicator>,
+    pub territories: usize,
+    pub periods: Vec<String>,
+}
+
+/// An upload's bytes as the store keeps them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub name: String,
+    pub data: Vec<u8>,
+}
+
+/// A staged upload: the file, its optional DHIS2 mapping, who and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedImport {
+    pub id: i64,
+    pub file: StoredFile,
+    pub mapping: Option<StoredFile>,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+    pub status: ImportStatus,
+    /// What applying it did, once applied.
+    pub summary: Option<ImportSummary>,
+}
+
+/// An upload as the list of recent imports shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub uploaded_by: String,
+    pub uploaded_at: String,
+    pub status: ImportStatus,
+    pub summary: Option<ImportSummary>,
+}
+
+/// What a plan changes against what is stored: the definitions and values to write (new or
+/// different), and the counts. Writing only these makes a re-import a no-op.
+pub struct Changes<'a> {
+    pub indicators: Vec<&'a Indicator>,
+    pub values: Vec<&'a IndicatorValue>,
+    pub summary: ImportSummary,
+}
+
+pub fn compare<'a>(
+    plan: &'a ImportPlan,
+    catalogue: &BTreeMap<String, Indicator>,
+    stored: &BTreeMap<(String, String, Period), IndicatorValue>,
+) -> Changes<'a> {
+    let mut changes = Changes {
+        indicators: Vec::new(),
+        values: Vec::new(),
+        summary: ImportSummary::default(),
+    };
+    for indicator in &plan.indicators {
+        let counts = &mut changes.summary.indicators;
+        match catalogue.get(&indicator.code) {
+            Some(existing) if existing == indicator => counts.unchanged += 1,
+            Some(_) => {
+                counts.changed += 1;
+                changes.indicators.push(indicator);
+            }
+            None => {
+                counts.new += 1;
+                changes.indicators.push(indicator);
+            }
+        }
+    }
+    for value in &plan.values {
+        let counts = &mut changes.summary.values;
+        match stored.get(&value.key()) {
+            Some(existing) if existing == value => counts.unchanged += 1,
+            Some(_) => {
+                counts.changed += 1;
+                changes.values.push(value);
+            }
+            None => {
+                counts.new += 1;
+                changes.values.push(value);
+            }
+        }
+    }
+    changes
+}

@@ -200,6 +200,14 @@ fn figures(
     }
 }
 
+/// A spreadsheet turns «07» into the number 7: a localidad's number is read back as its code.
+fn territory_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Number(n) if n.fract() == 0.0 && (1.0..=20.0).contains(n) => format!("{n:02}"),
+        other => other.text(),
+    }
+}
+
 /// The values of a sheet in Sala's layout, and every problem found in it.
 pub fn read_values(
     sheet: &Sheet,
@@ -242,7 +250,7 @@ pub fn read_values(
             sheet: &sheet.name,
             line: row.line,
             indicator: cell(0).text(),
-            territory: cell(1).text(),
+            territory: territory_text(&cell(1)),
             period: cell(2).text(),
             numerator,
             denominator,
