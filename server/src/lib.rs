@@ -9,6 +9,7 @@ pub mod cli;
 pub mod dashboards;
 pub mod http;
 pub mod identity;
+pub mod indicators;
 pub mod oidc;
 pub mod projection;
 pub mod store;

@@ -133,6 +133,27 @@ fn separator(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
+/// Counts newlines up to a byte offset, incrementally (offsets only grow).
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    lines: usize,
+}
+
+impl LineCounter {
+    fn count(&mut self, text: &str, upto: usize) -> usize {
+        let upto = upto.min(text.len());
+        if upto > self.offset {
+            self.lines += text.as_bytes()[self.offset..upto]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.offset = upto;
+        }
+        self.lines
+    }
+}
+
 fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, FileError> {
     let text = decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -142,6 +163,7 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, FileError> {
         .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut rows = Vec::new();
+    let mut lines_before = LineCounter::default();
     for record in reader.records() {
         let record = record.map_err(|error| FileError::Csv {
             name: name.to_owned(),
@@ -151,7 +173,14 @@ fn read_csv(name: &str, bytes: &[u8]) -> Result<Sheet, FileError> {
                 _ => "la fila no se puede leer como CSV (¿comillas sin cerrar?)".into(),
             },
         })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        // The line people see: newlines before the record's first byte, plus one (a quoted cell
+        // may span lines, so records and lines are not one to one). A record's position is where
+        // the previous one ended, before the line break (and any blank lines) that follow it.
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let line = lines_before.count(&text, start) + 1;
         let cells: Vec<Cell> = record
             .iter()
             .take(MAX_COLUMNS)

@@ -33,6 +33,7 @@ pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
 pub use invitations::NewInvitation;
 pub use rooms::{Compaction, LogRow, RoomLogWriter, StoredRoom};
+pub use seed::TERRITORIES_CSV;
 pub use tokens::AccessTokenInfo;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -6,7 +6,7 @@ use app::domain::{mesa_plan, parse_territories};
 use super::Store;
 use super::error::Result;
 
-const TERRITORIES_CSV: &str = include_str!("../../data/bogota_territorios.csv");
+pub const TERRITORIES_CSV: &str = include_str!("../../data/bogota_territorios.csv");
 
 impl Store {
     pub async fn seed(&self) -> Result<()> {
