@@ -19,6 +19,8 @@ use crate::domain::{
     Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
     SessionAction, SessionDetail, SessionEdit,
 };
+use crate::domain::indicators::import::{ImportPreview, ImportSummary};
+use crate::domain::indicators::{IndicatorCatalogue, IndicatorDetail};
 use crate::error::AppError;
 
 /// Who sent the request, as the server established it (cookie, bearer or invitation), and the
@@ -269,13 +271,40 @@ pub trait Accounts: Send + Sync + 'static {
     ) -> Result<(), AppError>;
 }
 
+/// The territory's indicators: the catalogue, one indicator across the territories, and the
+/// uploads (their preview, applying or discarding them). Uploading itself is a plain form post
+/// to the server (`/indicadores/importar`), which then opens the preview.
+#[async_trait]
+pub trait Indicators: Send + Sync + 'static {
+    async fn indicator_catalogue(&self, cx: &RequestContext)
+    -> Result<IndicatorCatalogue, AppError>;
+    /// `territory`: a localidad, UPZ, zona or `distrito` (the district if empty).
+    async fn indicator_detail(
+        &self,
+        cx: &RequestContext,
+        code: String,
+        territory: String,
+    ) -> Result<IndicatorDetail, AppError>;
+    async fn import_preview(&self, cx: &RequestContext, id: i64)
+    -> Result<ImportPreview, AppError>;
+    /// Applies the upload if every row is right and the person may load every territory in it.
+    async fn apply_import(&self, cx: &RequestContext, id: i64) -> Result<ImportSummary, AppError>;
+    async fn discard_import(&self, cx: &RequestContext, id: i64) -> Result<(), AppError>;
+}
+
 /// What the server puts in Leptos' context for every request.
 pub type SharedBackend = Arc<dyn Backend>;
 pub type SharedAccounts = Arc<dyn Accounts>;
+pub type SharedIndicators = Arc<dyn Indicators>;
 
 pub(crate) fn backend() -> Result<SharedBackend, AppError> {
     leptos::prelude::use_context::<SharedBackend>()
         .ok_or_else(|| AppError::Internal("el servidor no configuró el almacenamiento".into()))
+}
+
+pub(crate) fn indicators() -> Result<SharedIndicators, AppError> {
+    leptos::prelude::use_context::<SharedIndicators>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró los indicadores".into()))
 }
 
 pub(crate) fn accounts() -> Result<SharedAccounts, AppError> {

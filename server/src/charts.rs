@@ -9,7 +9,7 @@ use plotters::style::FontStyle;
 
 #[derive(Debug, thiserror::Error)]
 #[error("no se pudo dibujar el gráfico: {0}")]
-pub struct ChartError(String);
+pub struct ChartError(pub(crate) String);
 
 const WIDTH: u32 = 880;
 const ROW: u32 = 44;
@@ -51,7 +51,7 @@ fn short(label: &str, max: usize) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -90,7 +90,7 @@ fn empty_sentence(series: &Series) -> String {
 
 /// The embedded DejaVu fonts, registered once: PNG text needs the glyphs, and SVG text is laid out
 /// with the same metrics.
-fn fonts() -> Result<(), ChartError> {
+pub(crate) fn fonts() -> Result<(), ChartError> {
     static REGISTERED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         let regular: &'static [u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
@@ -223,6 +223,11 @@ pub fn bar_chart_png(series: &Series) -> Result<Vec<u8>, ChartError> {
         BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area(),
         series,
     )?;
+    encode_png(width, height, pixels)
+}
+
+/// RGB pixels as a PNG file.
+pub(crate) fn encode_png(width: u32, height: u32, pixels: Vec<u8>) -> Result<Vec<u8>, ChartError> {
     let image = image::RgbImage::from_raw(width, height, pixels)
         .ok_or_else(|| ChartError("imagen de tamaño inesperado".into()))?;
     let mut png = Vec::new();

@@ -15,6 +15,7 @@ pub mod projection;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod trends;
 
 /// The unit tests count allocations (see [`alloc_meter`]); the server itself uses `System`.
 #[cfg(test)]

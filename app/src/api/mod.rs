@@ -275,3 +275,4 @@ pub async fn fetch_commitment_history(
     )
 }
 pub mod accounts;
+pub mod indicators;

@@ -44,13 +44,15 @@ pub enum Act {
     ManagePeople,
     /// Read the audit log.
     ReadAudit,
+    /// Read the territory's indicators and the situation room's figures (aggregated data).
+    ReadIndicators,
     /// Load the territory's indicators (definitions on the district; values on the Mesa that
     /// answers for their territory).
     ManageIndicators,
 }
 
 impl Act {
-    pub const ALL: [Act; 15] = [
+    pub const ALL: [Act; 16] = [
         Self::ReadBoard,
         Self::ReadActa,
         Self::StartMeeting,
@@ -65,6 +67,7 @@ impl Act {
         Self::InviteGuests,
         Self::ManagePeople,
         Self::ReadAudit,
+        Self::ReadIndicators,
         Self::ManageIndicators,
     ];
 
@@ -95,6 +98,7 @@ impl Act {
             Act::InviteGuests => "crear o revocar invitaciones",
             Act::ManagePeople => "administrar personas y roles",
             Act::ReadAudit => "leer el registro de auditoría",
+            Act::ReadIndicators => "ver los indicadores del territorio",
             Act::ManageIndicators => "cargar indicadores de este territorio",
         }
     }
@@ -174,6 +178,9 @@ pub fn allowed(actor: &Actor, act: Act, target: &Target) -> bool {
 fn granted(actor: &Actor, act: Act, target: &Target) -> bool {
     match act {
         Act::ManagePeople | Act::ReadAudit => actor.person.as_ref().is_some_and(|p| p.admin),
+        // Aggregated figures, no personal data: anyone Sala knows (a person, or an invitation's
+        // holder on the projector) reads them.
+        Act::ReadIndicators => !actor.is_anonymous(),
         Act::ManageIndicators => loads_indicators(actor, target),
         Act::ReadActa => {
             target.place().is_some_and(|place| place.publishes_actas)

@@ -65,7 +65,7 @@ fn actors() -> Vec<(&'static str, Actor)> {
 
 /// One row per actor, one column per [`Act::ALL`]:
 /// lectura acta · iniciar cerrar escribir agenda · escalar decidir · contactos programar
-/// integrantes invitar · personas auditoría · indicadores.
+/// integrantes invitar · personas auditoría · ver cargar indicadores.
 fn check(target: &Target, rows: [&str; 8]) {
     for ((name, actor), row) in actors().into_iter().zip(rows) {
         let row: Vec<bool> = row
@@ -106,14 +106,14 @@ fn a_session_of_a_local_mesa() {
     check(
         &Target::Session { place, id: 1 },
         [
-            ".. .... .. .... .. .",
-            "yy .... .. .... .. .",
-            "yy ..y. y. .... .. .",
-            ".. .... .. .... .. .",
-            "yy ..y. y. .... .. .",
-            "yy yyyy yy yyyy .. y",
-            "yy .... .. .... .. y",
-            "yy .... .. .... yy y",
+            ".. .... .. .... .. ..",
+            "yy .... .. .... .. y.",
+            "yy ..y. y. .... .. y.",
+            ".. .... .. .... .. y.",
+            "yy ..y. y. .... .. y.",
+            "yy yyyy yy yyyy .. yy",
+            "yy .... .. .... .. yy",
+            "yy .... .. .... yy yy",
         ],
     );
 }
@@ -129,14 +129,14 @@ fn a_local_mesa_between_sessions() {
     check(
         &Target::Mesa(place),
         [
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            "yy .... .. .... .. .",
-            "yy .... .y yyyy .. y",
-            "yy .... .. .... .. y",
-            "yy .... .. .... yy y",
+            ".. .... .. .... .. ..",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... .. y.",
+            "yy .... .. .... .. y.",
+            "yy .... .y yyyy .. yy",
+            "yy .... .. .... .. yy",
+            "yy .... .. .... yy yy",
         ],
     );
 }
@@ -146,14 +146,14 @@ fn the_district_as_a_whole() {
     check(
         &Target::District,
         [
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... .. .",
-            ".. .... .. .... yy y",
+            ".. .... .. .... .. ..",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... .. y.",
+            ".. .... .. .... yy yy",
         ],
     );
 }

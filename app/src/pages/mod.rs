@@ -8,6 +8,7 @@ mod dashboard;
 mod escalations;
 mod guests;
 mod home;
+mod indicators;
 mod mesa;
 mod records;
 mod session;
@@ -24,6 +25,7 @@ use account::{AccountPage, AuditPage, PeoplePage, PrivacyPage, SetupPage, SignIn
 use common::NotFound;
 use dashboard::DashboardPage;
 use home::HomePage;
+use indicators::{ImportPage, IndicatorPage, IndicatorsPage};
 use mesa::MesaPage;
 use records::{ActaPage, BarrierChainPage, CommitmentPage, ProjectorPage, ReviewPage};
 use session::SessionPage;
@@ -100,6 +102,7 @@ pub fn App() -> impl IntoView {
                 <nav class="topnav" aria-label="Principal">
                     <a href="/">"Mesas"</a>
                     <a href="/tablero">"Tablero de gestión"</a>
+                    <a href="/indicadores">"Indicadores"</a>
                     <WhoAmI />
                 </nav>
             </header>
@@ -108,6 +111,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
                     <Route path=path!("/tablero") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/indicadores") view=IndicatorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/indicadores/importaciones/:id") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/indicadores/:code") view=IndicatorPage ssr=SsrMode::Async />
                     <Route path=path!("/barreras/:session/:barrier") view=BarrierChainPage ssr=SsrMode::Async />
                     <Route path=path!("/compromisos/:session/:id") view=CommitmentPage ssr=SsrMode::Async />
                     <Route path=path!("/sesiones/:id") view=SessionPage ssr=SsrMode::Async />

@@ -16,10 +16,12 @@ use crate::telemetry::{self, LogFormat};
 
 mod admin;
 mod backup;
+mod indicators;
 mod invite;
 mod serve;
 pub use admin::AdminCommand;
 pub use backup::{BackupArgs, RestoreArgs};
+pub use indicators::IndicatorsCommand;
 pub use invite::InviteArgs;
 pub use serve::ServeArgs;
 
@@ -60,6 +62,9 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restaura una copia de `sala backup` (con el servidor detenido).
     Restore(RestoreArgs),
+    /// Indicadores del territorio: importar archivos, plantilla, catálogo.
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -223,6 +228,7 @@ pub async fn run(command: Command) -> Result<()> {
         Command::Bench(args) => bench(args).await,
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
+        Command::Indicators(command) => indicators::run(command).await,
     }
 }
 

@@ -11,12 +11,14 @@ mod listener;
 pub mod metrics;
 mod origin;
 pub mod sockets;
+mod indicators;
 mod sso;
+mod uploads;
 pub mod sync_socket;
 
 use std::sync::Arc;
 
-use app::ssr::{SharedAccounts, SharedBackend};
+use app::ssr::{SharedAccounts, SharedBackend, SharedIndicators};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -35,6 +37,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::Signer;
 use crate::dashboards::Dashboards;
 use crate::identity::{Identity, IdentityConfig};
+use crate::indicators::Imports;
 use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::{SyncHub, SyncLimits};
@@ -49,6 +52,8 @@ pub struct AppState {
     pub store: Store,
     pub backend: SharedBackend,
     pub accounts: SharedAccounts,
+    pub indicators: SharedIndicators,
+    pub imports: Imports,
     pub signer: Signer,
     pub identity: Identity,
     pub sockets: sockets::Sockets,
@@ -97,6 +102,7 @@ impl AppState {
         let dashboards = Dashboards::new(store.clone(), projections.clone());
         let identity = Identity::new(store.clone(), signer.clone(), identity);
         let sockets = sockets::Sockets::default();
+        let imports = Imports::new(store.clone(), crate::indicators::bogota());
         let implementation = Arc::new(StoreBackend::new(
             store.clone(),
             sync.clone(),
@@ -104,14 +110,18 @@ impl AppState {
             sockets.clone(),
             projections.clone(),
             dashboards.clone(),
+            imports.clone(),
         ));
         let backend: SharedBackend = implementation.clone();
+        let indicators: SharedIndicators = implementation.clone();
         let accounts: SharedAccounts = implementation;
         Self {
             leptos_options,
             store,
             backend,
             accounts,
+            indicators,
+            imports,
             signer,
             identity,
             sockets,
@@ -133,6 +143,8 @@ impl AppState {
     }
 }
 
+const UPLOAD_BODY_BYTES: usize = 2 * crate::indicators::MAX_UPLOAD_BYTES + 64 * 1024;
+
 /// The whole application, ready for `axum::serve` or for `tower::ServiceExt::oneshot` in tests.
 pub fn router(state: AppState) -> Router {
     // Generated once per process: while Leptos generates a route list it suspends resource loading
@@ -143,6 +155,7 @@ pub fn router(state: AppState) -> Router {
     let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let backend = state.backend.clone();
     let accounts = state.accounts.clone();
+    let indicators = state.indicators.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -156,12 +169,15 @@ pub fn router(state: AppState) -> Router {
         .route("/tablero/datos/{file}", get(dashboard::csv))
         .route("/tablero/exportar.xlsx", get(dashboard::xlsx))
         .route("/tablero/eventos", get(dashboard::events))
+        .route("/indicadores/archivos/{file}", get(uploads::template_file))
+        .route("/indicadores/{code}/{file}", get(indicators::drawing))
         .leptos_routes_with_context(
             &state,
             routes,
             move || {
                 provide_context(backend.clone());
                 provide_context(accounts.clone());
+                provide_context(indicators.clone());
             },
             move || shell(options.clone()),
         )
@@ -173,6 +189,13 @@ pub fn router(state: AppState) -> Router {
                 .nest("/api/v1", api::routes())
                 .route("/api/{*fn_name}", get(server_fn).post(server_fn))
                 .layer(RequestBodyLimitLayer::new(state.limits.write_body_bytes)),
+        )
+        .merge(
+            // A file and its DHIS2 mapping, each up to the import's limit, plus the form.
+            Router::new()
+                .route("/indicadores/importar", axum::routing::post(uploads::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
+                .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES)),
         )
         // Assets keep their names across releases, so browsers revalidate (Last-Modified → 304)
         // instead of trusting a stale copy; pages are dynamic anyway.
@@ -270,10 +293,12 @@ async fn acta_markdown(
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
     let backend = state.backend.clone();
     let accounts = state.accounts.clone();
+    let indicators = state.indicators.clone();
     handle_server_fns_with_context(
         move || {
             provide_context(backend.clone());
             provide_context(accounts.clone());
+            provide_context(indicators.clone());
         },
         request,
     )

@@ -43,6 +43,22 @@ pub fn territory_index(upz: &[UpzRef]) -> Result<TerritoryIndex, StoreError> {
     Ok(TerritoryIndex::new(&localidades, upz))
 }
 
+/// Bogotá's territories: localidades, zonas, the district and the UPZ of the shipped map. Both
+/// sources are compiled in (and checked by unit tests), so this is built once and cannot fail at
+/// run time; were it ever broken, the log says so and values naming them are refused.
+pub fn bogota() -> Arc<TerritoryIndex> {
+    static INDEX: std::sync::OnceLock<Arc<TerritoryIndex>> = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| match territory_index(&[]) {
+            Ok(index) => Arc::new(index),
+            Err(error) => {
+                tracing::error!(%error, "the compiled-in territories do not parse");
+                Arc::new(TerritoryIndex::default())
+            }
+        })
+        .clone()
+}
+
 /// A file read and checked; a file that cannot be read is one error of the plan.
 fn plan_files(
     file: &StoredFile,
@@ -134,13 +150,22 @@ impl Imports {
     /// Applies the upload if the whole file is right; nothing is written otherwise.
     pub async fn apply(&self, id: i64) -> Result<ImportSummary, ImportError> {
         let (_, plan) = self.plan(id).await?;
+        self.apply_planned(id, &plan).await
+    }
+
+    /// Applies a plan just made for upload `id` (after the caller checked who may write it).
+    pub async fn apply_planned(
+        &self,
+        id: i64,
+        plan: &ImportPlan,
+    ) -> Result<ImportSummary, ImportError> {
         if let Some(first) = plan.errors.first() {
             return Err(ImportError::Invalid {
                 count: plan.errors.len(),
                 first: first.clone(),
             });
         }
-        Ok(self.store.apply_import(id, &plan, Utc::now()).await?)
+        Ok(self.store.apply_import(id, plan, Utc::now()).await?)
     }
 }
 

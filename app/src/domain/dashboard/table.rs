@@ -26,7 +26,7 @@ pub struct Column {
 }
 
 impl Column {
-    fn new(title: &str, csv: &str) -> Self {
+    pub fn new(title: &str, csv: &str) -> Self {
         Self {
             title: title.into(),
             csv: csv.into(),

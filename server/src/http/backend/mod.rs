@@ -8,6 +8,7 @@ mod accounts;
 mod board;
 mod escalations;
 mod guests;
+mod indicators;
 mod lifecycle;
 mod replays;
 
@@ -30,10 +31,12 @@ use chrono::Utc;
 
 use access::{may, require};
 pub(crate) use access::{place_of, require_dashboard};
+pub(crate) use indicators::may_import_somewhere;
 
 use super::sockets::Sockets;
 use crate::dashboards::Dashboards;
 use crate::identity::Identity;
+use crate::indicators::Imports;
 use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::SyncHub;
@@ -46,6 +49,7 @@ pub struct StoreBackend {
     projections: Projections,
     dashboards: Dashboards,
     replays: replays::Replays,
+    imports: Imports,
 }
 
 impl StoreBackend {
@@ -56,6 +60,7 @@ impl StoreBackend {
         sockets: Sockets,
         projections: Projections,
         dashboards: Dashboards,
+        imports: Imports,
     ) -> Self {
         Self {
             store,
@@ -65,6 +70,7 @@ impl StoreBackend {
             projections,
             dashboards,
             replays: replays::Replays::default(),
+            imports,
         }
     }
 

@@ -1,0 +1,181 @@
+//! The territory's indicators through the UI's port: reads for anyone Sala knows, uploads for
+//! the coordinations and the administration (`Act::ManageIndicators`, asked for the district
+//! when a file brings definitions and for the Mesa of every territory it has values for).
+
+use std::collections::BTreeSet;
+
+use app::domain::indicators::import::{ImportPlan, ImportPreview, ImportSummary};
+use app::domain::indicators::{
+    IndicatorCatalogue, IndicatorDetail, catalogue_row, indicator_detail,
+};
+use app::domain::policy::{self, Act, Place, Target};
+use app::domain::{DISTRICT_MESA_CODE, identity::MesaRole};
+use app::error::AppError;
+use app::ssr::{Indicators, RequestContext};
+use async_trait::async_trait;
+
+use super::access::{place_of, require};
+use super::StoreBackend;
+use crate::indicators::ImportError;
+
+/// Uploads listed on the indicators page.
+const RECENT_IMPORTS: i64 = 10;
+
+impl From<ImportError> for AppError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Store(store) => store.into(),
+            ImportError::Interrupted => AppError::Internal(error.to_string()),
+            other => AppError::Conflict(other.to_string()),
+        }
+    }
+}
+
+/// Whether the actor may load indicators for some territory: the administration, or a
+/// coordination of any Mesa. Which territories exactly is asked when a file is applied.
+pub(crate) fn may_import_somewhere(cx: &RequestContext) -> bool {
+    let Some(person) = &cx.actor.person else {
+        return false;
+    };
+    let loads = |mesa: &str| {
+        policy::allowed(
+            &cx.actor,
+            Act::ManageIndicators,
+            &Target::Mesa(Place {
+                mesa,
+                ancestors: &[],
+                publishes_actas: false,
+            }),
+        )
+    };
+    person.admin
+        || loads(DISTRICT_MESA_CODE)
+        || person
+            .roles
+            .iter()
+            .any(|grant| grant.role == MesaRole::Coordinador && loads(&grant.mesa))
+}
+
+impl StoreBackend {
+    /// Every territory the plan writes must be the actor's to load; definitions are the
+    /// district's.
+    async fn require_loads(&self, cx: &RequestContext, plan: &ImportPlan) -> Result<(), AppError> {
+        if !plan.indicators.is_empty() {
+            policy::decide(&cx.actor, Act::ManageIndicators, &Target::District).map_err(|_| {
+                AppError::Forbidden(
+                    "El archivo define indicadores (hoja «indicadores»): eso lo hace la Mesa Distrital o la administración. Cargue solo la hoja de valores.".into(),
+                )
+            })?;
+        }
+        let territories = self.imports.territories();
+        let mesas: BTreeSet<String> = plan
+            .values
+            .iter()
+            .filter_map(|v| territories.get(&v.territory))
+            .map(|t| t.mesa_code())
+            .collect();
+        for mesa in mesas {
+            let place = place_of(&self.store, &mesa).await?;
+            if policy::decide(&cx.actor, Act::ManageIndicators, &place.mesa()).is_err() {
+                return Err(AppError::Forbidden(format!(
+                    "No tiene permiso para cargar indicadores de {mesa}: el archivo tiene valores de un territorio que su Mesa no coordina. Nada se importó."
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn require_importer(&self, cx: &RequestContext) -> Result<(), AppError> {
+        if may_import_somewhere(cx) {
+            return Ok(());
+        }
+        require(cx, Act::ManageIndicators, &Target::District)
+    }
+}
+
+#[async_trait]
+impl Indicators for StoreBackend {
+    async fn indicator_catalogue(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<IndicatorCatalogue, AppError> {
+        require(cx, Act::ReadIndicators, &Target::District)?;
+        let territories = self.imports.territories();
+        let mut rows = Vec::new();
+        for indicator in self.store.indicator_catalogue().await?.values() {
+            let values = self.store.indicator_values(&indicator.code).await?;
+            rows.push(catalogue_row(indicator, values, territories));
+        }
+        let may_import = may_import_somewhere(cx);
+        let imports = if may_import {
+            self.store.recent_imports(RECENT_IMPORTS).await?
+        } else {
+            Vec::new()
+        };
+        Ok(IndicatorCatalogue {
+            rows,
+            may_import,
+            imports,
+        })
+    }
+
+    async fn indicator_detail(
+        &self,
+        cx: &RequestContext,
+        code: String,
+        territory: String,
+    ) -> Result<IndicatorDetail, AppError> {
+        require(cx, Act::ReadIndicators, &Target::District)?;
+        let catalogue = self.store.indicator_catalogue().await?;
+        let indicator = catalogue
+            .get(&code)
+            .ok_or_else(|| AppError::NotFound(format!("No existe el indicador «{code}».")))?;
+        let territories = self.imports.territories();
+        let wanted = if territory.trim().is_empty() {
+            DISTRICT_MESA_CODE
+        } else {
+            territory.trim()
+        };
+        let territory = territories
+            .resolve(wanted)
+            .map_err(AppError::NotFound)?
+            .clone();
+        let values = self.store.indicator_values(&indicator.code).await?;
+        Ok(indicator_detail(indicator, &territory, values, territories))
+    }
+
+    async fn import_preview(
+        &self,
+        cx: &RequestContext,
+        id: i64,
+    ) -> Result<ImportPreview, AppError> {
+        self.require_importer(cx)?;
+        Ok(self.imports.preview(id).await?)
+    }
+
+    async fn apply_import(&self, cx: &RequestContext, id: i64) -> Result<ImportSummary, AppError> {
+        self.require_importer(cx)?;
+        let (staged, plan) = self.imports.plan(id).await?;
+        self.require_loads(cx, &plan).await?;
+        let summary = self.imports.apply_planned(id, &plan).await?;
+        self.audit(
+            cx,
+            "importar_indicadores",
+            &staged.file.name,
+            &format!(
+                "{} indicadores y {} valores escritos; {} valores sin cambios",
+                summary.indicators.writes(),
+                summary.values.writes(),
+                summary.values.unchanged
+            ),
+        )
+        .await;
+        self.projections.invalidate();
+        Ok(summary)
+    }
+
+    async fn discard_import(&self, cx: &RequestContext, id: i64) -> Result<(), AppError> {
+        self.require_importer(cx)?;
+        Ok(self.store.discard_import(id).await?)
+    }
+}
