@@ -2,8 +2,9 @@
 //! is unit-tested with plain values. `board/` is the live board's document (its record kinds,
 //! the typed view, edits, the acta and the review); `dashboard/` the roll-up of projected
 //! records into panels and tables; `escalation` the lifecycle of a barrier sent up the levels;
-//! the rest the Mesas, sessions, territory and Bogotá time. Everything else in `app` is UI
-//! (`pages/`), the browser's sync client (`live/`) or a port (`api`, `ssr`, `error`).
+//! `map` a choropleth's classes, colours and legend; the rest the Mesas, sessions, territory and
+//! Bogotá time. Everything else in `app` is UI (`pages/`), the browser's sync client (`live/`) or
+//! a port (`api`, `ssr`, `error`).
 
 // `code_enum!` (stable code + Spanish label enums) is defined there and used beside it too.
 #[macro_use]
@@ -12,6 +13,7 @@ pub mod dashboard;
 pub mod escalation;
 pub mod identity;
 pub mod indicators;
+pub mod map;
 mod member;
 mod model;
 pub mod policy;
