@@ -10,6 +10,7 @@ pub mod dashboards;
 pub mod http;
 pub mod identity;
 pub mod indicators;
+pub mod maps;
 pub mod oidc;
 pub mod projection;
 pub mod store;
