@@ -15,12 +15,13 @@ use crate::domain::escalation::{Escalation, EscalationRequest};
 use crate::domain::identity::{
     Account, AccountRequest, Actor, AuditEntry, AuditQuery, Invitation, MesaRole,
 };
+use crate::domain::indicators::import::{ImportPreview, ImportSummary};
+use crate::domain::indicators::{IndicatorCatalogue, IndicatorDetail};
+use crate::domain::situation::{SituationQuery, SituationView};
 use crate::domain::{
     Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
     SessionAction, SessionDetail, SessionEdit,
 };
-use crate::domain::indicators::import::{ImportPreview, ImportSummary};
-use crate::domain::indicators::{IndicatorCatalogue, IndicatorDetail};
 use crate::error::AppError;
 
 /// Who sent the request, as the server established it (cookie, bearer or invitation), and the
@@ -276,8 +277,10 @@ pub trait Accounts: Send + Sync + 'static {
 /// to the server (`/indicadores/importar`), which then opens the preview.
 #[async_trait]
 pub trait Indicators: Send + Sync + 'static {
-    async fn indicator_catalogue(&self, cx: &RequestContext)
-    -> Result<IndicatorCatalogue, AppError>;
+    async fn indicator_catalogue(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<IndicatorCatalogue, AppError>;
     /// `territory`: a localidad, UPZ, zona or `distrito` (the district if empty).
     async fn indicator_detail(
         &self,
@@ -290,6 +293,13 @@ pub trait Indicators: Send + Sync + 'static {
     /// Applies the upload if every row is right and the person may load every territory in it.
     async fn apply_import(&self, cx: &RequestContext, id: i64) -> Result<ImportSummary, AppError>;
     async fn discard_import(&self, cx: &RequestContext, id: i64) -> Result<(), AppError>;
+    /// A Mesa's situation room.
+    async fn situation(
+        &self,
+        cx: &RequestContext,
+        mesa: String,
+        query: SituationQuery,
+    ) -> Result<SituationView, AppError>;
 }
 
 /// What the server puts in Leptos' context for every request.

@@ -33,6 +33,24 @@ pub struct Changed {
     pub mesa_code: String,
 }
 
+/// The Mesa code of a change that concerns every scope (the territory's indicators).
+pub const EVERY_MESA: &str = "*";
+
+impl Changed {
+    /// Something every dashboard and situation room shows changed (indicators were imported).
+    pub fn everywhere() -> Self {
+        Self {
+            session_id: 0,
+            mesa_code: EVERY_MESA.into(),
+        }
+    }
+
+    /// Whether a stream over `mesas` hears of it.
+    pub fn concerns(&self, mesas: &std::collections::HashSet<String>) -> bool {
+        self.mesa_code == EVERY_MESA || mesas.contains(&self.mesa_code)
+    }
+}
+
 /// The dashboards' side: subscribe to changes, and the version of the data they read.
 #[derive(Clone)]
 pub struct Projections {

@@ -33,7 +33,10 @@ fn fail(error: impl std::fmt::Display) -> ChartError {
     ChartError(error.to_string())
 }
 
-fn draw<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, chart: &TrendChart) -> Result<(), ChartError>
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &TrendChart,
+) -> Result<(), ChartError>
 where
     DB::ErrorType: 'static,
 {
@@ -50,7 +53,10 @@ where
     let mut context = ChartBuilder::on(&plot)
         .caption(
             chart.title,
-            ("sans-serif", 24).into_font().style(FontStyle::Bold).color(&INK),
+            ("sans-serif", 24)
+                .into_font()
+                .style(FontStyle::Bold)
+                .color(&INK),
         )
         .margin(16)
         .x_label_area_size(44)
@@ -118,7 +124,10 @@ where
                     )
                     .map(|_| ()),
                 _ => context
-                    .draw_series(run.iter().map(|p| Cross::new(*p, size, colour.stroke_width(3))))
+                    .draw_series(
+                        run.iter()
+                            .map(|p| Cross::new(*p, size, colour.stroke_width(3))),
+                    )
                     .map(|_| ()),
             }
             .map_err(fail)?;
@@ -132,7 +141,11 @@ where
         .iter()
         .enumerate()
         .map(|(i, (_, name, _))| (LINES[i % LINES.len()], name.clone()))
-        .chain(trend.goal.map(|g| (GOAL, format!("Meta ({})", format_value(g)))));
+        .chain(
+            trend
+                .goal
+                .map(|g| (GOAL, format!("Meta ({})", format_value(g)))),
+        );
     for (colour, name) in entries {
         legend
             .draw(&Rectangle::new([(x, 22), (x + 26, 30)], colour.filled()))
@@ -183,10 +196,15 @@ pub fn trend_svg(chart: &TrendChart) -> Result<String, ChartError> {
         escape(chart.title),
         escape(&describe(chart))
     );
-    Ok(match svg.find("<svg").and_then(|s| svg[s..].find('>').map(|e| s + e)) {
-        Some(end) => format!("{}{head}{}", &svg[..end], &svg[end + 1..]),
-        None => svg,
-    })
+    Ok(
+        match svg
+            .find("<svg")
+            .and_then(|s| svg[s..].find('>').map(|e| s + e))
+        {
+            Some(end) => format!("{}{head}{}", &svg[..end], &svg[end + 1..]),
+            None => svg,
+        },
+    )
 }
 
 pub fn trend_png(chart: &TrendChart) -> Result<Vec<u8>, ChartError> {
@@ -209,8 +227,16 @@ mod tests {
             periods: vec![Period::Year { year: 2024 }, Period::Year { year: 2025 }],
             lines: vec![
                 ("07".into(), "Bosa".into(), vec![Some(9.5), Some(8.25)]),
-                ("zona-sur-occidente".into(), "Zona Sur Occidente".into(), vec![None, Some(7.0)]),
-                ("distrito".into(), "Bogotá D.C.".into(), vec![Some(8.0), Some(7.5)]),
+                (
+                    "zona-sur-occidente".into(),
+                    "Zona Sur Occidente".into(),
+                    vec![None, Some(7.0)],
+                ),
+                (
+                    "distrito".into(),
+                    "Bogotá D.C.".into(),
+                    vec![Some(8.0), Some(7.5)],
+                ),
             ],
             goal: Some(8.0),
         }
@@ -225,7 +251,13 @@ mod tests {
             trend: &trend,
         };
         let svg = trend_svg(&chart).unwrap();
-        for needle in ["Bosa: 2024: 9,5, 2025: 8,25", "Zona Sur Occidente: 2024: sin dato", "meta 8", "Meta (8)", "role=\"img\""] {
+        for needle in [
+            "Bosa: 2024: 9,5, 2025: 8,25",
+            "Zona Sur Occidente: 2024: sin dato",
+            "meta 8",
+            "Meta (8)",
+            "role=\"img\"",
+        ] {
             assert!(svg.contains(needle), "missing {needle}");
         }
         let png = trend_png(&chart).unwrap();

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::indicators::import::{ImportPreview, ImportSummary};
 use crate::domain::indicators::{IndicatorCatalogue, IndicatorDetail};
+use crate::domain::situation::{SituationQuery, SituationView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::{indicators, request_context};
@@ -42,4 +43,16 @@ pub async fn apply_import(id: i64) -> Result<ImportSummary, AppError> {
 #[server(endpoint = "discard_import")]
 pub async fn discard_import(id: i64) -> Result<(), AppError> {
     respond(indicators()?.discard_import(&request_context(), id).await)
+}
+
+#[server(endpoint = "situation")]
+pub async fn fetch_situation(
+    mesa: String,
+    query: SituationQuery,
+) -> Result<SituationView, AppError> {
+    respond(
+        indicators()?
+            .situation(&request_context(), mesa, query)
+            .await,
+    )
 }

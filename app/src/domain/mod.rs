@@ -19,6 +19,7 @@ mod model;
 pub mod policy;
 mod scheduling;
 mod session;
+pub mod situation;
 mod territory;
 mod time;
 

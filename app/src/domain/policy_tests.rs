@@ -266,17 +266,33 @@ fn the_board_roles_table() {
 #[test]
 fn indicators_are_loaded_by_the_coordination_above_or_on_their_territory() {
     let district_coordinator = person(false, &[(DISTRICT, MesaRole::Coordinador)]);
-    assert!(allowed(&district_coordinator, Act::ManageIndicators, &Target::District));
+    assert!(allowed(
+        &district_coordinator,
+        Act::ManageIndicators,
+        &Target::District
+    ));
     let local_coordinator = person(false, &[(LOCAL, MesaRole::Coordinador)]);
-    assert!(!allowed(&local_coordinator, Act::ManageIndicators, &Target::District));
+    assert!(!allowed(
+        &local_coordinator,
+        Act::ManageIndicators,
+        &Target::District
+    ));
     let zone = Place {
         mesa: ZONE,
         ancestors: &[DISTRICT.into()],
         publishes_actas: false,
     };
     // A local coordination does not load its zone's figures.
-    assert!(!allowed(&local_coordinator, Act::ManageIndicators, &Target::Mesa(zone)));
-    assert!(allowed(&district_coordinator, Act::ManageIndicators, &Target::Mesa(zone)));
+    assert!(!allowed(
+        &local_coordinator,
+        Act::ManageIndicators,
+        &Target::Mesa(zone)
+    ));
+    assert!(allowed(
+        &district_coordinator,
+        Act::ManageIndicators,
+        &Target::Mesa(zone)
+    ));
     let coordination_link = guest(BoardRole::Coordinador, GuestScope::Mesa);
     let ancestors = ancestors();
     let local = Place {
@@ -284,5 +300,9 @@ fn indicators_are_loaded_by_the_coordination_above_or_on_their_territory() {
         ancestors: &ancestors,
         publishes_actas: false,
     };
-    assert!(!allowed(&coordination_link, Act::ManageIndicators, &Target::Mesa(local)));
+    assert!(!allowed(
+        &coordination_link,
+        Act::ManageIndicators,
+        &Target::Mesa(local)
+    ));
 }

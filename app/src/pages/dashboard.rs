@@ -59,8 +59,9 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// Moves `version` on whenever the server says something in the scope changed.
 #[cfg(feature = "hydrate")]
-fn listen(query_string: String, version: RwSignal<u64>) {
+pub(crate) fn listen(query_string: String, version: RwSignal<u64>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::Closure;
     let Ok(source) = web_sys::EventSource::new(&format!("/tablero/eventos?{query_string}")) else {

@@ -12,6 +12,7 @@ mod indicators;
 mod mesa;
 mod records;
 mod session;
+mod situation;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
@@ -29,6 +30,7 @@ use indicators::{ImportPage, IndicatorPage, IndicatorsPage};
 use mesa::MesaPage;
 use records::{ActaPage, BarrierChainPage, CommitmentPage, ProjectorPage, ReviewPage};
 use session::SessionPage;
+use situation::SituationPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     content_security_policy();
@@ -112,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
                     <Route path=path!("/tablero") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/indicadores") view=IndicatorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/sala/:mesa") view=SituationPage ssr=SsrMode::Async />
                     <Route path=path!("/indicadores/importaciones/:id") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/indicadores/:code") view=IndicatorPage ssr=SsrMode::Async />
                     <Route path=path!("/barreras/:session/:barrier") view=BarrierChainPage ssr=SsrMode::Async />

@@ -60,7 +60,8 @@ pub async fn run(command: IndicatorsCommand) -> Result<()> {
 }
 
 fn read(path: &Path) -> Result<StoredFile> {
-    let data = std::fs::read(path).with_context(|| format!("no se pudo leer {}", path.display()))?;
+    let data =
+        std::fs::read(path).with_context(|| format!("no se pudo leer {}", path.display()))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
             "/sessions/{id}/barreras/{barrier}/escalaciones",
             get(barrier_chain),
         )
+        .route("/indicadores", get(super::indicators::catalogue_json))
+        .route("/indicadores/{code}", get(super::indicators::detail_json))
 }
 
 /// The request's context, with an invitation given in the JSON body when no other credential

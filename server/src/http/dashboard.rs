@@ -229,7 +229,7 @@ pub async fn events(
         |(mut changes, mesas, slot)| async move {
             loop {
                 match changes.recv().await {
-                    Ok(change) if mesas.contains(&change.mesa_code) => {
+                    Ok(change) if change.concerns(&mesas) => {
                         let event = Event::default()
                             .event("cambio")
                             .data(change.session_id.to_string());

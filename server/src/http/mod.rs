@@ -7,14 +7,14 @@ pub mod budget;
 pub mod dashboard;
 mod error;
 mod identify;
+mod indicators;
 mod listener;
 pub mod metrics;
 mod origin;
 pub mod sockets;
-mod indicators;
 mod sso;
-mod uploads;
 pub mod sync_socket;
+mod uploads;
 
 use std::sync::Arc;
 
@@ -188,12 +188,20 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .nest("/api/v1", api::routes())
                 .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+                .route(
+                    "/indicadores/importaciones/{id}/{action}",
+                    axum::routing::post(indicators::act_on_upload),
+                )
                 .layer(RequestBodyLimitLayer::new(state.limits.write_body_bytes)),
         )
         .merge(
             // A file and its DHIS2 mapping, each up to the import's limit, plus the form.
             Router::new()
                 .route("/indicadores/importar", axum::routing::post(uploads::upload))
+                .route(
+                    "/indicadores/importaciones",
+                    axum::routing::post(indicators::stage_raw),
+                )
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
                 .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES)),
         )

@@ -6,8 +6,8 @@
 use app::domain::indicators::import::StoredFile;
 use app::ssr::RequestContext;
 use axum::Extension;
-use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -118,8 +118,8 @@ pub async fn template_file(
 ) -> Result<Response, ApiError> {
     match file.as_str() {
         "plantilla.xlsx" => {
-            let book = template::workbook()
-                .map_err(|e| app::error::AppError::Internal(e.to_string()))?;
+            let book =
+                template::workbook().map_err(|e| app::error::AppError::Internal(e.to_string()))?;
             Ok(download(
                 book,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -141,6 +141,8 @@ pub async fn template_file(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "indicadores-ejemplo.xlsx",
         )),
-        _ => Err(ApiError::not_found(format!("no existe el archivo «{file}»"))),
+        _ => Err(ApiError::not_found(format!(
+            "no existe el archivo «{file}»"
+        ))),
     }
 }

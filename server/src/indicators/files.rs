@@ -17,7 +17,9 @@ const MAX_COLUMNS: usize = 64;
 pub enum FileError {
     #[error("el archivo «{0}» está vacío")]
     Empty(String),
-    #[error("no se pudo leer la hoja de cálculo «{name}»: {reason}. Guárdela de nuevo como .xlsx o .csv")]
+    #[error(
+        "no se pudo leer la hoja de cálculo «{name}»: {reason}. Guárdela de nuevo como .xlsx o .csv"
+    )]
     Workbook { name: String, reason: String },
     #[error("«{name}», línea {line}: {reason}")]
     Csv {
@@ -50,7 +52,8 @@ fn read_workbook(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
         name: name.to_owned(),
         reason,
     };
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| fail(e.to_string()))?;
+    let mut book =
+        open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| fail(e.to_string()))?;
     let mut sheets = Vec::new();
     for sheet_name in book.sheet_names() {
         let range = book
@@ -67,7 +70,9 @@ fn read_workbook(name: &str, bytes: &[u8]) -> Result<Vec<Sheet>, FileError> {
                 .chain(cells.iter().take(MAX_COLUMNS).map(cell_of))
                 .collect(),
         });
-        let Some(header) = rows.by_ref().find(|row| !row.cells.iter().all(Cell::is_empty))
+        let Some(header) = rows
+            .by_ref()
+            .find(|row| !row.cells.iter().all(Cell::is_empty))
         else {
             continue;
         };
@@ -223,7 +228,10 @@ mod tests {
             .into_owned();
         let sheets = read_sheets("valores.csv", &bytes).unwrap();
         let sheet = &sheets[0];
-        assert_eq!(sheet.header, ["indicador", "territorio", "periodo", "valor"]);
+        assert_eq!(
+            sheet.header,
+            ["indicador", "territorio", "periodo", "valor"]
+        );
         assert_eq!(sheet.rows[0].line, 2);
         assert_eq!(sheet.rows[0].cells[3], Cell::Text("9,5".into()));
         let last = sheet.rows.last().unwrap();
@@ -240,9 +248,15 @@ mod tests {
 
     #[test]
     fn broken_files_say_so() {
-        assert!(matches!(read_sheets("x.csv", b"  \n"), Err(FileError::Empty(_))));
+        assert!(matches!(
+            read_sheets("x.csv", b"  \n"),
+            Err(FileError::Empty(_))
+        ));
         let broken = read_sheets("x.xlsx", b"PK\x03\x04garbage").unwrap_err();
-        assert!(broken.to_string().contains("no se pudo leer la hoja"), "{broken}");
+        assert!(
+            broken.to_string().contains("no se pudo leer la hoja"),
+            "{broken}"
+        );
     }
 
     #[test]

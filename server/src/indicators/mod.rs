@@ -26,7 +26,9 @@ pub const MAX_UPLOAD_BYTES: usize = 24 * 1024 * 1024;
 pub enum ImportError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("el archivo tiene {count} errores; corríjalos y cárguelo de nuevo (nada se importó). Primero: {first}")]
+    #[error(
+        "el archivo tiene {count} errores; corríjalos y cárguelo de nuevo (nada se importó). Primero: {first}"
+    )]
     Invalid { count: usize, first: RowError },
     #[error("el archivo pesa más de {} MB: divídalo en varios", MAX_UPLOAD_BYTES / 1024 / 1024)]
     TooLarge,
@@ -49,7 +51,7 @@ pub fn territory_index(upz: &[UpzRef]) -> Result<TerritoryIndex, StoreError> {
 pub fn bogota() -> Arc<TerritoryIndex> {
     static INDEX: std::sync::OnceLock<Arc<TerritoryIndex>> = std::sync::OnceLock::new();
     INDEX
-        .get_or_init(|| match territory_index(&[]) {
+        .get_or_init(|| match upz_refs().and_then(|upz| territory_index(&upz)) {
             Ok(index) => Arc::new(index),
             Err(error) => {
                 tracing::error!(%error, "the compiled-in territories do not parse");
@@ -57,6 +59,20 @@ pub fn bogota() -> Arc<TerritoryIndex> {
             }
         })
         .clone()
+}
+
+/// The UPZ (and rural UPR) of the shipped map, with the localidad each belongs to.
+fn upz_refs() -> Result<Vec<UpzRef>, StoreError> {
+    let regions = crate::maps::regions(crate::maps::MapLayer::Upz)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(regions
+        .iter()
+        .map(|r| UpzRef {
+            code: r.code.clone(),
+            name: r.name.clone(),
+            localidad: r.localidad.clone(),
+        })
+        .collect())
 }
 
 /// A file read and checked; a file that cannot be read is one error of the plan.
@@ -190,5 +206,22 @@ fn preview_of(staged: &StagedImport, plan: &ImportPlan, summary: ImportSummary) 
         indicators: plan.indicators.clone(),
         territories: territories.len(),
         periods: periods.into_iter().map(|p| p.code()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use app::domain::indicators::TerritoryLevel;
+
+    #[test]
+    fn every_territory_of_the_map_is_known() {
+        let index = super::bogota();
+        let count = |level| index.all().filter(|t| t.level == level).count();
+        assert_eq!(count(TerritoryLevel::Localidad), 20);
+        assert_eq!(count(TerritoryLevel::Zona), 4);
+        assert_eq!(count(TerritoryLevel::Upz), 116, "112 UPZ and 4 UPR");
+        let bosa_central = index.get("UPZ85").expect("UPZ85");
+        assert_eq!(bosa_central.localidad.as_deref(), Some("07"));
+        assert_eq!(bosa_central.zona.as_deref(), Some("zona-sur-occidente"));
     }
 }

@@ -21,29 +21,75 @@ pub fn catalogue_columns() -> Vec<&'static str> {
 }
 
 pub fn values_columns() -> Vec<&'static str> {
-    VALUES_REQUIRED.iter().chain(&VALUES_OPTIONAL).copied().collect()
+    VALUES_REQUIRED
+        .iter()
+        .chain(&VALUES_OPTIONAL)
+        .copied()
+        .collect()
 }
 
 /// What each column means, for the instructions sheet and the README.
 const HELP: [(&str, &str); 18] = [
     ("Hoja «indicadores»", "Una fila por indicador del catálogo."),
-    ("codigo", "Código corto y estable: letras sin tilde, números, - _ . (p. ej. MI-01)."),
+    (
+        "codigo",
+        "Código corto y estable: letras sin tilde, números, - _ . (p. ej. MI-01).",
+    ),
     ("nombre", "Nombre del indicador."),
-    ("definicion, numerador, denominador", "Texto: qué mide y cómo se calcula. Sin denominador, el indicador es un conteo."),
-    ("unidad", "En qué se expresa: «%», «por 1.000 nacidos vivos», «casos»."),
-    ("factor", "El valor es numerador ÷ denominador × factor (100, 1000, 100000). Vacío = 1."),
+    (
+        "definicion, numerador, denominador",
+        "Texto: qué mide y cómo se calcula. Sin denominador, el indicador es un conteo.",
+    ),
+    (
+        "unidad",
+        "En qué se expresa: «%», «por 1.000 nacidos vivos», «casos».",
+    ),
+    (
+        "factor",
+        "El valor es numerador ÷ denominador × factor (100, 1000, 100000). Vacío = 1.",
+    ),
     ("sentido", "«mayor es mejor» o «menor es mejor»."),
-    ("meta, periodo_meta", "Meta opcional y el periodo para el que se fijó."),
-    ("fuente", "De dónde viene el dato (p. ej. Observatorio de Salud de Bogotá, SaluData)."),
-    ("desagregacion", "El nivel más fino que da la fuente: upz, localidad, zona o distrito."),
-    ("Hoja «valores»", "Una fila por indicador, territorio y periodo."),
+    (
+        "meta, periodo_meta",
+        "Meta opcional y el periodo para el que se fijó.",
+    ),
+    (
+        "fuente",
+        "De dónde viene el dato (p. ej. Observatorio de Salud de Bogotá, SaluData).",
+    ),
+    (
+        "desagregacion",
+        "El nivel más fino que da la fuente: upz, localidad, zona o distrito.",
+    ),
+    (
+        "Hoja «valores»",
+        "Una fila por indicador, territorio y periodo.",
+    ),
     ("indicador", "El código del catálogo."),
-    ("territorio", "Localidad 01 a 20, UPZ (UPZ85, UPR4), zona (zona-norte, zona-sur, zona-centro-oriente, zona-sur-occidente) o «distrito»."),
-    ("periodo", "202601 (mes), 2026Q1 (trimestre), 2026 (año) o una fecha 2026-01-31 (su mes)."),
-    ("numerador, denominador", "Preferibles: con ellos Sala suma zonas y distrito. Números con punto decimal, sin separador de miles."),
-    ("valor", "Opcional si hay numerador y denominador (se calcula y se compara). Solo valor = tasa: no se puede sumar a zona ni distrito."),
-    ("Privacidad", "Solo datos agregados: el archivo no puede tener documentos ni nombres de personas u hogares."),
-    ("Repetir", "Volver a cargar el mismo archivo no cambia nada; una fila corregida reemplaza la anterior."),
+    (
+        "territorio",
+        "Localidad 01 a 20, UPZ (UPZ85, UPR4), zona (zona-norte, zona-sur, zona-centro-oriente, zona-sur-occidente) o «distrito».",
+    ),
+    (
+        "periodo",
+        "202601 (mes), 2026Q1 (trimestre), 2026 (año) o una fecha 2026-01-31 (su mes).",
+    ),
+    (
+        "numerador, denominador",
+        "Preferibles: con ellos Sala suma zonas y distrito. Números con punto decimal, sin separador de miles.",
+    ),
+    (
+        "valor",
+        "Opcional si hay numerador y denominador (se calcula y se compara). Solo valor = tasa: no se puede sumar a zona ni distrito.",
+    ),
+    (
+        "Privacidad",
+        "Solo datos agregados: el archivo no puede tener documentos ni nombres de personas u hogares.",
+    ),
+    (
+        "Repetir",
+        "Volver a cargar el mismo archivo no cambia nada; una fila corregida reemplaza la anterior.",
+    ),
 ];
 
 pub fn workbook() -> Result<Vec<u8>, XlsxError> {

@@ -95,11 +95,5 @@ pub fn choropleth_png(map: &Choropleth) -> Result<Vec<u8>, MapError> {
         BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area(),
         &scene,
     )?;
-    let image = image::RgbImage::from_raw(width, height, pixels)
-        .ok_or_else(|| MapError::Draw("imagen de tamaño inesperado".into()))?;
-    let mut png = Vec::new();
-    image
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .map_err(|e| MapError::Draw(e.to_string()))?;
-    Ok(png)
+    crate::charts::encode_png(width, height, pixels).map_err(|e| MapError::Draw(e.to_string()))
 }

@@ -59,7 +59,9 @@ pub enum StoreError {
     UnknownAccessToken(i64),
     #[error("No existe la importación {0}.")]
     UnknownImport(i64),
-    #[error("La importación {0} ya fue aplicada o descartada: cargue el archivo de nuevo si quiere otra vista previa.")]
+    #[error(
+        "La importación {0} ya fue aplicada o descartada: cargue el archivo de nuevo si quiere otra vista previa."
+    )]
     ImportNotPending(i64),
     #[error("dato inválido en la base de datos: {0}")]
     Corrupt(String),

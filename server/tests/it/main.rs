@@ -16,6 +16,7 @@ mod faults;
 mod hardening;
 mod http;
 mod identity;
+mod indicators;
 mod oidc;
 mod permissions;
 mod store;

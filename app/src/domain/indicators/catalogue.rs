@@ -149,7 +149,10 @@ mod tests {
         let higher = Direction::HigherIsBetter;
         assert_eq!(GoalStatus::of(95.0, Some(95.0), higher), GoalStatus::Cumple);
         assert_eq!(GoalStatus::of(90.0, Some(95.0), higher), GoalStatus::Cerca);
-        assert_eq!(GoalStatus::of(80.0, Some(95.0), higher), GoalStatus::NoCumple);
+        assert_eq!(
+            GoalStatus::of(80.0, Some(95.0), higher),
+            GoalStatus::NoCumple
+        );
         assert_eq!(GoalStatus::of(80.0, None, higher), GoalStatus::SinMeta);
     }
 }

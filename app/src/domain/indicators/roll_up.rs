@@ -23,7 +23,9 @@ pub enum Figure {
         of: usize,
     },
     /// Some localidades gave only a rate.
-    NotComputable { reason: String },
+    NotComputable {
+        reason: String,
+    },
     Missing,
 }
 

@@ -85,7 +85,9 @@ pub fn header_key(name: &str) -> String {
 /// Why a number cell was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {
-    #[error("«{0}» tiene coma decimal: escriba el número con punto decimal y sin separador de miles (por ejemplo 12.5)")]
+    #[error(
+        "«{0}» tiene coma decimal: escriba el número con punto decimal y sin separador de miles (por ejemplo 12.5)"
+    )]
     CommaDecimal(String),
     #[error("«{0}» no es un número")]
     NotANumber(String),
@@ -215,7 +217,11 @@ pub fn locate_columns(
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(required.iter().chain(optional).map(|w| position(w)).collect())
+    Ok(required
+        .iter()
+        .chain(optional)
+        .map(|w| position(w))
+        .collect())
 }
 
 #[cfg(test)]
@@ -277,16 +283,24 @@ mod tests {
             header: vec!["Indicador".into(), "PERIODO".into(), "Territorio".into()],
             rows: vec![],
         };
-        let at = locate_columns(&sheet, &["indicador", "territorio", "periodo"], &["valor"]).unwrap();
+        let at =
+            locate_columns(&sheet, &["indicador", "territorio", "periodo"], &["valor"]).unwrap();
         assert_eq!(at, vec![Some(0), Some(2), Some(1), None]);
-        let errors = locate_columns(&sheet, &["indicador", "territorio", "periodo", "valor"], &[])
-            .unwrap_err();
+        let errors = locate_columns(
+            &sheet,
+            &["indicador", "territorio", "periodo", "valor"],
+            &[],
+        )
+        .unwrap_err();
         assert_eq!(errors[0].reason, "falta la columna «valor»");
         let odd = Sheet {
             header: vec!["indicador".into(), "color".into()],
             ..sheet
         };
         let errors = locate_columns(&odd, &["indicador"], &[]).unwrap_err();
-        assert!(errors[0].reason.contains("«color» desconocida"), "{errors:?}");
+        assert!(
+            errors[0].reason.contains("«color» desconocida"),
+            "{errors:?}"
+        );
     }
 }

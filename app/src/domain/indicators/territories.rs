@@ -185,9 +185,10 @@ pub(crate) mod tests {
     use crate::domain::parse_territories;
 
     pub(crate) fn bogota() -> TerritoryIndex {
-        let localidades =
-            parse_territories(include_str!("../../../../server/data/bogota_territorios.csv"))
-                .expect("project territories");
+        let localidades = parse_territories(include_str!(
+            "../../../../server/data/bogota_territorios.csv"
+        ))
+        .expect("project territories");
         let upz = [
             ("UPZ85", "Bosa Central", "07"),
             ("UPZ84", "Bosa Occidental", "07"),

@@ -34,7 +34,7 @@ pub fn format_value(value: f64) -> String {
 }
 
 impl ShownFigure {
-    fn of(indicator: &Indicator, period: Period, figure: &Figure) -> Self {
+    pub fn of(indicator: &Indicator, period: Period, figure: &Figure) -> Self {
         let value = figure.value();
         Self {
             period: period.label(),
@@ -100,8 +100,13 @@ pub fn catalogue_row(
     territories: &TerritoryIndex,
 ) -> CatalogueRow {
     let values = by_territory_and_period(values);
-    let latest = latest(indicator, crate::domain::DISTRICT_MESA_CODE, &values, territories)
-        .map(|(period, figure)| ShownFigure::of(indicator, period, &figure));
+    let latest = latest(
+        indicator,
+        crate::domain::DISTRICT_MESA_CODE,
+        &values,
+        territories,
+    )
+    .map(|(period, figure)| ShownFigure::of(indicator, period, &figure));
     CatalogueRow {
         indicator: indicator.clone(),
         latest,

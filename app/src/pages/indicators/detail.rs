@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::GoalMark;
 use crate::api::indicators::fetch_indicator_detail;
-use crate::domain::DISTRICT_MESA_CODE;
 use crate::domain::indicators::{IndicatorDetail, TerritoryFigure, TerritoryLevel};
+use crate::domain::situation::dashboard_href;
 use crate::pages::common::ErrorNotice;
 
 #[component]
@@ -35,15 +35,6 @@ pub fn IndicatorPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// Where a territory's row and map region lead: its Mesa's dashboard.
-pub(crate) fn dashboard_href(mesa: &str) -> String {
-    if mesa == DISTRICT_MESA_CODE {
-        "/tablero".into()
-    } else {
-        format!("/tablero?ambito=mesa:{mesa}")
     }
 }
 

@@ -26,7 +26,10 @@ pub fn ImportPage() -> impl IntoView {
     let discard = ServerAction::<DiscardImport>::new();
     bump_on_success(apply.value().into(), done);
     bump_on_success(discard.value().into(), done);
-    let preview = Resource::new(move || (id(), done.get()), |(id, _)| fetch_import_preview(id));
+    let preview = Resource::new(
+        move || (id(), done.get()),
+        |(id, _)| fetch_import_preview(id),
+    );
     let refused = Signal::derive(move || {
         general_message(apply.value().into(), &[])
             .get()

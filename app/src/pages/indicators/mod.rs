@@ -59,7 +59,10 @@ fn Catalogue(catalogue: IndicatorCatalogue) -> impl IntoView {
         }
         .into_any()
     } else {
-        let body = rows.into_iter().map(|row| view! { <CatalogueLine row /> }).collect_view();
+        let body = rows
+            .into_iter()
+            .map(|row| view! { <CatalogueLine row /> })
+            .collect_view();
         view! {
             <table class="table" tabindex="0" data-catalogue>
                 <thead><tr>

@@ -2,20 +2,23 @@
 //! the coordinations and the administration (`Act::ManageIndicators`, asked for the district
 //! when a file brings definitions and for the Mesa of every territory it has values for).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use app::domain::indicators::import::{ImportPlan, ImportPreview, ImportSummary};
 use app::domain::indicators::{
-    IndicatorCatalogue, IndicatorDetail, catalogue_row, indicator_detail,
+    IndicatorCatalogue, IndicatorDetail, TerritoryLevel, catalogue_row, indicator_detail,
 };
+use app::domain::local_mesa_code;
 use app::domain::policy::{self, Act, Place, Target};
+use app::domain::situation::{SituationQuery, SituationView, dashboard_href};
 use app::domain::{DISTRICT_MESA_CODE, identity::MesaRole};
 use app::error::AppError;
 use app::ssr::{Indicators, RequestContext};
 use async_trait::async_trait;
 
-use super::access::{place_of, require};
 use super::StoreBackend;
+use super::access::{place_of, require};
+use super::situation::localidad_map;
 use crate::indicators::ImportError;
 
 /// Uploads listed on the indicators page.
@@ -141,7 +144,21 @@ impl Indicators for StoreBackend {
             .map_err(AppError::NotFound)?
             .clone();
         let values = self.store.indicator_values(&indicator.code).await?;
-        Ok(indicator_detail(indicator, &territory, values, territories))
+        let mut detail = indicator_detail(indicator, &territory, values, territories);
+        let map_values: BTreeMap<String, f64> = detail
+            .rows
+            .iter()
+            .filter(|r| r.level == TerritoryLevel::Localidad)
+            .filter_map(|r| r.figure.value.map(|v| (r.code.clone(), v)))
+            .collect();
+        let title = format!(
+            "{} · {}",
+            indicator.name,
+            detail.period.clone().unwrap_or_default()
+        );
+        let href = |code: &str| Some(dashboard_href(&local_mesa_code(code)));
+        detail.map_svg = localidad_map(&title, &indicator.unit, &map_values, &href);
+        Ok(detail)
     }
 
     async fn import_preview(
@@ -170,12 +187,22 @@ impl Indicators for StoreBackend {
             ),
         )
         .await;
-        self.projections.invalidate();
+        self.projections
+            .announce(crate::projection::Changed::everywhere());
         Ok(summary)
     }
 
     async fn discard_import(&self, cx: &RequestContext, id: i64) -> Result<(), AppError> {
         self.require_importer(cx)?;
         Ok(self.store.discard_import(id).await?)
+    }
+
+    async fn situation(
+        &self,
+        cx: &RequestContext,
+        mesa: String,
+        query: SituationQuery,
+    ) -> Result<SituationView, AppError> {
+        self.situation_view(cx, &mesa, query).await
     }
 }

@@ -11,6 +11,7 @@ mod guests;
 mod indicators;
 mod lifecycle;
 mod replays;
+mod situation;
 
 use app::domain::board::BoardRole;
 use app::domain::board::acta::Acta;

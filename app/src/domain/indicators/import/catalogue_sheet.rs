@@ -7,7 +7,8 @@ use super::super::{
     parse_number,
 };
 
-pub const CATALOGUE_REQUIRED: [&str; 5] = ["codigo", "nombre", "unidad", "sentido", "desagregacion"];
+pub const CATALOGUE_REQUIRED: [&str; 5] =
+    ["codigo", "nombre", "unidad", "sentido", "desagregacion"];
 pub const CATALOGUE_OPTIONAL: [&str; 7] = [
     "definicion",
     "numerador",
@@ -157,7 +158,7 @@ impl RowReader<'_> {
         }
         // A missing factor is 1 (a plain ratio, or a count).
         let factor = match self.number("factor") {
-            Some(f) if f == 0.0 => {
+            Some(0.0) => {
                 self.fail("factor", "no puede ser 0".into());
                 None
             }

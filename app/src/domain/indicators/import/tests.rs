@@ -120,7 +120,11 @@ MI-01;08;2026;2;100;",
     assert!(!plan.errors.iter().any(|e| e.line == 9));
     found(10, "territorio", "se publica por localidad");
     found(11, "denominador", "es un conteo");
-    found(13, "periodo", "repite el indicador «MI-01», territorio «08» y periodo 2026 de la línea 12");
+    found(
+        13,
+        "periodo",
+        "repite el indicador «MI-01», territorio «08» y periodo 2026 de la línea 12",
+    );
     assert_eq!(plan.errors.len(), 10, "{:#?}", reasons(&plan));
     let shown = plan.errors[0].to_string();
     assert_eq!(
@@ -176,7 +180,11 @@ fn personal_data_and_unknown_layouts_are_refused_as_a_whole() {
         &BTreeMap::new(),
         &bogota(),
     );
-    assert!(odd.errors[0].reason.contains("no se reconoce el encabezado"));
+    assert!(
+        odd.errors[0]
+            .reason
+            .contains("no se reconoce el encabezado")
+    );
     let empty = plan_import(
         &[sheet("valores.csv", "indicador,territorio,periodo,valor")],
         None,
@@ -235,11 +243,18 @@ territorio,ouKennedy,08,",
     );
     assert_eq!(plan.values.len(), 2, "{:?}", plan.errors);
     let bosa = plan.values.iter().find(|v| v.territory == "07").unwrap();
-    assert_eq!((bosa.numerator, bosa.denominator), (Some(90.0), Some(10000.0)));
+    assert_eq!(
+        (bosa.numerator, bosa.denominator),
+        (Some(90.0), Some(10000.0))
+    );
     assert_eq!(bosa.value, 9.0);
     assert_eq!(plan.errors.len(), 1);
     assert_eq!(plan.errors[0].line, 6);
-    assert!(plan.errors[0].reason.contains("«deOtro» no está en el mapeo"));
+    assert!(
+        plan.errors[0]
+            .reason
+            .contains("«deOtro» no está en el mapeo")
+    );
     let without = plan_import(&[catalogue, set], None, &BTreeMap::new(), &bogota());
     assert!(without.errors[0].reason.contains("archivo de mapeo"));
 }
@@ -274,8 +289,13 @@ MI-01,20,2026,1,40",
             of: 3
         }
     );
-    assert_eq!(zone.note(), "calculado con 2 de 3 localidades (faltan datos)");
-    let district = figure(&mi, "distrito", year, &values, &index).value().unwrap();
+    assert_eq!(
+        zone.note(),
+        "calculado con 2 de 3 localidades (faltan datos)"
+    );
+    let district = figure(&mi, "distrito", year, &values, &index)
+        .value()
+        .unwrap();
     assert!((district - 101.0 / 20040.0 * 1000.0).abs() < 1e-9);
     // A rate alone cannot be rolled up.
     let mut with_rate = parts.values.clone();
@@ -290,7 +310,10 @@ MI-01,20,2026,1,40",
     let values = by_territory_and_period(with_rate);
     let zone = figure(&mi, "zona-sur-occidente", year, &values, &index);
     assert!(matches!(&zone, Figure::NotComputable { reason } if reason.contains("09")));
-    assert_eq!(figure(&mi, "zona-norte", year, &values, &index), Figure::Missing);
+    assert_eq!(
+        figure(&mi, "zona-norte", year, &values, &index),
+        Figure::Missing
+    );
 }
 
 #[test]
@@ -311,7 +334,11 @@ MI-01,07,202601,1,100",
     let values = by_territory_and_period(parts.values);
     let trend = trend(&mi, "07", &values, &index);
     let codes: Vec<String> = trend.periods.iter().map(|p| p.code()).collect();
-    assert_eq!(codes, ["2025", "2026"], "years dominate; the month is left out");
+    assert_eq!(
+        codes,
+        ["2025", "2026"],
+        "years dominate; the month is left out"
+    );
     assert_eq!(trend.lines.len(), 3);
     assert_eq!(trend.lines[0].2, vec![Some(10.0), Some(9.0)]);
     assert_eq!(trend.lines[1].0, "zona-sur-occidente");
@@ -319,5 +346,8 @@ MI-01,07,202601,1,100",
     assert_eq!(trend.goal, Some(8.0));
     let (period, figure) = latest(&mi, "07", &values, &index).unwrap();
     assert_eq!(period.code(), "2026");
-    assert_eq!(mi.status(figure.value().unwrap()), crate::domain::indicators::GoalStatus::NoCumple);
+    assert_eq!(
+        mi.status(figure.value().unwrap()),
+        crate::domain::indicators::GoalStatus::NoCumple
+    );
 }

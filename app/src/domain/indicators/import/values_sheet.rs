@@ -90,9 +90,11 @@ pub(super) fn check(
             None
         }
     };
-    let value = indicator.and_then(|indicator| figures(indicator, &raw, &mut |column, reason| {
-        errors.push(error(column, reason))
-    }));
+    let value = indicator.and_then(|indicator| {
+        figures(indicator, &raw, &mut |column, reason| {
+            errors.push(error(column, reason))
+        })
+    });
     let (Some(indicator), Some(territory), Some(period), Some((numerator, denominator, value))) =
         (indicator, territory, period, value)
     else {
@@ -150,7 +152,10 @@ fn figures(
         }
         return match (raw.numerator, raw.value) {
             (Some(n), Some(v)) if !agrees(v, n) => {
-                fail("valor", format!("el valor {v} no es igual al numerador {n}"));
+                fail(
+                    "valor",
+                    format!("el valor {v} no es igual al numerador {n}"),
+                );
                 None
             }
             (Some(n), _) | (None, Some(n)) => Some((Some(n), None, n)),
@@ -161,7 +166,7 @@ fn figures(
         };
     }
     match (raw.numerator, raw.denominator, raw.value) {
-        (Some(_), Some(d), _) if d == 0.0 => {
+        (Some(_), Some(0.0), _) => {
             fail("denominador", "es 0: el valor no se puede calcular".into());
             None
         }
@@ -182,11 +187,17 @@ fn figures(
             }
         }
         (Some(_), None, _) => {
-            fail("denominador", "falta el denominador del numerador dado".into());
+            fail(
+                "denominador",
+                "falta el denominador del numerador dado".into(),
+            );
             None
         }
         (None, Some(_), _) => {
-            fail("numerador", "falta el numerador del denominador dado".into());
+            fail(
+                "numerador",
+                "falta el numerador del denominador dado".into(),
+            );
             None
         }
         (None, None, Some(v)) => Some((None, None, v)),
