@@ -150,12 +150,12 @@ pub fn dashboard_scope(mesa: &str) -> super::dashboard::Scope {
     }
 }
 
-/// A Mesa's management dashboard (the district's is the whole dashboard).
+/// A Mesa's management dashboard, in the scope its situation room shows (a zonal Mesa's covers
+/// its localidades; the district's is the whole dashboard).
 pub fn dashboard_href(mesa: &str) -> String {
-    if mesa == super::DISTRICT_MESA_CODE {
-        "/tablero".into()
-    } else {
-        format!("/tablero?ambito=mesa:{mesa}")
+    match dashboard_scope(mesa) {
+        super::dashboard::Scope::Distrito => "/tablero".into(),
+        scope => format!("/tablero?ambito={}", scope.code().replace(' ', "%20")),
     }
 }
 
@@ -231,5 +231,11 @@ mod tests {
             Scope::Zona("Sur Occidente".into())
         );
         assert_eq!(dashboard_scope("local-07"), Scope::Mesa("local-07".into()));
+        assert_eq!(dashboard_href("local-07"), "/tablero?ambito=mesa:local-07");
+        assert_eq!(
+            dashboard_href("zona-centro-oriente"),
+            "/tablero?ambito=zona:Centro%20Oriente"
+        );
+        assert_eq!(dashboard_href("distrito"), "/tablero");
     }
 }

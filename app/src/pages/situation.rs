@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::common::ErrorNotice;
 use super::indicators::GoalMark;
 use crate::api::indicators::fetch_situation;
+use crate::domain::indicators::format_value;
 use crate::domain::situation::{
     MapRow, SituationMode, SituationQuery, SituationView, dashboard_href,
 };
@@ -124,26 +125,33 @@ fn Situation(situation: SituationView, mode: SituationMode, version: u64) -> imp
             view! { <option value=code selected=selected>{label}</option> }
         })
         .collect();
-    let qs = dashboard.query.to_query_string();
-    let chart = |key: &str, title: &str| {
-        let src = format!("/tablero/graficos/{key}.svg?{qs}&v={version}");
-        let empty = dashboard
-            .chart(key)
-            .is_none_or(|s| s.points.is_empty())
-            .then(|| {
-                dashboard
-                    .chart(key)
-                    .map(|s| s.empty.clone())
-                    .unwrap_or_default()
-            });
+    // Counts as bars of plain HTML: readable from the back of the room at any column width.
+    let bars = |key: &str, title: &str| {
+        let series = dashboard.chart(key).cloned();
         let title = title.to_owned();
-        match empty {
-            Some(sentence) => view! { <p class="empty" data-empty>{sentence}</p> }.into_any(),
-            None => view! { <img src=src alt=title width="880" /> }.into_any(),
+        match series.filter(|s| !s.points.is_empty()) {
+            None => view! { <h3>{title}</h3><p class="empty" data-empty>"Sin registros."</p> }
+                .into_any(),
+            Some(series) => {
+                let top = series.points.iter().map(|(_, n)| *n).fold(1.0, f64::max);
+                let items = series
+                    .points
+                    .iter()
+                    .map(|(label, n)| {
+                        let width = format!("width: {:.0}%", n / top * 100.0);
+                        view! {
+                            <li><span>{label.clone()}</span><strong>{format_value(*n)}</strong>
+                                <span class="bar" style=width aria-hidden="true"></span></li>
+                        }
+                    })
+                    .collect_view();
+                view! { <h3>{title}</h3><ul class="bars" data-bars=key.to_owned()>{items}</ul> }
+                    .into_any()
+            }
         }
     };
-    let barriers_by_type = chart("barreras-tipo", "Barreras por tipo");
-    let barriers_by_status = chart("barreras-estado", "Barreras por estado");
+    let barriers_by_type = bars("barreras-tipo", "Por tipo");
+    let barriers_by_status = bars("barreras-estado", "Por estado");
     let keys = if key_indicators.is_empty() {
         view! { <p class="empty" data-empty>"Aún no hay indicadores cargados para este territorio."</p> }.into_any()
     } else {

@@ -1,7 +1,10 @@
 //! Cross-site requests are refused before anything happens: a browser names the page a request
 //! comes from in `Origin`, and a state-changing request (or a board's WebSocket upgrade) from
 //! another site is answered 403. Requests without `Origin` (scripts, the CLI, foreign Yjs
-//! clients) pass here; what they may do is their invitation's business.
+//! clients) pass here; what they may do is their invitation's business. Sala's pages send no
+//! `Referer` (`Referrer-Policy: no-referrer`), under which a browser writes `Origin: null` on a
+//! plain form's post; such a post is Sala's own when the browser's `Sec-Fetch-Site` (which no
+//! page can set) says `same-origin`.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -18,6 +21,14 @@ pub fn same_origin(origin: &str, host: &str) -> bool {
         .unwrap_or_default()
         .trim_end_matches('/');
     !authority.is_empty() && authority.eq_ignore_ascii_case(host.trim())
+}
+
+/// `Origin: null` with `Sec-Fetch-Site: same-origin`: a form of one of Sala's own pages, posted
+/// under its no-referrer policy (an indicator file's upload). A sandboxed frame elsewhere sends
+/// `null` too, but with `cross-site`.
+pub fn own_form_post(headers: &HeaderMap) -> bool {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    header("origin") == Some("null") && header("sec-fetch-site") == Some("same-origin")
 }
 
 pub fn changes_state(method: &Method, headers: &HeaderMap) -> bool {
@@ -38,7 +49,7 @@ pub async fn refuse_foreign_origin(request: Request<Body>, next: Next) -> Respon
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         let origin = origin.to_str().unwrap_or("null");
-        if !same_origin(origin, host) {
+        if !same_origin(origin, host) && !own_form_post(headers) {
             tracing::warn!(origin, host, "cross-site request refused");
             return (
                 StatusCode::FORBIDDEN,
@@ -67,6 +78,26 @@ mod tests {
             "http://sala.example.org.evil.example",
             "sala.example.org"
         ));
+    }
+
+    #[test]
+    fn a_null_origin_is_sala_s_own_form_only_when_the_browser_says_so() {
+        let headers = |origin: &str, site: Option<&str>| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ORIGIN, origin.parse().unwrap());
+            if let Some(site) = site {
+                h.insert("sec-fetch-site", site.parse().unwrap());
+            }
+            h
+        };
+        assert!(own_form_post(&headers("null", Some("same-origin"))));
+        assert!(!own_form_post(&headers("null", Some("cross-site"))));
+        assert!(!own_form_post(&headers("null", Some("same-site"))));
+        assert!(!own_form_post(&headers("null", None)));
+        assert!(!own_form_post(&headers(
+            "https://evil.example",
+            Some("same-origin")
+        )));
     }
 
     #[test]

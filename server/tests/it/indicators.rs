@@ -388,6 +388,20 @@ async fn the_pages_form_uploads_and_opens_the_preview() {
     assert_eq!(status, 200);
     assert!(page.contains("El archivo está bien"), "{page}");
     assert!(page.contains("indicadores-ejemplo.xlsx"));
+    // A form posted from another site (a sandboxed frame sends `Origin: null` too) is refused.
+    let response = client
+        .post(server.url("/indicadores/importar"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "cross-site")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(format!("--{boundary}--\r\n"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
     // Without a file: back to the page, saying so.
     let response = client
         .post(server.url("/indicadores/importar"))

@@ -24,12 +24,48 @@ pub struct ShownFigure {
     pub status: GoalStatus,
 }
 
-/// Spanish decimals: two below 100, one above (a 95,4 % coverage, a 7,25 rate).
+/// Spanish decimals: two below 100, one above (a 95,4 % coverage, a 7,25 rate), and a point
+/// between thousands from 10.000 on (as the RAE writes four digits together).
 pub fn format_value(value: f64) -> String {
-    if value.abs() >= 100.0 {
+    let text = if value.abs() >= 100.0 {
         decimal((value * 10.0).round() / 10.0)
     } else {
         decimal(value)
+    };
+    if value.abs() < 10_000.0 {
+        return text;
+    }
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = unsigned.split_once(',').unwrap_or((unsigned, ""));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        "" => format!("{sign}{grouped}"),
+        f => format!("{sign}{grouped},{f}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_value;
+
+    #[test]
+    fn numbers_as_spanish_readers_write_them() {
+        assert_eq!(format_value(7.254), "7,25");
+        assert_eq!(format_value(95.0), "95");
+        assert_eq!(format_value(123.45), "123,5");
+        assert_eq!(format_value(4779.0), "4779");
+        assert_eq!(format_value(36662.0), "36.662");
+        assert_eq!(format_value(1234567.8), "1.234.567,8");
+        assert_eq!(format_value(-20000.0), "-20.000");
     }
 }
 

@@ -119,7 +119,7 @@ fn CatalogueLine(row: CatalogueRow) -> impl IntoView {
     };
     view! {
         <tr data-indicator=indicator.code.clone()>
-            <td><a href=href>{indicator.name.clone()}</a> <span class="muted">{indicator.code.clone()}</span></td>
+            <td><a href=href>{indicator.name.clone()}</a><span class="muted code-tag">{indicator.code.clone()}</span></td>
             <td>{indicator.unit.clone()}</td>
             <td>{goal}</td>
             <td>{latest}</td>
