@@ -64,6 +64,7 @@ test('load the example, read an indicator on its map, and watch the situation ro
   await page.setInputFiles('#archivo', MISTAKES);
   await page.getByRole('button', { name: 'Revisar archivo' }).click();
   await page.waitForURL('**/indicadores/importaciones/*');
+  await hydrated(page);
   await page.locator('[data-import-errors] tr[data-error-line="5"]', { hasText: 'coma decimal' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Importar' }).count(), 0);
   await page.getByRole('button', { name: 'Descartar' }).click();

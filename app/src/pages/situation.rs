@@ -292,10 +292,10 @@ fn MapPanel(title: String, svg: String, rows: Vec<MapRow>) -> impl IntoView {
             <div class="map__drawing" inner_html=svg data-map></div>
             <details class="map__table">
                 <summary>"Ver el mapa como tabla"</summary>
-                <table class="table" tabindex="0">
+                <div class="scroll-x" tabindex="0"><table class="table">
                     <thead><tr><th>"Localidad"</th><th>"Valor"</th></tr></thead>
                     <tbody>{rows}</tbody>
-                </table>
+                </table></div>
             </details>
         </section>
     }

@@ -156,9 +156,9 @@ fn FigureTable(rows: Vec<TerritoryFigure>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="table" tabindex="0" data-figures>
+        <div class="scroll-x" tabindex="0"><table class="table" data-figures>
             <thead><tr><th>"Territorio"</th><th>"Nivel"</th><th>"Valor"</th><th>"Nota"</th></tr></thead>
             <tbody>{body}</tbody>
-        </table>
+        </table></div>
     }
 }

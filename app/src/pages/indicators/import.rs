@@ -142,18 +142,18 @@ fn Preview(
             {(!definitions.is_empty()).then(|| view! { <p>{format!("Definiciones: {definitions}")}</p> })}
             {(errors > 0).then(|| view! {
                 <h2>"Errores"</h2>
-                <table class="table" tabindex="0" data-import-errors>
+                <div class="scroll-x" tabindex="0"><table class="table" data-import-errors>
                     <thead><tr><th>"Hoja"</th><th>"Línea"</th><th>"Columna"</th><th>"Motivo"</th></tr></thead>
                     <tbody>{error_rows}</tbody>
-                </table>
+                </table></div>
                 {more}
             })}
             {(errors == 0 && !preview.sample.is_empty()).then(|| view! {
                 <h2>"Primeras filas, como Sala las leyó"</h2>
-                <table class="table" tabindex="0" data-sample>
+                <div class="scroll-x" tabindex="0"><table class="table" data-sample>
                     <thead><tr><th>"Indicador"</th><th>"Territorio"</th><th>"Periodo"</th><th>"Numerador"</th><th>"Denominador"</th><th>"Valor"</th></tr></thead>
                     <tbody>{sample}</tbody>
-                </table>
+                </table></div>
             })}
             {pending.then(|| view! {
                 <div class="actions">

@@ -64,13 +64,13 @@ fn Catalogue(catalogue: IndicatorCatalogue) -> impl IntoView {
             .map(|row| view! { <CatalogueLine row /> })
             .collect_view();
         view! {
-            <table class="table" tabindex="0" data-catalogue>
+            <div class="scroll-x" tabindex="0"><table class="table" data-catalogue>
                 <thead><tr>
                     <th>"Indicador"</th><th>"Unidad"</th><th>"Meta"</th>
                     <th>"Bogotá (último dato)"</th><th>"Fuente"</th>
                 </tr></thead>
                 <tbody>{body}</tbody>
-            </table>
+            </table></div>
         }
         .into_any()
     };
@@ -180,10 +180,10 @@ fn UploadForm(imports: Vec<ImportRecord>) -> impl IntoView {
                 <button type="submit" class="button">"Revisar archivo"</button>
             </form>
             <h3>"Últimas cargas"</h3>
-            <table class="table" tabindex="0" data-imports>
+            <div class="scroll-x" tabindex="0"><table class="table" data-imports>
                 <thead><tr><th>"Archivo"</th><th>"Por"</th><th>"Cuándo"</th><th>"Estado"</th><th>"Resultado"</th></tr></thead>
                 <tbody>{recent}</tbody>
-            </table>
+            </table></div>
         </section>
     }
 }
