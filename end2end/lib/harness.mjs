@@ -97,6 +97,32 @@ export function launchChromium() {
   });
 }
 
+/** A fresh context and page at `viewport` (a phone below 500 px), its page errors pushed to
+ * `errors`. */
+export async function newContext(browser, errors, viewport = { width: 1920, height: 1080 }) {
+  const ctx = await browser.newContext({ viewport, locale: 'es-CO', isMobile: viewport.width < 500 });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { ctx, page };
+}
+
+/** Opens `path` (or a whole URL) on the server at `base` and waits for hydration. */
+export async function visit(page, base, path) {
+  await page.goto(path.startsWith('http') ? path : base + path);
+  await hydrated(page);
+}
+
+/** Follows a one-time setup link, sets `password` and waits to be welcomed in. */
+export async function completeSetup(page, link, password) {
+  await page.goto(link);
+  await hydrated(page);
+  await page.locator('[data-setup-for]').waitFor();
+  await page.fill('#password', password);
+  await page.fill('#repeat', password);
+  await page.getByRole('button', { name: 'Guardar y entrar' }).click();
+  await page.locator('[data-welcome]').waitFor();
+}
+
 /** Resolves once Leptos has hydrated the page (an effect sets the attribute in the browser). */
 export async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 20_000 });

@@ -5,7 +5,9 @@
 // projector's QR code lets a third person join; a signed-out visitor sees no contact data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, axeViolations, hydrated, launchChromium, startSala } from '../lib/harness.mjs';
+import {
+  ARTIFACTS, axeViolations, completeSetup, hydrated, launchChromium, newContext, startSala, visit,
+} from '../lib/harness.mjs';
 
 let sala;
 let browser;
@@ -23,26 +25,9 @@ after(async () => {
   assert.deepEqual(errors, [], 'no page errors');
 });
 
-async function context(viewport = { width: 1920, height: 1080 }) {
-  const ctx = await browser.newContext({ viewport, locale: 'es-CO', isMobile: viewport.width < 500 });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { ctx, page };
-}
-
-async function go(page, url) {
-  await page.goto(url.startsWith('http') ? url : sala.base + url);
-  await hydrated(page);
-}
-
-async function setPassword(page, link) {
-  await go(page, link);
-  await page.locator('[data-setup-for]').waitFor();
-  await page.fill('#password', PASSWORD);
-  await page.fill('#repeat', PASSWORD);
-  await page.getByRole('button', { name: 'Guardar y entrar' }).click();
-  await page.locator('[data-welcome]').waitFor();
-}
+const context = (viewport) => newContext(browser, errors, viewport);
+const go = (page, url) => visit(page, sala.base, url);
+const setPassword = (page, link) => completeSetup(page, link, PASSWORD);
 
 test('an administrator, a coordinator and a guest run a session from the browser alone', async () => {
   // The console printed the first administrator's link.

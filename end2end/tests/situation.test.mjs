@@ -5,7 +5,9 @@
 // the kiosk rotates its panels; at 360 px everything stacks without sideways scrolling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, hydrated, launchChromium, startSala } from '../lib/harness.mjs';
+import {
+  ARTIFACTS, completeSetup, hydrated, launchChromium, newContext, startSala, visit,
+} from '../lib/harness.mjs';
 
 const EXAMPLE = new URL('../../docs/examples/indicadores-ejemplo.xlsx', import.meta.url).pathname;
 const MISTAKES = new URL('../../docs/examples/valores-con-errores.csv', import.meta.url).pathname;
@@ -26,26 +28,13 @@ after(async () => {
   assert.deepEqual(errors, [], 'no page errors');
 });
 
-async function context(viewport = { width: 1920, height: 1080 }) {
-  const ctx = await browser.newContext({ viewport, locale: 'es-CO', isMobile: viewport.width < 500 });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { ctx, page };
-}
-
-async function go(page, path) {
-  await page.goto(path.startsWith('http') ? path : sala.base + path);
-  await hydrated(page);
-}
+const context = (viewport) => newContext(browser, errors, viewport);
+const go = (page, path) => visit(page, sala.base, path);
 
 async function signInAdmin() {
   for (let i = 0; i < 50 && !sala.setupLink; i++) await new Promise((r) => setTimeout(r, 100));
   const admin = await context();
-  await go(admin.page, sala.setupLink);
-  await admin.page.fill('#password', PASSWORD);
-  await admin.page.fill('#repeat', PASSWORD);
-  await admin.page.getByRole('button', { name: 'Guardar y entrar' }).click();
-  await admin.page.locator('[data-welcome]').waitFor();
+  await completeSetup(admin.page, sala.setupLink, PASSWORD);
   return admin;
 }
 

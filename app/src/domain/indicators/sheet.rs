@@ -224,6 +224,51 @@ pub fn locate_columns(
         .collect())
 }
 
+/// A sheet whose columns were found: its rows with anything in them, each cell asked for by its
+/// column's place in the `required` then `optional` lists.
+pub struct Located<'a> {
+    sheet: &'a Sheet,
+    columns: Vec<Option<usize>>,
+}
+
+impl<'a> Located<'a> {
+    pub fn new(
+        sheet: &'a Sheet,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<Self, Vec<RowError>> {
+        locate_columns(sheet, required, optional).map(|columns| Self { sheet, columns })
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = LocatedRow<'_>> {
+        self.sheet
+            .rows
+            .iter()
+            .filter(|row| !row.cells.iter().all(Cell::is_empty))
+            .map(|row| LocatedRow {
+                row,
+                columns: &self.columns,
+            })
+    }
+}
+
+pub struct LocatedRow<'a> {
+    pub row: &'a SheetRow,
+    columns: &'a [Option<usize>],
+}
+
+impl LocatedRow<'_> {
+    /// The cell of the `i`-th expected column (empty when the column or the cell is missing).
+    pub fn cell(&self, i: usize) -> Cell {
+        self.columns
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|at| self.row.cells.get(at).cloned())
+            .unwrap_or(Cell::Empty)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::super::{
-    Cell, Indicator, RowError, Sheet, TerritoryIndex, header_key, locate_columns, parse_number,
-};
+use super::super::{Indicator, Located, RowError, Sheet, TerritoryIndex, header_key, parse_number};
 use super::IndicatorValue;
 use super::values_sheet::{RawValue, Seen, check};
 
@@ -48,16 +46,12 @@ pub struct Dhis2Mapping {
 /// The mapping sheet: `tipo` (`indicador` or `territorio`), `dhis2` (the UID or code), `sala`
 /// (Sala's code) and, for an indicator, `parte` (numerador, denominador or valor; valor if empty).
 pub fn read_mapping(sheet: &Sheet) -> Result<Dhis2Mapping, Vec<RowError>> {
-    let columns = locate_columns(sheet, &MAPPING_REQUIRED, &MAPPING_OPTIONAL)?;
+    let located = Located::new(sheet, &MAPPING_REQUIRED, &MAPPING_OPTIONAL)?;
     let mut mapping = Dhis2Mapping::default();
     let mut errors = Vec::new();
-    for row in &sheet.rows {
-        let cell = |i: usize| {
-            columns[i]
-                .and_then(|at| row.cells.get(at))
-                .map(Cell::text)
-                .unwrap_or_default()
-        };
+    for located_row in located.rows() {
+        let row = located_row.row;
+        let cell = |i: usize| located_row.cell(i).text();
         let (kind, dhis2, sala, part) = (header_key(&cell(0)), cell(1), cell(2), cell(3));
         if [&kind, &dhis2, &sala].iter().all(|t| t.is_empty()) {
             continue;
@@ -127,21 +121,15 @@ pub fn read_dhis2(
     territories: &TerritoryIndex,
     seen: &mut Seen,
 ) -> (Vec<IndicatorValue>, Vec<RowError>) {
-    let columns = match locate_columns(sheet, &DHIS2_REQUIRED, &DHIS2_OPTIONAL) {
-        Ok(columns) => columns,
+    let located = match Located::new(sheet, &DHIS2_REQUIRED, &DHIS2_OPTIONAL) {
+        Ok(located) => located,
         Err(errors) => return (Vec::new(), errors),
     };
     let mut errors = Vec::new();
     let mut gathered: BTreeMap<(String, String, String), Gathered> = BTreeMap::new();
-    for row in &sheet.rows {
-        if row.cells.iter().all(Cell::is_empty) {
-            continue;
-        }
-        let cell = |i: usize| {
-            columns[i]
-                .and_then(|at| row.cells.get(at).cloned())
-                .unwrap_or(Cell::Empty)
-        };
+    for located_row in located.rows() {
+        let row = located_row.row;
+        let cell = |i: usize| located_row.cell(i);
         let mut fail = |column: &str, reason: String| {
             errors.push(RowError {
                 sheet: sheet.name.clone(),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::super::{
-    Cell, Indicator, Period, RowError, Sheet, TerritoryIndex, locate_columns, parse_number,
+    Cell, Indicator, Located, Period, RowError, Sheet, TerritoryIndex, parse_number,
 };
 use super::IndicatorValue;
 
@@ -226,21 +226,15 @@ pub fn read_values(
     territories: &TerritoryIndex,
     seen: &mut Seen,
 ) -> (Vec<IndicatorValue>, Vec<RowError>) {
-    let columns = match locate_columns(sheet, &VALUES_REQUIRED, &VALUES_OPTIONAL) {
-        Ok(columns) => columns,
+    let located = match Located::new(sheet, &VALUES_REQUIRED, &VALUES_OPTIONAL) {
+        Ok(located) => located,
         Err(errors) => return (Vec::new(), errors),
     };
     let mut values = Vec::new();
     let mut errors = Vec::new();
-    for row in &sheet.rows {
-        if row.cells.iter().all(Cell::is_empty) {
-            continue;
-        }
-        let cell = |i: usize| {
-            columns[i]
-                .and_then(|at| row.cells.get(at).cloned())
-                .unwrap_or(Cell::Empty)
-        };
+    for located_row in located.rows() {
+        let row = located_row.row;
+        let cell = |i: usize| located_row.cell(i);
         let mut number_errors = Vec::new();
         let mut number = |i: usize, name: &str| match parse_number(&cell(i)) {
             Ok(n) => n,
