@@ -153,12 +153,7 @@ pub async fn stage_raw(
         name,
         data: body.to_vec(),
     };
-    let who = cx
-        .actor
-        .person
-        .as_ref()
-        .map(|p| format!("{} <{}>", p.name, p.email))
-        .unwrap_or_else(|| cx.actor.principal());
+    let who = super::uploads::uploader(&cx);
     let id = state
         .imports
         .stage(file, None, &who)

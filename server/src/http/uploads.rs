@@ -32,7 +32,7 @@ fn back_with(reason: &str) -> Response {
 }
 
 /// The person who uploads, as the record of uploads shows it.
-fn uploader(cx: &RequestContext) -> String {
+pub(super) fn uploader(cx: &RequestContext) -> String {
     match &cx.actor.person {
         Some(person) => format!("{} <{}>", person.name, person.email),
         None => cx.actor.principal(),
