@@ -175,8 +175,10 @@ pub struct Escalation {
 impl Escalation {
     /// Days since it was sent (until answered, or until `today`).
     pub fn days_waiting(&self, today: NaiveDate) -> i64 {
-        let end = self.responded_at.map(|at| at.date_naive()).unwrap_or(today);
-        (end - self.escalated_at.date_naive()).num_days().max(0)
+        // Days as Bogotá counts them: an escalation sent at 20:00 is still today's there.
+        let day = |at: DateTime<Utc>| at.with_timezone(&crate::domain::bogota()).date_naive();
+        let end = self.responded_at.map(day).unwrap_or(today);
+        (end - day(self.escalated_at)).num_days().max(0)
     }
 
     pub fn overdue(&self, today: NaiveDate) -> bool {
@@ -296,5 +298,49 @@ mod tests {
         assert!(note("  ", "el motivo").is_err());
         assert!(note(&"x".repeat(2001), "el motivo").is_err());
         assert_eq!(note(" falta red ", "el motivo").unwrap(), "falta red");
+    }
+
+    #[test]
+    fn days_waiting_are_counted_in_bogota() {
+        use crate::domain::Level;
+        let mesa = |code: &str| MesaRef {
+            code: code.into(),
+            name: code.into(),
+            level: Level::Local,
+        };
+        let at = |rfc: &str| {
+            DateTime::parse_from_rfc3339(rfc)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        // Sent at 20:00 in Bogotá on 1 December, which is already 2 December in UTC.
+        let sent = Escalation {
+            id: 1,
+            parent_id: None,
+            session_id: 1,
+            barrier_id: "b1".into(),
+            barrier: "Sin transporte".into(),
+            from_mesa: mesa("local-07"),
+            to_mesa: mesa("zona-sur-occidente"),
+            reason: "No se resuelve localmente".into(),
+            answer_by: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+            escalated_by: "Ana".into(),
+            escalated_at: at("2026-12-01T20:00:00-05:00"),
+            status: EscalationStatus::Pendiente,
+            decided_by: None,
+            decided_at: None,
+            decision_note: None,
+            response: None,
+            responded_by: None,
+            responded_at: None,
+        };
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        assert_eq!(sent.days_waiting(day(1)), 0);
+        assert_eq!(sent.days_waiting(day(3)), 2);
+        let answered = Escalation {
+            responded_at: Some(at("2026-12-02T21:30:00-05:00")),
+            ..sent
+        };
+        assert_eq!(answered.days_waiting(day(9)), 1);
     }
 }

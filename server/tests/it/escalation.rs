@@ -24,7 +24,11 @@ async fn post(server: &TestServer, path: &str, body: Value) -> (u16, Value) {
 }
 
 fn in_days(days: i64) -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+    // "Today" is Bogotá's, as the server reads it: between 19:00 and 24:00 there, UTC is a day ahead.
+    let today = chrono::Utc::now()
+        .with_timezone(&app::domain::bogota())
+        .date_naive();
+    (today + chrono::Duration::days(days)).to_string()
 }
 
 #[tokio::test]
