@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::domain::assets::import::{RegisterImport, RegisterSummary};
+use crate::domain::assets::{AssetDraft, RegisterView, TeamDraft};
 use crate::domain::board::acta::Acta;
 use crate::domain::board::review::BoardHistory;
 use crate::domain::board::{BoardAccess, BoardView};
@@ -302,10 +304,56 @@ pub trait Indicators: Send + Sync + 'static {
     ) -> Result<SituationView, AppError>;
 }
 
+/// The register of social assets and territorial teams. Files are posted as multipart to the
+/// server (`/activos/importar`), which then opens the import's result.
+#[async_trait]
+pub trait Register: Send + Sync + 'static {
+    /// `territory`: a localidad, zona or `distrito` (the district if empty).
+    async fn register(
+        &self,
+        cx: &RequestContext,
+        territory: String,
+    ) -> Result<RegisterView, AppError>;
+    /// Adds the asset, or corrects the one with its code.
+    async fn save_asset(
+        &self,
+        cx: &RequestContext,
+        draft: AssetDraft,
+    ) -> Result<RegisterSummary, AppError>;
+    async fn save_team(
+        &self,
+        cx: &RequestContext,
+        draft: TeamDraft,
+    ) -> Result<RegisterSummary, AppError>;
+    async fn remove_asset(&self, cx: &RequestContext, code: String) -> Result<(), AppError>;
+    async fn remove_team(&self, cx: &RequestContext, code: String) -> Result<(), AppError>;
+    /// Reads and checks a whole file; saves it only if every row is right and the person may
+    /// write every localidad in it. Either way the outcome is recorded: returns its id.
+    async fn import_register_file(
+        &self,
+        cx: &RequestContext,
+        file_name: String,
+        data: Vec<u8>,
+    ) -> Result<i64, AppError>;
+    async fn register_import(
+        &self,
+        cx: &RequestContext,
+        id: i64,
+    ) -> Result<RegisterImport, AppError>;
+    /// The assets a board of this Mesa offers: its territory's (a zona's localidades', or all
+    /// for the district), as `(code, label)`.
+    async fn asset_choices(
+        &self,
+        cx: &RequestContext,
+        mesa: String,
+    ) -> Result<Vec<(String, String)>, AppError>;
+}
+
 /// What the server puts in Leptos' context for every request.
 pub type SharedBackend = Arc<dyn Backend>;
 pub type SharedAccounts = Arc<dyn Accounts>;
 pub type SharedIndicators = Arc<dyn Indicators>;
+pub type SharedRegister = Arc<dyn Register>;
 
 pub(crate) fn backend() -> Result<SharedBackend, AppError> {
     leptos::prelude::use_context::<SharedBackend>()
@@ -315,6 +363,11 @@ pub(crate) fn backend() -> Result<SharedBackend, AppError> {
 pub(crate) fn indicators() -> Result<SharedIndicators, AppError> {
     leptos::prelude::use_context::<SharedIndicators>()
         .ok_or_else(|| AppError::Internal("el servidor no configuró los indicadores".into()))
+}
+
+pub(crate) fn register() -> Result<SharedRegister, AppError> {
+    leptos::prelude::use_context::<SharedRegister>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró el registro de activos".into()))
 }
 
 pub(crate) fn accounts() -> Result<SharedAccounts, AppError> {

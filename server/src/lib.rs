@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod maps;
 pub mod oidc;
 pub mod projection;
+pub mod sheets;
 pub mod store;
 pub mod sync;
 pub mod telemetry;

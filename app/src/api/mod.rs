@@ -276,3 +276,4 @@ pub async fn fetch_commitment_history(
 }
 pub mod accounts;
 pub mod indicators;
+pub mod register;

@@ -9,6 +9,7 @@
 // `code_enum!` (stable code + Spanish label enums) is defined there and used beside it too.
 #[macro_use]
 pub mod board;
+pub mod assets;
 pub mod dashboard;
 pub mod escalation;
 pub mod identity;
@@ -19,8 +20,9 @@ mod model;
 pub mod policy;
 mod scheduling;
 mod session;
+pub mod sheet;
 pub mod situation;
-mod territory;
+pub mod territory;
 mod time;
 
 pub use member::*;

@@ -49,10 +49,16 @@ pub enum Act {
     /// Load the territory's indicators (definitions on the district; values on the Mesa that
     /// answers for their territory).
     ManageIndicators,
+    /// Add, correct and remove the territory's social assets and teams (same rule as loading its
+    /// indicators: the coordination of the localidad or of a Mesa above it).
+    ManageAssets,
+    /// Read the institutional contacts of the register (signed-in people, not a projector's
+    /// invitation).
+    SeeAssetContacts,
 }
 
 impl Act {
-    pub const ALL: [Act; 16] = [
+    pub const ALL: [Act; 18] = [
         Self::ReadBoard,
         Self::ReadActa,
         Self::StartMeeting,
@@ -69,6 +75,8 @@ impl Act {
         Self::ReadAudit,
         Self::ReadIndicators,
         Self::ManageIndicators,
+        Self::ManageAssets,
+        Self::SeeAssetContacts,
     ];
 
     /// The act a session page's button performs; cancelling (which needs a reason) is done from
@@ -100,6 +108,8 @@ impl Act {
             Act::ReadAudit => "leer el registro de auditoría",
             Act::ReadIndicators => "ver los indicadores del territorio",
             Act::ManageIndicators => "cargar indicadores de este territorio",
+            Act::ManageAssets => "registrar activos y equipos de este territorio",
+            Act::SeeAssetContacts => "ver los contactos del registro de activos",
         }
     }
 
@@ -181,7 +191,8 @@ fn granted(actor: &Actor, act: Act, target: &Target) -> bool {
         // Aggregated figures, no personal data: anyone Sala knows (a person, or an invitation's
         // holder on the projector) reads them.
         Act::ReadIndicators => !actor.is_anonymous(),
-        Act::ManageIndicators => loads_indicators(actor, target),
+        Act::ManageIndicators | Act::ManageAssets => loads_indicators(actor, target),
+        Act::SeeAssetContacts => actor.person.is_some(),
         Act::ReadActa => {
             target.place().is_some_and(|place| place.publishes_actas)
                 || granted(actor, Act::ReadBoard, target)

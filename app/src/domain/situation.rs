@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Territory;
 use super::dashboard::Dashboard;
-use super::indicators::{GoalStatus, ShownFigure, Territory};
+use super::indicators::{GoalStatus, ShownFigure};
 
 /// Key indicators shown at most (the guideline's sala shows a handful, not a catalogue).
 pub const KEY_INDICATORS: usize = 6;

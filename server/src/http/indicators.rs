@@ -1,8 +1,9 @@
 //! An indicator's drawings and numbers over HTTP: the trend as SVG, PNG or CSV, and the map of
 //! the localidades as SVG or PNG. Each reads through the same port and policy as the page.
 
+use app::domain::TerritoryLevel;
 use app::domain::dashboard::CsvQuery;
-use app::domain::indicators::{TerritoryLevel, format_value, trend_table};
+use app::domain::indicators::{format_value, trend_table};
 use app::error::AppError;
 use app::ssr::RequestContext;
 use axum::Extension;

@@ -18,7 +18,7 @@ mod uploads;
 
 use std::sync::Arc;
 
-use app::ssr::{SharedAccounts, SharedBackend, SharedIndicators};
+use app::ssr::{SharedAccounts, SharedBackend, SharedIndicators, SharedRegister};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -53,6 +53,7 @@ pub struct AppState {
     pub backend: SharedBackend,
     pub accounts: SharedAccounts,
     pub indicators: SharedIndicators,
+    pub register: SharedRegister,
     pub imports: Imports,
     pub signer: Signer,
     pub identity: Identity,
@@ -114,6 +115,7 @@ impl AppState {
         ));
         let backend: SharedBackend = implementation.clone();
         let indicators: SharedIndicators = implementation.clone();
+        let register: SharedRegister = implementation.clone();
         let accounts: SharedAccounts = implementation;
         Self {
             leptos_options,
@@ -121,6 +123,7 @@ impl AppState {
             backend,
             accounts,
             indicators,
+            register,
             imports,
             signer,
             identity,
@@ -156,6 +159,7 @@ pub fn router(state: AppState) -> Router {
     let backend = state.backend.clone();
     let accounts = state.accounts.clone();
     let indicators = state.indicators.clone();
+    let register = state.register.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -170,6 +174,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tablero/exportar.xlsx", get(dashboard::xlsx))
         .route("/tablero/eventos", get(dashboard::events))
         .route("/indicadores/archivos/{file}", get(uploads::template_file))
+        .route("/activos/archivos/{file}", get(uploads::register_template))
         .route("/indicadores/{code}/{file}", get(indicators::drawing))
         .leptos_routes_with_context(
             &state,
@@ -178,6 +183,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(backend.clone());
                 provide_context(accounts.clone());
                 provide_context(indicators.clone());
+                provide_context(register.clone());
             },
             move || shell(options.clone()),
         )
@@ -198,6 +204,7 @@ pub fn router(state: AppState) -> Router {
             // A file and its DHIS2 mapping, each up to the import's limit, plus the form.
             Router::new()
                 .route("/indicadores/importar", axum::routing::post(uploads::upload))
+                .route("/activos/importar", axum::routing::post(uploads::register_upload))
                 .route(
                     "/indicadores/importaciones",
                     axum::routing::post(indicators::stage_raw),
@@ -302,11 +309,13 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
     let backend = state.backend.clone();
     let accounts = state.accounts.clone();
     let indicators = state.indicators.clone();
+    let register = state.register.clone();
     handle_server_fns_with_context(
         move || {
             provide_context(backend.clone());
             provide_context(accounts.clone());
             provide_context(indicators.clone());
+            provide_context(register.clone());
         },
         request,
     )

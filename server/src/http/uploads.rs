@@ -146,3 +146,120 @@ pub async fn template_file(
         ))),
     }
 }
+
+/// Back to the register page, saying why.
+fn register_back_with(reason: &str) -> Response {
+    let encoded: String = form_urlencoded::byte_serialize(reason.as_bytes()).collect();
+    see_other(&format!("/activos?error={encoded}#cargar"))
+}
+
+/// A file of assets or teams from the register page: checked whole, saved or refused, and the
+/// browser sent to the outcome (every problem with its line and column).
+pub async fn register_upload(
+    State(state): State<AppState>,
+    Extension(cx): Extension<RequestContext>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    if cx.actor.person.is_none() {
+        return Ok(see_other("/entrar?next=/activos"));
+    }
+    let Ok(mut multipart) = multipart else {
+        return Ok(register_back_with(
+            "Elija un archivo XLSX o CSV para cargar.",
+        ));
+    };
+    let mut file = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                return Ok(register_back_with(&format!(
+                    "El archivo no llegó completo o pesa más de {} MB.",
+                    MAX_UPLOAD_BYTES / 1024 / 1024
+                )));
+            }
+        };
+        if field.name() != Some("archivo") {
+            continue;
+        }
+        match file_of(field).await {
+            Ok(read) => file = read,
+            Err(reason) => return Ok(register_back_with(&reason)),
+        }
+    }
+    let Some(file) = file else {
+        return Ok(register_back_with(
+            "Elija un archivo XLSX o CSV para cargar.",
+        ));
+    };
+    if file.data.len() > MAX_UPLOAD_BYTES {
+        return Ok(register_back_with(&format!(
+            "El archivo pesa más de {} MB.",
+            MAX_UPLOAD_BYTES / 1024 / 1024
+        )));
+    }
+    match state
+        .register
+        .import_register_file(&cx, file.name, file.data)
+        .await
+    {
+        Ok(id) => Ok(see_other(&format!("/activos/cargas/{id}"))),
+        Err(app::error::AppError::Forbidden(reason)) => Ok(register_back_with(&reason)),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `plantilla-activos.csv`, `plantilla-equipos.csv`: the header the import reads, and one
+/// example row.
+pub async fn register_template(
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    use app::domain::assets::import::{
+        ASSET_OPTIONAL, ASSET_REQUIRED, TEAM_OPTIONAL, TEAM_REQUIRED,
+    };
+    let (columns, example): (Vec<&str>, &[&str]) = match file.as_str() {
+        "plantilla-activos.csv" => (
+            ASSET_REQUIRED
+                .iter()
+                .chain(ASSET_OPTIONAL)
+                .copied()
+                .collect(),
+            &[
+                "Junta de Acción Comunal San Bernardino",
+                "organizacion_comunitaria",
+                "07",
+                "",
+                "Salón comunal; convoca jornadas de salud",
+                "UPZ85",
+                "-74.1901",
+                "4.6183",
+                "jac.sanbernardino@example.org",
+            ],
+        ),
+        "plantilla-equipos.csv" => (
+            TEAM_REQUIRED.iter().chain(TEAM_OPTIONAL).copied().collect(),
+            &[
+                "Equipo básico extramural 3",
+                "basico_extramural",
+                "Subred Sur Occidente",
+                "UPZ85; UPZ84",
+                "",
+                "ebei3@example.org",
+            ],
+        ),
+        _ => {
+            return Err(
+                app::error::AppError::NotFound(format!("No existe el archivo «{file}».")).into(),
+            );
+        }
+    };
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let internal = |e: &dyn std::fmt::Display| app::error::AppError::Internal(e.to_string());
+    out.write_record(&columns).map_err(|e| internal(&e))?;
+    out.write_record(example).map_err(|e| internal(&e))?;
+    let bytes = out.into_inner().map_err(|e| internal(&e))?;
+    Ok(download(bytes, "text/csv; charset=utf-8", &file))
+}

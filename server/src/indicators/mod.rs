@@ -3,21 +3,22 @@
 //! (`app::domain::indicators::import`, pure), previewed, and applied in one transaction or not at
 //! all. Reading and checking a large file is CPU work: it runs on the blocking pool.
 
-pub mod files;
 pub mod template;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use app::domain::indicators::Indicator;
 use app::domain::indicators::import::{
     ERRORS_SHOWN, ImportPlan, ImportPreview, ImportSummary, StagedImport, StoredFile, plan_import,
 };
-use app::domain::indicators::{Indicator, RowError, TerritoryIndex, UpzRef};
 use app::domain::parse_territories;
+use app::domain::sheet::RowError;
+use app::domain::{TerritoryIndex, UpzRef};
 use chrono::Utc;
 
+use crate::sheets::{FileError, read_sheets};
 use crate::store::{Store, StoreError};
-use files::{FileError, read_sheets};
 
 /// Largest file accepted (an XLSX of 100,000 rows is about 3 MB; a CSV about 4 MB).
 pub const MAX_UPLOAD_BYTES: usize = 24 * 1024 * 1024;
@@ -119,6 +120,11 @@ impl Imports {
         &self.territories
     }
 
+    /// The same index, for work moved to the blocking pool.
+    pub fn territories_shared(&self) -> Arc<TerritoryIndex> {
+        self.territories.clone()
+    }
+
     /// Keeps an upload for its preview.
     pub async fn stage(
         &self,
@@ -211,7 +217,7 @@ fn preview_of(staged: &StagedImport, plan: &ImportPlan, summary: ImportSummary) 
 
 #[cfg(test)]
 mod tests {
-    use app::domain::indicators::TerritoryLevel;
+    use app::domain::TerritoryLevel;
 
     #[test]
     fn every_territory_of_the_map_is_known() {

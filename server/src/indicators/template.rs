@@ -131,7 +131,7 @@ pub fn csv(columns: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::files::read_sheets;
+    use crate::sheets::read_sheets;
     use app::domain::indicators::import::{SheetKind, sheet_kind};
 
     #[test]

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use app::domain::TerritoryLevel;
 use app::domain::format_bogota;
 use app::domain::indicators::import::{
     ImportPlan, ImportRecord, ImportStatus, ImportSummary, IndicatorValue, StagedImport,
     StoredFile, compare,
 };
-use app::domain::indicators::{Direction, Indicator, Period, TerritoryLevel};
+use app::domain::indicators::{Direction, Indicator, Period};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod actas;
+mod assets;
 pub mod backup;
 mod error;
 mod escalations;

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Period, TerritoryLevel};
+use super::Period;
+use crate::domain::territory::TerritoryLevel;
 
 code_enum! {
     /// Which way is better.

@@ -7,13 +7,9 @@ mod catalogue;
 pub mod import;
 mod period;
 mod roll_up;
-mod sheet;
-mod territories;
 mod views;
 
 pub use catalogue::*;
 pub use period::*;
 pub use roll_up::*;
-pub use sheet::*;
-pub use territories::*;
 pub use views::*;

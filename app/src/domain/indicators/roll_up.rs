@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::import::IndicatorValue;
-use super::{Indicator, Period, TerritoryIndex, TerritoryLevel};
+use super::{Indicator, Period};
+use crate::domain::territory::{TerritoryIndex, TerritoryLevel};
 
 /// A territory's value for one period, and where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

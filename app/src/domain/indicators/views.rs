@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use super::import::{ImportRecord, IndicatorValue};
 use super::{
-    Figure, GoalStatus, Indicator, Period, Territory, TerritoryIndex, TerritoryLevel, Trend,
-    by_territory_and_period, figure, latest, trend,
+    Figure, GoalStatus, Indicator, Period, Trend, by_territory_and_period, figure, latest, trend,
 };
 use crate::domain::dashboard::decimal;
+use crate::domain::territory::{Territory, TerritoryIndex, TerritoryLevel};
 
 /// A figure as a page writes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::GoalMark;
 use crate::api::indicators::fetch_indicator_detail;
-use crate::domain::indicators::{IndicatorDetail, TerritoryFigure, TerritoryLevel};
+use crate::domain::TerritoryLevel;
+use crate::domain::indicators::{IndicatorDetail, TerritoryFigure};
 use crate::domain::situation::dashboard_href;
 use crate::pages::common::ErrorNotice;
 

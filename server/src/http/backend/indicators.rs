@@ -4,9 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use app::domain::TerritoryLevel;
 use app::domain::indicators::import::{ImportPlan, ImportPreview, ImportSummary};
 use app::domain::indicators::{
-    IndicatorCatalogue, IndicatorDetail, TerritoryLevel, catalogue_row, indicator_detail,
+    IndicatorCatalogue, IndicatorDetail, catalogue_row, indicator_detail,
 };
 use app::domain::local_mesa_code;
 use app::domain::policy::{self, Act, Place, Target};

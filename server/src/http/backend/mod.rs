@@ -10,6 +10,7 @@ mod escalations;
 mod guests;
 mod indicators;
 mod lifecycle;
+mod register;
 mod replays;
 mod situation;
 

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use app::domain::dashboard::{DashboardQuery, Scope};
 use app::domain::indicators::import::IndicatorValue;
 use app::domain::indicators::{
-    Indicator, Period, ShownFigure, TerritoryIndex, TerritoryLevel, by_territory_and_period,
-    dominant_periods, figure, format_value, latest,
+    Indicator, Period, ShownFigure, by_territory_and_period, dominant_periods, figure,
+    format_value, latest,
 };
 use app::domain::local_mesa_code;
 use app::domain::policy::{self, Act};
@@ -16,6 +16,7 @@ use app::domain::situation::{
     KeyIndicator, MapLayerChoice, MapRow, SituationQuery, SituationView, choose_key_indicators,
     dashboard_scope, situation_href,
 };
+use app::domain::{TerritoryIndex, TerritoryLevel};
 use app::error::AppError;
 use app::ssr::RequestContext;
 

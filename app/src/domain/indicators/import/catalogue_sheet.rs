@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::super::{
-    Cell, Direction, Indicator, Period, RowError, Sheet, SheetRow, TerritoryLevel, locate_columns,
-    parse_number,
-};
+use super::super::{Direction, Indicator, Period};
+use crate::domain::sheet::{Cell, RowError, Sheet, SheetRow, locate_columns, parse_number};
+use crate::domain::territory::TerritoryLevel;
 
 pub const CATALOGUE_REQUIRED: [&str; 5] =
     ["codigo", "nombre", "unidad", "sentido", "desagregacion"];

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::super::{Indicator, Located, RowError, Sheet, TerritoryIndex, header_key, parse_number};
+use super::super::Indicator;
 use super::IndicatorValue;
 use super::values_sheet::{RawValue, Seen, check};
+use crate::domain::sheet::{Located, RowError, Sheet, header_key, parse_number};
+use crate::domain::territory::TerritoryIndex;
 
 pub const DHIS2_REQUIRED: [&str; 4] = ["dataelement", "period", "orgunit", "value"];
 const DHIS2_OPTIONAL: [&str; 10] = [

@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Indicator, Period, RowError, Sheet, TerritoryIndex};
+use super::{Indicator, Period};
+use crate::domain::sheet::{RowError, Sheet, header_key, personal_column};
+use crate::domain::territory::TerritoryIndex;
 pub use catalogue_sheet::{CATALOGUE_OPTIONAL, CATALOGUE_REQUIRED, read_catalogue};
 pub use dhis2::{DHIS2_REQUIRED, Dhis2Mapping, MAPPING_REQUIRED, Part, read_dhis2, read_mapping};
 pub use values_sheet::{VALUES_OPTIONAL, VALUES_REQUIRED, read_values};
@@ -51,7 +53,7 @@ pub enum SheetKind {
 /// Tells a sheet's layout from its header (a catalogue has `codigo` and `nombre`; Sala's values
 /// `indicador`, `territorio` and `periodo`; DHIS2's `dataelement`, `period` and `orgunit`).
 pub fn sheet_kind(sheet: &Sheet) -> Option<SheetKind> {
-    let keys: Vec<String> = sheet.header.iter().map(|h| super::header_key(h)).collect();
+    let keys: Vec<String> = sheet.header.iter().map(|h| header_key(h)).collect();
     let has = |k: &str| keys.iter().any(|key| key == k);
     if has("dataelement") && has("period") && has("orgunit") {
         Some(SheetKind::Dhis2)
@@ -104,12 +106,12 @@ pub fn plan_import(
         match sheet_kind(sheet) {
             Some(kind) => kinds.push((kind, sheet)),
             // An XLSX may carry a sheet of notes; a CSV file has only this one.
-            None if sheets.len() > 1 && super::personal_column(&sheet.header).is_none() => {}
+            None if sheets.len() > 1 && personal_column(&sheet.header).is_none() => {}
             None => plan.errors.push(RowError {
                 sheet: sheet.name.clone(),
                 line: 1,
                 column: None,
-                reason: match super::personal_column(&sheet.header) {
+                reason: match personal_column(&sheet.header) {
                     Some(column) => format!(
                         "la columna «{column}» parece un dato personal: Sala recibe solo datos agregados por territorio."
                     ),

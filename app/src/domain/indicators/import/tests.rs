@@ -1,10 +1,10 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::domain::indicators::territories::tests::bogota;
-use crate::domain::indicators::{
-    Cell, Figure, SheetRow, TerritoryLevel, by_territory_and_period, figure, latest, trend,
-};
+use crate::domain::TerritoryLevel;
+use crate::domain::indicators::{Figure, by_territory_and_period, figure, latest, trend};
+use crate::domain::sheet::{Cell, SheetRow};
+use crate::domain::territory::tests_support::bogota;
 
 /// A sheet from CSV-like text (`;`-separated if the header has one, else `,`; no quoting), lines
 /// numbered as a spreadsheet.

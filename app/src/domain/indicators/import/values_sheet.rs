@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::super::{
-    Cell, Indicator, Located, Period, RowError, Sheet, TerritoryIndex, parse_number,
-};
+use super::super::{Indicator, Period};
 use super::IndicatorValue;
+use crate::domain::sheet::{Cell, Located, RowError, Sheet, parse_number};
+use crate::domain::territory::TerritoryIndex;
 
 pub const VALUES_REQUIRED: [&str; 3] = ["indicador", "territorio", "periodo"];
 pub const VALUES_OPTIONAL: [&str; 3] = ["numerador", "denominador", "valor"];

@@ -4,6 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Level;
 
+mod index;
+#[cfg(test)]
+pub(crate) use index::tests as tests_support;
+pub use index::*;
+
 pub const DISTRICT_MESA_CODE: &str = "distrito";
 
 /// One localidad as listed in the territory file.
@@ -127,7 +132,7 @@ pub fn mesa_plan(localidades: &[Localidad]) -> Vec<MesaSeed> {
 mod tests {
     use super::*;
 
-    const BOGOTA: &str = include_str!("../../../server/data/bogota_territorios.csv");
+    const BOGOTA: &str = include_str!("../../../../server/data/bogota_territorios.csv");
 
     #[test]
     fn the_project_copy_lists_twenty_localidades_in_four_zones() {

@@ -4,7 +4,7 @@
 
 use std::io::Cursor;
 
-use app::domain::indicators::{Cell, Sheet, SheetRow};
+use app::domain::sheet::{Cell, Sheet, SheetRow};
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use chrono::{Days, NaiveDate};
 

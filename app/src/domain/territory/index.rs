@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{DISTRICT_MESA_CODE, Localidad, ZONAS, local_mesa_code, zona_code};
+use super::{DISTRICT_MESA_CODE, Localidad, ZONAS, local_mesa_code, zona_code};
 
 code_enum! {
     /// How finely a territory (or an indicator's data) is cut.
