@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
+use crate::domain::assets::RegisterView;
 use crate::domain::assets::import::{RegisterImport, RegisterSummary};
-use crate::domain::assets::{AssetDraft, RegisterView, TeamDraft};
+#[cfg(feature = "ssr")]
+use crate::domain::assets::{AssetDraft, TeamDraft};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::{register, request_context};
@@ -16,13 +18,50 @@ pub async fn fetch_register(territory: String) -> Result<RegisterView, AppError>
     respond(register()?.register(&request_context(), territory).await)
 }
 
+/// The asset form's fields, flat as `ActionForm` posts them; an empty `code` adds a new asset.
 #[server(endpoint = "save_asset")]
-pub async fn save_asset(draft: AssetDraft) -> Result<RegisterSummary, AppError> {
+pub async fn save_asset(
+    code: String,
+    name: String,
+    kind: String,
+    offer: String,
+    localidad: String,
+    upz: String,
+    lon: String,
+    lat: String,
+    contact: String,
+) -> Result<RegisterSummary, AppError> {
+    let draft = AssetDraft {
+        code,
+        name,
+        kind,
+        offer,
+        localidad,
+        upz,
+        lon,
+        lat,
+        contact,
+    };
     respond(register()?.save_asset(&request_context(), draft).await)
 }
 
 #[server(endpoint = "save_team")]
-pub async fn save_team(draft: TeamDraft) -> Result<RegisterSummary, AppError> {
+pub async fn save_team(
+    code: String,
+    name: String,
+    kind: String,
+    institution: String,
+    coverage: String,
+    contact: String,
+) -> Result<RegisterSummary, AppError> {
+    let draft = TeamDraft {
+        code,
+        name,
+        kind,
+        institution,
+        coverage,
+        contact,
+    };
     respond(register()?.save_team(&request_context(), draft).await)
 }
 

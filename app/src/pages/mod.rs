@@ -11,6 +11,7 @@ mod home;
 mod indicators;
 mod mesa;
 mod records;
+mod register;
 mod session;
 mod situation;
 
@@ -29,6 +30,7 @@ use home::HomePage;
 use indicators::{ImportPage, IndicatorPage, IndicatorsPage};
 use mesa::MesaPage;
 use records::{ActaPage, BarrierChainPage, CommitmentPage, ProjectorPage, ReviewPage};
+use register::{RegisterImportPage, RegisterPage};
 use session::SessionPage;
 use situation::SituationPage;
 
@@ -105,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <a href="/">"Mesas"</a>
                     <a href="/tablero">"Tablero de gestión"</a>
                     <a href="/indicadores">"Indicadores"</a>
+                    <a href="/activos">"Activos"</a>
                     <WhoAmI />
                 </nav>
             </header>
@@ -114,6 +117,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mesas/:code") view=MesaPage ssr=SsrMode::Async />
                     <Route path=path!("/tablero") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/indicadores") view=IndicatorsPage ssr=SsrMode::Async />
+                    <Route path=path!("/activos") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/activos/cargas/:id") view=RegisterImportPage ssr=SsrMode::Async />
                     <Route path=path!("/sala/:mesa") view=SituationPage ssr=SsrMode::Async />
                     <Route path=path!("/indicadores/importaciones/:id") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/indicadores/:code") view=IndicatorPage ssr=SsrMode::Async />

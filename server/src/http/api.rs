@@ -32,6 +32,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/indicadores", get(super::indicators::catalogue_json))
         .route("/indicadores/{code}", get(super::indicators::detail_json))
+        .route(
+            "/activos",
+            get(super::register::register_json).post(super::register::save_asset_json),
+        )
+        .route("/equipos", post(super::register::save_team_json))
 }
 
 /// The request's context, with an invitation given in the JSON body when no other credential

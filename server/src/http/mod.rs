@@ -11,6 +11,7 @@ mod indicators;
 mod listener;
 pub mod metrics;
 mod origin;
+mod register;
 pub mod sockets;
 mod sso;
 pub mod sync_socket;
@@ -205,6 +206,7 @@ pub fn router(state: AppState) -> Router {
             Router::new()
                 .route("/indicadores/importar", axum::routing::post(uploads::upload))
                 .route("/activos/importar", axum::routing::post(uploads::register_upload))
+                .route("/activos/cargas", axum::routing::post(register::upload_raw))
                 .route(
                     "/indicadores/importaciones",
                     axum::routing::post(indicators::stage_raw),

@@ -239,7 +239,8 @@ async fn wrong_file_on_sqlite() {
     a_wrong_file_changes_nothing(&server, "SQLite").await;
 }
 
-async fn on_postgres(run: impl AsyncFnOnce(&TestServer)) {
+/// `run` against a server on a fresh PostgreSQL database (skipped when there is none).
+pub(crate) async fn on_postgres(run: impl AsyncFnOnce(&TestServer)) {
     let Some(db) = postgres_db().await else {
         return;
     };
@@ -264,35 +265,6 @@ async fn example_file_on_postgres() {
 #[tokio::test]
 async fn wrong_file_on_postgres() {
     on_postgres(async |server| a_wrong_file_changes_nothing(server, "PostgreSQL").await).await;
-}
-
-/// A person with `role` on `mesa`, as a bearer token.
-async fn person_with_role(server: &TestServer, email: &str, mesa: &str) -> String {
-    let request = app::domain::identity::AccountRequest {
-        email: email.into(),
-        name: "Coordinación local".into(),
-        ..Default::default()
-    };
-    let account = server
-        .identity
-        .create_account(&request.validate().unwrap(), false)
-        .await
-        .unwrap();
-    server
-        .store
-        .grant_role(
-            account.id,
-            mesa,
-            app::domain::identity::MesaRole::Coordinador,
-        )
-        .await
-        .unwrap();
-    server
-        .identity
-        .mint_access_token(account.id, "pruebas")
-        .await
-        .unwrap()
-        .1
 }
 
 #[tokio::test]
@@ -344,7 +316,7 @@ async fn a_coordination_loads_its_own_territory_only() {
 }
 
 async fn server_person(server: &TestServer) -> String {
-    person_with_role(server, "bosa@sala.local", "local-07").await
+    server.coordinator("bosa@sala.local", "local-07").await
 }
 
 #[tokio::test]

@@ -19,5 +19,6 @@ mod identity;
 mod indicators;
 mod oidc;
 mod permissions;
+mod register;
 mod store;
 mod sync;

@@ -115,6 +115,11 @@ pub struct RegisterView {
     /// The reader may add and correct entries here (and import files).
     pub can_manage: bool,
     pub shows_contacts: bool,
+    /// The territories the page can switch to, `(code, name)`: the district, the zonas, the
+    /// localidades.
+    pub choices: Vec<(String, String)>,
+    /// The localidades an entry may be written in here, `(code, name)`.
+    pub localidades: Vec<(String, String)>,
 }
 
 /// An asset as a board's card offers it: code and a label that says where it is.

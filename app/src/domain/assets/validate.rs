@@ -55,6 +55,7 @@ fn problem(column: &str, reason: impl Into<String>) -> EntryProblem {
 
 /// An asset as typed, every field as text.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AssetDraft {
     pub code: String,
     pub name: String,
@@ -69,6 +70,7 @@ pub struct AssetDraft {
 
 /// A team as typed; coverage is a list of territory codes separated by `;` or `,`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TeamDraft {
     pub code: String,
     pub name: String,

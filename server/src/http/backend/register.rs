@@ -36,6 +36,18 @@ fn localidades_of(index: &TerritoryIndex, territory: &Territory) -> Vec<String> 
     }
 }
 
+/// The district first, then the zonas, then the localidades by code.
+fn territory_choices(index: &TerritoryIndex) -> Vec<(String, String)> {
+    let mut all: Vec<&Territory> = index
+        .all()
+        .filter(|t| t.level != TerritoryLevel::Upz)
+        .collect();
+    all.sort_by_key(|t| (std::cmp::Reverse(t.level.rank()), t.code.clone()));
+    all.into_iter()
+        .map(|t| (t.code.clone(), t.name.clone()))
+        .collect()
+}
+
 fn fields_of(problems: Vec<EntryProblem>) -> AppError {
     let mut fields = FieldErrors::default();
     for p in problems {
@@ -173,6 +185,11 @@ impl Register for StoreBackend {
             teams,
             can_manage: policy::allowed(&cx.actor, Act::ManageAssets, &place.mesa()),
             shows_contacts,
+            choices: territory_choices(index),
+            localidades: localidades
+                .iter()
+                .map(|code| (code.clone(), name_of(code)))
+                .collect(),
         })
     }
 

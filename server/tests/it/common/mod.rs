@@ -300,6 +300,33 @@ impl TestServer {
             .1
     }
 
+    /// A personal access token of a person who coordinates `mesa`.
+    pub async fn coordinator(&self, email: &str, mesa: &str) -> String {
+        let request = app::domain::identity::AccountRequest {
+            email: email.into(),
+            name: "Coordinación local".into(),
+            ..Default::default()
+        };
+        let account = self
+            .identity
+            .create_account(&request.validate().unwrap(), false)
+            .await
+            .unwrap();
+        self.store
+            .grant_role(
+                account.id,
+                mesa,
+                app::domain::identity::MesaRole::Coordinador,
+            )
+            .await
+            .unwrap();
+        self.identity
+            .mint_access_token(account.id, "pruebas")
+            .await
+            .unwrap()
+            .1
+    }
+
     /// A GET with `Authorization: Bearer token`: status and body.
     pub async fn get_text_as(&self, path: &str, token: &str) -> (u16, String) {
         let response = self
