@@ -7,8 +7,9 @@
 
 use std::sync::Arc;
 
+use app::domain::TerritoryLevel;
 use app::domain::bogota;
-use app::domain::dashboard::{Dashboard, DashboardQuery, EscalationWait, roll_up};
+use app::domain::dashboard::{Dashboard, DashboardQuery, EscalationWait, asset_uses, roll_up};
 use app::error::AppError;
 use chrono::{NaiveDate, Utc};
 
@@ -80,5 +81,26 @@ async fn load(
         })
         .collect();
     dashboard.add_escalations(waits, &filters);
+    // The assets of the localidades the scope's Mesas answer for.
+    let index = crate::indicators::bogota();
+    let localidades: Vec<String> = mesas
+        .iter()
+        .filter_map(|m| index.of_mesa(&m.code))
+        .flat_map(|t| match t.level {
+            TerritoryLevel::Localidad => vec![t.code.clone()],
+            _ => index
+                .localidades_in(&t.code)
+                .into_iter()
+                .map(|l| l.code.clone())
+                .collect(),
+        })
+        .collect();
+    let assets: Vec<_> = store
+        .assets()
+        .await?
+        .into_iter()
+        .filter(|a| localidades.contains(&a.localidad))
+        .collect();
+    dashboard.assets = asset_uses(&assets, &rows.barriers, &filters);
     Ok(dashboard)
 }

@@ -213,7 +213,61 @@ fn Panels(dashboard: Dashboard, version: u64) -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+            <AssetsPanel assets=dashboard.assets.clone() />
             <div class="charts">{charts}</div>
+        </section>
+    }
+}
+
+/// The territory's assets beside the barriers that mobilise them (none registered: a pointer to
+/// the register).
+#[component]
+fn AssetsPanel(assets: Vec<crate::domain::dashboard::AssetUse>) -> impl IntoView {
+    let body = if assets.is_empty() {
+        view! {
+            <p class="empty" data-empty>
+                "El territorio aún no tiene activos registrados. " <a href="/activos">"Registrar activos"</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        let rows = assets
+            .into_iter()
+            .map(|a| {
+                let open = a.open_barriers();
+                let barriers = a
+                    .barriers
+                    .iter()
+                    .map(|b| {
+                        let href = format!("/barreras/{}/{}", b.session_id, b.record_id);
+                        view! { <li><a href=href>{b.description.clone()}</a>{format!(" ({})", b.status.label())}</li> }
+                    })
+                    .collect_view();
+                let place = match &a.upz {
+                    Some(upz) => format!("{} · {upz}", a.localidad),
+                    None => a.localidad.clone(),
+                };
+                view! {
+                    <tr data-asset-use=a.code.clone()>
+                        <td>{a.name.clone()}</td><td>{a.kind.clone()}</td><td>{place}</td>
+                        <td data-open-barriers=open>{open}</td>
+                        <td><ul class="plain">{barriers}</ul></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="scroll-x" tabindex="0"><table class="table">
+                <thead><tr><th>"Activo"</th><th>"Tipo"</th><th>"Localidad · UPZ"</th><th>"Barreras abiertas"</th><th>"Barreras que lo movilizan"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table></div>
+        }
+        .into_any()
+    };
+    view! {
+        <section aria-labelledby="activos-territorio" data-assets-panel>
+            <h3 id="activos-territorio">"Activos del territorio y las barreras que atienden"</h3>
+            {body}
         </section>
     }
 }

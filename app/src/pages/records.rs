@@ -47,6 +47,9 @@ pub fn BoardRecords(
     board: BoardView,
     members: usize,
     #[prop(optional)] today: Option<chrono::NaiveDate>,
+    /// Names for the register's asset codes the board holds.
+    #[prop(optional)]
+    assets: crate::domain::assets::AssetNames,
 ) -> impl IntoView {
     let q = quorum(board.members_present(), members);
     let agenda_title = |id: &Option<String>| {
@@ -106,6 +109,7 @@ pub fn BoardRecords(
                         <tr><td>{b.description.clone()}
                                 {(!b.route.is_empty()).then(|| view! { <br /><small>{format!("Ruta o programa: {}", b.route)}</small> })}
                                 {(!b.population.is_empty()).then(|| view! { <br /><small>{format!("Población: {}", b.population)}</small> })}
+                                {(!b.assets.is_empty()).then(|| view! { <br /><small data-acta-assets>{format!("Activos movilizados: {}", assets.list(&b.assets))}</small> })}
                             </td>
                             <td>{b.kind.label()}</td><td>{format!("{} {}", b.localidad, b.upz)}</td><td>{b.institution.clone()}</td>
                             <td>{b.severity}</td><td>{b.status.label()}</td><td>{agenda_title(&b.agenda_item)}</td></tr>
@@ -127,7 +131,9 @@ pub fn BoardRecords(
                 <thead><tr><th>"Compromiso"</th><th>"Responsable"</th><th>"Institución"</th><th>"Fecha límite"</th><th>"Estado"</th><th>"Semáforo"</th></tr></thead>
                 <tbody>
                     {board.commitments.iter().map(|c| view! {
-                        <tr><td>{c.description.clone()}</td><td>{c.responsible.clone()}</td><td>{c.institutions.clone()}</td>
+                        <tr><td>{c.description.clone()}
+                                {c.asset.as_deref().map(|code| view! { <br /><small data-acta-asset>{format!("Activo: {}", assets.name(code))}</small> })}
+                            </td><td>{c.responsible.clone()}</td><td>{c.institutions.clone()}</td>
                             <td>{c.due.map(crate::domain::format_day).unwrap_or_else(|| "—".into())}</td><td>{c.status.label()}</td>
                             <td>{semaforo_label(today.and_then(|t| c.semaforo(t)))}</td></tr>
                     }).collect_view()}
@@ -190,7 +196,7 @@ fn ActaView(acta: Acta) -> impl IntoView {
                     <a class="button button--quiet" href=format!("/sesiones/{}/revision", acta.session_id)>"Revisión e historial"</a>
                 </p>
             </header>
-            <BoardRecords board=acta.board.clone() members=acta.members today=acta.closed_on />
+            <BoardRecords board=acta.board.clone() members=acta.members today=acta.closed_on assets=acta.assets.clone() />
         </article>
     }
 }

@@ -38,3 +38,6 @@ CREATE TABLE register_imports (
     -- JSON: the summary when it was saved, else the problems found.
     outcome      TEXT NOT NULL
 );
+
+-- The assets a projected barrier mobilises (codes, comma-separated), for the dashboards.
+ALTER TABLE proj_barriers ADD COLUMN assets TEXT NOT NULL DEFAULT '';

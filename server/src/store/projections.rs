@@ -51,8 +51,9 @@ impl Store {
             let territory = format!("{} {}", b.localidad.trim(), b.upz.trim());
             sqlx::query(
                 "INSERT INTO proj_barriers
-                 (session_id, record_id, mesa_code, kind, description, territory, institution, status)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 (session_id, record_id, mesa_code, kind, description, territory, institution, status,
+                  assets)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(session.id)
             .bind(&b.id)
@@ -62,6 +63,7 @@ impl Store {
             .bind(territory.trim())
             .bind(&b.institution)
             .bind(b.status.code())
+            .bind(b.assets.join(","))
             .execute(&mut *tx)
             .await?;
         }
@@ -156,16 +158,24 @@ impl Store {
                     status: CommitmentStatus::parse(&status).unwrap_or(CommitmentStatus::Pendiente),
                 });
             }
-            let barriers: Vec<(i64, String, String, String, String, String, String)> =
-                sqlx::query_as(
-                    "SELECT session_id, record_id, kind, description, territory, institution, status
+            let barriers: Vec<BarrierProjection> = sqlx::query_as(
+                "SELECT session_id, record_id, kind, description, territory, institution, status,
+                            assets
                      FROM proj_barriers WHERE mesa_code = $1 ORDER BY session_id, record_id",
-                )
-                .bind(&mesa.code)
-                .fetch_all(&self.pool)
-                .await?;
-            for (session_id, record_id, kind, description, territory, institution, status) in
-                barriers
+            )
+            .bind(&mesa.code)
+            .fetch_all(&self.pool)
+            .await?;
+            for BarrierProjection {
+                session_id,
+                record_id,
+                kind,
+                description,
+                territory,
+                institution,
+                status,
+                assets,
+            } in barriers
             {
                 if cancelled(session_id) {
                     continue;
@@ -181,6 +191,11 @@ impl Store {
                     territory,
                     institution,
                     status: BarrierStatus::parse(&status).unwrap_or(BarrierStatus::Abierta),
+                    assets: assets
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
                 });
             }
             // Agreements carry their session's date, so the period filter narrows them too.
@@ -222,4 +237,16 @@ impl Store {
         }
         Ok(rows)
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct BarrierProjection {
+    session_id: i64,
+    record_id: String,
+    kind: String,
+    description: String,
+    territory: String,
+    institution: String,
+    status: String,
+    assets: String,
 }

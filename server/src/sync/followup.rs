@@ -178,6 +178,7 @@ mod tests {
                 agreement: None,
                 barrier: None,
                 evidence: String::new(),
+                asset: None,
                 stamp: Stamp::default(),
             },
         }];
@@ -216,6 +217,7 @@ mod tests {
                 agreement: None,
                 barrier: None,
                 evidence: String::new(),
+                asset: None,
                 stamp: Stamp::default(),
             },
         }

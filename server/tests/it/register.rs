@@ -248,3 +248,133 @@ async fn the_pages_form_loads_a_file_and_shows_its_outcome() {
     assert_eq!(status, 200);
     assert!(template.contains("nombre;tipo;localidad"), "{template}");
 }
+
+#[tokio::test]
+async fn a_barrier_names_its_assets_and_the_dashboard_lists_them_beside_it() {
+    use app::domain::board::{BARRIERS, COMMITMENTS, Field, put_record};
+    use sala::sync::{client::SyncClient, protocol};
+    use std::time::Duration;
+    use yrs::Transact;
+
+    let server = TestServer::start().await;
+    let admin = server.district_reader().await;
+    upload(&server, &admin, "activos-ejemplo.csv", ASSETS).await;
+    let jac = "07-junta-de-accion-comunal-san-bernardino-ejemplo";
+    let red = "07-red-de-mujeres-de-bosa-ejemplo";
+    // The board offers Bosa's assets, not Kennedy's.
+    let session = server.started_session("local-07", "2026-11-20T09:00").await;
+    let token = crate::common::invitation(session, sala::auth::Role::Participante, 3600);
+    let url = format!("ws://{}/sync/{session}?token={token}", server.addr);
+    let mut client = SyncClient::connect(&url, 5).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(10), client.sync())
+        .await
+        .unwrap()
+        .unwrap();
+    let update = {
+        let mut txn = client.doc.transact_mut();
+        put_record(
+            &mut txn,
+            BARRIERS,
+            "b1",
+            &[
+                (
+                    "description",
+                    Field::Text("Gestantes sin transporte a controles".into()),
+                ),
+                ("status", Field::Text("abierta".into())),
+                ("assets", Field::Text(format!("{jac},{red}"))),
+            ],
+            "Ana",
+            1.0,
+        );
+        put_record(
+            &mut txn,
+            COMMITMENTS,
+            "c1",
+            &[
+                (
+                    "description",
+                    Field::Text("Jornada de controles en el salón comunal".into()),
+                ),
+                ("asset", Field::Text(jac.into())),
+            ],
+            "Ana",
+            1.0,
+        );
+        txn.encode_update_v1()
+    };
+    client.send(protocol::update(&update)).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(10), client.sync())
+        .await
+        .unwrap()
+        .unwrap();
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let panel = loop {
+        let data = server
+            .get_json_as("/api/v1/tablero?ambito=mesa:local-07", &admin)
+            .await;
+        let named = data["assets"]
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .any(|a| !a["barriers"].as_array().unwrap().is_empty())
+            })
+            .unwrap_or(false);
+        if named || tokio::time::Instant::now() > deadline {
+            break data["assets"].clone();
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let codes: Vec<&str> = panel
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes.len(),
+        4,
+        "Bosa's four assets, not Kennedy's: {panel:#}"
+    );
+    assert!(
+        codes[..2].contains(&jac) && codes[..2].contains(&red),
+        "mobilised first: {codes:?}"
+    );
+    assert_eq!(
+        panel[0]["barriers"][0]["description"],
+        "Gestantes sin transporte a controles"
+    );
+    let choices = server
+        .get_json_as("/api/v1/activos?territorio=07", &token)
+        .await;
+    assert_eq!(choices["assets"].as_array().unwrap().len(), 4);
+
+    // The acta keeps the assets' names.
+    client.close().await;
+    let (status, body) = server
+        .client
+        .post(server.url(&format!("/api/v1/sessions/{session}/cerrar")))
+        .bearer_auth(crate::common::invitation(
+            session,
+            sala::auth::Role::Coordinador,
+            3600,
+        ))
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), r))
+        .unwrap();
+    assert!(status < 300, "closing: {status} {:?}", body.text().await);
+    let (status, acta) = server
+        .get_text_as(&format!("/sesiones/{session}/acta.md"), &admin)
+        .await;
+    assert_eq!(status, 200, "{acta}");
+    assert!(
+        acta.contains("activos movilizados: Junta de Acción Comunal San Bernardino (ejemplo), Red de Mujeres de Bosa (ejemplo)"),
+        "{acta}"
+    );
+    assert!(
+        acta.contains("| Junta de Acción Comunal San Bernardino (ejemplo) |"),
+        "{acta}"
+    );
+}

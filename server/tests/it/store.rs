@@ -391,6 +391,7 @@ fn acta_for(
         mode: "Mixta".into(),
         members: 0,
         board,
+        assets: Default::default(),
     }
 }
 
@@ -408,6 +409,7 @@ fn commitment(
         agreement: None,
         barrier: None,
         evidence: String::new(),
+        asset: None,
         stamp: app::domain::board::Stamp::default(),
     }
 }

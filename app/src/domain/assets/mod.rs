@@ -122,6 +122,39 @@ pub struct RegisterView {
     pub localidades: Vec<(String, String)>,
 }
 
+/// The names of the assets a board names, by code, as the register had them (an acta keeps the
+/// names of its closing day). A code not in it shows as itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetNames(pub std::collections::BTreeMap<String, String>);
+
+impl AssetNames {
+    pub fn name(&self, code: &str) -> String {
+        self.0.get(code).cloned().unwrap_or_else(|| code.to_owned())
+    }
+
+    /// `«JAC San Bernardino», «Colegio …»`, or empty.
+    pub fn list(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|code| self.name(code))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The codes a board's barriers and commitments name.
+    pub fn codes_on(board: &crate::domain::board::BoardView) -> Vec<String> {
+        let mut codes: Vec<String> = board
+            .barriers
+            .iter()
+            .flat_map(|b| b.assets.iter().cloned())
+            .chain(board.commitments.iter().filter_map(|c| c.asset.clone()))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    }
+}
+
 /// An asset as a board's card offers it: code and a label that says where it is.
 pub fn asset_choice(asset: &Asset) -> (String, String) {
     (

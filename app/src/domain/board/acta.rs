@@ -26,6 +26,10 @@ pub struct Acta {
     /// The Mesa's registered members (quorum is counted against them).
     pub members: usize,
     pub board: BoardView,
+    /// The register's names of the assets the board names (actas closed before the register
+    /// have none).
+    #[serde(default)]
+    pub assets: crate::domain::assets::AssetNames,
 }
 
 impl Acta {
@@ -136,6 +140,12 @@ impl Acta {
                         .to_owned(),
                 );
             }
+            if !x.assets.is_empty() {
+                details.push(format!(
+                    "activos movilizados: {}",
+                    plain(&self.assets.list(&x.assets))
+                ));
+            }
             if !details.is_empty() {
                 let _ = writeln!(md, "   - {}", details.join(" · "));
             }
@@ -158,17 +168,20 @@ impl Acta {
         if !b.commitments.is_empty() {
             let _ = writeln!(
                 md,
-                "| Compromiso | Responsable | Institución | Fecha límite | Estado | Semáforo |"
+                "| Compromiso | Responsable | Institución | Activo | Fecha límite | Estado | Semáforo |"
             );
-            let _ = writeln!(md, "|---|---|---|---|---|---|");
+            let _ = writeln!(md, "|---|---|---|---|---|---|---|");
             for c in &b.commitments {
                 let light = c.semaforo(self.closed_on).map_or("—", |s| s.label());
                 let _ = writeln!(
                     md,
-                    "| {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} | {} |",
                     cell(&c.description),
                     cell(&c.responsible),
                     cell(&c.institutions),
+                    c.asset
+                        .as_deref()
+                        .map_or("—".to_owned(), |code| cell(&self.assets.name(code))),
                     c.due.map_or("—".to_owned(), crate::domain::format_day),
                     c.status.label(),
                     light
@@ -257,6 +270,7 @@ mod tests {
                     ("description", Field::Text("Brigada en Bosa".into())),
                     ("due", Field::Text("2026-11-20".into())),
                     ("status", Field::Text("pendiente".into())),
+                    ("asset", Field::Text("07-jac".into())),
                 ],
                 "Ana",
                 1.0,
@@ -275,6 +289,9 @@ mod tests {
             mode: "Mixta".into(),
             members: 1,
             board: BoardView::read(&doc.transact()),
+            assets: crate::domain::assets::AssetNames(
+                [("07-jac".to_owned(), "JAC San Bernardino".to_owned())].into(),
+            ),
         };
         let md = acta.markdown();
         assert!(md.starts_with("# Acta n.º 7 · Mesa Local de Bosa"));
@@ -282,7 +299,9 @@ mod tests {
         assert!(md.contains("| Ana \\| Pérez | Subred Sur |"), "{md}");
         assert!(md.contains("1. **Seguimiento de compromisos** — Tratado"));
         assert!(md.contains("   > Se revisaron 3\n   > compromisos"));
-        assert!(md.contains("| Brigada en Bosa | — | — | vie 20 nov 2026 | Pendiente | Vencido |"));
+        assert!(md.contains(
+            "| Brigada en Bosa | — | — | JAC San Bernardino | vie 20 nov 2026 | Pendiente | Vencido |"
+        ));
         assert!(md.contains("- **Lugar:** —"));
     }
 
@@ -328,6 +347,7 @@ mod tests {
             mode: "Mixta".into(),
             members: 1,
             board: BoardView::read(&doc.transact()),
+            assets: Default::default(),
         };
         let md = acta.markdown();
         for raw in [

@@ -153,6 +153,31 @@ pub fn write_text(
     true
 }
 
+/// Adds (`on`) or removes `code` in the comma-separated list `key` of `record`, reading the list
+/// as the document holds it at this moment (not as a screen last showed it), so ticking one
+/// entry keeps the ones someone else ticked just before. Returns whether anything changed.
+pub fn toggle_in_list(
+    txn: &mut TransactionMut,
+    record: &MapRef,
+    key: Key,
+    code: &str,
+    on: bool,
+    author: &str,
+    now_ms: f64,
+) -> bool {
+    let current = match record.get(txn, key.name) {
+        Some(Out::Any(yrs::Any::String(list))) => list.to_string(),
+        _ => String::new(),
+    };
+    let next = super::records::toggled(&current, code, on);
+    if next == current {
+        return false;
+    }
+    record.insert(txn, key.name, next);
+    stamp_update(txn, record, author, now_ms);
+    true
+}
+
 /// Sets (or clears, with an empty string) a value of the board's `meta` map.
 pub fn set_meta(txn: &mut TransactionMut, key: &str, value: yrs::Any) {
     let meta = txn.get_or_insert_map(META);

@@ -195,6 +195,7 @@ mod tests {
             charts: Vec::new(),
             overdue: Vec::new(),
             escalations: Vec::new(),
+            assets: Vec::new(),
         };
         assert_eq!(
             dashboard

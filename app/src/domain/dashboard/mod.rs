@@ -236,6 +236,8 @@ pub struct BarrierRow {
     pub territory: String,
     pub institution: String,
     pub status: BarrierStatus,
+    /// Codes of the register's assets mobilised for it.
+    pub assets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -347,6 +349,9 @@ pub struct Dashboard {
     pub overdue: Vec<OverdueRow>,
     /// Escalations received by Mesas in scope and still waiting for an answer.
     pub escalations: Vec<EscalationWait>,
+    /// The territory's social assets beside the barriers that mobilise them.
+    #[serde(default)]
+    pub assets: Vec<AssetUse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -383,6 +388,7 @@ impl Dashboard {
     }
 }
 
+mod assets;
 mod csv;
 mod roll_up;
 #[cfg(test)]
@@ -391,6 +397,7 @@ mod table;
 mod text;
 mod tone;
 
+pub use assets::{AssetBarrier, AssetUse, asset_uses};
 pub use csv::{CsvFormat, CsvQuery};
 pub use roll_up::roll_up;
 pub use table::{Cell, Column, OVERDUE, Table};

@@ -276,5 +276,6 @@ pub fn roll_up(
         charts,
         overdue,
         escalations: Vec::new(),
+        assets: Vec::new(),
     }
 }

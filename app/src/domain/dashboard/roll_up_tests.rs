@@ -181,6 +181,7 @@ fn barrier(seq: i64, status: BarrierStatus) -> BarrierRow {
         territory: "Bosa".into(),
         institution: "Subred Sur".into(),
         status,
+        assets: Vec::new(),
     }
 }
 

@@ -142,6 +142,7 @@ mod tests {
             charts: Vec::new(),
             overdue: Vec::new(),
             escalations: Vec::new(),
+            assets: Vec::new(),
         };
         let table = dashboard.table(OVERDUE).unwrap();
         assert_eq!(table.columns.len(), 6);

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::agenda::agenda_options;
+use super::assets::AssetPicker;
 use super::escalations::EscalateBarrier;
 use super::inputs::{CodeSelect, SharedText, ValueInput};
 use super::section::{card_shell, field, use_record};
@@ -31,6 +32,8 @@ pub fn barrier_card(ctx: BoardCtx, id: String) -> AnyView {
             <CodeSelect ctx root=BARRIERS id=id.clone() key=barrier::AGENDA_ITEM options=agenda_options(ctx)
                 value=field(|b| b.agenda_item.clone().unwrap_or_default()) />
         </div>
+        <AssetPicker ctx root=BARRIERS id=id.clone() key=barrier::ASSETS
+            chosen=Signal::derive(move || item.with(|i| i.as_ref().map(|b| b.assets.clone()).unwrap_or_default())) />
     };
     let actions = view! { <EscalateBarrier ctx barrier=id.clone() /> };
     card_shell(ctx, id, item, head, body, actions)

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::assets::asset_options;
 use super::inputs::{CodeSelect, SharedText, ValueInput};
 use super::section::{card_shell, field, link_options, use_record};
 use crate::domain::board::records::commitment;
@@ -33,6 +34,9 @@ pub fn commitment_card(ctx: BoardCtx, id: String) -> AnyView {
             <CodeSelect ctx root=COMMITMENTS id=id.clone() key=commitment::STATUS value=field(|c| c.status.code().to_owned()) />
             <CodeSelect ctx root=COMMITMENTS id=id.clone() key=commitment::AGREEMENT options={link_options::<Agreement>(ctx)}
                 value=field(|c| c.agreement.clone().unwrap_or_default()) />
+            <CodeSelect ctx root=COMMITMENTS id=id.clone() key=commitment::ASSET
+                options=asset_options(field(|c| c.asset.clone().unwrap_or_default()))
+                value=field(|c| c.asset.clone().unwrap_or_default()) />
         </div>
         <SharedText ctx root=COMMITMENTS id=id.clone() key=commitment::EVIDENCE wide=true value=field(|c| c.evidence.clone()) />
     };

@@ -6,6 +6,7 @@
 
 mod agenda;
 mod agreements;
+mod assets;
 mod attendance;
 mod barriers;
 mod close;
@@ -106,6 +107,7 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
             crate::live::start(ctx, &sync_path, session_id, check_in);
         });
     }
+    assets::AssetChoices::provide(ctx);
     let view = ctx.view;
     let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members());
     let role_label = access.role.label();

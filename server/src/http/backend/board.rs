@@ -63,6 +63,7 @@ impl StoreBackend {
             place: session.place.clone(),
             mode: session.mode.label().to_owned(),
             members: mesa.members.len(),
+            assets: self.asset_names(&board).await?,
             board,
         };
         let number = self.store.record_acta(&acta, Utc::now()).await?;

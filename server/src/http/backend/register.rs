@@ -6,8 +6,10 @@ use app::domain::assets::import::{
     RegisterImport, RegisterOutcome, RegisterPlan, RegisterSummary, plan_register,
 };
 use app::domain::assets::{
-    Asset, AssetDraft, AssetRow, EntryProblem, RegisterView, Team, TeamDraft, TeamRow, asset_choice,
+    Asset, AssetDraft, AssetNames, AssetRow, EntryProblem, RegisterView, Team, TeamDraft, TeamRow,
+    asset_choice,
 };
+use app::domain::board::BoardView;
 use app::domain::policy::{self, Act, Target};
 use app::domain::sheet::RowError;
 use app::domain::{
@@ -57,6 +59,27 @@ fn fields_of(problems: Vec<EntryProblem>) -> AppError {
 }
 
 impl StoreBackend {
+    /// The register's names of the assets a board names.
+    pub(crate) async fn asset_names(&self, board: &BoardView) -> Result<AssetNames, AppError> {
+        let codes = AssetNames::codes_on(board);
+        let mut names = AssetNames::default();
+        if codes.is_empty() {
+            return Ok(names);
+        }
+        for asset in self.store.assets().await? {
+            if codes.contains(&asset.code) {
+                names.0.insert(asset.code, asset.name);
+            }
+        }
+        Ok(names)
+    }
+
+    /// Open dashboards and situation rooms list the register: they load it again.
+    fn register_changed(&self) {
+        self.projections
+            .announce(crate::projection::Changed::everywhere());
+    }
+
     /// Whether the actor may write entries of every given localidad.
     async fn manages_all(
         &self,
@@ -248,6 +271,7 @@ impl Register for StoreBackend {
         self.require_manages(cx, &[asset.localidad]).await?;
         self.store.remove_asset(&code).await?;
         self.audit(cx, "activo.retirar", &code, &asset.name).await;
+        self.register_changed();
         Ok(())
     }
 
@@ -262,6 +286,7 @@ impl Register for StoreBackend {
             .await?;
         self.store.remove_team(&code).await?;
         self.audit(cx, "equipo.retirar", &code, &team.name).await;
+        self.register_changed();
         Ok(())
     }
 
@@ -290,6 +315,7 @@ impl Register for StoreBackend {
                 .await?;
             self.audit(cx, "registro.importar", &file_name, &summary.describe())
                 .await;
+            self.register_changed();
             RegisterOutcome::Saved(summary)
         } else {
             RegisterOutcome::Refused(plan.errors)

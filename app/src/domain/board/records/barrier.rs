@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Adding, Key, Stamp, any_written, code, common, in_current_item, link, number, stamp, text,
-    value,
+    Adding, Key, Stamp, any_written, code, common, in_current_item, link, links, number, stamp,
+    text, value,
 };
 use crate::domain::board::{Field, Record};
 
@@ -37,6 +37,8 @@ pub const UPZ: Key = Key::shared("upz", "UPZ (opcional)");
 pub const INSTITUTION: Key = Key::shared("institution", "Institución responsable");
 pub const SEVERITY: Key = Key::number("severity", 1.0, 5.0, "Severidad (1–5)");
 pub const STATUS: Key = Key::code("status", BarrierStatus::options, "Estado");
+/// The register's assets the Mesa mobilises to answer it.
+pub const ASSETS: Key = Key::new("assets", super::Kind::Assets, "Activos movilizados");
 pub const AGENDA_ITEM: Key =
     Key::link("agendaItem", super::agenda::ROOT, "Punto del orden del día");
 
@@ -57,12 +59,14 @@ pub struct Barrier {
     pub institution: String,
     pub severity: u8,
     pub status: BarrierStatus,
+    /// Codes of the register's assets mobilised to answer it.
+    pub assets: Vec<String>,
     pub agenda_item: Option<String>,
     pub stamp: Stamp,
 }
 
 board_record!(Barrier in ROOT as "la barrera", "Barrera", "Barreras"; summary description, on barriers, written Barrier::written;
-    fields [TYPE, DESCRIPTION, ROUTE, POPULATION, LOCALIDAD, UPZ, INSTITUTION, SEVERITY, STATUS, AGENDA_ITEM]);
+    fields [TYPE, DESCRIPTION, ROUTE, POPULATION, LOCALIDAD, UPZ, INSTITUTION, SEVERITY, STATUS, ASSETS, AGENDA_ITEM]);
 
 impl Barrier {
     /// Anything typed in it counts, not only its description.
@@ -89,6 +93,7 @@ impl Barrier {
             institution: text(r, INSTITUTION),
             severity: number(r, SEVERITY).map_or(3, |s| s as u8),
             status: code(r, STATUS, BarrierStatus::parse, BarrierStatus::Abierta),
+            assets: links(r, ASSETS),
             agenda_item: link(r, AGENDA_ITEM),
             stamp: stamp(r),
         }

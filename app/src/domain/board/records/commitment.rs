@@ -26,6 +26,8 @@ pub const STATUS: Key = Key::code("status", CommitmentStatus::options, "Estado")
 pub const AGREEMENT: Key = Key::link("agreement", super::agreement::ROOT, "Acuerdo de origen");
 pub const BARRIER: Key = Key::link("barrier", super::barrier::ROOT, "Barrera de origen");
 pub const EVIDENCE: Key = Key::shared("evidence", "Evidencia o avance");
+/// The register's asset through which it is delivered (a JAC's hall, a school, a programme).
+pub const ASSET: Key = Key::new("asset", super::Kind::Asset, "Activo que lo cumple");
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Commitment {
@@ -38,6 +40,8 @@ pub struct Commitment {
     pub agreement: Option<String>,
     pub barrier: Option<String>,
     pub evidence: String,
+    /// The code of the register's asset that delivers it.
+    pub asset: Option<String>,
     pub stamp: Stamp,
 }
 
@@ -76,7 +80,7 @@ impl Commitment {
 }
 
 board_record!(Commitment in ROOT as "el compromiso", "Compromiso", "Compromisos"; summary description, on commitments, written Commitment::written;
-    fields [DESCRIPTION, RESPONSIBLE, INSTITUTIONS, DUE, STATUS, AGREEMENT, BARRIER, EVIDENCE, ]);
+    fields [DESCRIPTION, RESPONSIBLE, INSTITUTIONS, DUE, STATUS, AGREEMENT, BARRIER, EVIDENCE, ASSET]);
 
 impl Commitment {
     /// Anything typed in it counts, not only its description.
@@ -101,6 +105,7 @@ impl Commitment {
             agreement: link(r, AGREEMENT),
             barrier: link(r, BARRIER),
             evidence: text(r, EVIDENCE),
+            asset: link(r, ASSET),
             stamp: stamp(r),
         }
     }

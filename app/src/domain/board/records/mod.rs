@@ -102,6 +102,10 @@ pub enum Kind {
     Link(&'static str),
     /// Comma-separated ids of records of another root.
     Links(&'static str),
+    /// The code of an entry of the register of social assets, or empty.
+    Asset,
+    /// Comma-separated codes of entries of the register of social assets.
+    Assets,
     /// Milliseconds since the Unix epoch.
     Millis,
     Bool,
@@ -118,6 +122,8 @@ impl Kind {
             Kind::Date => "date",
             Kind::Link(_) => "id",
             Kind::Links(_) => "ids",
+            Kind::Asset => "asset",
+            Kind::Assets => "assets",
             Kind::Millis => "ms",
             Kind::Bool => "boolean",
         }
@@ -356,6 +362,22 @@ pub(crate) fn links(r: &Record, key: Key) -> Vec<String> {
         .collect()
 }
 
+/// A comma-separated list with `code` in it (`on`) or not, each code once, order kept.
+pub fn toggled(list: &str, code: &str, on: bool) -> String {
+    let mut codes: Vec<&str> = Vec::new();
+    for c in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        if !codes.contains(&c) {
+            codes.push(c);
+        }
+    }
+    if !on {
+        codes.retain(|c| *c != code);
+    } else if !codes.contains(&code) {
+        codes.push(code);
+    }
+    codes.join(",")
+}
+
 pub(crate) fn date(r: &Record, key: Key) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text(r, key).trim(), "%Y-%m-%d").ok()
 }
@@ -387,7 +409,7 @@ pub fn with_blank_fields(
     for key in fields {
         let text_like = matches!(
             key.kind,
-            Kind::SharedText | Kind::Text | Kind::Date | Kind::Links(_)
+            Kind::SharedText | Kind::Text | Kind::Date | Kind::Links(_) | Kind::Assets
         );
         if text_like && !given.iter().any(|(name, _)| *name == key.name) {
             given.push((key.name, Field::Text(String::new())));
@@ -408,6 +430,16 @@ pub(crate) fn value(key: Key, value: impl Into<String>) -> (&'static str, Field)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_toggles_one_code_and_keeps_the_rest() {
+        assert_eq!(toggled("", "a", true), "a");
+        assert_eq!(toggled("a,b", "c", true), "a,b,c");
+        assert_eq!(toggled("a, b ,c", "b", false), "a,c");
+        assert_eq!(toggled("a,b", "a", true), "a,b", "once, in place");
+        assert_eq!(toggled("a,a,b", "b", false), "a");
+        assert_eq!(toggled("a", "z", false), "a");
+    }
 
     #[test]
     fn typed_input_is_checked_by_the_fields_kind() {
