@@ -101,6 +101,10 @@ async fn load(
         .into_iter()
         .filter(|a| localidades.contains(&a.localidad))
         .collect();
-    dashboard.assets = asset_uses(&assets, &rows.barriers, &filters);
+    let name = |code: &str| index.get(code).map_or(code.to_owned(), |t| t.name.clone());
+    dashboard.assets = asset_uses(&assets, &rows.barriers, &filters, |a| match &a.upz {
+        Some(upz) => format!("{} · UPZ {}", name(&a.localidad), name(upz)),
+        None => name(&a.localidad),
+    });
     Ok(dashboard)
 }

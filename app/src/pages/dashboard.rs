@@ -243,13 +243,9 @@ fn AssetsPanel(assets: Vec<crate::domain::dashboard::AssetUse>) -> impl IntoView
                         view! { <li><a href=href>{b.description.clone()}</a>{format!(" ({})", b.status.label())}</li> }
                     })
                     .collect_view();
-                let place = match &a.upz {
-                    Some(upz) => format!("{} · {upz}", a.localidad),
-                    None => a.localidad.clone(),
-                };
                 view! {
                     <tr data-asset-use=a.code.clone()>
-                        <td>{a.name.clone()}</td><td>{a.kind.clone()}</td><td>{place}</td>
+                        <td>{a.name.clone()}</td><td>{a.kind.clone()}</td><td>{a.place.clone()}</td>
                         <td data-open-barriers=open>{open}</td>
                         <td><ul class="plain">{barriers}</ul></td>
                     </tr>
@@ -258,7 +254,7 @@ fn AssetsPanel(assets: Vec<crate::domain::dashboard::AssetUse>) -> impl IntoView
             .collect_view();
         view! {
             <div class="scroll-x" tabindex="0"><table class="table">
-                <thead><tr><th>"Activo"</th><th>"Tipo"</th><th>"Localidad · UPZ"</th><th>"Barreras abiertas"</th><th>"Barreras que lo movilizan"</th></tr></thead>
+                <thead><tr><th>"Activo"</th><th>"Tipo"</th><th>"Dónde"</th><th>"Barreras abiertas"</th><th>"Barreras que lo movilizan"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>
         }

@@ -23,8 +23,8 @@ pub struct AssetUse {
     pub code: String,
     pub name: String,
     pub kind: String,
-    pub localidad: String,
-    pub upz: Option<String>,
+    /// Where it is, as people read it: `Bosa · UPZ Bosa Central`.
+    pub place: String,
     pub barriers: Vec<AssetBarrier>,
 }
 
@@ -39,7 +39,12 @@ impl AssetUse {
 
 /// The territory's `assets` with the barriers of `rows` that name each: the most mobilised
 /// first, then by name; assets no barrier names yet are listed too (what the territory has).
-pub fn asset_uses(assets: &[Asset], rows: &[BarrierRow], filters: &Filters) -> Vec<AssetUse> {
+pub fn asset_uses(
+    assets: &[Asset],
+    rows: &[BarrierRow],
+    filters: &Filters,
+    place: impl Fn(&Asset) -> String,
+) -> Vec<AssetUse> {
     let kept: Vec<&BarrierRow> = rows
         .iter()
         .filter(|b| filters.in_period(b.session_date))
@@ -52,8 +57,7 @@ pub fn asset_uses(assets: &[Asset], rows: &[BarrierRow], filters: &Filters) -> V
             code: asset.code.clone(),
             name: asset.name.clone(),
             kind: asset.kind.label_short().to_owned(),
-            localidad: asset.localidad.clone(),
-            upz: asset.upz.clone(),
+            place: place(asset),
             barriers: kept
                 .iter()
                 .filter(|b| b.assets.contains(&asset.code))

@@ -431,3 +431,41 @@ proptest! {
         prop_assert_eq!(again.overdue.len(), dash.overdue.len());
     }
 }
+
+#[test]
+fn assets_are_listed_beside_the_barriers_of_the_period_that_name_them() {
+    use crate::domain::assets::{Asset, AssetKind};
+    let asset = |code: &str, name: &str| Asset {
+        code: code.into(),
+        name: name.into(),
+        kind: AssetKind::Red,
+        offer: String::new(),
+        localidad: "07".into(),
+        upz: None,
+        point: None,
+        contact: String::new(),
+    };
+    let assets = [asset("a", "Biblioteca"), asset("b", "Red de mujeres")];
+    let naming = |seq: i64, status: BarrierStatus, codes: &[&str]| BarrierRow {
+        assets: codes.iter().map(|c| c.to_string()).collect(),
+        ..barrier(seq, status)
+    };
+    let rows = [
+        naming(1, BarrierStatus::Abierta, &["b"]),
+        naming(5, BarrierStatus::Resuelta, &["b", "a"]),
+        naming(6, BarrierStatus::Abierta, &["b"]),
+    ];
+    let query = DashboardQuery {
+        desde: "2026-11-04".into(),
+        ..DashboardQuery::default()
+    };
+    let filters = query.validate().unwrap();
+    let uses = asset_uses(&assets, &rows, &filters, |a| a.localidad.clone());
+    // The most mobilised first; the period drops the barrier of 2 November.
+    assert_eq!(uses[0].name, "Red de mujeres");
+    assert_eq!(uses[0].barriers.len(), 2);
+    assert_eq!(uses[0].open_barriers(), 1);
+    assert_eq!(uses[1].barriers.len(), 1);
+    assert_eq!(uses[1].open_barriers(), 0);
+    assert_eq!(uses[1].place, "07");
+}

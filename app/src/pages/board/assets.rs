@@ -63,11 +63,10 @@ pub fn AssetPicker(
 ) -> impl IntoView {
     let choices = AssetChoices::get();
     let summary = move || {
-        let chosen = chosen.get();
-        if chosen.is_empty() {
-            format!("{}: ninguno", key.label)
+        if chosen.with(Vec::is_empty) {
+            "Elegir activos".to_owned()
         } else {
-            format!("{} ({})", key.label, chosen.len())
+            format!("Cambiar ({} elegidos)", chosen.with(Vec::len))
         }
     };
     let names = move || {
@@ -118,6 +117,8 @@ pub fn AssetPicker(
     };
     view! {
         <div class="field field--wide asset-picker" data-field=key.name>
+            <span class="field-label">{key.label}</span>
+            {move || chosen.with(Vec::is_empty).then(|| view! { <span class="muted">"Ninguno todavía."</span> })}
             <ul class="chips" aria-label=key.label>{names}</ul>
             <details>
                 <summary>{summary}</summary>

@@ -142,6 +142,19 @@ fn Registry(view: RegisterView, actions: Actions) -> impl IntoView {
     }
 }
 
+/// Removing asks twice: the first press only opens the confirmation (boards keep the code, but
+/// the register loses the entry).
+#[component]
+fn ConfirmRemove(children: Children) -> impl IntoView {
+    view! {
+        <details class="confirm">
+            <summary class="button button--quiet">"Retirar"</summary>
+            <p class="muted">"¿Retirar del registro? Los tableros que lo nombran conservan su código."</p>
+            {children()}
+        </details>
+    }
+}
+
 #[component]
 fn AssetTable(
     assets: Vec<AssetRow>,
@@ -182,10 +195,12 @@ fn AssetTable(
                         <td class="actions">
                             <a href="#form-activo" class="button button--quiet"
                                 on:click=move |_| correcting.set(Some(edit.clone()))>"Corregir"</a>
-                            <ActionForm action=remove attr:class="inline-form" attr:data-form="retirar-activo">
-                                <input type="hidden" name="code" value=code />
-                                <button type="submit" class="button button--danger">"Retirar"</button>
-                            </ActionForm>
+                            <ConfirmRemove>
+                                <ActionForm action=remove attr:class="inline-form" attr:data-form="retirar-activo">
+                                    <input type="hidden" name="code" value=code />
+                                    <button type="submit" class="button button--danger">"Sí, retirarlo"</button>
+                                </ActionForm>
+                            </ConfirmRemove>
                         </td>
                     })}
                 </tr>
@@ -237,10 +252,12 @@ fn TeamTable(
                         <td class="actions">
                             <a href="#form-equipo" class="button button--quiet"
                                 on:click=move |_| correcting.set(Some(edit.clone()))>"Corregir"</a>
-                            <ActionForm action=remove attr:class="inline-form" attr:data-form="retirar-equipo">
-                                <input type="hidden" name="code" value=code />
-                                <button type="submit" class="button button--danger">"Retirar"</button>
-                            </ActionForm>
+                            <ConfirmRemove>
+                                <ActionForm action=remove attr:class="inline-form" attr:data-form="retirar-equipo">
+                                    <input type="hidden" name="code" value=code />
+                                    <button type="submit" class="button button--danger">"Sí, retirarlo"</button>
+                                </ActionForm>
+                            </ConfirmRemove>
                         </td>
                     })}
                 </tr>

@@ -158,7 +158,7 @@ impl Indicators for StoreBackend {
             detail.period.clone().unwrap_or_default()
         );
         let href = |code: &str| Some(dashboard_href(&local_mesa_code(code)));
-        detail.map_svg = localidad_map(&title, &indicator.unit, &map_values, &href);
+        detail.map_svg = localidad_map(&title, &indicator.unit, &map_values, &[], &href);
         Ok(detail)
     }
 

@@ -16,13 +16,13 @@ use app::domain::situation::{
     KeyIndicator, MapLayerChoice, MapRow, SituationQuery, SituationView, choose_key_indicators,
     dashboard_scope, situation_href,
 };
-use app::domain::{TerritoryIndex, TerritoryLevel};
+use app::domain::{Territory, TerritoryIndex, TerritoryLevel};
 use app::error::AppError;
 use app::ssr::RequestContext;
 
 use super::StoreBackend;
 use super::access::{place_of, require};
-use crate::maps::{Choropleth, Href, MapLayer, choropleth_svg};
+use crate::maps::{Choropleth, Href, MapLayer, MapPoint, choropleth_svg};
 
 fn shown(value: Option<f64>) -> String {
     value.map(format_value).unwrap_or_else(|| "sin dato".into())
@@ -33,6 +33,7 @@ pub(super) fn localidad_map(
     title: &str,
     unit: &str,
     values: &BTreeMap<String, f64>,
+    points: &[MapPoint],
     href: &Href,
 ) -> String {
     let format = |v: f64| format_value(v);
@@ -42,7 +43,7 @@ pub(super) fn localidad_map(
         unit,
         values,
         format: &format,
-        points: &[],
+        points,
         href: Some(href),
     };
     choropleth_svg(&map).unwrap_or_else(|error| {
@@ -73,6 +74,33 @@ pub(super) fn localidad_values(
 }
 
 impl StoreBackend {
+    /// The register's assets with a point in the Mesa's territory, as the room's map marks them.
+    async fn asset_points(&self, territory: &Territory) -> Result<Vec<MapPoint>, AppError> {
+        let territories = self.imports.territories();
+        let localidades: Vec<String> = match territory.level {
+            TerritoryLevel::Localidad => vec![territory.code.clone()],
+            _ => territories
+                .localidades_in(&territory.code)
+                .into_iter()
+                .map(|t| t.code.clone())
+                .collect(),
+        };
+        Ok(self
+            .store
+            .assets()
+            .await?
+            .into_iter()
+            .filter(|a| localidades.contains(&a.localidad))
+            .filter_map(|a| {
+                a.point.map(|p| MapPoint {
+                    lon: p.lon,
+                    lat: p.lat,
+                    label: format!("{} ({})", a.name, a.kind.label_short()),
+                })
+            })
+            .collect())
+    }
+
     pub(super) async fn situation_view(
         &self,
         cx: &RequestContext,
@@ -154,7 +182,8 @@ impl StoreBackend {
             ),
         };
         let href = |code: &str| Some(situation_href(&local_mesa_code(code)));
-        let map_svg = localidad_map(&map_title, &unit, &values, &href);
+        let points = self.asset_points(&territory).await?;
+        let map_svg = localidad_map(&map_title, &unit, &values, &points, &href);
         let map_rows = territories
             .all()
             .filter(|t| t.level == TerritoryLevel::Localidad)
