@@ -295,6 +295,20 @@ pub trait Indicators: Send + Sync + 'static {
     /// Applies the upload if every row is right and the person may load every territory in it.
     async fn apply_import(&self, cx: &RequestContext, id: i64) -> Result<ImportSummary, AppError>;
     async fn discard_import(&self, cx: &RequestContext, id: i64) -> Result<(), AppError>;
+    /// The catalogue's indicators as a board's card offers them, `(code, name)`.
+    async fn indicator_choices(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<Vec<(String, String)>, AppError>;
+    /// The latest figure of each of `codes` for `territory` (a localidad's code or name, as a
+    /// barrier's card holds it), or for the Mesa's own territory when it names none.
+    async fn indicator_figures(
+        &self,
+        cx: &RequestContext,
+        mesa: String,
+        territory: String,
+        codes: Vec<String>,
+    ) -> Result<Vec<crate::domain::situation::KeyIndicator>, AppError>;
     /// A Mesa's situation room.
     async fn situation(
         &self,

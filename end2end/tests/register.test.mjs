@@ -12,6 +12,7 @@ import {
 
 const EXAMPLE = new URL('../../docs/examples/activos-ejemplo.csv', import.meta.url).pathname;
 const MISTAKES = new URL('../../docs/examples/activos-con-errores.csv', import.meta.url).pathname;
+const INDICATORS = new URL('../../docs/examples/indicadores-ejemplo.xlsx', import.meta.url).pathname;
 const PASSWORD = 'una clave larga de prueba';
 const JAC = '07-junta-de-accion-comunal-san-bernardino-ejemplo';
 const RED = '07-red-de-mujeres-de-bosa-ejemplo';
@@ -106,6 +107,8 @@ test('register assets by hand and by file, then name them on a live board and se
   await page.screenshot({ path: ARTIFACTS + 'register-1920.png', fullPage: true });
   assert.deepEqual(await axeViolations(page, ['label', 'button-name', 'color-contrast', 'scrollable-region-focusable']), []);
 
+  // The example indicators (datos de ejemplo), loaded from the shell.
+  sala.cli('indicators', 'import', INDICATORS);
   // A live session of Bosa: the secretary ticks two assets, a participant sees them.
   const session = sala.cli('session', 'create', '--mesa', 'local-07', '--at', '2026-11-20T09:00:00-05:00').id;
   assert.equal((await sala.startMeeting(session)).status, 200);
@@ -119,13 +122,18 @@ test('register assets by hand and by file, then name them on a live board and se
   await secretary.page.click('[data-add="barriers"]');
   const card = secretary.page.locator('li[data-kind="barriers"]').last();
   await card.locator('textarea[data-field="description"]').fill('Gestantes sin transporte a los controles prenatales');
-  await card.locator('.asset-picker summary').click();
-  await card.locator(`[data-asset-option="${JAC}"]`).check();
-  await card.locator(`[data-asset-option="${RED}"]`).check();
-  await card.locator(`[data-asset-chip="${RED}"]`).waitFor();
+  await card.locator('[data-field="assets"] summary').click();
+  await card.locator(`[data-option="${JAC}"]`).check();
+  await card.locator(`[data-option="${RED}"]`).check();
+  await card.locator(`[data-chip="${RED}"]`).waitFor();
+  // The indicators it is discussed with, each with its latest figure for Bosa.
+  await card.locator('[data-field="indicators"] summary').click();
+  await card.locator('[data-option="MI-01"]').check();
+  await card.locator('[data-barrier-figure="MI-01"]', { hasText: 'Bosa' }).waitFor();
   const seen = participant.page.locator('li[data-kind="barriers"]').last();
-  await seen.locator(`[data-asset-chip="${JAC}"]`, { hasText: 'Junta de Acción Comunal' }).waitFor({ timeout: 15_000 });
-  await seen.locator(`[data-asset-chip="${RED}"]`).waitFor();
+  await seen.locator(`[data-chip="${JAC}"]`, { hasText: 'Junta de Acción Comunal' }).waitFor({ timeout: 15_000 });
+  await seen.locator(`[data-chip="${RED}"]`).waitFor();
+  await seen.locator('[data-barrier-figure="MI-01"]').waitFor({ timeout: 15_000 });
   await seen.screenshot({ path: ARTIFACTS + 'board-assets-360.png' });
   await noSidewaysScroll(participant.page, 'the board with assets');
 

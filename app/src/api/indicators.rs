@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::indicators::import::{ImportPreview, ImportSummary};
 use crate::domain::indicators::{IndicatorCatalogue, IndicatorDetail};
-use crate::domain::situation::{SituationQuery, SituationView};
+use crate::domain::situation::{KeyIndicator, SituationQuery, SituationView};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::ssr::{indicators, request_context};
@@ -43,6 +43,24 @@ pub async fn apply_import(id: i64) -> Result<ImportSummary, AppError> {
 #[server(endpoint = "discard_import")]
 pub async fn discard_import(id: i64) -> Result<(), AppError> {
     respond(indicators()?.discard_import(&request_context(), id).await)
+}
+
+#[server(endpoint = "indicator_choices")]
+pub async fn fetch_indicator_choices() -> Result<Vec<(String, String)>, AppError> {
+    respond(indicators()?.indicator_choices(&request_context()).await)
+}
+
+#[server(endpoint = "indicator_figures")]
+pub async fn fetch_indicator_figures(
+    mesa: String,
+    territory: String,
+    codes: Vec<String>,
+) -> Result<Vec<KeyIndicator>, AppError> {
+    respond(
+        indicators()?
+            .indicator_figures(&request_context(), mesa, territory, codes)
+            .await,
+    )
 }
 
 #[server(endpoint = "situation")]

@@ -209,6 +209,30 @@ fn Situation(situation: SituationView, mode: SituationMode, version: u64) -> imp
     } else {
         view! { <ul class="plain-list" data-escalations>{escalations}</ul> }.into_any()
     };
+    // The territory's assets, the most mobilised first (the dashboard's order).
+    let assets = dashboard
+        .assets
+        .iter()
+        .take(8)
+        .map(|a| {
+            let open = a.open_barriers();
+            let answering = match open {
+                0 => String::new(),
+                1 => " · atiende 1 barrera abierta".to_owned(),
+                n => format!(" · atiende {n} barreras abiertas"),
+            };
+            view! {
+                <li data-situation-asset=a.code.clone()><strong>{a.name.clone()}</strong>
+                    <span class="muted">{format!(" · {} · {}{answering}", a.kind, a.place)}</span></li>
+            }
+        })
+        .collect_view();
+    let assets_view = if dashboard.assets.is_empty() {
+        view! { <p class="empty" data-empty>"El territorio aún no tiene activos registrados."</p> }
+            .into_any()
+    } else {
+        view! { <ul class="plain-list" data-assets>{assets}</ul> }.into_any()
+    };
     let here = format!("/sala/{mesa_code}");
     let links = (
         format!("{here}?modo=proyector&capa={current}"),
@@ -223,6 +247,7 @@ fn Situation(situation: SituationView, mode: SituationMode, version: u64) -> imp
         dashboard.barriers,
         dashboard.overdue.len(),
         dashboard.escalations.len(),
+        dashboard.assets.len(),
     );
     view! {
         <Title text=format!("Sala situacional · {mesa_name}") />
@@ -245,6 +270,11 @@ fn Situation(situation: SituationView, mode: SituationMode, version: u64) -> imp
                 <section class="panel" data-panel="escalamientos" aria-labelledby="sala-escalamientos">
                     <h2 id="sala-escalamientos">{format!("Escalamientos abiertos ({})", counts.2)}</h2>
                     {escalations_view}
+                </section>
+                <section class="panel" data-panel="activos" aria-labelledby="sala-activos">
+                    <h2 id="sala-activos">{format!("Activos del territorio ({})", counts.3)}</h2>
+                    {assets_view}
+                    <p><a href=format!("/activos?territorio={}", territory.code)>"Ver el registro"</a></p>
                 </section>
             </div>
         </section>

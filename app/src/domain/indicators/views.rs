@@ -82,6 +82,17 @@ impl ShownFigure {
                 .unwrap_or(GoalStatus::SinMeta),
         }
     }
+
+    /// No figure for the territory in any period.
+    pub fn missing() -> Self {
+        Self {
+            period: String::new(),
+            value: None,
+            shown: "sin dato".into(),
+            note: "sin datos para este territorio".into(),
+            status: GoalStatus::SinMeta,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use super::agenda::agenda_options;
-use super::assets::AssetPicker;
 use super::escalations::EscalateBarrier;
 use super::inputs::{CodeSelect, SharedText, ValueInput};
+use super::references::{BarrierFigures, CodesPicker, asset_choices, indicator_choices};
 use super::section::{card_shell, field, use_record};
 use crate::domain::board::records::barrier::{self, severity_options};
 use crate::domain::board::{BARRIERS, Barrier};
@@ -32,8 +32,13 @@ pub fn barrier_card(ctx: BoardCtx, id: String) -> AnyView {
             <CodeSelect ctx root=BARRIERS id=id.clone() key=barrier::AGENDA_ITEM options=agenda_options(ctx)
                 value=field(|b| b.agenda_item.clone().unwrap_or_default()) />
         </div>
-        <AssetPicker ctx root=BARRIERS id=id.clone() key=barrier::ASSETS
+        <CodesPicker ctx root=BARRIERS id=id.clone() key=barrier::ASSETS choices=asset_choices()
             chosen=Signal::derive(move || item.with(|i| i.as_ref().map(|b| b.assets.clone()).unwrap_or_default())) />
+        <CodesPicker ctx root=BARRIERS id=id.clone() key=barrier::INDICATORS choices=indicator_choices()
+            chosen=Signal::derive(move || item.with(|i| i.as_ref().map(|b| b.indicators.clone()).unwrap_or_default())) />
+        <BarrierFigures ctx
+            codes=Signal::derive(move || item.with(|i| i.as_ref().map(|b| b.indicators.clone()).unwrap_or_default()))
+            localidad=Signal::derive(move || item.with(|i| i.as_ref().map(|b| b.localidad.clone()).unwrap_or_default())) />
     };
     let actions = view! { <EscalateBarrier ctx barrier=id.clone() /> };
     card_shell(ctx, id, item, head, body, actions)

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::assets::asset_options;
 use super::inputs::{CodeSelect, SharedText, ValueInput};
+use super::references::{asset_choices, single_options};
 use super::section::{card_shell, field, link_options, use_record};
 use crate::domain::board::records::commitment;
 use crate::domain::board::{Agreement, COMMITMENTS, Commitment};
@@ -35,7 +35,7 @@ pub fn commitment_card(ctx: BoardCtx, id: String) -> AnyView {
             <CodeSelect ctx root=COMMITMENTS id=id.clone() key=commitment::AGREEMENT options={link_options::<Agreement>(ctx)}
                 value=field(|c| c.agreement.clone().unwrap_or_default()) />
             <CodeSelect ctx root=COMMITMENTS id=id.clone() key=commitment::ASSET
-                options=asset_options(field(|c| c.asset.clone().unwrap_or_default()))
+                options=single_options(asset_choices(), field(|c| c.asset.clone().unwrap_or_default()))
                 value=field(|c| c.asset.clone().unwrap_or_default()) />
         </div>
         <SharedText ctx root=COMMITMENTS id=id.clone() key=commitment::EVIDENCE wide=true value=field(|c| c.evidence.clone()) />

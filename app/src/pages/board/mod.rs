@@ -6,7 +6,6 @@
 
 mod agenda;
 mod agreements;
-mod assets;
 mod attendance;
 mod barriers;
 mod close;
@@ -18,6 +17,7 @@ mod inputs;
 mod join;
 mod presence;
 mod projector;
+mod references;
 mod section;
 
 use leptos::prelude::*;
@@ -107,7 +107,7 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
             crate::live::start(ctx, &sync_path, session_id, check_in);
         });
     }
-    assets::AssetChoices::provide(ctx);
+    references::provide(ctx);
     let view = ctx.view;
     let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members());
     let role_label = access.role.label();

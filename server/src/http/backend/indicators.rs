@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use app::domain::TerritoryLevel;
 use app::domain::indicators::import::{ImportPlan, ImportPreview, ImportSummary};
 use app::domain::indicators::{
-    IndicatorCatalogue, IndicatorDetail, catalogue_row, indicator_detail,
+    IndicatorCatalogue, IndicatorDetail, ShownFigure, by_territory_and_period, catalogue_row,
+    indicator_detail, latest,
 };
 use app::domain::local_mesa_code;
 use app::domain::policy::{self, Act, Place, Target};
-use app::domain::situation::{SituationQuery, SituationView, dashboard_href};
+use app::domain::situation::{KeyIndicator, SituationQuery, SituationView, dashboard_href};
 use app::domain::{DISTRICT_MESA_CODE, identity::MesaRole};
 use app::error::AppError;
 use app::ssr::{Indicators, RequestContext};
@@ -196,6 +197,69 @@ impl Indicators for StoreBackend {
     async fn discard_import(&self, cx: &RequestContext, id: i64) -> Result<(), AppError> {
         self.require_importer(cx)?;
         Ok(self.store.discard_import(id).await?)
+    }
+
+    async fn indicator_choices(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<Vec<(String, String)>, AppError> {
+        require(cx, Act::ReadIndicators, &Target::District)?;
+        Ok(self
+            .store
+            .indicator_catalogue()
+            .await?
+            .into_values()
+            .map(|i| (i.code, i.name))
+            .collect())
+    }
+
+    async fn indicator_figures(
+        &self,
+        cx: &RequestContext,
+        mesa: String,
+        territory: String,
+        codes: Vec<String>,
+    ) -> Result<Vec<KeyIndicator>, AppError> {
+        require(cx, Act::ReadIndicators, &Target::District)?;
+        let territories = self.imports.territories();
+        // What a card's localidad field holds: a code (`07`), a name (`Bosa`), or nothing.
+        let wanted = territories
+            .resolve(&territory)
+            .ok()
+            .or_else(|| {
+                territories.all().find(|t| {
+                    t.level == TerritoryLevel::Localidad
+                        && app::domain::fold(&t.name) == app::domain::fold(&territory)
+                })
+            })
+            .or_else(|| territories.of_mesa(&mesa))
+            .map(|t| t.code.clone())
+            .unwrap_or_else(|| DISTRICT_MESA_CODE.to_owned());
+        let catalogue = self.store.indicator_catalogue().await?;
+        let mut figures = Vec::new();
+        for code in codes.iter().take(12) {
+            let Some(indicator) = catalogue.get(code) else {
+                continue;
+            };
+            let values = by_territory_and_period(self.store.indicator_values(code).await?);
+            let figure = match latest(indicator, &wanted, &values, territories) {
+                Some((period, f)) => ShownFigure::of(indicator, period, &f),
+                None => ShownFigure::missing(),
+            };
+            figures.push(KeyIndicator {
+                code: indicator.code.clone(),
+                name: format!(
+                    "{} · {}",
+                    indicator.name,
+                    territories
+                        .get(&wanted)
+                        .map_or(wanted.as_str(), |t| t.name.as_str())
+                ),
+                unit: indicator.unit.clone(),
+                figure,
+            });
+        }
+        Ok(figures)
     }
 
     async fn situation(

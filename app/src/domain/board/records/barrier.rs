@@ -39,6 +39,12 @@ pub const SEVERITY: Key = Key::number("severity", 1.0, 5.0, "Severidad (1–5)")
 pub const STATUS: Key = Key::code("status", BarrierStatus::options, "Estado");
 /// The register's assets the Mesa mobilises to answer it.
 pub const ASSETS: Key = Key::new("assets", super::Kind::Assets, "Activos movilizados");
+/// Indicators of its care route and territory, shown on its card with their latest figure.
+pub const INDICATORS: Key = Key::new(
+    "indicators",
+    super::Kind::Indicators,
+    "Indicadores relacionados",
+);
 pub const AGENDA_ITEM: Key =
     Key::link("agendaItem", super::agenda::ROOT, "Punto del orden del día");
 
@@ -61,12 +67,14 @@ pub struct Barrier {
     pub status: BarrierStatus,
     /// Codes of the register's assets mobilised to answer it.
     pub assets: Vec<String>,
+    /// Codes of the indicators the barrier is discussed with.
+    pub indicators: Vec<String>,
     pub agenda_item: Option<String>,
     pub stamp: Stamp,
 }
 
 board_record!(Barrier in ROOT as "la barrera", "Barrera", "Barreras"; summary description, on barriers, written Barrier::written;
-    fields [TYPE, DESCRIPTION, ROUTE, POPULATION, LOCALIDAD, UPZ, INSTITUTION, SEVERITY, STATUS, ASSETS, AGENDA_ITEM]);
+    fields [TYPE, DESCRIPTION, ROUTE, POPULATION, LOCALIDAD, UPZ, INSTITUTION, SEVERITY, STATUS, ASSETS, INDICATORS, AGENDA_ITEM]);
 
 impl Barrier {
     /// Anything typed in it counts, not only its description.
@@ -94,6 +102,7 @@ impl Barrier {
             severity: number(r, SEVERITY).map_or(3, |s| s as u8),
             status: code(r, STATUS, BarrierStatus::parse, BarrierStatus::Abierta),
             assets: links(r, ASSETS),
+            indicators: links(r, INDICATORS),
             agenda_item: link(r, AGENDA_ITEM),
             stamp: stamp(r),
         }

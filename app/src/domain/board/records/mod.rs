@@ -106,6 +106,8 @@ pub enum Kind {
     Asset,
     /// Comma-separated codes of entries of the register of social assets.
     Assets,
+    /// Comma-separated codes of the indicators' catalogue.
+    Indicators,
     /// Milliseconds since the Unix epoch.
     Millis,
     Bool,
@@ -124,6 +126,7 @@ impl Kind {
             Kind::Links(_) => "ids",
             Kind::Asset => "asset",
             Kind::Assets => "assets",
+            Kind::Indicators => "indicators",
             Kind::Millis => "ms",
             Kind::Bool => "boolean",
         }
@@ -409,7 +412,12 @@ pub fn with_blank_fields(
     for key in fields {
         let text_like = matches!(
             key.kind,
-            Kind::SharedText | Kind::Text | Kind::Date | Kind::Links(_) | Kind::Assets
+            Kind::SharedText
+                | Kind::Text
+                | Kind::Date
+                | Kind::Links(_)
+                | Kind::Assets
+                | Kind::Indicators
         );
         if text_like && !given.iter().any(|(name, _)| *name == key.name) {
             given.push((key.name, Field::Text(String::new())));
