@@ -269,6 +269,50 @@ impl LocatedRow<'_> {
     }
 }
 
+/// Sheets written as text in tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// A sheet from CSV-like text (`;`-separated if the header has one, else `,`; no quoting),
+    /// lines numbered as a spreadsheet.
+    pub(crate) fn sheet(name: &str, text: &str) -> Sheet {
+        let separator = if text.lines().next().unwrap_or_default().contains(';') {
+            ';'
+        } else {
+            ','
+        };
+        let mut lines = text.lines();
+        let header = lines
+            .next()
+            .unwrap_or_default()
+            .split(separator)
+            .map(str::to_owned)
+            .collect();
+        let rows = lines
+            .enumerate()
+            .map(|(i, line)| SheetRow {
+                line: i + 2,
+                cells: line
+                    .split(separator)
+                    .map(|c| {
+                        if c.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(c.into())
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Sheet {
+            name: name.into(),
+            header,
+            rows,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

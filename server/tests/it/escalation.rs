@@ -7,7 +7,6 @@ use std::time::Duration;
 use crate::common::TestServer;
 use app::domain::board::{BARRIERS, Field, put_record};
 use sala::auth::Role;
-use sala::sync::client::SyncClient;
 use sala::sync::protocol;
 use serde_json::{Value, json};
 use tokio::time::timeout;
@@ -41,16 +40,7 @@ async fn a_barrier_goes_up_to_the_district_and_the_answer_comes_back_down() {
     let district = server.started_session("distrito", "2026-11-20T09:00").await;
 
     // A barrier logged on the local board, over the sync protocol.
-    let url = format!(
-        "ws://{}/sync/{local}?token={}",
-        server.addr,
-        token(local, Role::Participante)
-    );
-    let mut client = SyncClient::connect(&url, 5).await.unwrap();
-    timeout(Duration::from_secs(10), client.sync())
-        .await
-        .unwrap()
-        .unwrap();
+    let mut client = server.board_client(local, Role::Participante).await;
     let update = {
         let mut txn = client.doc.transact_mut();
         put_record(

@@ -208,28 +208,15 @@ async fn a_coordination_writes_its_own_localidad_and_contacts_stay_private() {
 async fn the_pages_form_loads_a_file_and_shows_its_outcome() {
     let server = TestServer::start().await;
     let admin = server.district_reader().await;
-    let boundary = "sala-prueba-limite";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"archivo\"; filename=\"activos-con-errores.csv\"\r\nContent-Type: text/csv\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(MISTAKES);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let response = client
-        .post(server.url("/activos/importar"))
-        .bearer_auth(&admin)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
+    let response = server
+        .post_file_form(
+            "/activos/importar",
+            &admin,
+            "archivo",
+            "activos-con-errores.csv",
+            MISTAKES,
         )
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(response.status().as_u16(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("/activos/cargas/"), "{location}");
@@ -252,7 +239,7 @@ async fn the_pages_form_loads_a_file_and_shows_its_outcome() {
 #[tokio::test]
 async fn a_barrier_names_its_assets_and_the_dashboard_lists_them_beside_it() {
     use app::domain::board::{BARRIERS, COMMITMENTS, Field, put_record};
-    use sala::sync::{client::SyncClient, protocol};
+    use sala::sync::protocol;
     use std::time::Duration;
     use yrs::Transact;
 
@@ -264,12 +251,9 @@ async fn a_barrier_names_its_assets_and_the_dashboard_lists_them_beside_it() {
     // The board offers Bosa's assets, not Kennedy's.
     let session = server.started_session("local-07", "2026-11-20T09:00").await;
     let token = crate::common::invitation(session, sala::auth::Role::Participante, 3600);
-    let url = format!("ws://{}/sync/{session}?token={token}", server.addr);
-    let mut client = SyncClient::connect(&url, 5).await.unwrap();
-    tokio::time::timeout(Duration::from_secs(10), client.sync())
-        .await
-        .unwrap()
-        .unwrap();
+    let mut client = server
+        .board_client(session, sala::auth::Role::Participante)
+        .await;
     let update = {
         let mut txn = client.doc.transact_mut();
         put_record(

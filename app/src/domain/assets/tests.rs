@@ -1,38 +1,7 @@
 use super::import::plan_register;
 use super::*;
-use crate::domain::sheet::{Cell, Sheet, SheetRow};
+use crate::domain::sheet::tests_support::sheet as csv;
 use crate::domain::territory::tests_support::bogota;
-
-fn csv(name: &str, text: &str) -> Sheet {
-    let mut lines = text.lines();
-    let header = lines
-        .next()
-        .unwrap()
-        .split(';')
-        .map(str::to_owned)
-        .collect();
-    let rows = lines
-        .enumerate()
-        .map(|(i, line)| SheetRow {
-            line: i + 2,
-            cells: line
-                .split(';')
-                .map(|c| {
-                    if c.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.into())
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    Sheet {
-        name: name.into(),
-        header,
-        rows,
-    }
-}
 
 fn draft() -> AssetDraft {
     AssetDraft {

@@ -33,6 +33,49 @@ fn TextField(
     }
 }
 
+/// A select with its label and the error under it; its options are the children.
+#[component]
+fn SelectField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    message: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=name aria-describedby=error_id.clone()>{children()}</select>
+            <FieldError id=error_id message />
+        </div>
+    }
+}
+
+/// Save (or save the correction), cancel a correction, and what the last submission said.
+#[component]
+fn Footer(
+    add: &'static str,
+    correcting: Signal<bool>,
+    cancel: impl Fn() + Copy + Send + Sync + 'static,
+    pending: Signal<bool>,
+    result: Signal<Option<Result<RegisterSummary, AppError>>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button type="submit" class="button" disabled=move || pending.get()>
+                {move || if correcting.get() { "Guardar corrección" } else { add }}
+            </button>
+            {move || correcting.get().then(|| view! {
+                <button type="button" class="button button--quiet" on:click=move |_| cancel()>"Cancelar"</button>
+            })}
+        </div>
+        <p class="form-status" role="status">{saved_message(result)}</p>
+        <p class="form-alert" role="alert">{move || general_message(result, fields).get()}</p>
+    }
+}
+
 fn saved_message(
     result: Signal<Option<Result<RegisterSummary, AppError>>>,
 ) -> Signal<Option<String>> {
@@ -84,22 +127,16 @@ pub fn AssetForm(
             <ActionForm action attr:class="form" attr:data-form="activo">
                 <input type="hidden" name="code" prop:value=of(|r| r.asset.code.clone()) />
                 <TextField id="activo-nombre" name="name" label="Nombre" column=col::NAME value=of(|r| r.asset.name.clone()) result required=true />
-                <div class="field">
-                    <label for="activo-tipo">"Tipo"</label>
-                    <select id="activo-tipo" name="kind" aria-describedby="activo-tipo-error">{kind_options}</select>
-                    <FieldError id="activo-tipo-error" message=field_message(result, col::KIND) />
-                </div>
+                <SelectField id="activo-tipo" name="kind" label="Tipo" message=field_message(result, col::KIND)>
+                    {kind_options}
+                </SelectField>
                 <TextField id="activo-oferta" name="offer" label="Qué ofrece" column=col::OFFER value=of(|r| r.asset.offer.clone()) result
                     placeholder="Ej.: salón para jornadas, convocatoria, transporte" />
                 <div class="fields">
-                    <div class="field">
-                        <label for="activo-localidad">"Localidad"</label>
-                        <select id="activo-localidad" name="localidad" aria-describedby="activo-localidad-error" disabled=false>
-                            {(!single).then(|| view! { <option value="">"Elija…"</option> })}
-                            {localidad_options}
-                        </select>
-                        <FieldError id="activo-localidad-error" message=field_message(result, col::LOCALIDAD) />
-                    </div>
+                    <SelectField id="activo-localidad" name="localidad" label="Localidad" message=field_message(result, col::LOCALIDAD)>
+                        {(!single).then(|| view! { <option value="">"Elija…"</option> })}
+                        {localidad_options}
+                    </SelectField>
                     <TextField id="activo-upz" name="upz" label="UPZ (opcional)" column=col::UPZ value=of(|r| r.asset.upz.clone().unwrap_or_default()) result placeholder="UPZ85" />
                     <TextField id="activo-lat" name="lat" label="Latitud (opcional)" column=col::LAT
                         value=of(|r| r.asset.point.map(|p| p.lat.to_string()).unwrap_or_default()) result placeholder="4.6183" />
@@ -109,16 +146,9 @@ pub fn AssetForm(
                 <TextField id="activo-contacto" name="contact" label="Contacto institucional (no personal)" column=col::CONTACT
                     value=of(|r| r.asset.contact.clone()) result placeholder="Correo o teléfono de la oficina" />
                 <FieldError id="activo-codigo-error" message=field_message(result, col::CODE) />
-                <div class="actions">
-                    <button type="submit" class="button" disabled=move || action.pending().get()>
-                        {move || if correcting.with(Option::is_some) { "Guardar corrección" } else { "Registrar activo" }}
-                    </button>
-                    {move || correcting.with(Option::is_some).then(|| view! {
-                        <button type="button" class="button button--quiet" on:click=move |_| correcting.set(None)>"Cancelar"</button>
-                    })}
-                </div>
-                <p class="form-status" role="status">{saved_message(result)}</p>
-                <p class="form-alert" role="alert">{move || general_message(result, &[col::NAME, col::KIND, col::OFFER, col::LOCALIDAD, col::UPZ, col::LAT, col::LON, col::CONTACT, col::CODE]).get()}</p>
+                <Footer add="Registrar activo" correcting=Signal::derive(move || correcting.with(Option::is_some))
+                    cancel=move || correcting.set(None) pending=action.pending().into() result
+                    fields=&[col::NAME, col::KIND, col::OFFER, col::LOCALIDAD, col::UPZ, col::LAT, col::LON, col::CONTACT, col::CODE] />
             </ActionForm>
         </section>
     }
@@ -154,11 +184,9 @@ pub fn TeamForm(
             <ActionForm action attr:class="form" attr:data-form="equipo">
                 <input type="hidden" name="code" prop:value=of(|r| r.team.code.clone()) />
                 <TextField id="equipo-nombre" name="name" label="Nombre" column=col::NAME value=of(|r| r.team.name.clone()) result required=true />
-                <div class="field">
-                    <label for="equipo-tipo">"Tipo de equipo"</label>
-                    <select id="equipo-tipo" name="kind" aria-describedby="equipo-tipo-error">{kind_options}</select>
-                    <FieldError id="equipo-tipo-error" message=field_message(result, col::KIND) />
-                </div>
+                <SelectField id="equipo-tipo" name="kind" label="Tipo de equipo" message=field_message(result, col::KIND)>
+                    {kind_options}
+                </SelectField>
                 <TextField id="equipo-institucion" name="institution" label="Institución" column=col::INSTITUTION
                     value=of(|r| r.team.institution.clone()) result required=true placeholder="Ej.: Subred Sur Occidente" />
                 <TextField id="equipo-cobertura" name="coverage" label="Cobertura (localidades o UPZ, separadas por «;»)" column=col::COVERAGE
@@ -166,16 +194,9 @@ pub fn TeamForm(
                 <TextField id="equipo-contacto" name="contact" label="Contacto institucional (no personal)" column=col::CONTACT
                     value=of(|r| r.team.contact.clone()) result />
                 <FieldError id="equipo-codigo-error" message=field_message(result, col::CODE) />
-                <div class="actions">
-                    <button type="submit" class="button" disabled=move || action.pending().get()>
-                        {move || if correcting.with(Option::is_some) { "Guardar corrección" } else { "Registrar equipo" }}
-                    </button>
-                    {move || correcting.with(Option::is_some).then(|| view! {
-                        <button type="button" class="button button--quiet" on:click=move |_| correcting.set(None)>"Cancelar"</button>
-                    })}
-                </div>
-                <p class="form-status" role="status">{saved_message(result)}</p>
-                <p class="form-alert" role="alert">{move || general_message(result, &[col::NAME, col::KIND, col::INSTITUTION, col::COVERAGE, col::CONTACT, col::CODE]).get()}</p>
+                <Footer add="Registrar equipo" correcting=Signal::derive(move || correcting.with(Option::is_some))
+                    cancel=move || correcting.set(None) pending=action.pending().into() result
+                    fields=&[col::NAME, col::KIND, col::INSTITUTION, col::COVERAGE, col::CONTACT, col::CODE] />
             </ActionForm>
         </section>
     }

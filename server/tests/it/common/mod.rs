@@ -46,13 +46,20 @@ impl PostgresDb {
         let mut admin = sqlx::PgConnection::connect(&self.admin_url)
             .await
             .expect("admin connection");
-        sqlx::query(&format!(
-            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-            self.name
-        ))
-        .execute(&mut admin)
-        .await
-        .expect("drop test database");
+        // FORCE ends the test's own connections, but an autovacuum worker (the superuser's) on
+        // the just-filled database cannot be ended by this role: wait for it to finish.
+        let drop = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
+        for attempt in 0.. {
+            match sqlx::query(&drop).execute(&mut admin).await {
+                Ok(_) => return,
+                Err(sqlx::Error::Database(e))
+                    if e.code().as_deref() == Some("42501") && attempt < 40 =>
+                {
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+                Err(error) => panic!("drop test database: {error}"),
+            }
+        }
     }
 }
 
@@ -298,6 +305,60 @@ impl TestServer {
             .await
             .unwrap()
             .1
+    }
+
+    /// A page's multipart form posting one file as `field`, as a browser does (no redirects
+    /// followed, so the test sees where the form sends it).
+    pub async fn post_file_form(
+        &self,
+        path: &str,
+        token: &str,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> reqwest::Response {
+        let boundary = "sala-prueba-limite";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("POST form")
+    }
+
+    /// A Yjs client on `session`'s board with an invitation for `role`, synced once.
+    pub async fn board_client(
+        &self,
+        session: i64,
+        role: sala::auth::Role,
+    ) -> sala::sync::client::SyncClient {
+        let url = format!(
+            "ws://{}/sync/{session}?token={}",
+            self.addr,
+            invitation(session, role, 3600)
+        );
+        let mut client = sala::sync::client::SyncClient::connect(&url, 5)
+            .await
+            .expect("connect");
+        tokio::time::timeout(std::time::Duration::from_secs(10), client.sync())
+            .await
+            .expect("synced in time")
+            .expect("sync");
+        client
     }
 
     /// A personal access token of a person who coordinates `mesa`.

@@ -3,46 +3,8 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::domain::TerritoryLevel;
 use crate::domain::indicators::{Figure, by_territory_and_period, figure, latest, trend};
-use crate::domain::sheet::{Cell, SheetRow};
+use crate::domain::sheet::tests_support::sheet;
 use crate::domain::territory::tests_support::bogota;
-
-/// A sheet from CSV-like text (`;`-separated if the header has one, else `,`; no quoting), lines
-/// numbered as a spreadsheet.
-fn sheet(name: &str, text: &str) -> Sheet {
-    let separator = if text.lines().next().unwrap_or_default().contains(';') {
-        ';'
-    } else {
-        ','
-    };
-    let mut lines = text.lines();
-    let header = lines
-        .next()
-        .unwrap_or_default()
-        .split(separator)
-        .map(str::to_owned)
-        .collect();
-    let rows = lines
-        .enumerate()
-        .map(|(i, line)| SheetRow {
-            line: i + 2,
-            cells: line
-                .split(separator)
-                .map(|c| {
-                    if c.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.into())
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    Sheet {
-        name: name.into(),
-        header,
-        rows,
-    }
-}
 
 const CATALOGUE: &str = "codigo,nombre,definicion,numerador,denominador,unidad,factor,sentido,meta,periodo_meta,fuente,desagregacion
 MI-01,Mortalidad infantil,,Muertes < 1 año,Nacidos vivos,por 1.000 nacidos vivos,1000,menor es mejor,8,2026,Datos de ejemplo,localidad
