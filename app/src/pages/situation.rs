@@ -152,6 +152,7 @@ fn Situation(situation: SituationView, mode: SituationMode, version: u64) -> imp
     };
     let barriers_by_type = bars("barreras-tipo", "Por tipo");
     let barriers_by_status = bars("barreras-estado", "Por estado");
+    let barriers_by_severity = bars("barreras-severidad", "Por severidad");
     let keys = if key_indicators.is_empty() {
         view! { <p class="empty" data-empty>"Aún no hay indicadores cargados para este territorio."</p> }.into_any()
     } else {
@@ -261,7 +262,7 @@ fn Situation(situation: SituationView, mode: SituationMode, version: u64) -> imp
                 </section>
                 <section class="panel" data-panel="barreras" aria-labelledby="sala-barreras">
                     <h2 id="sala-barreras">{format!("Barreras ({})", counts.0)}</h2>
-                    <div class="situation__charts">{barriers_by_type}{barriers_by_status}</div>
+                    <div class="situation__charts">{barriers_by_type}{barriers_by_severity}{barriers_by_status}</div>
                 </section>
                 <section class="panel" data-panel="compromisos" aria-labelledby="sala-vencidos">
                     <h2 id="sala-vencidos">{format!("Compromisos vencidos ({})", counts.1)}</h2>

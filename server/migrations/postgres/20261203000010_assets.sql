@@ -39,5 +39,7 @@ CREATE TABLE register_imports (
     outcome      TEXT NOT NULL
 );
 
--- The assets a projected barrier mobilises (codes, comma-separated), for the dashboards.
+-- The assets a projected barrier mobilises (codes, comma-separated) and its severity (1–5; boards
+-- projected before hold the cards' default, 3, until they are projected again), for the dashboards.
 ALTER TABLE proj_barriers ADD COLUMN assets TEXT NOT NULL DEFAULT '';
+ALTER TABLE proj_barriers ADD COLUMN severity INTEGER NOT NULL DEFAULT 3;

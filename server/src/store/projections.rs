@@ -52,8 +52,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO proj_barriers
                  (session_id, record_id, mesa_code, kind, description, territory, institution, status,
-                  assets)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                  assets, severity)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(session.id)
             .bind(&b.id)
@@ -64,6 +64,7 @@ impl Store {
             .bind(&b.institution)
             .bind(b.status.code())
             .bind(b.assets.join(","))
+            .bind(i64::from(b.severity))
             .execute(&mut *tx)
             .await?;
         }
@@ -160,7 +161,7 @@ impl Store {
             }
             let barriers: Vec<BarrierProjection> = sqlx::query_as(
                 "SELECT session_id, record_id, kind, description, territory, institution, status,
-                            assets
+                            assets, severity
                      FROM proj_barriers WHERE mesa_code = $1 ORDER BY session_id, record_id",
             )
             .bind(&mesa.code)
@@ -175,6 +176,7 @@ impl Store {
                 institution,
                 status,
                 assets,
+                severity,
             } in barriers
             {
                 if cancelled(session_id) {
@@ -196,6 +198,7 @@ impl Store {
                         .filter(|c| !c.is_empty())
                         .map(str::to_owned)
                         .collect(),
+                    severity: u8::try_from(severity.clamp(1, 5)).unwrap_or(3),
                 });
             }
             // Agreements carry their session's date, so the period filter narrows them too.
@@ -249,4 +252,5 @@ struct BarrierProjection {
     institution: String,
     status: String,
     assets: String,
+    severity: i64,
 }

@@ -267,6 +267,7 @@ async fn a_barrier_names_its_assets_and_the_dashboard_lists_them_beside_it() {
                 ),
                 ("status", Field::Text("abierta".into())),
                 ("assets", Field::Text(format!("{jac},{red}"))),
+                ("severity", Field::Number(5.0)),
             ],
             "Ana",
             1.0,
@@ -306,13 +307,17 @@ async fn a_barrier_names_its_assets_and_the_dashboard_lists_them_beside_it() {
             })
             .unwrap_or(false);
         if named || tokio::time::Instant::now() > deadline {
-            break data["assets"].clone();
+            break if data["assets"].is_null() {
+                data
+            } else {
+                data["assets"].clone()
+            };
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     let codes: Vec<&str> = panel
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("the dashboard has its assets: {panel}"))
         .iter()
         .map(|a| a["code"].as_str().unwrap())
         .collect();
@@ -329,6 +334,17 @@ async fn a_barrier_names_its_assets_and_the_dashboard_lists_them_beside_it() {
         panel[0]["barriers"][0]["description"],
         "Gestantes sin transporte a controles"
     );
+    // Its severity reaches the dashboard (and the situation room's bars).
+    let data = server
+        .get_json_as("/api/v1/tablero?ambito=mesa:local-07", &admin)
+        .await;
+    let severity = data["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "barreras-severidad")
+        .unwrap();
+    assert_eq!(severity["points"][0][0], "Severidad 5 de 5", "{severity}");
     let choices = server
         .get_json_as("/api/v1/activos?territorio=07", &token)
         .await;

@@ -238,6 +238,8 @@ pub struct BarrierRow {
     pub status: BarrierStatus,
     /// Codes of the register's assets mobilised for it.
     pub assets: Vec<String>,
+    /// 1 (least) to 5, as the card's scale.
+    pub severity: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

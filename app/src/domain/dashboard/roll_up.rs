@@ -13,6 +13,11 @@ use crate::domain::board::{CommitmentStatus, Semaforo};
 /// Counts items per name (an item may name several, each counted once), names compared as
 /// [`fold`] does; most first, then by name. A name is shown as it is most often spelled (ties: the
 /// first in alphabetical order), so the result does not depend on the rows' order.
+/// «Severidad 4 de 5».
+fn severity_label(severity: u8) -> String {
+    format!("Severidad {severity} de 5")
+}
+
 fn count_by<T>(items: &[T], names: impl Fn(&T) -> Vec<String>) -> Vec<(String, f64)> {
     let mut counts: BTreeMap<String, (f64, BTreeMap<String, usize>)> = BTreeMap::new();
     for item in items {
@@ -172,6 +177,9 @@ pub fn roll_up(
     let barriers_by_type = count_by(&barriers, |b| vec![b.kind.label().to_owned()]);
     let barriers_by_territory = count_by(&barriers, |b| or_missing(&b.territory, &b.mesa_name));
     let barriers_by_status = count_by(&barriers, |b| vec![b.status.label().to_owned()]);
+    let mut barriers_by_severity = count_by(&barriers, |b| vec![severity_label(b.severity)]);
+    // The scale's order (most severe first), not the counts'.
+    barriers_by_severity.sort_by(|a, b| b.0.cmp(&a.0));
     let attendance_by_sector = count_by(&attendance, |a| or_missing(&a.sector, "Sin sector"));
     let mut overdue: Vec<OverdueRow> = commitments
         .iter()
@@ -256,6 +264,13 @@ pub fn roll_up(
             "barreras",
             "barreras",
             barriers_by_status,
+        ),
+        series(
+            "barreras-severidad",
+            "Barreras por severidad",
+            "barreras",
+            "barreras",
+            barriers_by_severity,
         ),
         series(
             "asistencia-sector",

@@ -182,6 +182,7 @@ fn barrier(seq: i64, status: BarrierStatus) -> BarrierRow {
         institution: "Subred Sur".into(),
         status,
         assets: Vec::new(),
+        severity: 3,
     }
 }
 
@@ -468,4 +469,28 @@ fn assets_are_listed_beside_the_barriers_of_the_period_that_name_them() {
     assert_eq!(uses[1].barriers.len(), 1);
     assert_eq!(uses[1].open_barriers(), 0);
     assert_eq!(uses[1].place, "07");
+}
+
+#[test]
+fn barriers_are_counted_by_severity_most_severe_first() {
+    let severe = |seq: i64, severity: u8| BarrierRow {
+        severity,
+        ..barrier(seq, BarrierStatus::Abierta)
+    };
+    let rows = ScopeRows {
+        barriers: vec![severe(1, 2), severe(2, 5), severe(3, 2), severe(4, 4)],
+        ..ScopeRows::default()
+    };
+    let query = DashboardQuery::default();
+    let filters = query.validate().unwrap();
+    let dash = roll_up(query, &filters, "Bosa".into(), &rows, d("2026-11-23"));
+    let points = &dash.chart("barreras-severidad").unwrap().points;
+    assert_eq!(
+        points,
+        &[
+            ("Severidad 5 de 5".to_owned(), 1.0),
+            ("Severidad 4 de 5".to_owned(), 1.0),
+            ("Severidad 2 de 5".to_owned(), 2.0),
+        ]
+    );
 }
