@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use app::domain::TerritoryLevel;
 use app::domain::bogota;
 use app::domain::dashboard::{Dashboard, DashboardQuery, EscalationWait, asset_uses, roll_up};
 use app::error::AppError;
@@ -86,14 +85,7 @@ async fn load(
     let localidades: Vec<String> = mesas
         .iter()
         .filter_map(|m| index.of_mesa(&m.code))
-        .flat_map(|t| match t.level {
-            TerritoryLevel::Localidad => vec![t.code.clone()],
-            _ => index
-                .localidades_in(&t.code)
-                .into_iter()
-                .map(|l| l.code.clone())
-                .collect(),
-        })
+        .flat_map(|t| index.localidad_codes(t))
         .collect();
     let assets: Vec<_> = store
         .assets()

@@ -168,6 +168,21 @@ impl TerritoryIndex {
             .collect()
     }
 
+    /// The localidades' codes a territory holds: a localidad's (or a UPZ's) own, a zona's, or
+    /// every one for the district.
+    pub fn localidad_codes(&self, territory: &Territory) -> Vec<String> {
+        match territory.level {
+            TerritoryLevel::Localidad | TerritoryLevel::Upz => {
+                territory.localidad.iter().cloned().collect()
+            }
+            _ => self
+                .localidades_in(&territory.code)
+                .into_iter()
+                .map(|t| t.code.clone())
+                .collect(),
+        }
+    }
+
     pub fn all(&self) -> impl Iterator<Item = &Territory> {
         self.by_code.values()
     }
@@ -214,6 +229,11 @@ pub(crate) mod tests {
         assert_eq!(index.localidades_in("distrito").len(), 20);
         assert_eq!(index.localidades_in("zona-norte").len(), 6);
         assert_eq!(index.of_mesa("local-07").unwrap().name, "Bosa");
+        let codes = |code: &str| index.localidad_codes(index.get(code).unwrap());
+        assert_eq!(codes("07"), ["07"]);
+        assert_eq!(codes("UPZ85"), ["07"]);
+        assert_eq!(codes("zona-norte").len(), 6);
+        assert_eq!(codes("distrito").len(), 20);
     }
 
     #[test]

@@ -24,20 +24,6 @@ use super::StoreBackend;
 use super::access::{place_of, require};
 use crate::sheets::read_sheets;
 
-/// The localidades a territory holds: itself, a zona's, or all of them.
-fn localidades_of(index: &TerritoryIndex, territory: &Territory) -> Vec<String> {
-    match territory.level {
-        TerritoryLevel::Localidad | TerritoryLevel::Upz => {
-            territory.localidad.iter().cloned().collect()
-        }
-        _ => index
-            .localidades_in(&territory.code)
-            .into_iter()
-            .map(|t| t.code.clone())
-            .collect(),
-    }
-}
-
 /// The district first, then the zonas, then the localidades by code.
 fn territory_choices(index: &TerritoryIndex) -> Vec<(String, String)> {
     let mut all: Vec<&Territory> = index
@@ -149,7 +135,7 @@ impl Register for StoreBackend {
                 "El registro se consulta por localidad, zona o distrito.".into(),
             ));
         }
-        let localidades = localidades_of(index, &territory);
+        let localidades = index.localidad_codes(&territory);
         let shows_contacts = policy::allowed(&cx.actor, Act::SeeAssetContacts, &Target::District);
         let hide = |contact: String| {
             if shows_contacts {
@@ -348,7 +334,7 @@ impl Register for StoreBackend {
         let Some(territory) = index.of_mesa(&mesa).cloned() else {
             return Ok(Vec::new());
         };
-        let localidades = localidades_of(index, &territory);
+        let localidades = index.localidad_codes(&territory);
         Ok(self
             .store
             .assets()

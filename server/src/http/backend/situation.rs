@@ -77,14 +77,7 @@ impl StoreBackend {
     /// The register's assets with a point in the Mesa's territory, as the room's map marks them.
     async fn asset_points(&self, territory: &Territory) -> Result<Vec<MapPoint>, AppError> {
         let territories = self.imports.territories();
-        let localidades: Vec<String> = match territory.level {
-            TerritoryLevel::Localidad => vec![territory.code.clone()],
-            _ => territories
-                .localidades_in(&territory.code)
-                .into_iter()
-                .map(|t| t.code.clone())
-                .collect(),
-        };
+        let localidades = territories.localidad_codes(territory);
         Ok(self
             .store
             .assets()
