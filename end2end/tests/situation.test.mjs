@@ -1,6 +1,7 @@
 // The situation room end to end: the administrator loads the example file (datos de ejemplo)
 // from the indicators page, reads its preview and imports it; an indicator's page shows its
-// trend and the map, and a click on a localidad opens that Mesa's dashboard; the situation room
+// trend and the map, and a click on a localidad opens that Mesa's dashboard (as a UPZ does on
+// the UPZ map of an indicator given by UPZ); the situation room
 // of Bosa on the projector updates by itself while a board in another browser records a barrier;
 // the kiosk rotates its panels; at 360 px everything stacks without sideways scrolling.
 import { test, before, after } from 'node:test';
@@ -85,6 +86,16 @@ test('load the example, read an indicator on its map, and watch the situation ro
   await page.locator('[data-map] a[href*="local-07"]').first().click();
   await page.waitForURL('**/tablero?ambito=mesa:local-07');
 
+  // Triple viral came by UPZ too: a second map colours the UPZ, and Bosa's UPZ open Bosa.
+  await go(page, '/indicadores/VAC-TV1?territorio=07');
+  const upzMap = page.locator('[data-map="upz"] svg');
+  await upzMap.waitFor();
+  assert.match(await upzMap.innerHTML(), /Bosa Central: \d/);
+  assert.equal(await page.locator('[data-map="upz"] + .scroll-x tr[data-territory]').count(), 17);
+  await page.locator('[data-map="upz"]').screenshot({ path: ARTIFACTS + 'indicator-upz-map-1920.png' });
+  await page.locator('[data-map="upz"] a[href*="local-07"]').first().click();
+  await page.waitForURL('**/tablero?ambito=mesa:local-07');
+
   // Bosa's situation room on the projector, while a board of Bosa records a barrier elsewhere.
   const session = sala.cli('session', 'create', '--mesa', 'local-07', '--at', '2026-11-20T09:00:00-05:00').id;
   assert.equal((await sala.startMeeting(session)).status, 200);
@@ -126,7 +137,7 @@ test('load the example, read an indicator on its map, and watch the situation ro
   // At phone width: the same content, stacked.
   const phone = await context({ width: 360, height: 800 });
   await phone.ctx.addCookies(await admin.ctx.cookies());
-  for (const [path, name] of [['/sala/local-07', 'situation'], ['/indicadores/MI-01?territorio=07', 'indicator'], ['/indicadores', 'indicators']]) {
+  for (const [path, name] of [['/sala/local-07', 'situation'], ['/indicadores/MI-01?territorio=07', 'indicator'], ['/indicadores/VAC-TV1?territorio=07', 'indicator-upz'], ['/indicadores', 'indicators']]) {
     await go(phone.page, path);
     await phone.page.screenshot({ path: ARTIFACTS + `${name}-360.png`, fullPage: true });
     await noSidewaysScroll(phone.page, path);

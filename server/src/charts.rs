@@ -259,17 +259,27 @@ fn accessible(svg: String, series: &Series) -> String {
             format!("{values}. Colores: {}.", legend.join("; "))
         }
     };
+    splice_head(svg, &image_head("c", &series.title, &desc))
+}
+
+/// ` role="img"` with a `<title>` and a `<desc>` (ids `{id}-t`, `{id}-d`), for [`splice_head`].
+pub(crate) fn image_head(id: &str, title: &str, desc: &str) -> String {
+    format!(
+        " role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        escape(title),
+        escape(desc)
+    )
+}
+
+/// The SVG with `head` put where its opening `<svg …>` tag closes: `head` starts with the
+/// attributes to add, then `>` and the first children (a screen reader announces the first
+/// `<title>`). Unchanged if there is no such tag.
+pub(crate) fn splice_head(svg: String, head: &str) -> String {
     match svg
         .find("<svg")
         .and_then(|start| svg[start..].find('>').map(|end| start + end))
     {
-        Some(end) => format!(
-            "{} role=\"img\" aria-labelledby=\"t d\"><title id=\"t\">{}</title><desc id=\"d\">{}</desc>{}",
-            &svg[..end],
-            escape(&series.title),
-            escape(&desc),
-            &svg[end + 1..]
-        ),
+        Some(end) => format!("{}{head}{}", &svg[..end], &svg[end + 1..]),
         None => svg,
     }
 }
@@ -300,7 +310,7 @@ mod tests {
         let svg = bar_chart_svg(&series).unwrap();
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("role=\"img\""));
-        assert!(svg.contains("<title id=\"t\">Compromisos por institución</title>"));
+        assert!(svg.contains("<title id=\"c-t\">Compromisos por institución</title>"));
         assert!(svg.contains(
             "Subred Sur &lt;Bosa&gt;: 3 compromisos; EPS Capital Salud: 1,5 compromisos"
         ));

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::charts::{ChartError, encode_png, escape, fonts};
+use crate::charts::{ChartError, encode_png, fonts};
 
 const WIDTH: u32 = 880;
 const HEIGHT: u32 = 460;
@@ -191,20 +191,8 @@ pub fn trend_svg(chart: &TrendChart) -> Result<String, ChartError> {
         SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area(),
         chart,
     )?;
-    let head = format!(
-        " role=\"img\" aria-labelledby=\"tt td\"><title id=\"tt\">{}</title><desc id=\"td\">{}</desc>",
-        escape(chart.title),
-        escape(&describe(chart))
-    );
-    Ok(
-        match svg
-            .find("<svg")
-            .and_then(|s| svg[s..].find('>').map(|e| s + e))
-        {
-            Some(end) => format!("{}{head}{}", &svg[..end], &svg[end + 1..]),
-            None => svg,
-        },
-    )
+    let head = crate::charts::image_head("tendencia", chart.title, &describe(chart));
+    Ok(crate::charts::splice_head(svg, &head))
 }
 
 pub fn trend_png(chart: &TrendChart) -> Result<Vec<u8>, ChartError> {

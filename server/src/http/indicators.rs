@@ -1,9 +1,10 @@
 //! An indicator's drawings and numbers over HTTP: the trend as SVG, PNG or CSV, and the map of
-//! the localidades as SVG or PNG. Each reads through the same port and policy as the page.
+//! the localidades (and of the UPZ, where the data is by UPZ) as SVG or PNG. Each reads through
+//! the same port and policy as the page.
 
 use app::domain::TerritoryLevel;
 use app::domain::dashboard::CsvQuery;
-use app::domain::indicators::{format_value, trend_table};
+use app::domain::indicators::{IndicatorDetail, format_value, trend_table};
 use app::error::AppError;
 use app::ssr::RequestContext;
 use axum::Extension;
@@ -64,38 +65,41 @@ pub async fn drawing(
             ))
         }
         ("mapa", "svg") => Ok(with_type(detail.map_svg, "image/svg+xml")),
-        ("mapa", "png") => {
-            let values: std::collections::BTreeMap<String, f64> = detail
-                .rows
-                .iter()
-                .filter(|r| r.level == TerritoryLevel::Localidad)
-                .filter_map(|r| r.figure.value.map(|v| (r.code.clone(), v)))
-                .collect();
-            let title = format!(
-                "{} · {}",
-                detail.indicator.name,
-                detail.period.clone().unwrap_or_default()
-            );
-            let format = |v: f64| format_value(v);
-            let map = Choropleth {
-                layer: MapLayer::Localidades,
-                title: &title,
-                unit: &detail.indicator.unit,
-                values: &values,
-                format: &format,
-                points: &[],
-                href: None,
-            };
-            let png = choropleth_png(&map)
-                .map_err(|e| ApiError::from(AppError::Internal(e.to_string())))?;
-            Ok(download(
-                png,
-                "image/png",
-                &format!("mapa-{}.png", detail.indicator.code),
-            ))
+        ("mapa-upz", "svg") if !detail.upz_map_svg.is_empty() => {
+            Ok(with_type(detail.upz_map_svg, "image/svg+xml"))
+        }
+        ("mapa", "png") => map_png(&detail, MapLayer::Localidades, TerritoryLevel::Localidad),
+        ("mapa-upz", "png") if !detail.upz_rows.is_empty() => {
+            map_png(&detail, MapLayer::Upz, TerritoryLevel::Upz)
         }
         _ => Err(missing()),
     }
+}
+
+/// A map of the indicator's latest period as a PNG download (for slides and documents).
+fn map_png(
+    detail: &IndicatorDetail,
+    layer: MapLayer,
+    level: TerritoryLevel,
+) -> Result<Response, ApiError> {
+    let format = |v: f64| format_value(v);
+    let map = Choropleth {
+        layer,
+        title: &detail.map_title(),
+        unit: &detail.indicator.unit,
+        values: &detail.map_values(level),
+        format: &format,
+        points: &[],
+        href: None,
+    };
+    let png =
+        choropleth_png(&map).map_err(|e| ApiError::from(AppError::Internal(e.to_string())))?;
+    let suffix = if layer == MapLayer::Upz { "-upz" } else { "" };
+    Ok(download(
+        png,
+        "image/png",
+        &format!("mapa{suffix}-{}.png", detail.indicator.code),
+    ))
 }
 
 /// `GET /api/v1/indicadores`: the catalogue with each indicator's latest district figure.

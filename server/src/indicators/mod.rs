@@ -3,10 +3,11 @@
 //! (`app::domain::indicators::import`, pure), previewed, and applied in one transaction or not at
 //! all. Reading and checking a large file is CPU work: it runs on the blocking pool.
 
+pub mod cache;
 pub mod template;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
 
 use app::domain::indicators::Indicator;
 use app::domain::indicators::import::{
@@ -18,7 +19,7 @@ use app::domain::{TerritoryIndex, UpzRef};
 use chrono::Utc;
 
 use crate::sheets::{FileError, read_sheets};
-use crate::store::{Store, StoreError};
+use crate::store::{IndicatorsVersion, Store, StoreError};
 
 /// Largest file accepted (an XLSX of 100,000 rows is about 3 MB; a CSV about 4 MB).
 pub const MAX_UPLOAD_BYTES: usize = 24 * 1024 * 1024;
@@ -104,16 +105,51 @@ fn plan_files(
     plan_import(&sheets, mapping_sheet.as_ref(), catalogue, territories)
 }
 
+/// Plans kept for their previews: reading and checking a large file takes seconds, and a preview
+/// is viewed again (a reload, the *Importar* button).
+const PLANS_KEPT: usize = 4;
+
+/// A plan holds for its upload as long as no import changed the catalogue it was checked with.
+type KeptPlan = (i64, IndicatorsVersion, Arc<ImportPlan>);
+
 /// The import service over the store.
 #[derive(Clone)]
 pub struct Imports {
     store: Store,
     territories: Arc<TerritoryIndex>,
+    plans: Arc<Mutex<VecDeque<KeptPlan>>>,
 }
 
 impl Imports {
     pub fn new(store: Store, territories: Arc<TerritoryIndex>) -> Self {
-        Self { store, territories }
+        Self {
+            store,
+            territories,
+            plans: Arc::default(),
+        }
+    }
+
+    fn kept_plan(&self, id: i64, version: &IndicatorsVersion) -> Option<Arc<ImportPlan>> {
+        let plans = self
+            .plans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        plans
+            .iter()
+            .find(|(kept, at, _)| *kept == id && at == version)
+            .map(|(_, _, plan)| plan.clone())
+    }
+
+    fn keep_plan(&self, id: i64, version: IndicatorsVersion, plan: Arc<ImportPlan>) {
+        let mut plans = self
+            .plans
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        plans.retain(|(kept, _, _)| *kept != id);
+        if plans.len() == PLANS_KEPT {
+            plans.pop_front();
+        }
+        plans.push_back((id, version, plan));
     }
 
     pub fn territories(&self) -> &TerritoryIndex {
@@ -146,9 +182,14 @@ impl Imports {
             .await?)
     }
 
-    /// The staged upload read and checked against what is stored now.
+    /// The staged upload read and checked against what is stored now (or the same plan, kept
+    /// since no import was applied).
     pub async fn plan(&self, id: i64) -> Result<(StagedImport, Arc<ImportPlan>), ImportError> {
+        let version = self.store.indicators_version().await?;
         let staged = self.store.staged_import(id).await?;
+        if let Some(plan) = self.kept_plan(id, &version) {
+            return Ok((staged, plan));
+        }
         let catalogue = self.store.indicator_catalogue().await?;
         let (file, mapping) = (staged.file.clone(), staged.mapping.clone());
         let territories = self.territories.clone();
@@ -157,7 +198,9 @@ impl Imports {
         })
         .await
         .map_err(|_| ImportError::Interrupted)?;
-        Ok((staged, Arc::new(plan)))
+        let plan = Arc::new(plan);
+        self.keep_plan(id, version, plan.clone());
+        Ok((staged, plan))
     }
 
     pub async fn preview(&self, id: i64) -> Result<ImportPreview, ImportError> {

@@ -58,11 +58,11 @@ pub struct Choropleth<'a> {
     pub format: &'a dyn Fn(f64) -> String,
     pub points: &'a [MapPoint],
     /// Where clicking a region goes (SVG only), by region code; `None` for no link.
-    pub href: Option<&'a Href>,
+    pub href: Option<&'a Href<'a>>,
 }
 
 /// A region's link from its code (`None`: that region has none).
-pub type Href = dyn Fn(&str) -> Option<String>;
+pub type Href<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Canvas size in pixels: about a projector's page beside the title bar; a phone shows the SVG
 /// scaled down.

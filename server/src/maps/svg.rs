@@ -96,19 +96,11 @@ pub fn finish(svg: String, map: &Choropleth, scene: &Scene) -> String {
         escape(map.title),
         escape(&scene.summary)
     );
-    let Some(start) = svg.find("<svg") else {
-        return svg;
-    };
-    let Some(open_end) = svg[start..].find('>').map(|end| start + end) else {
-        return svg;
-    };
-    let close = svg.rfind("</svg>").unwrap_or(svg.len());
-    format!(
-        "{}{head}{}{overlay}{}",
-        &svg[..open_end],
-        &svg[open_end + 1..close],
-        &svg[close..]
-    )
+    let svg = crate::charts::splice_head(svg, &head);
+    match svg.rfind("</svg>") {
+        Some(close) => format!("{}{overlay}{}", &svg[..close], &svg[close..]),
+        None => svg,
+    }
 }
 
 #[cfg(test)]

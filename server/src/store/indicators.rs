@@ -65,6 +65,13 @@ impl TryFrom<IndicatorRow> for Indicator {
     }
 }
 
+/// How many imports were applied, and when the latest was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorsVersion {
+    applied: i64,
+    latest: Option<String>,
+}
+
 #[derive(sqlx::FromRow)]
 struct ValueRow {
     indicator_code: String,
@@ -219,6 +226,27 @@ impl Store {
     /// Every value of one indicator.
     pub async fn indicator_values(&self, indicator: &str) -> Result<Vec<IndicatorValue>> {
         values_of(&mut *self.pool.acquire().await?, indicator).await
+    }
+
+    /// Every value of every indicator (what the pages' cache holds).
+    pub async fn all_indicator_values(&self) -> Result<Vec<IndicatorValue>> {
+        let rows: Vec<ValueRow> = sqlx::query_as(
+            "SELECT indicator_code, territory_code, period, numerator, denominator, value
+             FROM indicator_values",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(IndicatorValue::try_from).collect()
+    }
+
+    /// Changes whenever an import is applied: the only way indicators and values are written.
+    pub async fn indicators_version(&self) -> Result<IndicatorsVersion> {
+        let (applied, latest): (i64, Option<String>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(applied_at) FROM indicator_imports WHERE status = 'importada'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(IndicatorsVersion { applied, latest })
     }
 
     /// What applying `plan` would change now (reads only).

@@ -32,6 +32,7 @@ pub use actas::{CarriedCommitment, HistoryEntry};
 pub use error::Outage;
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;
+pub use indicators::IndicatorsVersion;
 pub use invitations::NewInvitation;
 pub use rooms::{Compaction, LogRow, RoomLogWriter, StoredRoom};
 pub use seed::TERRITORIES_CSV;

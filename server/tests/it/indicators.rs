@@ -152,6 +152,31 @@ async fn example_imports_and_reaches_every_view(server: &TestServer, engine: &st
         .await
         .unwrap();
     assert!(png.starts_with(b"\x89PNG"), "{engine}: a PNG");
+    // Triple viral also came by UPZ: its page draws the UPZ, each linked to its localidad's Mesa.
+    let vaccination = server
+        .get_json_as("/api/v1/indicadores/VAC-TV1", &admin)
+        .await;
+    let upz = vaccination["upz_rows"].as_array().unwrap();
+    assert_eq!(upz.len(), 17, "{engine}: the UPZ of Bosa and Kennedy");
+    let (status, upz_map) = server
+        .get_text_as("/indicadores/VAC-TV1/mapa-upz.svg", &admin)
+        .await;
+    assert_eq!(status, 200, "{engine}");
+    let bosa_central = upz.iter().find(|r| r["code"] == "UPZ85").unwrap();
+    assert!(
+        upz_map.contains(&format!(
+            "{}: {}",
+            bosa_central["name"].as_str().unwrap(),
+            bosa_central["figure"]["shown"].as_str().unwrap()
+        )),
+        "{engine}: Bosa Central's figure on the UPZ map"
+    );
+    assert!(upz_map.contains("/tablero?ambito=mesa:local-07"));
+    assert!(upz_map.contains("sin dato"), "the UPZ without data say so");
+    let (status, _) = server
+        .get_text_as("/indicadores/MI-01/mapa-upz.svg", &admin)
+        .await;
+    assert_eq!(status, 404, "no UPZ map where no value is by UPZ");
     // The situation room of Bosa shows its key indicators and the map.
     let (status, page) = server.get_page_as("/sala/local-07", &admin).await;
     assert_eq!(status, 200, "{engine}");

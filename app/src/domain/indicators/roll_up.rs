@@ -1,6 +1,7 @@
-//! From localidades to zonas and the district: numerators and denominators are added up and the
-//! value computed again (a rate is never averaged: Sumapaz's 40 births would weigh as much as
-//! Kennedy's 14,000). Where a localidad gave only its rate, the roll-up says it cannot be done.
+//! Up the territories: a localidad from its UPZ, a zona and the district from their localidades
+//! (each reported or itself computed from its UPZ). Numerators and denominators are added up and
+//! the value computed again (a rate is never averaged: Sumapaz's 40 births would weigh as much as
+//! Kennedy's 14,000). Where a part gave only its rate, the roll-up says it cannot be done.
 
 use std::collections::BTreeMap;
 
@@ -15,15 +16,17 @@ use crate::domain::territory::{TerritoryIndex, TerritoryLevel};
 pub enum Figure {
     /// As the file gave it for this territory.
     Reported(IndicatorValue),
-    /// Added up from its localidades: `from` of the `of` localidades it has had a value.
+    /// Added up from its parts (`made_of`: its localidades, or a localidad's UPZ): `from` of
+    /// its `of` parts had a value.
     Computed {
         value: f64,
         numerator: f64,
         denominator: Option<f64>,
         from: usize,
         of: usize,
+        made_of: TerritoryLevel,
     },
-    /// Some localidades gave only a rate.
+    /// Some parts gave only a rate.
     NotComputable {
         reason: String,
     },
@@ -43,11 +46,18 @@ impl Figure {
     pub fn note(&self) -> String {
         match self {
             Figure::Reported(_) => "reportado".into(),
-            Figure::Computed { from, of, .. } if from == of => {
-                format!("calculado con sus {of} localidades")
-            }
-            Figure::Computed { from, of, .. } => {
-                format!("calculado con {from} de {of} localidades (faltan datos)")
+            Figure::Computed {
+                from, of, made_of, ..
+            } => {
+                let parts = match made_of {
+                    TerritoryLevel::Upz => "UPZ",
+                    _ => "localidades",
+                };
+                if from == of {
+                    format!("calculado con sus {of} {parts}")
+                } else {
+                    format!("calculado con {from} de {of} {parts} (faltan datos)")
+                }
             }
             Figure::NotComputable { reason } => reason.clone(),
             Figure::Missing => "sin dato".into(),
@@ -55,8 +65,9 @@ impl Figure {
     }
 }
 
-/// The figure of `territory` for `period`: the reported value if there is one; for a zona or
-/// the district, the sum of its localidades' parts.
+/// The figure of `territory` for `period`: the reported value if there is one; otherwise, for a
+/// localidad the sum of its UPZ's parts, for a zona or the district the sum of its localidades'
+/// (reported, or computed from their UPZ).
 pub fn figure(
     indicator: &Indicator,
     territory: &str,
@@ -70,21 +81,47 @@ pub fn figure(
     let Some(outer) = territories.get(territory) else {
         return Figure::Missing;
     };
-    if !matches!(outer.level, TerritoryLevel::Zona | TerritoryLevel::Distrito) {
-        return Figure::Missing;
-    }
-    let inside = territories.localidades_in(territory);
-    let given: Vec<&IndicatorValue> = inside
+    let (made_of, inside) = match outer.level {
+        TerritoryLevel::Localidad => (TerritoryLevel::Upz, territories.upz_in(territory)),
+        TerritoryLevel::Zona | TerritoryLevel::Distrito => (
+            TerritoryLevel::Localidad,
+            territories.localidades_in(territory),
+        ),
+        TerritoryLevel::Upz => return Figure::Missing,
+    };
+    let parts: Vec<(&str, Figure)> = inside
         .iter()
-        .filter_map(|l| values.get(&(l.code.clone(), period)))
+        .map(|t| {
+            let part = match made_of {
+                // a UPZ has no parts: only what was reported for it
+                TerritoryLevel::Upz => values
+                    .get(&(t.code.clone(), period))
+                    .cloned()
+                    .map_or(Figure::Missing, Figure::Reported),
+                _ => figure(indicator, &t.code, period, values, territories),
+            };
+            (t.code.as_str(), part)
+        })
+        .filter(|(_, part)| *part != Figure::Missing)
         .collect();
-    if given.is_empty() {
+    if parts.is_empty() {
         return Figure::Missing;
     }
-    let rate_only: Vec<&str> = given
+    let sums = |part: &Figure| match part {
+        Figure::Reported(v) => Some((v.numerator?, v.denominator)),
+        Figure::Computed {
+            numerator,
+            denominator,
+            ..
+        } => Some((*numerator, *denominator)),
+        Figure::NotComputable { .. } | Figure::Missing => None,
+    };
+    let rate_only: Vec<&str> = parts
         .iter()
-        .filter(|v| v.numerator.is_none() || (!indicator.is_count() && v.denominator.is_none()))
-        .map(|v| v.territory.as_str())
+        .filter(|(_, part)| {
+            sums(part).is_none_or(|(_, den)| !indicator.is_count() && den.is_none())
+        })
+        .map(|(code, _)| *code)
         .collect();
     if !rate_only.is_empty() {
         return Figure::NotComputable {
@@ -94,16 +131,18 @@ pub fn figure(
             ),
         };
     }
-    let numerator: f64 = given.iter().filter_map(|v| v.numerator).sum();
+    let added: Vec<(f64, Option<f64>)> = parts.iter().filter_map(|(_, p)| sums(p)).collect();
+    let numerator: f64 = added.iter().map(|(n, _)| n).sum();
     let denominator: Option<f64> =
-        (!indicator.is_count()).then(|| given.iter().filter_map(|v| v.denominator).sum());
+        (!indicator.is_count()).then(|| added.iter().filter_map(|(_, d)| *d).sum());
     match indicator.compute(numerator, denominator) {
         Some(value) => Figure::Computed {
             value,
             numerator,
             denominator,
-            from: given.len(),
+            from: parts.len(),
             of: inside.len(),
+            made_of,
         },
         None => Figure::NotComputable {
             reason: "no se puede calcular: el denominador suma 0".into(),

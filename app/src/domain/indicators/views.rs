@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::import::{ImportRecord, IndicatorValue};
-use super::{
-    Figure, GoalStatus, Indicator, Period, Trend, by_territory_and_period, figure, latest, trend,
-};
+use super::{Figure, GoalStatus, Indicator, Period, Trend, figure, latest, trend};
 use crate::domain::dashboard::decimal;
 use crate::domain::territory::{Territory, TerritoryIndex, TerritoryLevel};
 
@@ -139,18 +137,43 @@ pub struct IndicatorDetail {
     pub upz_rows: Vec<TerritoryFigure>,
     /// The localidades' map for `period` as SVG (drawn by the server; empty until it is).
     pub map_svg: String,
+    /// The UPZ's map, when some UPZ have a value for `period` (else empty).
+    pub upz_map_svg: String,
 }
 
+impl IndicatorDetail {
+    /// What a map of `level` paints: each territory of that level with a value for `period`.
+    pub fn map_values(&self, level: TerritoryLevel) -> BTreeMap<String, f64> {
+        let rows = match level {
+            TerritoryLevel::Upz => &self.upz_rows,
+            _ => &self.rows,
+        };
+        rows.iter()
+            .filter(|r| r.level == level)
+            .filter_map(|r| r.figure.value.map(|v| (r.code.clone(), v)))
+            .collect()
+    }
+
+    /// A map's title: the indicator and its period.
+    pub fn map_title(&self) -> String {
+        format!(
+            "{} · {}",
+            self.indicator.name,
+            self.period.clone().unwrap_or_default()
+        )
+    }
+}
+
+/// `values` as [`super::by_territory_and_period`] keys them.
 pub fn catalogue_row(
     indicator: &Indicator,
-    values: Vec<IndicatorValue>,
+    values: &BTreeMap<(String, Period), IndicatorValue>,
     territories: &TerritoryIndex,
 ) -> CatalogueRow {
-    let values = by_territory_and_period(values);
     let latest = latest(
         indicator,
         crate::domain::DISTRICT_MESA_CODE,
-        &values,
+        values,
         territories,
     )
     .map(|(period, figure)| ShownFigure::of(indicator, period, &figure));
@@ -163,12 +186,11 @@ pub fn catalogue_row(
 pub fn indicator_detail(
     indicator: &Indicator,
     territory: &Territory,
-    values: Vec<IndicatorValue>,
+    values: &BTreeMap<(String, Period), IndicatorValue>,
     territories: &TerritoryIndex,
 ) -> IndicatorDetail {
-    let values: BTreeMap<(String, Period), IndicatorValue> = by_territory_and_period(values);
-    let trend = trend(indicator, &territory.code, &values, territories);
-    let latest = latest(indicator, &territory.code, &values, territories)
+    let trend = trend(indicator, &territory.code, values, territories);
+    let latest = latest(indicator, &territory.code, values, territories)
         .map(|(period, figure)| ShownFigure::of(indicator, period, &figure));
     let period = trend.periods.last().copied();
     let row = |t: &Territory, period: Period| TerritoryFigure {
@@ -178,7 +200,7 @@ pub fn indicator_detail(
         figure: ShownFigure::of(
             indicator,
             period,
-            &figure(indicator, &t.code, period, &values, territories),
+            &figure(indicator, &t.code, period, values, territories),
         ),
         mesa: t.mesa_code(),
     };
@@ -214,6 +236,7 @@ pub fn indicator_detail(
         rows,
         upz_rows,
         map_svg: String::new(),
+        upz_map_svg: String::new(),
     }
 }
 

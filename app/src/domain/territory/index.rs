@@ -168,6 +168,14 @@ impl TerritoryIndex {
             .collect()
     }
 
+    /// The UPZ (and rural UPR) of a localidad.
+    pub fn upz_in(&self, localidad: &str) -> Vec<&Territory> {
+        self.by_code
+            .values()
+            .filter(|t| t.level == TerritoryLevel::Upz && t.localidad.as_deref() == Some(localidad))
+            .collect()
+    }
+
     /// The localidades' codes a territory holds: a localidad's (or a UPZ's) own, a zona's, or
     /// every one for the district.
     pub fn localidad_codes(&self, territory: &Territory) -> Vec<String> {

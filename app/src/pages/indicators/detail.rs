@@ -1,6 +1,7 @@
 //! One indicator: its definition, the chosen territory's latest figure with its semáforo, the
 //! trend with its zona and the district against the goal, the map of the localidades (a click
-//! opens a localidad's Mesa dashboard) and the same figures as an accessible table.
+//! opens a localidad's Mesa dashboard), the map of the UPZ where the data is by UPZ, and the same
+//! figures as accessible tables.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,7 +9,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::GoalMark;
 use crate::api::indicators::fetch_indicator_detail;
-use crate::domain::TerritoryLevel;
 use crate::domain::indicators::{IndicatorDetail, TerritoryFigure};
 use crate::domain::situation::dashboard_href;
 use crate::pages::common::ErrorNotice;
@@ -50,6 +50,7 @@ fn Detail(detail: IndicatorDetail) -> impl IntoView {
         rows,
         upz_rows,
         map_svg,
+        upz_map_svg,
     } = detail;
     let code = indicator.code.clone();
     let qs = format!("territorio={}", territory.code);
@@ -57,6 +58,8 @@ fn Detail(detail: IndicatorDetail) -> impl IntoView {
     let trend_png = format!("/indicadores/{code}/tendencia.png?{qs}");
     let trend_csv = format!("/indicadores/{code}/tendencia.csv?{qs}");
     let map_png = format!("/indicadores/{code}/mapa.png");
+    let upz_map_png = format!("/indicadores/{code}/mapa-upz.png");
+    let period_label = period.clone().unwrap_or_else(|| "sin periodo".into());
     let options = rows
         .iter()
         .map(|r| {
@@ -108,7 +111,7 @@ fn Detail(detail: IndicatorDetail) -> impl IntoView {
                 <p class="actions"><a href=trend_csv download>"Descargar CSV"</a> " " <a href=trend_png download>"Descargar PNG"</a></p>
             </figure>
             <figure class="map" data-map>
-                <figcaption>{format!("Localidades, {}", period.clone().unwrap_or_else(|| "sin periodo".into()))}</figcaption>
+                <figcaption>{format!("Localidades, {period_label}")}</figcaption>
                 <div class="map__drawing" inner_html=map_svg></div>
                 <p class="actions"><a href=map_png download>"Descargar PNG"</a></p>
             </figure>
@@ -117,7 +120,14 @@ fn Detail(detail: IndicatorDetail) -> impl IntoView {
         <FigureTable rows />
         {(!upz_rows.is_empty()).then(|| view! {
             <h2>"Por UPZ"</h2>
-            <FigureTable rows=upz_rows />
+            <div class="situation-grid">
+                <figure class="map" data-map="upz">
+                    <figcaption>{format!("UPZ con dato, {period_label} (las demás, sin dato)")}</figcaption>
+                    <div class="map__drawing" inner_html=upz_map_svg></div>
+                    <p class="actions"><a href=upz_map_png download>"Descargar PNG"</a></p>
+                </figure>
+                <FigureTable rows=upz_rows />
+            </div>
         })}
     }
 }
@@ -141,11 +151,8 @@ fn FigureTable(rows: Vec<TerritoryFigure>) -> impl IntoView {
         .into_iter()
         .map(|row| {
             let href = dashboard_href(&row.mesa);
-            let name = if row.level == TerritoryLevel::Upz {
-                view! { <span>{row.name.clone()}</span> }.into_any()
-            } else {
-                view! { <a href=href>{row.name.clone()}</a> }.into_any()
-            };
+            // a UPZ's link opens its localidad's Mesa, as on the map
+            let name = view! { <a href=href>{row.name.clone()}</a> };
             view! {
                 <tr data-territory=row.code.clone() data-value=row.figure.value.map(|v| v.to_string()).unwrap_or_default()>
                     <td>{name}</td>

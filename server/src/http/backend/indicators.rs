@@ -2,13 +2,12 @@
 //! the coordinations and the administration (`Act::ManageIndicators`, asked for the district
 //! when a file brings definitions and for the Mesa of every territory it has values for).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use app::domain::TerritoryLevel;
 use app::domain::indicators::import::{ImportPlan, ImportPreview, ImportSummary};
 use app::domain::indicators::{
-    IndicatorCatalogue, IndicatorDetail, ShownFigure, by_territory_and_period, catalogue_row,
-    indicator_detail, latest,
+    IndicatorCatalogue, IndicatorDetail, ShownFigure, catalogue_row, indicator_detail, latest,
 };
 use app::domain::local_mesa_code;
 use app::domain::policy::{self, Act, Place, Target};
@@ -20,8 +19,9 @@ use async_trait::async_trait;
 
 use super::StoreBackend;
 use super::access::{place_of, require};
-use super::situation::localidad_map;
+use super::situation::territory_map;
 use crate::indicators::ImportError;
+use crate::maps::MapLayer;
 
 /// Uploads listed on the indicators page.
 const RECENT_IMPORTS: i64 = 10;
@@ -106,11 +106,12 @@ impl Indicators for StoreBackend {
     ) -> Result<IndicatorCatalogue, AppError> {
         require(cx, Act::ReadIndicators, &Target::District)?;
         let territories = self.imports.territories();
-        let mut rows = Vec::new();
-        for indicator in self.store.indicator_catalogue().await?.values() {
-            let values = self.store.indicator_values(&indicator.code).await?;
-            rows.push(catalogue_row(indicator, values, territories));
-        }
+        let data = self.indicator_data.current().await?;
+        let rows = data
+            .catalogue
+            .values()
+            .map(|indicator| catalogue_row(indicator, data.values(&indicator.code), territories))
+            .collect();
         let may_import = may_import_somewhere(cx);
         let imports = if may_import {
             self.store.recent_imports(RECENT_IMPORTS).await?
@@ -131,8 +132,9 @@ impl Indicators for StoreBackend {
         territory: String,
     ) -> Result<IndicatorDetail, AppError> {
         require(cx, Act::ReadIndicators, &Target::District)?;
-        let catalogue = self.store.indicator_catalogue().await?;
-        let indicator = catalogue
+        let data = self.indicator_data.current().await?;
+        let indicator = data
+            .catalogue
             .get(&code)
             .ok_or_else(|| AppError::NotFound(format!("No existe el indicador «{code}».")))?;
         let territories = self.imports.territories();
@@ -145,21 +147,35 @@ impl Indicators for StoreBackend {
             .resolve(wanted)
             .map_err(AppError::NotFound)?
             .clone();
-        let values = self.store.indicator_values(&indicator.code).await?;
+        let values = data.values(&indicator.code);
         let mut detail = indicator_detail(indicator, &territory, values, territories);
-        let map_values: BTreeMap<String, f64> = detail
-            .rows
-            .iter()
-            .filter(|r| r.level == TerritoryLevel::Localidad)
-            .filter_map(|r| r.figure.value.map(|v| (r.code.clone(), v)))
-            .collect();
-        let title = format!(
-            "{} · {}",
-            indicator.name,
-            detail.period.clone().unwrap_or_default()
+        let title = detail.map_title();
+        let unit = &indicator.unit;
+        let localidad = |code: &str| Some(dashboard_href(&local_mesa_code(code)));
+        detail.map_svg = territory_map(
+            MapLayer::Localidades,
+            &title,
+            unit,
+            &detail.map_values(TerritoryLevel::Localidad),
+            &[],
+            &localidad,
         );
-        let href = |code: &str| Some(dashboard_href(&local_mesa_code(code)));
-        detail.map_svg = localidad_map(&title, &indicator.unit, &map_values, &[], &href);
+        if !detail.upz_rows.is_empty() {
+            // a UPZ opens the dashboard of its localidad's Mesa
+            let upz = |code: &str| {
+                territories
+                    .get(code)
+                    .map(|t| dashboard_href(&t.mesa_code()))
+            };
+            detail.upz_map_svg = territory_map(
+                MapLayer::Upz,
+                &title,
+                unit,
+                &detail.map_values(TerritoryLevel::Upz),
+                &[],
+                &upz,
+            );
+        }
         Ok(detail)
     }
 
@@ -204,12 +220,11 @@ impl Indicators for StoreBackend {
         cx: &RequestContext,
     ) -> Result<Vec<(String, String)>, AppError> {
         require(cx, Act::ReadIndicators, &Target::District)?;
-        Ok(self
-            .store
-            .indicator_catalogue()
-            .await?
-            .into_values()
-            .map(|i| (i.code, i.name))
+        let data = self.indicator_data.current().await?;
+        Ok(data
+            .catalogue
+            .values()
+            .map(|i| (i.code.clone(), i.name.clone()))
             .collect())
     }
 
@@ -235,14 +250,13 @@ impl Indicators for StoreBackend {
             .or_else(|| territories.of_mesa(&mesa))
             .map(|t| t.code.clone())
             .unwrap_or_else(|| DISTRICT_MESA_CODE.to_owned());
-        let catalogue = self.store.indicator_catalogue().await?;
+        let data = self.indicator_data.current().await?;
         let mut figures = Vec::new();
         for code in codes.iter().take(12) {
-            let Some(indicator) = catalogue.get(code) else {
+            let Some(indicator) = data.catalogue.get(code) else {
                 continue;
             };
-            let values = by_territory_and_period(self.store.indicator_values(code).await?);
-            let figure = match latest(indicator, &wanted, &values, territories) {
+            let figure = match latest(indicator, &wanted, data.values(code), territories) {
                 Some((period, f)) => ShownFigure::of(indicator, period, &f),
                 None => ShownFigure::missing(),
             };

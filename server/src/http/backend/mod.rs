@@ -39,6 +39,7 @@ use super::sockets::Sockets;
 use crate::dashboards::Dashboards;
 use crate::identity::Identity;
 use crate::indicators::Imports;
+use crate::indicators::cache::IndicatorCache;
 use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::SyncHub;
@@ -52,6 +53,7 @@ pub struct StoreBackend {
     dashboards: Dashboards,
     replays: replays::Replays,
     imports: Imports,
+    indicator_data: IndicatorCache,
 }
 
 impl StoreBackend {
@@ -65,6 +67,7 @@ impl StoreBackend {
         imports: Imports,
     ) -> Self {
         Self {
+            indicator_data: IndicatorCache::new(store.clone()),
             store,
             sync,
             identity,

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use app::domain::dashboard::{DashboardQuery, Scope};
 use app::domain::indicators::import::IndicatorValue;
 use app::domain::indicators::{
-    Indicator, Period, ShownFigure, by_territory_and_period, dominant_periods, figure,
-    format_value, latest,
+    Indicator, Period, ShownFigure, dominant_periods, figure, format_value, latest,
 };
 use app::domain::local_mesa_code;
 use app::domain::policy::{self, Act};
@@ -28,17 +27,19 @@ fn shown(value: Option<f64>) -> String {
     value.map(format_value).unwrap_or_else(|| "sin dato".into())
 }
 
-/// Draws the localidades' map; a drawing failure leaves the table beside it as the answer.
-pub(super) fn localidad_map(
+/// Draws a map of the localidades or the UPZ; a drawing failure leaves the table beside it as
+/// the answer.
+pub(super) fn territory_map(
+    layer: MapLayer,
     title: &str,
     unit: &str,
     values: &BTreeMap<String, f64>,
     points: &[MapPoint],
-    href: &Href,
+    href: &Href<'_>,
 ) -> String {
     let format = |v: f64| format_value(v);
     let map = Choropleth {
-        layer: MapLayer::Localidades,
+        layer,
         title,
         unit,
         values,
@@ -108,14 +109,12 @@ impl StoreBackend {
             AppError::NotFound(format!("La Mesa «{}» no tiene territorio.", mesa.code))
         })?;
 
-        let catalogue = self.store.indicator_catalogue().await?;
-        let mut values_of = BTreeMap::new();
+        let data = self.indicator_data.current().await?;
         let mut candidates = Vec::new();
         let mut layers = Vec::new();
-        for indicator in catalogue.values() {
-            let values =
-                by_territory_and_period(self.store.indicator_values(&indicator.code).await?);
-            if let Some((period, f)) = latest(indicator, &territory.code, &values, territories) {
+        for indicator in data.catalogue.values() {
+            let values = data.values(&indicator.code);
+            if let Some((period, f)) = latest(indicator, &territory.code, values, territories) {
                 candidates.push(KeyIndicator {
                     code: indicator.code.clone(),
                     name: indicator.name.clone(),
@@ -123,15 +122,17 @@ impl StoreBackend {
                     figure: ShownFigure::of(indicator, period, &f),
                 });
             }
+            // values by UPZ roll up to their localidades: they colour the localidades' map too
             if values.keys().any(|(code, _)| {
-                territories.get(code).map(|t| t.level) == Some(TerritoryLevel::Localidad)
+                territories.get(code).is_some_and(|t| {
+                    matches!(t.level, TerritoryLevel::Localidad | TerritoryLevel::Upz)
+                })
             }) {
                 layers.push((
                     MapLayerChoice::Indicator(indicator.code.clone()).code(),
                     indicator.name.clone(),
                 ));
             }
-            values_of.insert(indicator.code.clone(), values);
         }
         let key_indicators = choose_key_indicators(candidates);
         layers.push((
@@ -154,8 +155,8 @@ impl StoreBackend {
 
         let (map_title, unit, values) = match &layer {
             MapLayerChoice::Indicator(code) => {
-                let indicator = &catalogue[code];
-                let (period, values) = localidad_values(indicator, &values_of[code], territories);
+                let indicator = &data.catalogue[code];
+                let (period, values) = localidad_values(indicator, data.values(code), territories);
                 let period = period.map(|p| p.label()).unwrap_or_default();
                 (
                     format!("{} · {period}", indicator.name),
@@ -176,7 +177,14 @@ impl StoreBackend {
         };
         let href = |code: &str| Some(situation_href(&local_mesa_code(code)));
         let points = self.asset_points(&territory).await?;
-        let map_svg = localidad_map(&map_title, &unit, &values, &points, &href);
+        let map_svg = territory_map(
+            MapLayer::Localidades,
+            &map_title,
+            &unit,
+            &values,
+            &points,
+            &href,
+        );
         let map_rows = territories
             .all()
             .filter(|t| t.level == TerritoryLevel::Localidad)

@@ -248,7 +248,8 @@ MI-01,20,2026,1,40",
             numerator: 100.0,
             denominator: Some(20000.0),
             from: 2,
-            of: 3
+            of: 3,
+            made_of: TerritoryLevel::Localidad,
         }
     );
     assert_eq!(
@@ -276,6 +277,71 @@ MI-01,20,2026,1,40",
         figure(&mi, "zona-norte", year, &values, &index),
         Figure::Missing
     );
+}
+
+#[test]
+fn upz_roll_up_to_their_localidad_and_on_to_the_zone() {
+    let index = bogota();
+    let parts = plan(&[
+        sheet("indicadores", CATALOGUE),
+        sheet(
+            "valores",
+            // Bosa's two UPZ in the test index; Kennedy reports its own localidad figure.
+            "indicador,territorio,periodo,numerador,denominador
+VAC-01,UPZ85,2026,900,1000
+VAC-01,UPZ84,2026,500,1000
+VAC-01,08,2026,950,1000",
+        ),
+    ]);
+    let vac = parts.indicators[1].clone();
+    let values = by_territory_and_period(parts.values.clone());
+    let year = Period::Year { year: 2026 };
+    let bosa = figure(&vac, "07", year, &values, &index);
+    assert_eq!(bosa.value(), Some(70.0));
+    assert_eq!(bosa.note(), "calculado con sus 2 UPZ");
+    // The zone adds Bosa's computed parts to Kennedy's reported ones: 2,350 / 3,000.
+    let zone = figure(&vac, "zona-sur-occidente", year, &values, &index);
+    let Figure::Computed {
+        numerator,
+        denominator,
+        from,
+        of,
+        ..
+    } = zone
+    else {
+        panic!("the zone is computed: {zone:?}");
+    };
+    assert_eq!(
+        (numerator, denominator, from, of),
+        (2350.0, Some(3000.0), 2, 3)
+    );
+    // A reported localidad figure wins over its UPZ.
+    assert_eq!(
+        figure(&vac, "08", year, &values, &index).note(),
+        "reportado"
+    );
+    // A UPZ with only its rate: neither Bosa nor its zone can be computed.
+    let mut with_rate = parts.values;
+    with_rate.retain(|v| v.territory != "UPZ84");
+    with_rate.push(IndicatorValue {
+        indicator: "VAC-01".into(),
+        territory: "UPZ84".into(),
+        period: year,
+        numerator: None,
+        denominator: None,
+        value: 50.0,
+    });
+    let values = by_territory_and_period(with_rate);
+    assert!(matches!(
+        figure(&vac, "07", year, &values, &index),
+        Figure::NotComputable { reason } if reason.contains("UPZ84")
+    ));
+    assert!(matches!(
+        figure(&vac, "zona-sur-occidente", year, &values, &index),
+        Figure::NotComputable { reason } if reason.contains("07")
+    ));
+    // A UPZ has no parts of its own.
+    assert_eq!(figure(&vac, "UPZ1", year, &values, &index), Figure::Missing);
 }
 
 #[test]
