@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use crate::domain::assets::import::{RegisterImport, RegisterSummary};
 use crate::domain::assets::{AssetDraft, RegisterView, TeamDraft};
 use crate::domain::board::acta::Acta;
+use crate::domain::board::approval::{ActaSheet, Approval, ApprovalRequest, TextEdit};
 use crate::domain::board::review::BoardHistory;
 use crate::domain::board::{BoardAccess, BoardView};
 use crate::domain::dashboard::{Dashboard, DashboardQuery};
@@ -363,8 +364,43 @@ pub trait Register: Send + Sync + 'static {
     ) -> Result<Vec<(String, String)>, AppError>;
 }
 
+/// An acta after closing: its draft, observations, corrections and approval.
+#[async_trait]
+pub trait Actas: Send + Sync + 'static {
+    /// The acta with what the person may do on it today.
+    async fn acta_sheet(&self, cx: &RequestContext, session_id: i64)
+    -> Result<ActaSheet, AppError>;
+    /// Returns the observation's number.
+    async fn observe_acta(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        text: String,
+    ) -> Result<i64, AppError>;
+    async fn answer_observation(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        observation: i64,
+        text: String,
+    ) -> Result<(), AppError>;
+    async fn correct_acta(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        edit: TextEdit,
+    ) -> Result<(), AppError>;
+    async fn approve_acta(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        request: ApprovalRequest,
+    ) -> Result<Approval, AppError>;
+}
+
 /// What the server puts in Leptos' context for every request.
 pub type SharedBackend = Arc<dyn Backend>;
+pub type SharedActas = Arc<dyn Actas>;
 pub type SharedAccounts = Arc<dyn Accounts>;
 pub type SharedIndicators = Arc<dyn Indicators>;
 pub type SharedRegister = Arc<dyn Register>;
@@ -372,6 +408,11 @@ pub type SharedRegister = Arc<dyn Register>;
 pub(crate) fn backend() -> Result<SharedBackend, AppError> {
     leptos::prelude::use_context::<SharedBackend>()
         .ok_or_else(|| AppError::Internal("el servidor no configuró el almacenamiento".into()))
+}
+
+pub(crate) fn actas() -> Result<SharedActas, AppError> {
+    leptos::prelude::use_context::<SharedActas>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró las actas".into()))
 }
 
 pub(crate) fn indicators() -> Result<SharedIndicators, AppError> {

@@ -275,5 +275,6 @@ pub async fn fetch_commitment_history(
     )
 }
 pub mod accounts;
+pub mod actas;
 pub mod indicators;
 pub mod register;

@@ -12,6 +12,7 @@ pub mod board;
 pub mod assets;
 pub mod dashboard;
 pub mod escalation;
+mod festivos;
 pub mod identity;
 pub mod indicators;
 pub mod map;
@@ -25,6 +26,7 @@ pub mod situation;
 pub mod territory;
 mod time;
 
+pub use festivos::*;
 pub use member::*;
 pub use model::*;
 pub use scheduling::*;

@@ -55,10 +55,15 @@ pub enum Act {
     /// Read the institutional contacts of the register (signed-in people, not a projector's
     /// invitation).
     SeeAssetContacts,
+    /// Leave an observation on a session's draft acta (its participants and coordination:
+    /// signed in with a role on the Mesa, or with the session's link).
+    ObserveActa,
+    /// Answer the observations, correct the draft's texts and approve the acta.
+    ApproveActa,
 }
 
 impl Act {
-    pub const ALL: [Act; 18] = [
+    pub const ALL: [Act; 20] = [
         Self::ReadBoard,
         Self::ReadActa,
         Self::StartMeeting,
@@ -77,6 +82,8 @@ impl Act {
         Self::ManageIndicators,
         Self::ManageAssets,
         Self::SeeAssetContacts,
+        Self::ObserveActa,
+        Self::ApproveActa,
     ];
 
     /// The act a session page's button performs; cancelling (which needs a reason) is done from
@@ -110,6 +117,8 @@ impl Act {
             Act::ManageIndicators => "cargar indicadores de este territorio",
             Act::ManageAssets => "registrar activos y equipos de este territorio",
             Act::SeeAssetContacts => "ver los contactos del registro de activos",
+            Act::ObserveActa => "dejar observaciones en el borrador del acta",
+            Act::ApproveActa => "responder observaciones, corregir y aprobar el acta",
         }
     }
 
@@ -123,6 +132,7 @@ impl Act {
                 | Act::ScheduleSession
                 | Act::ManageMembers
                 | Act::InviteGuests
+                | Act::ApproveActa
         )
     }
 }
@@ -310,7 +320,7 @@ pub fn allows(role: BoardRole, act: Act) -> bool {
     match (role, act) {
         (Coordinador, ManagePeople | ReadAudit) => false,
         (Coordinador, _) => true,
-        (Participante, ReadBoard | ReadActa | EditBoard | Escalate) => true,
+        (Participante, ReadBoard | ReadActa | EditBoard | Escalate | ObserveActa) => true,
         (Participante, _) => false,
         (Observador, ReadBoard | ReadActa) => true,
         (Observador, _) => false,

@@ -91,7 +91,8 @@ impl From<StoreError> for AppError {
             | StoreError::UnknownAccount(_)
             | StoreError::UnknownInvitation
             | StoreError::UnknownImport(_)
-            | StoreError::UnknownAccessToken(_) => AppError::NotFound(error.to_string()),
+            | StoreError::UnknownAccessToken(_)
+            | StoreError::NoActa(_) => AppError::NotFound(error.to_string()),
             StoreError::Invalid(errors) => AppError::Fields(errors),
             StoreError::DuplicateEmail(_) => {
                 let mut fields = app::domain::FieldErrors::default();
@@ -105,7 +106,8 @@ impl From<StoreError> for AppError {
             | StoreError::EscalationTransition(_)
             | StoreError::AlreadyEscalated(_)
             | StoreError::ConcurrentEscalation(_)
-            | StoreError::ImportNotPending(_) => AppError::Conflict(error.to_string()),
+            | StoreError::ImportNotPending(_)
+            | StoreError::Cycle(_) => AppError::Conflict(error.to_string()),
             other => {
                 tracing::error!(error = %other, "storage failure");
                 AppError::Internal("no se pudo completar la operación; intente de nuevo".into())

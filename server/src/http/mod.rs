@@ -19,7 +19,7 @@ mod uploads;
 
 use std::sync::Arc;
 
-use app::ssr::{SharedAccounts, SharedBackend, SharedIndicators, SharedRegister};
+use app::ssr::{SharedAccounts, SharedActas, SharedBackend, SharedIndicators, SharedRegister};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -55,6 +55,7 @@ pub struct AppState {
     pub accounts: SharedAccounts,
     pub indicators: SharedIndicators,
     pub register: SharedRegister,
+    pub actas: SharedActas,
     pub imports: Imports,
     pub signer: Signer,
     pub identity: Identity,
@@ -117,6 +118,7 @@ impl AppState {
         let backend: SharedBackend = implementation.clone();
         let indicators: SharedIndicators = implementation.clone();
         let register: SharedRegister = implementation.clone();
+        let actas: SharedActas = implementation.clone();
         let accounts: SharedAccounts = implementation;
         Self {
             leptos_options,
@@ -125,6 +127,7 @@ impl AppState {
             accounts,
             indicators,
             register,
+            actas,
             imports,
             signer,
             identity,
@@ -161,6 +164,7 @@ pub fn router(state: AppState) -> Router {
     let accounts = state.accounts.clone();
     let indicators = state.indicators.clone();
     let register = state.register.clone();
+    let actas = state.actas.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -185,6 +189,8 @@ pub fn router(state: AppState) -> Router {
                 provide_context(accounts.clone());
                 provide_context(indicators.clone());
                 provide_context(register.clone());
+            provide_context(actas.clone());
+                provide_context(actas.clone());
             },
             move || shell(options.clone()),
         )
@@ -312,12 +318,14 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
     let accounts = state.accounts.clone();
     let indicators = state.indicators.clone();
     let register = state.register.clone();
+    let actas = state.actas.clone();
     handle_server_fns_with_context(
         move || {
             provide_context(backend.clone());
             provide_context(accounts.clone());
             provide_context(indicators.clone());
             provide_context(register.clone());
+            provide_context(actas.clone());
         },
         request,
     )

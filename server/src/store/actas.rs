@@ -1,4 +1,5 @@
-//! A closed session's official record (its acta and its board's records), the open commitments a
+//! A closed session's official record (its acta and its board's records; the acta's draft and
+//! approval are in `acta_cycle.rs`), the open commitments a
 //! Mesa carries into its next session, and the board's history for review.
 
 use app::domain::board::acta::Acta;
@@ -47,15 +48,25 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        // The content only: the cycle (state, period, observations, …) has its own columns.
+        let content = Acta {
+            cycle: Default::default(),
+            ..acta.clone()
+        };
         let number: (i64,) = sqlx::query_as(
-            "INSERT INTO actas (session_id, mesa_code, number, data, created_at)
-             SELECT $1, $2, (SELECT COALESCE(MAX(number), 0) + 1 FROM actas WHERE mesa_code = $2), $3, $4
+            "INSERT INTO actas (session_id, mesa_code, number, data, created_at, observations_until)
+             SELECT $1, $2, (SELECT COALESCE(MAX(number), 0) + 1 FROM actas WHERE mesa_code = $2), $3, $4, $5
              RETURNING number",
         )
         .bind(acta.session_id)
         .bind(&acta.mesa_code)
-        .bind(json(acta)?)
+        .bind(json(&content)?)
         .bind(timestamp(now))
+        .bind(
+            acta.cycle
+                .observations_until
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+        )
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM board_records WHERE session_id = $1")
@@ -128,21 +139,6 @@ impl Store {
         }
         tx.commit().await?;
         Ok(number.0)
-    }
-
-    pub async fn acta(&self, session_id: i64) -> Result<Option<Acta>> {
-        let row: Option<(i64, String)> =
-            sqlx::query_as("SELECT number, data FROM actas WHERE session_id = $1")
-                .bind(session_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|(number, data)| {
-            let mut acta: Acta = serde_json::from_str(&data)
-                .map_err(|e| StoreError::Corrupt(format!("acta de la sesión {session_id}: {e}")))?;
-            acta.number = number;
-            Ok(acta)
-        })
-        .transpose()
     }
 
     /// Commitments of the Mesa's closed sessions before `session_id` that are still open, oldest

@@ -63,6 +63,11 @@ pub enum StoreError {
         "La importación {0} ya fue aplicada o descartada: cargue el archivo de nuevo si quiere otra vista previa."
     )]
     ImportNotPending(i64),
+    #[error("La sesión {0} no tiene acta: el acta se escribe al cerrar la reunión.")]
+    NoActa(i64),
+    /// What the acta's cycle refused (approved, period over, …): the domain's reason.
+    #[error(transparent)]
+    Cycle(#[from] app::domain::board::approval::CycleError),
     #[error("dato inválido en la base de datos: {0}")]
     Corrupt(String),
     #[error("error de base de datos: {0}")]

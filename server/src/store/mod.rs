@@ -5,6 +5,7 @@
 //! (identity columns), hence two migration folders.
 
 mod accounts;
+mod acta_cycle;
 mod actas;
 mod assets;
 pub mod backup;
@@ -178,6 +179,13 @@ impl Store {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// The raw pool, for tests that check what the database itself refuses under the store
+    /// (an approved acta's triggers).
+    #[doc(hidden)]
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     pub async fn close(&self) {

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod actas;
 mod backup;
 mod board_reads;
 mod cli;

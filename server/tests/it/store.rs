@@ -392,6 +392,9 @@ fn acta_for(
         members: 0,
         board,
         assets: Default::default(),
+        cycle: app::domain::board::approval::ActaCycle::draft(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        ),
     }
 }
 

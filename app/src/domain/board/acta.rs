@@ -30,11 +30,24 @@ pub struct Acta {
     /// have none).
     #[serde(default)]
     pub assets: crate::domain::assets::AssetNames,
+    /// Draft, observations, corrections and approval (kept apart from the content in the store).
+    #[serde(default)]
+    pub cycle: super::approval::ActaCycle,
 }
 
 impl Acta {
     pub fn title(&self) -> String {
         format!("Acta n.º {} · {}", self.number, self.mesa_name)
+    }
+
+    /// The acta as its digest is taken: its JSON with the digest itself left blank. Field order
+    /// is the structs' and every map is ordered, so the same acta always gives the same bytes.
+    pub fn canonical_bytes(&self) -> Vec<u8> {
+        let mut canonical = self.clone();
+        if let Some(approval) = &mut canonical.cycle.approval {
+            approval.digest.clear();
+        }
+        serde_json::to_vec(&canonical).unwrap_or_default()
     }
 
     pub fn markdown(&self) -> String {
@@ -47,7 +60,8 @@ impl Acta {
         let _ = writeln!(md, "- **Lugar:** {}", or_dash(&self.place));
         let _ = writeln!(md, "- **Modalidad:** {}", self.mode);
         let _ = writeln!(md, "- **Cierre:** {}", self.closed_at);
-        let _ = writeln!(md, "- **Quórum:** {}\n", q.describe());
+        let _ = writeln!(md, "- **Quórum:** {}", q.describe());
+        let _ = writeln!(md, "- **Estado:** {}\n", self.cycle.status_line());
 
         let _ = writeln!(md, "## Asistencia ({})\n", b.attendance.len());
         if b.attendance.is_empty() {
@@ -188,6 +202,7 @@ impl Acta {
                 );
             }
         }
+        self.cycle.write_markdown(&mut md);
         md
     }
 }
@@ -195,7 +210,7 @@ impl Acta {
 /// People's text as Markdown shows it literally: Markdown passes HTML through, so a `<script>`
 /// typed into a barrier would run wherever the acta is rendered. Entities render as the
 /// characters they stand for.
-fn plain(s: &str) -> String {
+pub(super) fn plain(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -209,7 +224,7 @@ fn or_dash(s: &str) -> String {
     }
 }
 
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.is_empty() {
         "(sin texto)".into()
@@ -219,7 +234,7 @@ fn one_line(s: &str) -> String {
 }
 
 /// A Markdown table cell: one line, pipes escaped.
-fn cell(s: &str) -> String {
+pub(super) fn cell(s: &str) -> String {
     if s.trim().is_empty() {
         return "—".into();
     }
@@ -292,6 +307,7 @@ mod tests {
             assets: crate::domain::assets::AssetNames(
                 [("07-jac".to_owned(), "JAC San Bernardino".to_owned())].into(),
             ),
+            cycle: Default::default(),
         };
         let md = acta.markdown();
         assert!(md.starts_with("# Acta n.º 7 · Mesa Local de Bosa"));
@@ -348,6 +364,7 @@ mod tests {
             members: 1,
             board: BoardView::read(&doc.transact()),
             assets: Default::default(),
+            cycle: Default::default(),
         };
         let md = acta.markdown();
         for raw in [

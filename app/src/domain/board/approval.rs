@@ -5,11 +5,11 @@
 //! pure; the store enforces the lock again where it writes.
 
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::records::{agenda, agreement, attendance, barrier, commitment, followup};
-use super::{BoardRecord, BoardView, DecisionMethod};
+use super::DecisionMethod;
+use super::acta::Acta;
+pub use super::acta_texts::{correct, correctable_texts};
 use crate::domain::SessionStatus;
 
 /// Working days the attendees have to observe a draft (Colombian festivos do not count).
@@ -123,10 +123,40 @@ impl Default for ActaCycle {
 }
 
 /// The Mesa's next session, as approving in it needs to know it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextSession {
     pub seq: i64,
     pub status: SessionStatus,
+}
+
+/// The acta page: the acta, and what the person reading it may do on it today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActaSheet {
+    pub acta: Acta,
+    /// May leave an observation now (a participant, while the period is open).
+    pub may_observe: bool,
+    /// May answer, correct and approve (the coordination, while it is a draft).
+    pub may_approve: bool,
+    /// Bogotá's date as the server read it (the period and the approval are judged on it).
+    pub today: NaiveDate,
+    pub next_session: Option<NextSession>,
+}
+
+/// What the coordination asks when it approves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRequest {
+    pub method: ApprovalMethod,
+    /// For [`ApprovalMethod::Sesion`]: how the Mesa decided.
+    pub decided_by: Option<DecisionMethod>,
+}
+
+/// A text of the draft to correct: a record's field, as [`correctable_texts`] lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextEdit {
+    pub kind: String,
+    pub record: String,
+    pub field: String,
+    pub text: String,
 }
 
 /// Why an acta's draft cannot take what was asked.
@@ -174,10 +204,7 @@ impl ActaCycle {
     /// A new draft closed on `closed_on`.
     pub fn draft(closed_on: NaiveDate) -> Self {
         Self {
-            observations_until: Some(crate::domain::add_working_days(
-                closed_on,
-                OBSERVATION_DAYS,
-            )),
+            observations_until: Some(crate::domain::add_working_days(closed_on, OBSERVATION_DAYS)),
             ..Self::default()
         }
     }
@@ -247,81 +274,85 @@ impl ActaCycle {
     }
 }
 
-/// A text a draft's record holds: `(kind, record id, field, label, text)`, every one the
-/// coordination may correct (the texts people typed, as each record kind defines them).
-pub fn correctable_texts(board: &BoardView) -> Vec<(String, String, String, &'static str, String)> {
-    fn of<R: BoardRecord + Serialize>(
-        list: &[R],
-        out: &mut Vec<(String, String, String, &'static str, String)>,
-    ) {
-        for record in list {
-            let Ok(value) = serde_json::to_value(record) else {
-                continue;
-            };
-            for key in R::FIELDS.iter().filter(|k| k.is_shared_text()) {
-                if let Some(text) = value.get(key.name).and_then(serde_json::Value::as_str) {
-                    out.push((
-                        R::ROOT.to_owned(),
-                        record.id().to_owned(),
-                        key.name.to_owned(),
-                        key.label,
-                        text.to_owned(),
-                    ));
+impl ActaCycle {
+    /// Where the acta stands, in one line.
+    pub fn status_line(&self) -> String {
+        match (&self.approval, self.observations_until) {
+            (Some(approval), _) => approval.describe(),
+            (None, Some(until)) => format!(
+                "Borrador: observaciones hasta el {}.",
+                crate::domain::format_day(until)
+            ),
+            (None, None) => "Borrador.".to_owned(),
+        }
+    }
+
+    /// The observations with their answers, the corrections and the approval with its digest:
+    /// the end of the acta's Markdown.
+    pub fn write_markdown(&self, md: &mut String) {
+        use std::fmt::Write;
+
+        use super::acta::{cell, one_line, plain};
+        if !self.observations.is_empty() {
+            let _ = writeln!(
+                md,
+                "\n## Observaciones al borrador ({})\n",
+                self.observations.len()
+            );
+            for o in &self.observations {
+                let _ = writeln!(
+                    md,
+                    "{}. **{}** ({}): {}",
+                    o.id,
+                    plain(&o.author),
+                    o.at,
+                    one_line(&o.text)
+                );
+                if let Some(answer) = &o.answer {
+                    let _ = writeln!(
+                        md,
+                        "   - Respuesta de {} ({}): {}",
+                        plain(&answer.by),
+                        answer.at,
+                        one_line(&answer.text)
+                    );
                 }
             }
         }
-    }
-    let mut out = Vec::new();
-    of(&board.agenda, &mut out);
-    of(&board.barriers, &mut out);
-    of(&board.agreements, &mut out);
-    of(&board.commitments, &mut out);
-    of(&board.attendance, &mut out);
-    of(&board.followups, &mut out);
-    out
-}
-
-/// Puts `text` in the field of one record of the acta's board; returns what it said and the
-/// field's label. Only the texts each kind defines as typed by people can be corrected.
-pub fn correct(
-    board: &mut BoardView,
-    kind: &str,
-    record: &str,
-    field: &str,
-    text: &str,
-) -> Result<(String, &'static str), CycleError> {
-    fn in_list<R: BoardRecord + Serialize + DeserializeOwned>(
-        list: &mut [R],
-        record: &str,
-        field: &str,
-        text: &str,
-    ) -> Result<(String, &'static str), CycleError> {
-        let key = R::FIELDS
-            .iter()
-            .find(|k| k.name == field && k.is_shared_text())
-            .ok_or(CycleError::NotCorrectable)?;
-        let slot = list
-            .iter_mut()
-            .find(|r| r.id() == record)
-            .ok_or(CycleError::UnknownRecord)?;
-        let mut value = serde_json::to_value(&*slot).map_err(|_| CycleError::NotCorrectable)?;
-        let before = value
-            .get(key.name)
-            .and_then(serde_json::Value::as_str)
-            .ok_or(CycleError::NotCorrectable)?
-            .to_owned();
-        value[key.name] = serde_json::Value::String(text.to_owned());
-        *slot = serde_json::from_value(value).map_err(|_| CycleError::NotCorrectable)?;
-        Ok((before, key.label))
-    }
-    match kind {
-        agenda::ROOT => in_list(&mut board.agenda, record, field, text),
-        barrier::ROOT => in_list(&mut board.barriers, record, field, text),
-        agreement::ROOT => in_list(&mut board.agreements, record, field, text),
-        commitment::ROOT => in_list(&mut board.commitments, record, field, text),
-        attendance::ROOT => in_list(&mut board.attendance, record, field, text),
-        followup::ROOT => in_list(&mut board.followups, record, field, text),
-        _ => Err(CycleError::UnknownRecord),
+        if !self.corrections.is_empty() {
+            let _ = writeln!(
+                md,
+                "\n## Correcciones al borrador ({})\n",
+                self.corrections.len()
+            );
+            let _ = writeln!(md, "| Campo | Decía | Dice | Quién | Cuándo |");
+            let _ = writeln!(md, "|---|---|---|---|---|");
+            for c in &self.corrections {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    c.label,
+                    cell(&c.before),
+                    cell(&c.after),
+                    cell(&c.by),
+                    c.at
+                );
+            }
+        }
+        let _ = writeln!(md, "\n## Aprobación\n");
+        match &self.approval {
+            Some(approval) => {
+                let _ = writeln!(md, "{}\n", plain(&approval.describe()));
+                let _ = writeln!(
+                    md,
+                    "Huella SHA-256 del acta aprobada: `{}`",
+                    approval.digest
+                );
+            }
+            None => {
+                let _ = writeln!(md, "{}", self.status_line());
+            }
+        }
     }
 }
 

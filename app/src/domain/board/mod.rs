@@ -44,6 +44,8 @@ macro_rules! code_enum {
 }
 
 pub mod acta;
+mod acta_texts;
+pub mod approval;
 #[cfg(test)]
 mod binding_tests;
 pub mod closing;

@@ -3,6 +3,7 @@
 
 use app::domain::board::BoardView;
 use app::domain::board::acta::Acta;
+use app::domain::board::approval::ActaCycle;
 use app::domain::{Session, bogota, format_bogota};
 use app::error::AppError;
 use chrono::Utc;
@@ -51,6 +52,7 @@ impl StoreBackend {
             .mesa_detail(&session.mesa_code, Utc::now())
             .await?;
         let closed = session.closed_at.unwrap_or_else(Utc::now);
+        let closed_on = closed.with_timezone(&bogota()).date_naive();
         let acta = Acta {
             number: 0,
             session_id: session.id,
@@ -59,12 +61,14 @@ impl StoreBackend {
             mesa_name: mesa.mesa.name.clone(),
             held_at: format_bogota(session.started_at.unwrap_or(session.scheduled_at)),
             closed_at: format_bogota(closed),
-            closed_on: closed.with_timezone(&bogota()).date_naive(),
+            closed_on,
             place: session.place.clone(),
             mode: session.mode.label().to_owned(),
             members: mesa.members.len(),
             assets: self.asset_names(&board).await?,
             board,
+            // a draft, observed for the working days that follow its closing
+            cycle: ActaCycle::draft(closed_on),
         };
         let number = self.store.record_acta(&acta, Utc::now()).await?;
         // The closed board's projection is its official record, whatever was pending.

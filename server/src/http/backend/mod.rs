@@ -5,6 +5,7 @@
 
 mod access;
 mod accounts;
+mod actas;
 mod board;
 mod escalations;
 mod guests;
