@@ -82,12 +82,16 @@ impl ActaRow {
             .map(serde_json::from_str::<Approval>)
             .transpose()
             .map_err(|e| corrupt(session_id, "aprobación", e))?;
-        Ok(ActaCycle {
-            state,
+        let cycle = ActaCycle {
             observations_until,
             approval,
             ..ActaCycle::default()
-        })
+        };
+        // the column is what the database's lock reads; it must say what the approval says
+        if cycle.state() != state {
+            return Err(corrupt(session_id, "estado", &self.state));
+        }
+        Ok(cycle)
     }
 }
 
@@ -305,7 +309,6 @@ impl Store {
             approval.in_session = next.map(|n| n.seq);
         }
         approval.digest.clear();
-        acta.cycle.state = ActaState::Aprobada;
         acta.cycle.approval = Some(approval.clone());
         approval.digest = digest(&acta.canonical_bytes());
         let stored =

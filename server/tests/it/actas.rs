@@ -106,7 +106,7 @@ fn refused(result: Result<impl std::fmt::Debug, StoreError>) -> CycleError {
 async fn a_draft_is_observed_answered_corrected_then_approved_and_locked(store: Store) {
     let (id, _) = closed_session(&store).await;
     let draft = store.acta(id).await.unwrap().unwrap();
-    assert_eq!(draft.cycle.state, ActaState::Borrador);
+    assert_eq!(draft.cycle.state(), ActaState::Borrador);
     assert_eq!(draft.cycle.observations_until, Some(day("2026-12-14")));
 
     let first = store
@@ -193,7 +193,7 @@ async fn a_draft_is_observed_answered_corrected_then_approved_and_locked(store: 
         .await
         .unwrap();
     let approved = store.acta(id).await.unwrap().unwrap();
-    assert_eq!(approved.cycle.state, ActaState::Aprobada);
+    assert_eq!(approved.cycle.state(), ActaState::Aprobada);
     assert_eq!(approved.cycle.approval.as_ref(), Some(&approval));
     assert_eq!(approval.digest.len(), 64);
     assert_eq!(

@@ -99,27 +99,14 @@ pub struct Correction {
 }
 
 /// Everything about an acta that is not the session's own record.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ActaCycle {
-    pub state: ActaState,
     /// Last day (Bogotá) to observe the draft; `None` for actas closed before drafts existed,
     /// whose observations stay open until they are approved.
     pub observations_until: Option<NaiveDate>,
     pub observations: Vec<Observation>,
     pub corrections: Vec<Correction>,
     pub approval: Option<Approval>,
-}
-
-impl Default for ActaCycle {
-    fn default() -> Self {
-        Self {
-            state: ActaState::Borrador,
-            observations_until: None,
-            observations: Vec::new(),
-            corrections: Vec::new(),
-            approval: None,
-        }
-    }
 }
 
 /// The Mesa's next session, as approving in it needs to know it.
@@ -209,6 +196,15 @@ impl ActaCycle {
         }
     }
 
+    /// Approved once it has an approval: the one fact, not a second field that could disagree.
+    pub fn state(&self) -> ActaState {
+        if self.approval.is_some() {
+            ActaState::Aprobada
+        } else {
+            ActaState::Borrador
+        }
+    }
+
     /// Anything that changes the acta needs it not approved.
     pub fn check_draft(&self) -> Result<(), CycleError> {
         match &self.approval {
@@ -219,7 +215,7 @@ impl ActaCycle {
 
     /// Whether the observation period is still open on `today`.
     pub fn observations_open(&self, today: NaiveDate) -> bool {
-        self.approval.is_none() && self.observations_until.is_none_or(|until| today <= until)
+        self.check_observation(today).is_ok()
     }
 
     pub fn check_observation(&self, today: NaiveDate) -> Result<(), CycleError> {

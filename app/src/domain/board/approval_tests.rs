@@ -80,7 +80,6 @@ fn approved() -> ActaCycle {
             at: "15 dic 2026, 9:00".into(),
             digest: "ab".into(),
         }),
-        state: ActaState::Aprobada,
         ..ActaCycle::draft(day("2026-12-04"))
     }
 }
@@ -141,6 +140,7 @@ fn the_coordination_approves_after_the_period_and_the_mesa_in_its_next_session()
 #[test]
 fn an_approved_acta_takes_nothing_more() {
     let locked = approved();
+    assert_eq!(locked.state(), ActaState::Aprobada);
     let refused = CycleError::Locked("15 dic 2026, 9:00".into());
     assert_eq!(locked.check_draft(), Err(refused.clone()));
     assert_eq!(
