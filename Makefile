@@ -76,9 +76,9 @@ test-rust: postgres oidc-provider
 	  cargo run -q -p sala --bin fuzz -- room --strict --replay "$$input"; done
 
 chromium:
-	@command -v chromium >/dev/null || { echo "installing Debian's chromium…"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null || { echo "installing Debian's chromium and poppler-utils (the acta's PDF is read back with pdftotext)…"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; fi; }
 
 test-e2e: build chromium
 	@[ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund)

@@ -84,8 +84,9 @@ test('a dashboard updates live while a board records a commitment; it carries in
   await hydrated(board);
   await board.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]');
   await board.waitForFunction(() => {
-    const notes = document.querySelector('li[data-kind="agenda"] textarea[data-field="notes"]');
-    return notes?.value.includes('Visitas domiciliarias en Patio Bonito') && notes.value.includes('Secretaría de Integración Social');
+    // (the first item approves the previous acta; the follow-up comes next)
+    const notes = [...document.querySelectorAll('li[data-kind="agenda"] textarea[data-field="notes"]')];
+    return notes.some((n) => n.value.includes('Visitas domiciliarias en Patio Bonito') && n.value.includes('Secretaría de Integración Social'));
   });
   // The session reviews it: done, with evidence; the commitment's history records it.
   const followUp = board.locator('li[data-kind="followups"]', { hasText: 'Visitas domiciliarias en Patio Bonito' });

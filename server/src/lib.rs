@@ -12,6 +12,7 @@ pub mod identity;
 pub mod indicators;
 pub mod maps;
 pub mod oidc;
+pub mod pdf;
 pub mod projection;
 pub mod sheets;
 pub mod store;

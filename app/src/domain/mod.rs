@@ -20,6 +20,7 @@ mod member;
 mod model;
 pub mod policy;
 mod scheduling;
+pub mod series;
 mod session;
 pub mod sheet;
 pub mod situation;

@@ -2,6 +2,7 @@
 //! so the HTML is final before hydration: no loading flashes and no layout shift on a projector.
 
 mod account;
+mod acta;
 pub(crate) mod board;
 mod common;
 mod dashboard;
@@ -24,12 +25,13 @@ use leptos_router::{
 };
 
 use account::{AccountPage, AuditPage, PeoplePage, PrivacyPage, SetupPage, SignInPage};
+use acta::ActaPage;
 use common::NotFound;
 use dashboard::DashboardPage;
 use home::HomePage;
 use indicators::{ImportPage, IndicatorPage, IndicatorsPage};
 use mesa::MesaPage;
-use records::{ActaPage, BarrierChainPage, CommitmentPage, ProjectorPage, ReviewPage};
+use records::{BarrierChainPage, CommitmentPage, ProjectorPage, ReviewPage};
 use register::{RegisterImportPage, RegisterPage};
 use session::SessionPage;
 use situation::SituationPage;

@@ -1,5 +1,5 @@
-//! The pages around a board: the projector's kiosk view, the acta of a closed session, and the
-//! review with its history timeline and step-through.
+//! The pages around a board: the projector's kiosk view, the records' tables (the body of the
+//! acta and of the review), the review with its history timeline and step-through.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -7,8 +7,7 @@ use leptos_meta::Title;
 use super::board::ProjectorBoard;
 use super::common::ErrorNotice;
 use super::session::session_id;
-use crate::api::{fetch_acta, fetch_board_access, fetch_board_at, fetch_board_history};
-use crate::domain::board::acta::Acta;
+use crate::api::{fetch_board_access, fetch_board_at, fetch_board_history};
 use crate::domain::board::{BoardView, Semaforo, quorum};
 use crate::error::AppError;
 
@@ -140,64 +139,6 @@ pub fn BoardRecords(
                 </tbody>
             </table>
         </section>
-    }
-}
-
-#[component]
-pub fn ActaPage() -> impl IntoView {
-    let id = session_id();
-    let acta = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match id {
-                Some(id) => fetch_acta(id).await,
-                None => Err(missing()),
-            }
-        },
-    );
-    view! {
-        <Suspense fallback=|| view! { <p>"Cargando acta…"</p> }>
-            {move || Suspend::new(async move {
-                match acta.await {
-                    Ok(acta) => view! { <ActaView acta /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn ActaView(acta: Acta) -> impl IntoView {
-    let title = acta.title();
-    view! {
-        <Title text=format!("{title} · Sala situacional") />
-        <article class="acta" data-acta=acta.number>
-            <nav aria-label="Ruta" class="breadcrumbs no-print">
-                <ol>
-                    <li><a href="/">"Mesas"</a></li>
-                    <li><a href=format!("/mesas/{}", acta.mesa_code)>{acta.mesa_name.clone()}</a></li>
-                    <li><a href=format!("/sesiones/{}", acta.session_id)>{format!("Sesión {}", acta.session_seq)}</a></li>
-                    <li aria-current="page">"Acta"</li>
-                </ol>
-            </nav>
-            <header>
-                <h1>{title.clone()}</h1>
-                <dl class="facts">
-                    <div><dt>"Sesión"</dt><dd>{acta.session_seq}</dd></div>
-                    <div><dt>"Fecha"</dt><dd>{acta.held_at.clone()}</dd></div>
-                    <div><dt>"Lugar"</dt><dd>{if acta.place.is_empty() { "—".to_owned() } else { acta.place.clone() }}</dd></div>
-                    <div><dt>"Modalidad"</dt><dd>{acta.mode.clone()}</dd></div>
-                    <div><dt>"Cierre"</dt><dd>{acta.closed_at.clone()}</dd></div>
-                </dl>
-                <p class="actions no-print">
-                    <a class="button" href=format!("/sesiones/{}/acta.md", acta.session_id) download>"Descargar (Markdown)"</a>
-                    <button type="button" class="button button--quiet" onclick="window.print()">"Imprimir"</button>
-                    <a class="button button--quiet" href=format!("/sesiones/{}/revision", acta.session_id)>"Revisión e historial"</a>
-                </p>
-            </header>
-            <BoardRecords board=acta.board.clone() members=acta.members today=acta.closed_on assets=acta.assets.clone() />
-        </article>
     }
 }
 

@@ -173,6 +173,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/auditoria.csv", get(audit_csv))
         .route("/sync/{session_id}", get(sync_socket::sync_socket))
         .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
+        .route("/sesiones/{session_id}/acta.pdf", get(acta_pdf))
         .route("/api/v1/tablero", get(dashboard::json))
         .route("/tablero/graficos/{file}", get(dashboard::chart))
         .route("/tablero/datos/{file}", get(dashboard::csv))
@@ -311,6 +312,28 @@ async fn acta_markdown(
         "text/markdown; charset=utf-8",
         &file,
     ))
+}
+
+/// The acta as a PDF download, drawn on a blocking thread (a long acta takes milliseconds of
+/// CPU that the sockets should not wait for).
+async fn acta_pdf(
+    State(state): State<AppState>,
+    axum::Extension(cx): axum::Extension<app::ssr::RequestContext>,
+    axum::extract::Path(session_id): axum::extract::Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    let acta = state.backend.acta(&cx, session_id).await?;
+    let file = format!("acta-{}-{}.pdf", acta.mesa_code, acta.number);
+    let failed = |error: &dyn std::fmt::Display| {
+        tracing::error!(session_id, %error, "the acta's PDF failed");
+        ApiError::App(app::error::AppError::Internal(
+            "no se pudo generar el PDF del acta; descargue el Markdown".into(),
+        ))
+    };
+    let pdf = tokio::task::spawn_blocking(move || crate::pdf::acta_pdf(&acta))
+        .await
+        .map_err(|e| failed(&e))?
+        .map_err(|e| failed(&e))?;
+    Ok(dashboard::download(pdf, "application/pdf", &file))
 }
 
 async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {

@@ -32,6 +32,21 @@ pub struct CarriedCommitment {
     pub commitment: Commitment,
 }
 
+/// The Mesa's latest acta, when it is still a draft: the next board puts its approval first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DraftActa {
+    pub session_id: i64,
+    pub session_seq: i64,
+    pub number: i64,
+}
+
+/// What a new board takes from its Mesa's earlier sessions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CarriedOver {
+    pub commitments: Vec<CarriedCommitment>,
+    pub draft_acta: Option<DraftActa>,
+}
+
 fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("JSON: {e}")))
 }
@@ -146,6 +161,45 @@ impl Store {
     pub async fn open_commitments_before(&self, session_id: i64) -> Result<Vec<CarriedCommitment>> {
         let session = self.get_session(session_id).await?;
         self.open_commitments(&session.mesa_code, session.seq).await
+    }
+
+    /// What the board of `session_id` takes from its Mesa's earlier sessions.
+    pub async fn carried_over_before(&self, session_id: i64) -> Result<CarriedOver> {
+        let session = self.get_session(session_id).await?;
+        self.carried_over(&session.mesa_code, session.seq).await
+    }
+
+    /// Open commitments and the draft acta of the Mesa's sessions numbered below `before_seq`.
+    pub async fn carried_over(&self, mesa_code: &str, before_seq: i64) -> Result<CarriedOver> {
+        Ok(CarriedOver {
+            commitments: self.open_commitments(mesa_code, before_seq).await?,
+            draft_acta: self.draft_acta_before(mesa_code, before_seq).await?,
+        })
+    }
+
+    /// The Mesa's latest acta before session number `before_seq`, if it is still a draft.
+    pub async fn draft_acta_before(
+        &self,
+        mesa_code: &str,
+        before_seq: i64,
+    ) -> Result<Option<DraftActa>> {
+        let latest: Option<(i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT a.session_id, s.seq, a.number, a.state FROM actas a
+             JOIN sessions s ON s.id = a.session_id
+             WHERE a.mesa_code = $1 AND s.seq < $2
+             ORDER BY s.seq DESC LIMIT 1",
+        )
+        .bind(mesa_code)
+        .bind(before_seq)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(latest.filter(|(_, _, _, state)| state == "borrador").map(
+            |(session_id, session_seq, number, _)| DraftActa {
+                session_id,
+                session_seq,
+                number,
+            },
+        ))
     }
 
     /// Commitments of the Mesa's closed sessions numbered below `before_seq` that are still

@@ -29,7 +29,7 @@ use sqlx::AnyPool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 pub use accounts::{StoredAccount, WebSession};
-pub use actas::{CarriedCommitment, HistoryEntry};
+pub use actas::{CarriedCommitment, CarriedOver, DraftActa, HistoryEntry};
 pub use error::Outage;
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;

@@ -19,9 +19,9 @@ impl Store {
         &self,
         new: &NewSession,
         now: DateTime<Utc>,
-        board: impl FnOnce(&[super::CarriedCommitment]) -> Vec<u8>,
+        board: impl FnOnce(&super::CarriedOver) -> Vec<u8>,
     ) -> Result<Session> {
-        let carried = self.open_commitments(new.mesa_code(), i64::MAX).await?;
+        let carried = self.carried_over(new.mesa_code(), i64::MAX).await?;
         self.insert_session(new, now, Some(board(&carried))).await
     }
 

@@ -30,7 +30,7 @@ pub(super) enum Command {
     Freeze,
     /// Bring the board's follow-up item up to date with what the Mesa left open.
     FollowUp {
-        carried: Vec<crate::store::CarriedCommitment>,
+        carried: crate::store::CarriedOver,
         now: chrono::DateTime<chrono::Utc>,
         done: oneshot::Sender<()>,
     },

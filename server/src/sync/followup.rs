@@ -1,7 +1,8 @@
-//! The first item of every new board: "Seguimiento de compromisos", listing the commitments the
-//! Mesa left open in earlier sessions (from their official records in the store). Written when a
-//! session is scheduled (never when a page is read), and refreshed when it starts and whenever an
-//! earlier session of its Mesa closes later, leaving more commitments open.
+//! The first items of every new board: "Aprobación del acta anterior" while the Mesa's latest
+//! acta is a draft, and "Seguimiento de compromisos", listing the commitments the Mesa left open
+//! in earlier sessions (from their official records in the store). Written when a session is
+//! scheduled (never when a page is read), and refreshed when it starts and whenever an earlier
+//! session of its Mesa closes later, leaving a new draft and more commitments open.
 
 use app::domain::board::edit::{record, write_text};
 use app::domain::board::records::agenda;
@@ -12,9 +13,10 @@ use chrono::{DateTime, Utc};
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact};
 
-use crate::store::CarriedCommitment;
+use crate::store::{CarriedCommitment, CarriedOver, DraftActa};
 
 pub const FOLLOW_UP_TITLE: &str = "Seguimiento de compromisos";
+pub const ACTA_APPROVAL_TITLE: &str = "Aprobación del acta anterior";
 /// Who the board says wrote the seeded item.
 pub const AUTHOR: &str = "Sala (seguimiento automático)";
 
@@ -50,12 +52,48 @@ pub fn follow_up_notes(carried: &[CarriedCommitment]) -> String {
         .join("\n")
 }
 
-/// One update creating the follow-up item (written by the server as any client would).
-pub fn seed_update(carried: &[CarriedCommitment], now: DateTime<Utc>) -> Vec<u8> {
+/// The approval item's id: one per draft, so two servers (or two refreshes) write it once.
+fn acta_approval_id(draft: &DraftActa) -> String {
+    agenda::acta_approval_id(draft.session_id)
+}
+
+/// The item where the Mesa approves its previous acta, first on the agenda.
+fn put_acta_approval(txn: &mut yrs::TransactionMut, draft: &DraftActa, now_ms: f64) {
+    let notes = format!(
+        "Acta n.º {} de la sesión {}, en borrador. Se lee y se aprueba en /sesiones/{}/acta \
+         (opción «La Mesa la aprobó en su sesión»), con las observaciones y sus respuestas.",
+        draft.number, draft.session_seq, draft.session_id
+    );
+    put_record(
+        txn,
+        AGENDA,
+        &acta_approval_id(draft),
+        &[
+            (agenda::TITLE.name, Field::Text(ACTA_APPROVAL_TITLE.into())),
+            (agenda::NOTES.name, Field::Text(notes)),
+            (agenda::PRESENTER.name, Field::Text(String::new())),
+            (agenda::MINUTES.name, Field::Number(10.0)),
+            (
+                agenda::STATUS.name,
+                Field::Text(AgendaStatus::Pendiente.code().into()),
+            ),
+            (agenda::POSITION.name, Field::Number(0.5)),
+        ],
+        AUTHOR,
+        now_ms,
+    );
+}
+
+/// One update creating the first items (written by the server as any client would).
+pub fn seed_update(carried_over: &CarriedOver, now: DateTime<Utc>) -> Vec<u8> {
+    let carried = carried_over.commitments.as_slice();
     let doc = Doc::new();
     let now_ms = now.timestamp_millis() as f64;
     {
         let mut txn = doc.transact_mut();
+        if let Some(draft) = &carried_over.draft_acta {
+            put_acta_approval(&mut txn, draft, now_ms);
+        }
         let id = yrs::uuid_v4().to_string();
         put_record(
             &mut txn,
@@ -95,8 +133,12 @@ fn put_follow_ups(txn: &mut yrs::TransactionMut, carried: &[CarriedCommitment], 
 /// returning the update, or `None` when nothing changed. A board without the item gets the
 /// whole seed; one with it gets the commitments it does not list yet, appended to its notes
 /// (what people wrote there and their reviews stay as they are).
-pub fn refresh(doc: &Doc, carried: &[CarriedCommitment], now: DateTime<Utc>) -> Option<Vec<u8>> {
+pub fn refresh(doc: &Doc, carried_over: &CarriedOver, now: DateTime<Utc>) -> Option<Vec<u8>> {
+    let carried = carried_over.commitments.as_slice();
     let now_ms = now.timestamp_millis() as f64;
+    let approval_missing = carried_over
+        .draft_acta
+        .filter(|draft| record(&doc.transact(), AGENDA, &acta_approval_id(draft)).is_none());
     let (item, listed) = {
         let txn = doc.transact();
         let item = records(&txn, AGENDA).into_iter().find_map(|r| {
@@ -114,7 +156,7 @@ pub fn refresh(doc: &Doc, carried: &[CarriedCommitment], now: DateTime<Utc>) -> 
         (item, listed)
     };
     let Some(item) = item else {
-        let seed = seed_update(carried, now);
+        let seed = seed_update(carried_over, now);
         let update = yrs::Update::decode_v1(&seed).ok()?;
         let before = doc.transact().state_vector();
         doc.transact_mut().apply_update(update).ok()?;
@@ -125,10 +167,16 @@ pub fn refresh(doc: &Doc, carried: &[CarriedCommitment], now: DateTime<Utc>) -> 
         .filter(|c| !listed.contains(&c.commitment.id))
         .cloned()
         .collect();
-    if missing.is_empty() {
+    if missing.is_empty() && approval_missing.is_none() {
         return None;
     }
     let mut txn = doc.transact_mut();
+    if let Some(draft) = &approval_missing {
+        put_acta_approval(&mut txn, draft, now_ms);
+    }
+    if missing.is_empty() {
+        return Some(txn.encode_update_v1());
+    }
     put_follow_ups(&mut txn, &missing, now_ms);
     if let Some(agenda_item) = record(&txn, AGENDA, &item) {
         let notes = BoardView::read(&txn)
@@ -184,7 +232,7 @@ mod tests {
         }];
         let doc = Doc::new();
         doc.transact_mut()
-            .apply_update(Update::decode_v1(&seed_update(&carried, Utc::now())).unwrap())
+            .apply_update(Update::decode_v1(&seed_update(&over(carried), Utc::now())).unwrap())
             .unwrap();
         let view = BoardView::read(&doc.transact());
         assert_eq!(view.agenda.len(), 1);
@@ -201,6 +249,13 @@ mod tests {
         );
         assert_eq!(f.status, CommitmentStatus::EnProgreso);
         assert!(follow_up_notes(&[]).starts_with("No hay compromisos"));
+    }
+
+    fn over(commitments: Vec<CarriedCommitment>) -> CarriedOver {
+        CarriedOver {
+            commitments,
+            draft_acta: None,
+        }
     }
 
     fn carried(id: &str, seq: i64, description: &str) -> CarriedCommitment {
@@ -228,15 +283,19 @@ mod tests {
         let doc = app::domain::board::edit::browser_doc(1);
         let now = Utc::now();
         // Never seeded (a board from before seeding moved to scheduling): the whole seed.
-        refresh(&doc, &[], now).expect("seeded");
+        refresh(&doc, &CarriedOver::default(), now).expect("seeded");
         let view = BoardView::read(&doc.transact());
         assert_eq!(view.agenda[0].title, FOLLOW_UP_TITLE);
         assert!(view.agenda[0].notes.starts_with("No hay compromisos"));
-        assert_eq!(refresh(&doc, &[], now), None, "nothing new: no update");
+        assert_eq!(
+            refresh(&doc, &CarriedOver::default(), now),
+            None,
+            "nothing new: no update"
+        );
 
         // The previous session closes with one commitment open: the placeholder gives way.
         let first = carried("c1", 4, "Visita a la IPS");
-        assert!(refresh(&doc, std::slice::from_ref(&first), now).is_some());
+        assert!(refresh(&doc, &over(vec![first.clone()]), now).is_some());
         let view = BoardView::read(&doc.transact());
         assert_eq!(view.agenda.len(), 1);
         assert_eq!(view.followups.len(), 1);
@@ -254,7 +313,7 @@ mod tests {
             write_text(&mut txn, &item, agenda::NOTES, &notes, "Ana", 1.0);
         }
         let second = carried("c2", 5, "Brigada en Kennedy");
-        assert!(refresh(&doc, &[first.clone(), second], now).is_some());
+        assert!(refresh(&doc, &over(vec![first.clone(), second]), now).is_some());
         let view = BoardView::read(&doc.transact());
         assert_eq!(view.followups.len(), 2);
         let notes = &view.agenda[0].notes;
@@ -262,6 +321,38 @@ mod tests {
             notes.contains("Revisado con la Subred.") && notes.ends_with("(sesión 5)"),
             "{notes}"
         );
-        assert_eq!(refresh(&doc, &[first], now), None);
+        assert_eq!(refresh(&doc, &over(vec![first]), now), None);
+    }
+
+    #[test]
+    fn a_draft_acta_puts_its_approval_first_once() {
+        let draft = DraftActa {
+            session_id: 41,
+            session_seq: 6,
+            number: 5,
+        };
+        let with_draft = CarriedOver {
+            commitments: vec![carried("c1", 6, "Visita a la IPS")],
+            draft_acta: Some(draft),
+        };
+        let doc = Doc::new();
+        doc.transact_mut()
+            .apply_update(Update::decode_v1(&seed_update(&with_draft, Utc::now())).unwrap())
+            .unwrap();
+        let view = BoardView::read(&doc.transact());
+        let titles: Vec<&str> = view.agenda.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, [ACTA_APPROVAL_TITLE, FOLLOW_UP_TITLE]);
+        assert!(view.agenda[0].notes.contains("Acta n.º 5 de la sesión 6"));
+        assert!(view.agenda[0].notes.contains("/sesiones/41/acta"));
+        assert_eq!(refresh(&doc, &with_draft, Utc::now()), None, "written once");
+
+        // A board seeded before the previous session closed gets the item when it does.
+        let doc = app::domain::board::edit::browser_doc(1);
+        refresh(&doc, &over(vec![]), Utc::now()).expect("seeded");
+        assert!(refresh(&doc, &with_draft, Utc::now()).is_some());
+        let view = BoardView::read(&doc.transact());
+        assert_eq!(view.agenda[0].title, ACTA_APPROVAL_TITLE);
+        assert_eq!(view.agenda[1].title, FOLLOW_UP_TITLE);
+        assert_eq!(view.followups.len(), 1);
     }
 }

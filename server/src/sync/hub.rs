@@ -169,7 +169,7 @@ impl SyncHub {
     pub async fn refresh_follow_up(
         &self,
         session_id: i64,
-        carried: Vec<crate::store::CarriedCommitment>,
+        carried: crate::store::CarriedOver,
     ) -> Result<(), HubError> {
         for _ in 0..3 {
             let (done, answer) = oneshot::channel();

@@ -268,7 +268,7 @@ impl Room {
     /// own edit: stored, then sent to everyone. A closed board is history and stays as it is.
     pub fn refresh_follow_up(
         &mut self,
-        carried: &[crate::store::CarriedCommitment],
+        carried: &crate::store::CarriedOver,
         now: chrono::DateTime<chrono::Utc>,
         out: &mut Vec<Effect>,
     ) {

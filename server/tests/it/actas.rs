@@ -8,7 +8,7 @@ use app::domain::board::approval::{ActaState, Approval, ApprovalMethod, CycleErr
 use app::domain::board::{BARRIERS, BoardView, DecisionMethod, Field, put_record};
 use app::domain::{ScheduleRequest, SessionAction, parse_when};
 use chrono::NaiveDate;
-use sala::store::{Store, StoreError};
+use sala::store::{DraftActa, Store, StoreError};
 use sha2::{Digest, Sha256};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -258,6 +258,16 @@ async fn the_mesa_approves_in_its_next_session(store: Store) {
         decided_by,
         ..by_coordination()
     };
+    // The next session's board is told the draft waits for its approval.
+    let draft = store.carried_over_before(next).await.unwrap().draft_acta;
+    assert_eq!(
+        draft,
+        Some(DraftActa {
+            session_id: id,
+            session_seq: 1,
+            number: 1
+        })
+    );
     // Before the next session starts there is no session to approve it in.
     assert_eq!(
         refused(
@@ -295,6 +305,11 @@ async fn the_mesa_approves_in_its_next_session(store: Store) {
         .await
         .unwrap();
     assert_eq!(approval.in_session, Some(2));
+    assert_eq!(
+        store.carried_over_before(next).await.unwrap().draft_acta,
+        None,
+        "approved: nothing left to approve"
+    );
     assert_eq!(
         approval.describe(),
         "Aprobada por la Mesa en la sesión 2 (votación), el 15 dic 2026, 9:00, registrada por Ana Coordinadora."

@@ -293,7 +293,10 @@ async fn a_session_closing_late_adds_its_open_commitments_to_the_next_live_board
     );
     crate::sync::until(&mut marta, |client, _| {
         let view = app::domain::board::BoardView::read(&yrs::Transact::transact(&client.doc));
-        view.followups.len() == 1 && view.agenda[0].notes.contains("Visita a la IPS de Bosa")
+        // the draft acta's approval comes first, the follow-up after it
+        view.followups.len() == 1
+            && view.agenda[0].title == "Aprobación del acta anterior"
+            && view.agenda[1].notes.contains("Visita a la IPS de Bosa")
     })
     .await;
     // Stored too: a page rendered afterwards lists it.

@@ -9,26 +9,47 @@ use super::approval::CycleError;
 use super::records::{agenda, agreement, attendance, barrier, commitment, followup};
 use super::{BoardRecord, BoardView};
 
-/// A text a draft's record holds: `(kind, record id, field, label, text)`, every one the
-/// coordination may correct (the texts people typed, as each record kind defines them).
-pub fn correctable_texts(board: &BoardView) -> Vec<(String, String, String, &'static str, String)> {
-    fn of<R: BoardRecord + Serialize>(
-        list: &[R],
-        out: &mut Vec<(String, String, String, &'static str, String)>,
-    ) {
+/// A text of a draft's record that the coordination may correct: one of the texts people
+/// typed, as each record kind defines them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectableText {
+    /// The record kind's root (`barriers`), the record's id and the field's name.
+    pub kind: &'static str,
+    pub record: String,
+    pub field: &'static str,
+    /// The kind and the field as the forms name them ("Barrera", "Descripción").
+    pub kind_label: &'static str,
+    pub field_label: &'static str,
+    /// What names the record in lists (its summary).
+    pub summary: String,
+    pub text: String,
+}
+
+impl CorrectableText {
+    /// `kind/record/field`: how a form names it (record ids never hold a `/`).
+    pub fn target(&self) -> String {
+        format!("{}/{}/{}", self.kind, self.record, self.field)
+    }
+}
+
+/// Every text of the board the coordination may correct, kind by kind in the acta's order.
+pub fn correctable_texts(board: &BoardView) -> Vec<CorrectableText> {
+    fn of<R: BoardRecord + Serialize>(list: &[R], out: &mut Vec<CorrectableText>) {
         for record in list {
             let Ok(value) = serde_json::to_value(record) else {
                 continue;
             };
             for key in R::FIELDS.iter().filter(|k| k.is_shared_text()) {
                 if let Some(text) = value.get(key.name).and_then(serde_json::Value::as_str) {
-                    out.push((
-                        R::ROOT.to_owned(),
-                        record.id().to_owned(),
-                        key.name.to_owned(),
-                        key.label,
-                        text.to_owned(),
-                    ));
+                    out.push(CorrectableText {
+                        kind: R::ROOT,
+                        record: record.id().to_owned(),
+                        field: key.name,
+                        kind_label: R::LABEL,
+                        field_label: key.label,
+                        summary: record.summary().to_owned(),
+                        text: text.to_owned(),
+                    });
                 }
             }
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::DecisionMethod;
 use super::acta::Acta;
-pub use super::acta_texts::{correct, correctable_texts};
+pub use super::acta_texts::{CorrectableText, correct, correctable_texts};
 use crate::domain::SessionStatus;
 
 /// Working days the attendees have to observe a draft (Colombian festivos do not count).

@@ -169,23 +169,27 @@ fn every_typed_text_of_the_board_can_be_corrected_and_nothing_else_changes() {
         ("attendance", "name"),
     ] {
         assert!(
-            texts
-                .iter()
-                .any(|(k, _, f, _, _)| (k.as_str(), f.as_str()) == needed),
+            texts.iter().any(|t| (t.kind, t.field) == needed),
             "{needed:?} is correctable"
         );
     }
-    for (kind, record, field, label, before) in &texts {
+    for t in &texts {
         let mut board = original.clone();
-        let corrected = format!("{before} (corregido)");
-        let (was, shown) = correct(&mut board, kind, record, field, &corrected).unwrap();
-        assert_eq!((&was, shown), (before, *label));
+        let corrected = format!("{} (corregido)", t.text);
+        let (was, shown) = correct(&mut board, t.kind, &t.record, t.field, &corrected).unwrap();
+        assert_eq!((&was, shown), (&t.text, t.field_label));
         let after = correctable_texts(&board);
         for (old, new) in texts.iter().zip(&after) {
-            if (&old.0, &old.1, &old.2) == (kind, record, field) {
-                assert_eq!(new.4, corrected);
+            if old.target() == t.target() {
+                assert_eq!(new.text, corrected);
             } else {
-                assert_eq!(old, new, "only {kind}/{record}/{field} changed");
+                // (a record's summary is one of its texts, so only the texts are compared)
+                assert_eq!(
+                    (old.target(), &old.text),
+                    (new.target(), &new.text),
+                    "only {} changed",
+                    t.target()
+                );
             }
         }
     }

@@ -170,6 +170,11 @@ fn agenda_card(ctx: BoardCtx, id: String) -> AnyView {
                 <ValueInput ctx root=AGENDA id=id.clone() key=agenda::MINUTES value=field(|i| i.minutes.to_string()) />
                 <CodeSelect ctx root=AGENDA id=id.clone() key=agenda::STATUS value=field(|i| i.status.code().to_owned()) />
             </div>
+            {agenda::approves_acta(&id).map(|session| view! {
+                <p><a class="button button--quiet" href=format!("/sesiones/{session}/acta") target="_blank" data-open-acta>
+                    "Abrir el acta para aprobarla"
+                </a></p>
+            })}
             <div class="card-actions">
                 <span class="slot"><Show when=move || ctx.can_edit() && ctx.allows(Act::LeadAgenda)>
                     <button type="button" class="button button--quiet" data-action="actual" on:click=make_current.clone()>

@@ -65,7 +65,7 @@ impl StoreBackend {
 
     /// Brings a session's follow-up item up to date with what its Mesa left open.
     async fn refresh_follow_up(&self, session_id: i64) -> Result<(), AppError> {
-        let carried = self.store.open_commitments_before(session_id).await?;
+        let carried = self.store.carried_over_before(session_id).await?;
         Ok(self.sync.refresh_follow_up(session_id, carried).await?)
     }
 }

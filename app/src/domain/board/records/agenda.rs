@@ -22,6 +22,19 @@ pub const POSITION: Key = Key::new("position", ANY_NUMBER, "Posición");
 /// Set on the item the server writes first on every new board.
 pub const FOLLOW_UP: Key = Key::new("followUp", Kind::Bool, "Seguimiento automático");
 
+/// The id the server gives the item «Aprobación del acta anterior»: the prefix and the session
+/// whose acta it approves (fixed, so however many servers write it, it is one item).
+const ACTA_APPROVAL_PREFIX: &str = "aprobacion-acta-";
+
+pub fn acta_approval_id(session_id: i64) -> String {
+    format!("{ACTA_APPROVAL_PREFIX}{session_id}")
+}
+
+/// The session whose acta the item `id` approves, if it is such an item.
+pub fn approves_acta(id: &str) -> Option<i64> {
+    id.strip_prefix(ACTA_APPROVAL_PREFIX)?.parse().ok()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgendaItem {
     pub id: String,

@@ -1,0 +1,441 @@
+//! The acta as a PDF: the same record the page and the Markdown show (header, attendance,
+//! agenda, follow-up, barriers, agreements, commitments with their semáforo, observations and
+//! answers, corrections, approval and digest), on numbered A4 pages.
+
+use app::domain::board::acta::Acta;
+use app::domain::board::quorum;
+use app::domain::format_day;
+
+use super::PdfError;
+use super::layout::{Block, Weight, column, paginate, paragraph};
+use super::render::{Metrics, render};
+
+fn or_dash(text: &str) -> String {
+    if text.trim().is_empty() {
+        "—".to_owned()
+    } else {
+        text.trim().to_owned()
+    }
+}
+
+fn heading(title: &str, count: Option<usize>) -> Block {
+    Block::Heading(match count {
+        Some(n) => format!("{title} ({n})"),
+        None => title.to_owned(),
+    })
+}
+
+/// The acta's blocks, in the order the page shows them.
+pub fn acta_blocks(acta: &Acta) -> Vec<Block> {
+    let b = &acta.board;
+    let q = quorum(b.members_present(), acta.members);
+    let mut blocks = vec![
+        Block::Title(acta.title()),
+        Block::Paragraph {
+            text: acta.cycle.status_line(),
+            weight: Weight::Bold,
+            indent: 0.0,
+        },
+        Block::Table {
+            columns: vec![column("", 1.0), column("", 3.0)],
+            rows: [
+                ("Mesa", acta.mesa_name.clone()),
+                ("Sesión", acta.session_seq.to_string()),
+                ("Fecha", acta.held_at.clone()),
+                ("Lugar", or_dash(&acta.place)),
+                ("Modalidad", acta.mode.clone()),
+                ("Cierre", acta.closed_at.clone()),
+                ("Quórum", q.describe()),
+            ]
+            .into_iter()
+            .map(|(k, v)| vec![k.to_owned(), v])
+            .collect(),
+        },
+    ];
+
+    blocks.push(heading("Asistencia", Some(b.attendance.len())));
+    if b.attendance.is_empty() {
+        blocks.push(Block::Note("Sin asistentes registrados.".into()));
+    } else {
+        blocks.push(Block::Table {
+            columns: vec![
+                column("Nombre", 3.0),
+                column("Institución", 3.0),
+                column("Sector", 2.0),
+                column("Rol", 2.0),
+                column("Modalidad", 1.6),
+            ],
+            rows: b
+                .attendance
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.name.clone(),
+                        or_dash(&a.institution),
+                        or_dash(&a.sector),
+                        a.role.label().to_owned(),
+                        a.mode.label().to_owned(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+
+    blocks.push(heading("Orden del día", None));
+    if b.agenda.is_empty() {
+        blocks.push(Block::Note("Sin puntos registrados.".into()));
+    }
+    for (n, item) in b.agenda.iter().enumerate() {
+        let presenter = if item.presenter.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" · presenta {}", item.presenter.trim())
+        };
+        blocks.push(Block::Paragraph {
+            text: format!(
+                "{}. {} — {}{presenter}",
+                n + 1,
+                item.title.trim(),
+                item.status.label()
+            ),
+            weight: Weight::Bold,
+            indent: 0.0,
+        });
+        if !item.notes.trim().is_empty() {
+            blocks.push(Block::Paragraph {
+                text: item.notes.trim().to_owned(),
+                weight: Weight::Regular,
+                indent: 14.0,
+            });
+        }
+    }
+
+    if !b.followups.is_empty() {
+        blocks.push(heading(
+            "Seguimiento de compromisos anteriores",
+            Some(b.followups.len()),
+        ));
+        blocks.push(Block::Table {
+            columns: vec![
+                column("Compromiso", 4.0),
+                column("Sesión", 1.0),
+                column("Responsable", 2.5),
+                column("Estado", 1.8),
+                column("Avance", 3.5),
+            ],
+            rows: b
+                .followups
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.description.clone(),
+                        f.origin_seq.to_string(),
+                        or_dash(&f.responsible),
+                        f.status.label().to_owned(),
+                        or_dash(&f.note),
+                    ]
+                })
+                .collect(),
+        });
+    }
+
+    blocks.push(heading("Barreras", Some(b.barriers.len())));
+    if b.barriers.is_empty() {
+        blocks.push(Block::Note("No se registraron barreras.".into()));
+    } else {
+        blocks.push(Block::Table {
+            columns: vec![
+                column("Barrera", 5.0),
+                column("Tipo", 2.0),
+                column("Territorio", 2.0),
+                column("Responsable", 2.2),
+                column("Sev.", 0.8),
+                column("Estado", 1.6),
+            ],
+            rows: b
+                .barriers
+                .iter()
+                .map(|x| {
+                    let mut text = x.description.trim().to_owned();
+                    if !x.route.is_empty() {
+                        text.push_str(&format!("\nRuta o programa: {}", x.route));
+                    }
+                    if !x.population.is_empty() {
+                        text.push_str(&format!("\nPoblación: {}", x.population));
+                    }
+                    if !x.assets.is_empty() {
+                        text.push_str(&format!(
+                            "\nActivos movilizados: {}",
+                            acta.assets.list(&x.assets)
+                        ));
+                    }
+                    vec![
+                        text,
+                        x.kind.label().to_owned(),
+                        or_dash(format!("{} {}", x.localidad, x.upz).trim()),
+                        or_dash(&x.institution),
+                        format!("{}/5", x.severity),
+                        x.status.label().to_owned(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+
+    blocks.push(heading("Acuerdos", Some(b.agreements.len())));
+    if b.agreements.is_empty() {
+        blocks.push(Block::Note("No se registraron acuerdos.".into()));
+    }
+    for (n, a) in b.agreements.iter().enumerate() {
+        blocks.push(paragraph(format!(
+            "{}. {} (decisión por {})",
+            n + 1,
+            a.statement.trim(),
+            a.method.label().to_lowercase()
+        )));
+    }
+
+    blocks.push(heading("Compromisos", Some(b.commitments.len())));
+    if b.commitments.is_empty() {
+        blocks.push(Block::Note("No se registraron compromisos.".into()));
+    } else {
+        blocks.push(Block::Table {
+            columns: vec![
+                column("Compromiso", 4.5),
+                column("Responsable", 2.2),
+                column("Institución", 2.2),
+                column("Fecha límite", 1.7),
+                column("Estado", 1.6),
+                column("Semáforo", 1.4),
+            ],
+            rows: b
+                .commitments
+                .iter()
+                .map(|c| {
+                    let mut text = c.description.trim().to_owned();
+                    if let Some(code) = c.asset.as_deref() {
+                        text.push_str(&format!("\nActivo: {}", acta.assets.name(code)));
+                    }
+                    vec![
+                        text,
+                        or_dash(&c.responsible),
+                        or_dash(&c.institutions),
+                        c.due.map_or("—".to_owned(), format_day),
+                        c.status.label().to_owned(),
+                        c.semaforo(acta.closed_on)
+                            .map_or("—", |s| s.label())
+                            .to_owned(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+
+    cycle_blocks(acta, &mut blocks);
+    blocks
+}
+
+/// Observations and answers, corrections, approval and digest.
+fn cycle_blocks(acta: &Acta, blocks: &mut Vec<Block>) {
+    let cycle = &acta.cycle;
+    blocks.push(heading(
+        "Observaciones al borrador",
+        Some(cycle.observations.len()),
+    ));
+    if cycle.observations.is_empty() {
+        blocks.push(Block::Note("No se recibieron observaciones.".into()));
+    }
+    for o in &cycle.observations {
+        blocks.push(Block::Paragraph {
+            text: format!("{}. {} ({})", o.id, o.author, o.at),
+            weight: Weight::Bold,
+            indent: 0.0,
+        });
+        blocks.push(Block::Paragraph {
+            text: o.text.clone(),
+            weight: Weight::Regular,
+            indent: 14.0,
+        });
+        if let Some(answer) = &o.answer {
+            blocks.push(Block::Paragraph {
+                text: format!(
+                    "Respuesta de {} ({}): {}",
+                    answer.by, answer.at, answer.text
+                ),
+                weight: Weight::Regular,
+                indent: 28.0,
+            });
+        }
+    }
+    if !cycle.corrections.is_empty() {
+        blocks.push(heading(
+            "Correcciones al borrador",
+            Some(cycle.corrections.len()),
+        ));
+        blocks.push(Block::Table {
+            columns: vec![
+                column("Campo", 1.6),
+                column("Decía", 3.0),
+                column("Dice", 3.0),
+                column("Quién", 1.8),
+                column("Cuándo", 1.8),
+            ],
+            rows: cycle
+                .corrections
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.label.clone(),
+                        c.before.clone(),
+                        c.after.clone(),
+                        c.by.clone(),
+                        c.at.clone(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    blocks.push(heading("Aprobación", None));
+    match &cycle.approval {
+        Some(approval) => {
+            blocks.push(paragraph(approval.describe()));
+            blocks.push(Block::Space(4.0));
+            blocks.push(Block::Paragraph {
+                text: "Huella SHA-256 del acta aprobada:".into(),
+                weight: Weight::Bold,
+                indent: 0.0,
+            });
+            blocks.push(paragraph(approval.digest.clone()));
+        }
+        None => blocks.push(paragraph(cycle.status_line())),
+    }
+}
+
+/// The acta as a PDF file.
+pub fn acta_pdf(acta: &Acta) -> Result<Vec<u8>, PdfError> {
+    let metrics = Metrics::get()?;
+    let footer = format!(
+        "{} · Acta n.º {} · {}",
+        acta.mesa_name,
+        acta.number,
+        acta.cycle.state().label()
+    );
+    let pages = paginate(metrics, &acta_blocks(acta), &footer, &acta.title());
+    render(&pages, &acta.title())
+}
+
+#[cfg(test)]
+mod tests {
+    use app::domain::board::approval::{ActaCycle, Approval, ApprovalMethod, Observation};
+    use app::domain::board::{BARRIERS, BoardView, COMMITMENTS, Field, put_record};
+    use chrono::NaiveDate;
+    use yrs::{Doc, Transact};
+
+    use super::*;
+    use crate::pdf::layout::{Op, Page};
+
+    fn acta(barriers: usize) -> Acta {
+        let doc = Doc::new();
+        {
+            let mut txn = doc.transact_mut();
+            for n in 0..barriers {
+                put_record(
+                    &mut txn,
+                    BARRIERS,
+                    &format!("b{n:03}"),
+                    &[(
+                        "description",
+                        Field::Text(format!(
+                            "Barrera {n}: sin transporte a las citas de control"
+                        )),
+                    )],
+                    "Ana",
+                    n as f64,
+                );
+            }
+            put_record(
+                &mut txn,
+                COMMITMENTS,
+                "c",
+                &[
+                    ("description", Field::Text("Brigada en Bosa".into())),
+                    ("due", Field::Text("2026-11-20".into())),
+                ],
+                "Ana",
+                1.0,
+            );
+        }
+        let closed_on = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        Acta {
+            number: 7,
+            session_id: 3,
+            session_seq: 4,
+            mesa_code: "local-07".into(),
+            mesa_name: "Mesa Local de Bosa".into(),
+            held_at: "4 dic 2026, 9:00".into(),
+            closed_at: "4 dic 2026, 12:00".into(),
+            closed_on,
+            place: "Alcaldía Local".into(),
+            mode: "Presencial".into(),
+            members: 5,
+            board: BoardView::read(&doc.transact()),
+            assets: Default::default(),
+            cycle: ActaCycle {
+                observations: vec![Observation {
+                    id: 1,
+                    author: "Luis Gómez".into(),
+                    text: "Falta la tilde.".into(),
+                    at: "5 dic 2026".into(),
+                    answer: None,
+                }],
+                approval: Some(Approval {
+                    method: ApprovalMethod::Coordinacion,
+                    in_session: None,
+                    decided_by: None,
+                    by: "Ana".into(),
+                    at: "15 dic 2026".into(),
+                    digest: "ab".repeat(32),
+                }),
+                ..ActaCycle::draft(closed_on)
+            },
+        }
+    }
+
+    fn texts(pages: &[Page]) -> String {
+        pages
+            .iter()
+            .flat_map(|p| &p.ops)
+            .filter_map(|op| match op {
+                Op::Text { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            // a wrapped line continues after a space
+            .join(" ")
+    }
+
+    #[test]
+    fn the_pdf_holds_the_record_the_cycle_and_the_digest_on_numbered_pages() {
+        let acta = acta(120);
+        let metrics = Metrics::get().unwrap();
+        let pages = paginate(metrics, &acta_blocks(&acta), "pie", &acta.title());
+        assert!(pages.len() >= 3, "120 barriers need pages: {}", pages.len());
+        let all = texts(&pages);
+        for expected in [
+            "Acta n.º 7 · Mesa Local de Bosa",
+            "Barreras (120)",
+            "Barrera 119: sin transporte a las citas de control",
+            "Brigada en Bosa",
+            "Vencido",
+            "Falta la tilde.",
+            "Huella SHA-256 del acta aprobada:",
+            &"ab".repeat(32),
+            &format!("Página {} de {}", pages.len(), pages.len()),
+        ] {
+            assert!(all.contains(expected), "«{expected}» is printed");
+        }
+        let pdf = acta_pdf(&acta).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(pdf.len() > 10_000, "fonts embedded: {} bytes", pdf.len());
+    }
+}
