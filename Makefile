@@ -82,6 +82,8 @@ chromium:
 
 test-e2e: build chromium
 	@[ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund)
+	@# calendars are read back by an independent parser (Python's icalendar)
+	@python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install --quiet icalendar
 	cd end2end && SALA_BIN=$(SALA_BIN) LEPTOS_SITE_ROOT=$(SITE_ROOT) npm test
 
 fmt:

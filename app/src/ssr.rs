@@ -81,6 +81,12 @@ pub trait Backend: Send + Sync + 'static {
         cx: &RequestContext,
         session: ScheduleRequest,
     ) -> Result<Session, AppError>;
+    /// Schedules a recurring series of sessions, all or none, skipping festivos.
+    async fn schedule_series(
+        &self,
+        cx: &RequestContext,
+        series: crate::domain::series::SeriesRequest,
+    ) -> Result<crate::domain::series::ScheduledSeries, AppError>;
     /// Corrects or reschedules a session that has not started.
     async fn edit_session(
         &self,
@@ -212,6 +218,18 @@ pub trait Accounts: Send + Sync + 'static {
         label: String,
     ) -> Result<String, AppError>;
     async fn revoke_access_token(&self, cx: &RequestContext, id: i64) -> Result<(), AppError>;
+    async fn calendar_feeds(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<Vec<crate::domain::identity::CalendarFeed>, AppError>;
+    /// A private calendar URL: a Mesa's sessions, or (`None`) one's own sessions and
+    /// commitments. Returns the URL, shown once.
+    async fn create_calendar_feed(
+        &self,
+        cx: &RequestContext,
+        mesa: Option<String>,
+    ) -> Result<String, AppError>;
+    async fn revoke_calendar_feed(&self, cx: &RequestContext, id: i64) -> Result<(), AppError>;
     async fn people(&self, cx: &RequestContext) -> Result<Vec<Account>, AppError>;
     /// Creates a person; returns the setup link to hand them.
     async fn create_person(

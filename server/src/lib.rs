@@ -4,6 +4,7 @@ pub mod alloc_meter;
 pub mod auth;
 pub mod bench;
 mod cache;
+pub mod calendar;
 pub mod charts;
 pub mod cli;
 pub mod dashboards;

@@ -131,6 +131,32 @@ pub async fn revoke_access_token(id: i64) -> Result<(), AppError> {
     )
 }
 
+#[server(endpoint = "calendar_feeds")]
+pub async fn fetch_calendar_feeds() -> Result<Vec<crate::domain::identity::CalendarFeed>, AppError>
+{
+    respond(accounts()?.calendar_feeds(&request_context()).await)
+}
+
+/// `mesa` empty: one's own sessions and commitments. Returns the feed's URL, shown once.
+#[server(endpoint = "create_calendar_feed")]
+pub async fn create_calendar_feed(#[server(default)] mesa: String) -> Result<String, AppError> {
+    let mesa = (!mesa.trim().is_empty()).then_some(mesa);
+    respond(
+        accounts()?
+            .create_calendar_feed(&request_context(), mesa)
+            .await,
+    )
+}
+
+#[server(endpoint = "revoke_calendar_feed")]
+pub async fn revoke_calendar_feed(id: i64) -> Result<(), AppError> {
+    respond(
+        accounts()?
+            .revoke_calendar_feed(&request_context(), id)
+            .await,
+    )
+}
+
 #[server(endpoint = "people")]
 pub async fn fetch_people() -> Result<Vec<Account>, AppError> {
     respond(accounts()?.people(&request_context()).await)

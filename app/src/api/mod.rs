@@ -69,6 +69,43 @@ pub async fn schedule_session(
     )
 }
 
+/// A recurring series (see [`crate::domain::series::SeriesRequest`] for the fields).
+#[allow(clippy::too_many_arguments)] // the form's fields, flat as `ActionForm` posts them
+#[server(endpoint = "schedule_series")]
+pub async fn schedule_series(
+    mesa: String,
+    repeat: String,
+    #[server(default)] ordinal: String,
+    #[server(default)] every: String,
+    weekday: String,
+    time: String,
+    from: String,
+    until: String,
+    place: String,
+    mode: String,
+) -> Result<crate::domain::series::ScheduledSeries, AppError> {
+    let request = crate::domain::series::SeriesRequest {
+        mesa,
+        repeat,
+        ordinal,
+        every,
+        weekday,
+        time,
+        from,
+        until,
+        place,
+        mode,
+    };
+    respond(
+        async {
+            backend()?
+                .schedule_series(&request_context(), request)
+                .await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "edit_session")]
 pub async fn edit_session(
     id: i64,

@@ -293,6 +293,19 @@ pub struct AccessToken {
     pub revoked: bool,
 }
 
+/// A calendar subscription as its owner sees it (the URL itself is shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarFeed {
+    pub id: i64,
+    /// A Mesa's sessions; `None`: the owner's own sessions and commitments.
+    pub mesa: Option<String>,
+    pub mesa_name: Option<String>,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
 /// One administrative act.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {

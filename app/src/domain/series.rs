@@ -2,10 +2,10 @@
 //! 9:00, hasta diciembre». The dates are computed here, pure; a date that falls on a Colombian
 //! festivo is skipped and said so, never moved silently.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::festivo;
+use super::{FieldErrors, NewSession, ScheduleRequest, Session, festivo};
 
 /// More sessions than this in one series is a typing mistake (two years of weekly sessions).
 pub const MAX_OCCURRENCES: usize = 104;
@@ -184,6 +184,177 @@ impl Series {
     }
 }
 
+/// A series as the form sends it, before validation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SeriesRequest {
+    pub mesa: String,
+    /// `mensual` (with `ordinal`) or `semanal` (with `every`).
+    pub repeat: String,
+    pub ordinal: String,
+    pub every: String,
+    /// `lunes` … `domingo`, without accents.
+    pub weekday: String,
+    /// `HH:MM`, Bogotá.
+    pub time: String,
+    /// `AAAA-MM-DD`.
+    pub from: String,
+    pub until: String,
+    pub place: String,
+    pub mode: String,
+}
+
+/// A validated series: the sessions to create and the festivos it skips.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedSeries {
+    pub description: String,
+    pub sessions: Vec<NewSession>,
+    pub skipped: Vec<SkippedDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedDate {
+    pub date: NaiveDate,
+    pub festivo: String,
+}
+
+/// What scheduling a series did, as the form reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledSeries {
+    pub description: String,
+    pub sessions: Vec<Session>,
+    pub skipped: Vec<SkippedDate>,
+}
+
+const WEEKDAY_CODES: [(&str, Weekday); 7] = [
+    ("lunes", Weekday::Mon),
+    ("martes", Weekday::Tue),
+    ("miercoles", Weekday::Wed),
+    ("jueves", Weekday::Thu),
+    ("viernes", Weekday::Fri),
+    ("sabado", Weekday::Sat),
+    ("domingo", Weekday::Sun),
+];
+
+/// The weekdays as a form offers them: `(code, name)`.
+pub fn weekday_options() -> Vec<(&'static str, &'static str)> {
+    WEEKDAY_CODES
+        .iter()
+        .map(|(code, day)| (*code, weekday_name(*day)))
+        .collect()
+}
+
+impl SeriesRequest {
+    /// Checks every field (each error under its name) and computes the dates; a series may
+    /// not start in the past (Bogotá's today is `now`'s date there).
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<PlannedSeries, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let weekday = WEEKDAY_CODES
+            .iter()
+            .find(|(code, _)| *code == self.weekday.trim())
+            .map(|(_, day)| *day);
+        if weekday.is_none() {
+            errors.add("weekday", "Elija el día de la semana.");
+        }
+        let repeat = match (self.repeat.trim(), weekday) {
+            ("mensual", Some(weekday)) => match Ordinal::parse(self.ordinal.trim()) {
+                Some(ordinal) => Some(Repeat::Monthly { ordinal, weekday }),
+                None => {
+                    errors.add("ordinal", "Elija cuál de los días del mes.");
+                    None
+                }
+            },
+            ("semanal", Some(weekday)) => match self.every.trim().parse::<u32>() {
+                Ok(every) => Some(Repeat::Weekly { every, weekday }),
+                Err(_) => {
+                    errors.add("every", SeriesError::Every.to_string());
+                    None
+                }
+            },
+            ("mensual" | "semanal", None) => None,
+            _ => {
+                errors.add("repeat", "Elija cada cuánto se repite.");
+                None
+            }
+        };
+        let time = NaiveTime::parse_from_str(self.time.trim(), "%H:%M")
+            .map_err(|_| errors.add("time", "Indique la hora (HH:MM)."))
+            .ok();
+        let mut day = |field: &str, text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| errors.add(field, "Indique la fecha (AAAA-MM-DD)."))
+                .ok()
+        };
+        let from = day("from", &self.from);
+        let until = day("until", &self.until);
+        let today = now.with_timezone(&super::bogota()).date_naive();
+        if from.is_some_and(|from| from < today) {
+            errors.add("from", "La serie no puede empezar en una fecha pasada.");
+        }
+        let (Some(repeat), Some(time), Some(from), Some(until)) = (repeat, time, from, until)
+        else {
+            return Err(errors);
+        };
+        let series = Series {
+            repeat,
+            time,
+            from,
+            until,
+        };
+        let dates = match series.dates() {
+            Ok(dates) => dates,
+            Err(error) => {
+                let field = match error {
+                    SeriesError::Every => "every",
+                    _ => "until",
+                };
+                errors.add(field, error.to_string());
+                return Err(errors);
+            }
+        };
+        let mut sessions = Vec::new();
+        let mut skipped = Vec::new();
+        for date in dates {
+            match date {
+                SeriesDate::Skipped { date, festivo } => {
+                    skipped.push(SkippedDate { date, festivo })
+                }
+                SeriesDate::Session(date) => {
+                    let request = ScheduleRequest {
+                        mesa: self.mesa.clone(),
+                        at: format!("{}T{}", date.format("%Y-%m-%d"), time.format("%H:%M")),
+                        place: self.place.clone(),
+                        mode: self.mode.clone(),
+                        // the series' own checks above stand for the single date's
+                        confirmed: true,
+                    };
+                    match request.validate(now) {
+                        Ok(session) => sessions.push(session),
+                        Err(more) => {
+                            for (field, message) in more.0 {
+                                errors.add(&field, message);
+                            }
+                            return Err(errors);
+                        }
+                    }
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if sessions.is_empty() {
+            errors.add("until", "Todas las fechas de la serie caen en festivos.");
+            return Err(errors);
+        }
+        Ok(PlannedSeries {
+            description: series.describe(),
+            sessions,
+            skipped,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +450,61 @@ mod tests {
                 SeriesDate::Session(day(2027, 2, 17)),
             ]
         );
+    }
+
+    fn request() -> SeriesRequest {
+        SeriesRequest {
+            mesa: "local-07".into(),
+            repeat: "mensual".into(),
+            ordinal: "2".into(),
+            every: String::new(),
+            weekday: "martes".into(),
+            time: "09:00".into(),
+            from: "2026-12-01".into(),
+            until: "2027-03-31".into(),
+            place: "Alcaldía Local".into(),
+            mode: "presencial".into(),
+        }
+    }
+
+    #[test]
+    fn a_request_plans_its_sessions_at_bogota_time_and_lists_the_festivos_it_skips() {
+        let now = super::super::parse_when("2026-11-30T10:00").unwrap();
+        let planned = request().validate(now).unwrap();
+        let at: Vec<String> = planned
+            .sessions
+            .iter()
+            .map(|s| super::super::format_bogota(s.scheduled_at()))
+            .collect();
+        assert_eq!(planned.sessions.len(), 3, "{at:?}");
+        assert!(
+            at[0].contains("12 ene 2027") && at[0].contains("9:00"),
+            "{at:?}"
+        );
+        assert_eq!(planned.skipped.len(), 1);
+        assert_eq!(planned.skipped[0].date, day(2026, 12, 8));
+        assert!(
+            planned
+                .description
+                .starts_with("El segundo martes de cada mes a las 9:00")
+        );
+
+        let mut wrong = request();
+        wrong.weekday = "martis".into();
+        wrong.time = "9".into();
+        wrong.from = "2026-11-01".into();
+        wrong.mode = "telepatía".into();
+        let errors = wrong.validate(now).unwrap_err();
+        for field in ["weekday", "time", "from"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+        let mut bad_mode = request();
+        bad_mode.mode = "telepatía".into();
+        assert!(bad_mode.validate(now).unwrap_err().get("mode").is_some());
+        let mut weekly = request();
+        weekly.repeat = "semanal".into();
+        weekly.every = "cada".into();
+        assert!(weekly.validate(now).unwrap_err().get("every").is_some());
     }
 
     #[test]

@@ -148,6 +148,7 @@ fn SessionOverview(
         </header>
         <nav class="session-links" aria-label="Vistas de la sesión">
             <a href=format!("/sesiones/{}/proyector", session.id) target="_blank">"Vista para proyector"</a>
+            <a href=format!("/sesiones/{}/sesion.ics", session.id) download data-download="ics">"Agregar a mi calendario (.ics)"</a>
             {(session.status == SessionStatus::Cerrada).then(|| view! {
                 <a href=format!("/sesiones/{}/acta", session.id)>"Acta"</a>
                 <a href=format!("/sesiones/{}/revision", session.id)>"Revisión e historial"</a>

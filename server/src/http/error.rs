@@ -92,6 +92,7 @@ impl From<StoreError> for AppError {
             | StoreError::UnknownInvitation
             | StoreError::UnknownImport(_)
             | StoreError::UnknownAccessToken(_)
+            | StoreError::UnknownCalendarFeed(_)
             | StoreError::NoActa(_) => AppError::NotFound(error.to_string()),
             StoreError::Invalid(errors) => AppError::Fields(errors),
             StoreError::DuplicateEmail(_) => {

@@ -4,6 +4,7 @@
 mod api;
 mod backend;
 pub mod budget;
+mod calendars;
 pub mod dashboard;
 mod error;
 mod identify;
@@ -174,6 +175,8 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/{session_id}", get(sync_socket::sync_socket))
         .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
         .route("/sesiones/{session_id}/acta.pdf", get(acta_pdf))
+        .route("/sesiones/{id}/sesion.ics", get(calendars::session_ics))
+        .route("/calendario/{file}", get(calendars::feed_ics))
         .route("/api/v1/tablero", get(dashboard::json))
         .route("/tablero/graficos/{file}", get(dashboard::chart))
         .route("/tablero/datos/{file}", get(dashboard::csv))

@@ -57,6 +57,8 @@ pub enum StoreError {
     UnknownInvitation,
     #[error("No existe el token de acceso {0} (o ya fue revocado).")]
     UnknownAccessToken(i64),
+    #[error("No existe el calendario {0} (o ya fue revocado).")]
+    UnknownCalendarFeed(i64),
     #[error("No existe la importación {0}.")]
     UnknownImport(i64),
     #[error(

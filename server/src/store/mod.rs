@@ -9,6 +9,7 @@ mod acta_cycle;
 mod actas;
 mod assets;
 pub mod backup;
+mod calendars;
 mod error;
 mod escalations;
 mod indicators;
@@ -30,6 +31,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 pub use accounts::{StoredAccount, WebSession};
 pub use actas::{CarriedCommitment, CarriedOver, DraftActa, HistoryEntry};
+pub use calendars::FeedTarget;
 pub use error::Outage;
 pub use error::{StoreError, redact_url};
 pub use escalations::NewEscalation;

@@ -36,48 +36,82 @@ impl Store {
         now: DateTime<Utc>,
         board: Option<Vec<u8>>,
     ) -> Result<Session> {
-        let mut tx = self.pool.begin().await?;
-        let exists: Option<(String,)> = match self.engine {
-            Engine::Postgres => {
-                sqlx::query_as("SELECT code FROM mesas WHERE code = $1 FOR UPDATE")
-                    .bind(new.mesa_code())
-                    .fetch_optional(&mut *tx)
-                    .await?
-            }
-            // A read here would pin a snapshot that the insert then has to upgrade, which fails
-            // under concurrent writers; the insert below is the first statement instead.
-            Engine::Sqlite => Some((new.mesa_code().to_owned(),)),
+        self.insert_sessions(&[(new, board)], now)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::UnknownMesa(new.mesa_code().to_owned()))
+    }
+
+    /// Schedules a series of sessions of one Mesa, each with its board's first content, in one
+    /// transaction: all of them or none.
+    pub async fn create_series_with_board(
+        &self,
+        news: &[NewSession],
+        now: DateTime<Utc>,
+        board: impl Fn(&super::CarriedOver) -> Vec<u8>,
+    ) -> Result<Vec<Session>> {
+        let Some(first) = news.first() else {
+            return Ok(Vec::new());
         };
-        if exists.is_none() {
-            return Err(StoreError::UnknownMesa(new.mesa_code().to_owned()));
-        }
-        let row: Option<SessionRow> = sqlx::query_as(&format!(
-            "INSERT INTO sessions (mesa_code, seq, scheduled_at, place, mode, status, created_at)
-             SELECT m.code, (SELECT COALESCE(MAX(s.seq), 0) + 1 FROM sessions s WHERE s.mesa_code = m.code),
-                    $2, $3, $4, $5, $6
-             FROM mesas m WHERE m.code = $1
-             RETURNING {SESSION_COLUMNS}"
-        ))
-        .bind(new.mesa_code())
-        .bind(timestamp(new.scheduled_at()))
-        .bind(new.place())
-        .bind(new.mode().as_str())
-        .bind(SessionStatus::Programada.as_str())
-        .bind(timestamp(now))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let row = row.ok_or_else(|| StoreError::UnknownMesa(new.mesa_code().to_owned()))?;
-        let session: Session = row.try_into()?;
-        if let Some(board) = &board {
-            let rows = [(session.id, board.as_slice(), None)];
-            let sql = super::rooms::insert_statement(1);
-            let at = timestamp(now);
-            super::rooms::insert_rows::<sqlx::Any>(&sql, &rows, &at)
-                .execute(&mut *tx)
-                .await?;
+        let carried = self.carried_over(first.mesa_code(), i64::MAX).await?;
+        let rows: Vec<(&NewSession, Option<Vec<u8>>)> = news
+            .iter()
+            .map(|new| (new, Some(board(&carried))))
+            .collect();
+        self.insert_sessions(&rows, now).await
+    }
+
+    async fn insert_sessions(
+        &self,
+        news: &[(&NewSession, Option<Vec<u8>>)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Session>> {
+        let mut tx = self.pool.begin().await?;
+        let mut created = Vec::with_capacity(news.len());
+        for (new, board) in news {
+            let exists: Option<(String,)> = match self.engine {
+                Engine::Postgres => {
+                    sqlx::query_as("SELECT code FROM mesas WHERE code = $1 FOR UPDATE")
+                        .bind(new.mesa_code())
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+                // A read here would pin a snapshot that the insert then has to upgrade, which fails
+                // under concurrent writers; the insert below is the first statement instead.
+                Engine::Sqlite => Some((new.mesa_code().to_owned(),)),
+            };
+            if exists.is_none() {
+                return Err(StoreError::UnknownMesa(new.mesa_code().to_owned()));
+            }
+            let row: Option<SessionRow> = sqlx::query_as(&format!(
+                "INSERT INTO sessions (mesa_code, seq, scheduled_at, place, mode, status, created_at)
+                 SELECT m.code, (SELECT COALESCE(MAX(s.seq), 0) + 1 FROM sessions s WHERE s.mesa_code = m.code),
+                        $2, $3, $4, $5, $6
+                 FROM mesas m WHERE m.code = $1
+                 RETURNING {SESSION_COLUMNS}"
+            ))
+            .bind(new.mesa_code())
+            .bind(timestamp(new.scheduled_at()))
+            .bind(new.place())
+            .bind(new.mode().as_str())
+            .bind(SessionStatus::Programada.as_str())
+            .bind(timestamp(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let row = row.ok_or_else(|| StoreError::UnknownMesa(new.mesa_code().to_owned()))?;
+            let session: Session = row.try_into()?;
+            if let Some(board) = &board {
+                let rows = [(session.id, board.as_slice(), None)];
+                let sql = super::rooms::insert_statement(1);
+                let at = timestamp(now);
+                super::rooms::insert_rows::<sqlx::Any>(&sql, &rows, &at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            created.push(session);
         }
         tx.commit().await?;
-        Ok(session)
+        Ok(created)
     }
 
     /// The Mesa's sessions after number `seq` whose boards are still open: a session closing

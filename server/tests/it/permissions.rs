@@ -231,6 +231,25 @@ async fn every_mutating_route_asks_the_policy() {
             [401, 403, 403, 403, 403, 200, 403, 403],
         ),
         (
+            "programar serie",
+            ServerFn(
+                "schedule_series",
+                vec![
+                    ("mesa", MESA.into()),
+                    ("repeat", "mensual".into()),
+                    ("ordinal", "1".into()),
+                    ("weekday", "martes".into()),
+                    ("time", "09:00".into()),
+                    ("from", "2027-04-01".into()),
+                    ("until", "2027-06-30".into()),
+                    ("place", "Sede".into()),
+                    ("mode", "mixta".into()),
+                ],
+            ),
+            running,
+            [401, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        (
             "corregir sesión",
             ServerFn(
                 "edit_session",

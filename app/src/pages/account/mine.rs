@@ -125,6 +125,7 @@ fn Mine(account: Account, update: ServerAction<UpdateMyAccount>) -> impl IntoVie
                         <p class="form-alert" role="alert">{move || general_message(changed, &["current", "password", "repeat"]).get()}</p>
                     </ActionForm>
                 </section>
+                <super::calendars::Calendars roles=account.roles.clone() />
                 <AccessTokens />
                 <ActionForm action=sign_out attr:class="inline-form">
                     <button type="submit" class="button button--quiet" data-action="salir">"Cerrar sesión"</button>

@@ -2,6 +2,7 @@
 //! district administration's pages for people, roles and the audit log. Plus the privacy notice.
 
 mod audit;
+mod calendars;
 mod mine;
 mod people;
 mod privacy;

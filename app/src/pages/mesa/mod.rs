@@ -6,6 +6,7 @@
 //! Mesa shows only the error, no forms.
 
 mod members;
+mod series;
 mod sessions;
 
 use leptos::prelude::*;
@@ -14,9 +15,10 @@ use leptos_router::hooks::use_params_map;
 
 use super::common::{ErrorNotice, bump_on_success};
 use super::escalations::{EscalationInbox, InboxContext};
-use crate::api::{AddMember, ScheduleSession, fetch_mesa_detail};
+use crate::api::{AddMember, ScheduleSeries, ScheduleSession, fetch_mesa_detail};
 use crate::domain::MesaDetail;
 use members::{MemberForm, MemberTable};
+use series::SeriesForm;
 use sessions::{ScheduleForm, SessionTable};
 
 #[component]
@@ -26,8 +28,10 @@ pub fn MesaPage() -> impl IntoView {
 
     let saved = RwSignal::new(0u32);
     let schedule = ServerAction::<ScheduleSession>::new();
+    let series = ServerAction::<ScheduleSeries>::new();
     let add_member = ServerAction::<AddMember>::new();
     bump_on_success(schedule.value().into(), saved);
+    bump_on_success(series.value().into(), saved);
     bump_on_success(add_member.value().into(), saved);
     let detail = Resource::new(
         move || (code.get(), saved.get()),
@@ -67,6 +71,7 @@ pub fn MesaPage() -> impl IntoView {
                                 })}
                                 {powers.schedule.then(|| view! {
                                     <ScheduleForm mesa=code action=schedule />
+                                    <SeriesForm mesa=code action=series />
                                     <PublishActas mesa=code publishes />
                                 })}
                                 {powers.manage_members.then(|| view! { <MemberForm mesa=code action=add_member /> })}

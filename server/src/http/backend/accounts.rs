@@ -203,6 +203,33 @@ impl Accounts for StoreBackend {
         Ok(token)
     }
 
+    async fn calendar_feeds(
+        &self,
+        cx: &RequestContext,
+    ) -> Result<Vec<app::domain::identity::CalendarFeed>, AppError> {
+        let person = Self::signed_in(cx)?;
+        Ok(self.store.calendar_feeds_of(person.account).await?)
+    }
+
+    async fn create_calendar_feed(
+        &self,
+        cx: &RequestContext,
+        mesa: Option<String>,
+    ) -> Result<String, AppError> {
+        let person = Self::signed_in(cx)?;
+        self.new_calendar_feed(cx, person, mesa).await
+    }
+
+    async fn revoke_calendar_feed(&self, cx: &RequestContext, id: i64) -> Result<(), AppError> {
+        let person = Self::signed_in(cx)?;
+        self.store
+            .revoke_calendar_feed(person.account, id, Utc::now())
+            .await?;
+        self.audit(cx, "calendario revocado", &person.email, &id.to_string())
+            .await;
+        Ok(())
+    }
+
     async fn revoke_access_token(&self, cx: &RequestContext, id: i64) -> Result<(), AppError> {
         let person = Self::signed_in(cx)?;
         self.store

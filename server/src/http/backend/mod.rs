@@ -7,12 +7,14 @@ mod access;
 mod accounts;
 mod actas;
 mod board;
+mod calendars;
 mod escalations;
 mod guests;
 mod indicators;
 mod lifecycle;
 mod register;
 mod replays;
+mod series;
 mod situation;
 
 use app::domain::board::BoardRole;
@@ -22,6 +24,7 @@ use app::domain::board::{BoardAccess, BoardView};
 use app::domain::dashboard::{Dashboard, DashboardQuery};
 use app::domain::escalation::{Escalation, EscalationInbox, EscalationRequest};
 use app::domain::policy::{self, Act};
+use app::domain::series::{ScheduledSeries, SeriesRequest};
 use app::domain::{
     Member, MemberRequest, MesaDetail, MesaPowers, MesaSummary, NewMember, ScheduleRequest,
     Session, SessionAction, SessionDetail, SessionEdit, SessionStatus, bogota, format_bogota,
@@ -213,6 +216,14 @@ impl Backend for StoreBackend {
         )
         .await;
         Ok(created)
+    }
+
+    async fn schedule_series(
+        &self,
+        cx: &RequestContext,
+        request: SeriesRequest,
+    ) -> Result<ScheduledSeries, AppError> {
+        self.schedule_series_of(cx, request).await
     }
 
     async fn edit_session(
