@@ -108,7 +108,7 @@ test('draft → observation → answer and correction → approval in the next s
   const first = room.page.locator('li[data-kind="agenda"]').first();
   assert.equal(await first.locator('[data-field="title"]').inputValue(), 'Aprobación del acta anterior');
   assert.equal(await first.locator('[data-open-acta]').getAttribute('href'), `/sesiones/${session}/acta`);
-  await room.page.screenshot({ path: ARTIFACTS + 'acta-next-board-1920.png' });
+  await first.screenshot({ path: ARTIFACTS + 'acta-next-board-1920.png' });
   await room.ctx.close();
 
   await reload(marta);

@@ -59,6 +59,17 @@ impl StoreBackend {
         place_of(&self.store, mesa).await
     }
 
+    /// `act` on the Mesa `mesa`, which must exist (an unknown Mesa is 404 before any 403).
+    pub(super) async fn require_on_mesa(
+        &self,
+        cx: &RequestContext,
+        act: Act,
+        mesa: &str,
+    ) -> Result<(), AppError> {
+        self.store.get_mesa(mesa).await?;
+        require(cx, act, &self.place_of(mesa).await?.mesa())
+    }
+
     /// The session and where it sits.
     pub(super) async fn session_place(&self, id: i64) -> Result<(Session, MesaPlace), AppError> {
         let session = self.store.get_session(id).await?;

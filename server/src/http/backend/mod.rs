@@ -191,12 +191,8 @@ impl Backend for StoreBackend {
         cx: &RequestContext,
         request: ScheduleRequest,
     ) -> Result<Session, AppError> {
-        self.store.get_mesa(&request.mesa).await?;
-        require(
-            cx,
-            Act::ScheduleSession,
-            &self.place_of(&request.mesa).await?.mesa(),
-        )?;
+        self.require_on_mesa(cx, Act::ScheduleSession, &request.mesa)
+            .await?;
         let session = request.validate(Utc::now())?;
         let now = Utc::now();
         let created = self

@@ -9,7 +9,6 @@ use app::ssr::RequestContext;
 use chrono::Utc;
 
 use super::StoreBackend;
-use super::access::require;
 
 impl StoreBackend {
     pub(super) async fn schedule_series_of(
@@ -17,12 +16,8 @@ impl StoreBackend {
         cx: &RequestContext,
         request: SeriesRequest,
     ) -> Result<ScheduledSeries, AppError> {
-        self.store.get_mesa(&request.mesa).await?;
-        require(
-            cx,
-            Act::ScheduleSession,
-            &self.place_of(&request.mesa).await?.mesa(),
-        )?;
+        self.require_on_mesa(cx, Act::ScheduleSession, &request.mesa)
+            .await?;
         let now = Utc::now();
         let planned = request.validate(now)?;
         let sessions = self
