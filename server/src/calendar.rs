@@ -43,17 +43,20 @@ pub fn session_event(
         session.seq,
         session.mode.label()
     );
-    if let Some(reason) = session
+    let why = session
         .change_reason
         .as_deref()
-        .filter(|r| !r.trim().is_empty())
-    {
-        let what = if session.status == SessionStatus::Cancelada {
-            "Cancelada"
-        } else {
-            "Reprogramada"
-        };
-        description.push_str(&format!("\n{what}: {reason}"));
+        .filter(|r| !r.trim().is_empty());
+    let what = if session.status == SessionStatus::Cancelada {
+        Some("Cancelada")
+    } else if session.rescheduled_from.is_some() {
+        Some("Reprogramada")
+    } else {
+        // a correction of its place or mode: the event shows the new ones
+        None
+    };
+    if let (Some(what), Some(why)) = (what, why) {
+        description.push_str(&format!("\n{what}: {why}"));
     }
     description.push_str(&format!("\n{url}"));
     let mut event = Event::new();

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::board::approval::{ActaSheet, Approval};
+use crate::domain::board::acta::ActaSheet;
+use crate::domain::board::approval::Approval;
 #[cfg(feature = "ssr")]
 use crate::domain::board::approval::{ApprovalMethod, ApprovalRequest, TextEdit};
 use crate::error::AppError;

@@ -69,6 +69,43 @@ pub struct Member {
     pub removed_on: Option<NaiveDate>,
 }
 
+/// Whether `typed` (a commitment's *responsable* as written on a board, perhaps several people:
+/// «Ana Pérez y Luis Gómez») names the person called `name`. One of the names typed matches when
+/// every word of the shorter is a word of the longer and it has two words or more («Ana Pérez»
+/// names «Ana María Pérez»), or when both are the same single word; «Ana» alone does not name
+/// «Mariana López», nor «Luis» «Luisa».
+pub fn names_person(typed: &str, name: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        fold(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let person = words(name);
+    if person.is_empty() {
+        return false;
+    }
+    let folded = fold(typed);
+    folded
+        .split([',', ';', '/', '\n'])
+        .flat_map(|part| part.split(" y "))
+        .map(words)
+        .filter(|typed| !typed.is_empty())
+        .any(|typed| {
+            let (short, long) = if typed.len() <= person.len() {
+                (&typed, &person)
+            } else {
+                (&person, &typed)
+            };
+            if short.len() == 1 {
+                typed == person
+            } else {
+                short.iter().all(|w| long.contains(w))
+            }
+        })
+}
+
 /// A name or institution as people recognise it: case, accents and spacing do not matter.
 pub fn fold(text: &str) -> String {
     text.split_whitespace()
@@ -221,6 +258,20 @@ impl MemberRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_responsible_names_a_person_by_whole_words() {
+        assert!(names_person("Ana Pérez", "Ana María Pérez"));
+        assert!(names_person("ana maria perez", "Ana María Pérez"));
+        assert!(names_person("Luis Gómez y Ana Pérez", "Ana Pérez"));
+        assert!(names_person("Subred Sur; Ana Pérez", "Ana Pérez"));
+        assert!(names_person("Ana", "Ana"));
+        assert!(!names_person("Mariana López", "Ana"));
+        assert!(!names_person("Luisa Gómez", "Luis Gómez"));
+        assert!(!names_person("Ana", "Ana Pérez"), "one word is not enough");
+        assert!(!names_person("", "Ana Pérez"));
+        assert!(!names_person("Ana Pérez", ""));
+    }
 
     fn request(name: &str, institution: &str) -> MemberRequest {
         MemberRequest {

@@ -60,10 +60,13 @@ pub enum Act {
     ObserveActa,
     /// Answer the observations, correct the draft's texts and approve the acta.
     ApproveActa,
+    /// Have a private calendar URL (a Mesa's sessions, or one's own sessions and commitments):
+    /// signed-in people, as a feed belongs to someone who can revoke it.
+    SubscribeCalendar,
 }
 
 impl Act {
-    pub const ALL: [Act; 20] = [
+    pub const ALL: [Act; 21] = [
         Self::ReadBoard,
         Self::ReadActa,
         Self::StartMeeting,
@@ -84,6 +87,7 @@ impl Act {
         Self::SeeAssetContacts,
         Self::ObserveActa,
         Self::ApproveActa,
+        Self::SubscribeCalendar,
     ];
 
     /// The act a session page's button performs; cancelling (which needs a reason) is done from
@@ -119,6 +123,7 @@ impl Act {
             Act::SeeAssetContacts => "ver los contactos del registro de activos",
             Act::ObserveActa => "dejar observaciones en el borrador del acta",
             Act::ApproveActa => "responder observaciones, corregir y aprobar el acta",
+            Act::SubscribeCalendar => "suscribirse a un calendario",
         }
     }
 
@@ -202,7 +207,7 @@ fn granted(actor: &Actor, act: Act, target: &Target) -> bool {
         // holder on the projector) reads them.
         Act::ReadIndicators => !actor.is_anonymous(),
         Act::ManageIndicators | Act::ManageAssets => loads_indicators(actor, target),
-        Act::SeeAssetContacts => actor.person.is_some(),
+        Act::SeeAssetContacts | Act::SubscribeCalendar => actor.person.is_some(),
         Act::ReadActa => {
             target.place().is_some_and(|place| place.publishes_actas)
                 || granted(actor, Act::ReadBoard, target)

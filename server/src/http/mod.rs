@@ -193,7 +193,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(accounts.clone());
                 provide_context(indicators.clone());
                 provide_context(register.clone());
-            provide_context(actas.clone());
+                provide_context(actas.clone());
                 provide_context(actas.clone());
             },
             move || shell(options.clone()),
@@ -214,8 +214,14 @@ pub fn router(state: AppState) -> Router {
         .merge(
             // A file and its DHIS2 mapping, each up to the import's limit, plus the form.
             Router::new()
-                .route("/indicadores/importar", axum::routing::post(uploads::upload))
-                .route("/activos/importar", axum::routing::post(uploads::register_upload))
+                .route(
+                    "/indicadores/importar",
+                    axum::routing::post(uploads::upload),
+                )
+                .route(
+                    "/activos/importar",
+                    axum::routing::post(uploads::register_upload),
+                )
                 .route("/activos/cargas", axum::routing::post(register::upload_raw))
                 .route(
                     "/indicadores/importaciones",
@@ -264,10 +270,19 @@ pub fn router(state: AppState) -> Router {
                 .https
                 .then(|| HeaderValue::from_static("max-age=31536000; includeSubDomains")),
         ))
-        // Spans name the path, never the query: invitations travel as `?token=`.
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-        }))
+        // Spans name the path, never the query: invitations travel as `?token=`; a calendar
+        // feed's secret is its path, so it is left out too.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                let path = request.uri().path();
+                let path = if path.starts_with("/calendario/") {
+                    "/calendario/…"
+                } else {
+                    path
+                };
+                tracing::info_span!("request", method = %request.method(), path = %path)
+            }),
+        )
         .with_state(state)
 }
 

@@ -157,14 +157,38 @@ pub fn paginate(m: &impl Measure, blocks: &[Block], footer: &str, running: &str)
             y: y - FOOTER - 2.0,
             width: CONTENT_WIDTH,
         });
-        page.ops
-            .push(text_op(MARGIN, y, FOOTER, Weight::Regular, footer));
         let number = format!("Página {} de {}", n + 1, total);
-        let x = PAGE_WIDTH - MARGIN - m.width(&number, FOOTER, Weight::Regular);
+        let number_width = m.width(&number, FOOTER, Weight::Regular);
+        // a long Mesa name is cut short of the page number, not drawn over it
+        let room = CONTENT_WIDTH - number_width - 12.0;
+        page.ops.push(text_op(
+            MARGIN,
+            y,
+            FOOTER,
+            Weight::Regular,
+            &fit_line(m, footer, room, FOOTER),
+        ));
+        let x = PAGE_WIDTH - MARGIN - number_width;
         page.ops
             .push(text_op(x, y, FOOTER, Weight::Regular, &number));
     }
     flow.pages
+}
+
+/// `text` on one line of `width`, ended with «…» where it had to be cut.
+fn fit_line(m: &impl Measure, text: &str, width: f32, size: f32) -> String {
+    if m.width(text, size, Weight::Regular) <= width {
+        return text.to_owned();
+    }
+    let mut line = String::new();
+    for c in text.chars() {
+        line.push(c);
+        if m.width(&format!("{line}…"), size, Weight::Regular) > width {
+            line.pop();
+            break;
+        }
+    }
+    format!("{}…", line.trim_end())
 }
 
 fn text_op(x: f32, y: f32, size: f32, weight: Weight, text: &str) -> Op {
@@ -193,7 +217,7 @@ impl<M: Measure> Flow<'_, M> {
     fn new_page(&mut self) {
         self.pages.push(Page::default());
         self.y = TOP;
-        let running = self.running.to_owned();
+        let running = fit_line(self.m, self.running, CONTENT_WIDTH, FOOTER);
         let y = self.y + FOOTER;
         self.ops()
             .push(text_op(MARGIN, y, FOOTER, Weight::Regular, &running));
@@ -329,6 +353,9 @@ impl<M: Measure> Flow<'_, M> {
                     )
                 })
                 .collect();
+            // whether the row already moved to a fresh page: then it is split whatever fits, so
+            // the loop always makes progress
+            let mut moved = false;
             loop {
                 let fits = ((BOTTOM - self.y - 2.0 * CELL_PAD) / lh).floor().max(0.0) as usize;
                 let needed = cells.iter().map(Vec::len).max().unwrap_or(1);
@@ -340,10 +367,11 @@ impl<M: Measure> Flow<'_, M> {
                     break;
                 }
                 // a row taller than what is left: split it when a good part fits, else move it
-                if fits >= 3 {
+                if fits >= 3 || moved {
+                    let take = fits.max(1);
                     let rest: Vec<Vec<String>> = cells
                         .iter_mut()
-                        .map(|lines| lines.split_off(fits.min(lines.len())))
+                        .map(|lines| lines.split_off(take.min(lines.len())))
                         .collect();
                     let height = row_height(&cells, TABLE_BODY);
                     self.cells(&cells, &widths, TABLE_BODY, Weight::Regular);
@@ -351,6 +379,7 @@ impl<M: Measure> Flow<'_, M> {
                     cells = rest;
                 }
                 self.new_page();
+                moved = true;
                 if titled {
                     self.header(columns, &widths);
                 }
@@ -375,93 +404,5 @@ fn row_height(cells: &[Vec<String>], size: f32) -> f32 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every character half its size wide: enough to check the flow without fonts.
-    struct Fixed;
-    impl Measure for Fixed {
-        fn width(&self, text: &str, size: f32, _: Weight) -> f32 {
-            text.chars().count() as f32 * size * 0.5
-        }
-    }
-
-    fn texts(page: &Page) -> Vec<&str> {
-        page.ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Text { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn text_wraps_at_spaces_and_inside_words_too_long_for_a_line() {
-        let lines = wrap(
-            &Fixed,
-            "uno dos tres cuatro",
-            10.0 * 5.0,
-            10.0,
-            Weight::Regular,
-        );
-        assert_eq!(lines, ["uno dos", "tres", "cuatro"]);
-        let long = wrap(&Fixed, "abcdefghijkl", 5.0 * 5.0, 10.0, Weight::Regular);
-        assert_eq!(long, ["abcde", "fghij", "kl"]);
-        assert_eq!(
-            wrap(&Fixed, "a\nb", 100.0, 10.0, Weight::Regular),
-            ["a", "b"]
-        );
-    }
-
-    #[test]
-    fn a_long_table_continues_on_new_pages_with_its_header_and_every_page_is_numbered() {
-        let rows: Vec<Vec<String>> = (0..200)
-            .map(|n| vec![format!("fila {n}"), "x".into()])
-            .collect();
-        let blocks = [
-            Block::Title("Acta".into()),
-            Block::Table {
-                columns: vec![column("Nombre", 2.0), column("Rol", 1.0)],
-                rows,
-            },
-        ];
-        let pages = paginate(&Fixed, &blocks, "Mesa", "Acta n.º 1");
-        assert!(pages.len() > 2);
-        for (n, page) in pages.iter().enumerate() {
-            let t = texts(page);
-            assert!(t.contains(&format!("Página {} de {}", n + 1, pages.len()).as_str()));
-            assert!(t.contains(&"Nombre"), "page {n} repeats the header");
-            for op in &page.ops {
-                if let Op::Text { y, .. } = op {
-                    assert!(*y <= PAGE_HEIGHT - MARGIN + 4.0, "inside the page");
-                }
-            }
-        }
-        let all: Vec<&str> = pages.iter().flat_map(texts).collect();
-        for n in 0..200 {
-            assert!(
-                all.contains(&format!("fila {n}").as_str()),
-                "row {n} printed"
-            );
-        }
-    }
-
-    #[test]
-    fn a_row_taller_than_a_page_is_split_and_loses_no_line() {
-        let cell = (0..150)
-            .map(|n| format!("l{n}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let blocks = [Block::Table {
-            columns: vec![column("Texto", 1.0)],
-            rows: vec![vec![cell]],
-        }];
-        let pages = paginate(&Fixed, &blocks, "", "");
-        assert!(pages.len() >= 2);
-        let all: Vec<&str> = pages.iter().flat_map(texts).collect();
-        for n in 0..150 {
-            assert!(all.contains(&format!("l{n}").as_str()));
-        }
-    }
-}
+#[path = "layout_tests.rs"]
+mod tests;

@@ -177,7 +177,9 @@ impl Store {
         })
     }
 
-    /// The Mesa's latest acta before session number `before_seq`, if it is still a draft.
+    /// The Mesa's latest acta before session number `before_seq`, if it is still a draft and
+    /// that session is the next one after it (a cancelled one does not count): the approval is
+    /// the business of the Mesa's next meeting, not of every later board.
     pub async fn draft_acta_before(
         &self,
         mesa_code: &str,
@@ -193,13 +195,26 @@ impl Store {
         .bind(before_seq)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(latest.filter(|(_, _, _, state)| state == "borrador").map(
-            |(session_id, session_seq, number, _)| DraftActa {
-                session_id,
-                session_seq,
-                number,
-            },
-        ))
+        let Some((session_id, session_seq, number, state)) = latest else {
+            return Ok(None);
+        };
+        if state != "borrador" {
+            return Ok(None);
+        }
+        let (between,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM sessions
+             WHERE mesa_code = $1 AND seq > $2 AND seq < $3 AND status <> 'cancelada'",
+        )
+        .bind(mesa_code)
+        .bind(session_seq)
+        .bind(before_seq)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((between == 0).then_some(DraftActa {
+            session_id,
+            session_seq,
+            number,
+        }))
     }
 
     /// Commitments of the Mesa's closed sessions numbered below `before_seq` that are still

@@ -54,9 +54,15 @@ impl Store {
             return Ok(Vec::new());
         };
         let carried = self.carried_over(first.mesa_code(), i64::MAX).await?;
+        // only the first of them is the next meeting, where a draft acta is approved
+        let later = super::CarriedOver {
+            draft_acta: None,
+            ..carried.clone()
+        };
         let rows: Vec<(&NewSession, Option<Vec<u8>>)> = news
             .iter()
-            .map(|new| (new, Some(board(&carried))))
+            .enumerate()
+            .map(|(n, new)| (new, Some(board(if n == 0 { &carried } else { &later }))))
             .collect();
         self.insert_sessions(&rows, now).await
     }

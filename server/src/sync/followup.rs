@@ -4,7 +4,7 @@
 //! scheduled (never when a page is read), and refreshed when it starts and whenever an earlier
 //! session of its Mesa closes later, leaving a new draft and more commitments open.
 
-use app::domain::board::edit::{record, write_text};
+use app::domain::board::edit::{record, remove_record, write_text};
 use app::domain::board::records::agenda;
 use app::domain::board::{
     AGENDA, AgendaStatus, BoardView, FOLLOWUPS, Field, FollowUp, put_record, records,
@@ -84,6 +84,25 @@ fn put_acta_approval(txn: &mut yrs::TransactionMut, draft: &DraftActa, now_ms: f
     );
 }
 
+/// Approval items this board no longer needs (their acta was approved, or is no longer the
+/// previous one) that nobody has touched: the server wrote them and takes them back; an item
+/// someone moved along or wrote in stays, as the meeting left it.
+fn stale_approvals(doc: &Doc, draft: Option<&DraftActa>) -> Vec<String> {
+    let wanted = draft.map(acta_approval_id);
+    BoardView::read(&doc.transact())
+        .agenda
+        .into_iter()
+        .filter(|item| agenda::approves_acta(&item.id).is_some())
+        .filter(|item| Some(&item.id) != wanted.as_ref())
+        .filter(|item| {
+            item.status == AgendaStatus::Pendiente
+                && item.stamp.created_by == AUTHOR
+                && item.stamp.updated_by == AUTHOR
+        })
+        .map(|item| item.id)
+        .collect()
+}
+
 /// One update creating the first items (written by the server as any client would).
 pub fn seed_update(carried_over: &CarriedOver, now: DateTime<Utc>) -> Vec<u8> {
     let carried = carried_over.commitments.as_slice();
@@ -139,6 +158,7 @@ pub fn refresh(doc: &Doc, carried_over: &CarriedOver, now: DateTime<Utc>) -> Opt
     let approval_missing = carried_over
         .draft_acta
         .filter(|draft| record(&doc.transact(), AGENDA, &acta_approval_id(draft)).is_none());
+    let stale = stale_approvals(doc, carried_over.draft_acta.as_ref());
     let (item, listed) = {
         let txn = doc.transact();
         let item = records(&txn, AGENDA).into_iter().find_map(|r| {
@@ -167,12 +187,15 @@ pub fn refresh(doc: &Doc, carried_over: &CarriedOver, now: DateTime<Utc>) -> Opt
         .filter(|c| !listed.contains(&c.commitment.id))
         .cloned()
         .collect();
-    if missing.is_empty() && approval_missing.is_none() {
+    if missing.is_empty() && approval_missing.is_none() && stale.is_empty() {
         return None;
     }
     let mut txn = doc.transact_mut();
     if let Some(draft) = &approval_missing {
         put_acta_approval(&mut txn, draft, now_ms);
+    }
+    for id in &stale {
+        remove_record(&mut txn, AGENDA, id);
     }
     if missing.is_empty() {
         return Some(txn.encode_update_v1());
@@ -354,5 +377,34 @@ mod tests {
         assert_eq!(view.agenda[0].title, ACTA_APPROVAL_TITLE);
         assert_eq!(view.agenda[1].title, FOLLOW_UP_TITLE);
         assert_eq!(view.followups.len(), 1);
+
+        // Approved before the meeting: the untouched item goes; one the Mesa worked on stays.
+        let approved = CarriedOver {
+            draft_acta: None,
+            ..with_draft.clone()
+        };
+        assert!(refresh(&doc, &approved, Utc::now()).is_some());
+        let view = BoardView::read(&doc.transact());
+        assert_eq!(
+            view.agenda[0].title, FOLLOW_UP_TITLE,
+            "the approval item is gone"
+        );
+        assert!(
+            refresh(&doc, &with_draft, Utc::now()).is_some(),
+            "back with a draft"
+        );
+        {
+            let mut txn = doc.transact_mut();
+            let item = record(&txn, AGENDA, &agenda::acta_approval_id(41)).unwrap();
+            write_text(
+                &mut txn,
+                &item,
+                agenda::NOTES,
+                "Aprobada por consenso.",
+                "Ana",
+                2.0,
+            );
+        }
+        assert_eq!(refresh(&doc, &approved, Utc::now()), None, "touched: kept");
     }
 }

@@ -6,6 +6,8 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::approval::{ActaCycle, NextSession};
+use super::markdown::{cell, one_line, or_dash, plain};
 use super::{BoardView, quorum};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,7 +34,20 @@ pub struct Acta {
     pub assets: crate::domain::assets::AssetNames,
     /// Draft, observations, corrections and approval (kept apart from the content in the store).
     #[serde(default)]
-    pub cycle: super::approval::ActaCycle,
+    pub cycle: ActaCycle,
+}
+
+/// The acta page: the acta, and what the person reading it may do on it today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActaSheet {
+    pub acta: Acta,
+    /// May leave an observation now (a participant, while the period is open).
+    pub may_observe: bool,
+    /// May answer, correct and approve (the coordination, while it is a draft).
+    pub may_approve: bool,
+    /// Bogotá's date as the server read it (the period and the approval are judged on it).
+    pub today: NaiveDate,
+    pub next_session: Option<NextSession>,
 }
 
 impl Acta {
@@ -205,40 +220,6 @@ impl Acta {
         self.cycle.write_markdown(&mut md);
         md
     }
-}
-
-/// People's text as Markdown shows it literally: Markdown passes HTML through, so a `<script>`
-/// typed into a barrier would run wherever the acta is rendered. Entities render as the
-/// characters they stand for.
-pub(super) fn plain(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn or_dash(s: &str) -> String {
-    if s.trim().is_empty() {
-        "—".into()
-    } else {
-        plain(s)
-    }
-}
-
-pub(super) fn one_line(s: &str) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if s.is_empty() {
-        "(sin texto)".into()
-    } else {
-        plain(&s)
-    }
-}
-
-/// A Markdown table cell: one line, pipes escaped.
-pub(super) fn cell(s: &str) -> String {
-    if s.trim().is_empty() {
-        return "—".into();
-    }
-    one_line(s).replace('|', "\\|")
 }
 
 #[cfg(test)]

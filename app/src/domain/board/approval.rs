@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::DecisionMethod;
-use super::acta::Acta;
 pub use super::acta_texts::{CorrectableText, correct, correctable_texts};
 use crate::domain::SessionStatus;
 
@@ -114,19 +113,6 @@ pub struct ActaCycle {
 pub struct NextSession {
     pub seq: i64,
     pub status: SessionStatus,
-}
-
-/// The acta page: the acta, and what the person reading it may do on it today.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ActaSheet {
-    pub acta: Acta,
-    /// May leave an observation now (a participant, while the period is open).
-    pub may_observe: bool,
-    /// May answer, correct and approve (the coordination, while it is a draft).
-    pub may_approve: bool,
-    /// Bogotá's date as the server read it (the period and the approval are judged on it).
-    pub today: NaiveDate,
-    pub next_session: Option<NextSession>,
 }
 
 /// What the coordination asks when it approves.
@@ -288,7 +274,7 @@ impl ActaCycle {
     pub fn write_markdown(&self, md: &mut String) {
         use std::fmt::Write;
 
-        use super::acta::{cell, one_line, plain};
+        use super::markdown::{cell, one_line, plain};
         if !self.observations.is_empty() {
             let _ = writeln!(
                 md,

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 use super::CycleActions;
 use crate::domain::board::DecisionMethod;
+use crate::domain::board::acta::ActaSheet;
 use crate::domain::board::approval::{
-    ActaSheet, ApprovalMethod, CorrectableText, Observation, correctable_texts,
+    ApprovalMethod, CorrectableText, Observation, correctable_texts,
 };
 use crate::domain::{SessionStatus, format_day};
 use crate::pages::common::general_message;
@@ -236,7 +237,9 @@ fn ApproveForm(sheet: ActaSheet, actions: CycleActions) -> impl IntoView {
             </fieldset>
             <div class="field" hidden=move || !in_session()>
                 <label for="decided-by">"La Mesa decidió por"</label>
-                <select id="decided-by" name="decided_by">
+                // disabled (so not sent) when the coordination approves; no choice made for anyone
+                <select id="decided-by" name="decided_by" disabled=move || !in_session()>
+                    <option value="">"— Elija —"</option>
                     {DecisionMethod::options().into_iter().map(|(code, label)| view! {
                         <option value=code>{label}</option>
                     }).collect_view()}

@@ -12,7 +12,8 @@ use super::session::session_id;
 use crate::api::actas::{
     AnswerObservation, ApproveActa, CorrectActa, ObserveActa, fetch_acta_sheet,
 };
-use crate::domain::board::approval::{ActaSheet, ActaState};
+use crate::domain::board::acta::ActaSheet;
+use crate::domain::board::approval::ActaState;
 use crate::error::AppError;
 
 /// The forms of the page, created once so their results outlive the reloads they cause.

@@ -7,7 +7,9 @@ use crate::api::ScheduleSeries;
 use crate::domain::series::{Ordinal, ScheduledSeries, weekday_options};
 use crate::domain::{SessionMode, format_day};
 use crate::error::AppError;
-use crate::pages::common::{FieldError, clear_on_success, field_message, general_message};
+use crate::pages::common::{
+    FieldError, clear_on_success, field_message, general_message, on_success,
+};
 
 const FIELDS: &[&str] = &[
     "repeat", "ordinal", "every", "weekday", "time", "from", "until", "place", "mode", "mesa",
@@ -42,6 +44,8 @@ pub fn SeriesForm(mesa: Signal<String>, action: ServerAction<ScheduleSeries>) ->
     let form = NodeRef::new();
     let fold = NodeRef::new();
     clear_on_success(result, form, Some(fold));
+    // the reset puts the select back on «Cada mes»: the fields it shows follow
+    on_success(result, move || repeat.set("mensual".to_owned()));
     let error = move |field: &'static str| field_message(result, field);
     view! {
         <section class="panel" aria-labelledby="programar-serie">

@@ -2,7 +2,8 @@
 //! says who (`Act::ObserveActa`, `Act::ApproveActa`); the domain's cycle says when
 //! (`app::domain::board::approval`), checked again by the store inside the write.
 
-use app::domain::board::approval::{ActaSheet, Approval, ApprovalRequest, TextEdit, checked_text};
+use app::domain::board::acta::ActaSheet;
+use app::domain::board::approval::{Approval, ApprovalRequest, TextEdit, checked_text};
 use app::domain::policy::{Act, allowed};
 use app::domain::{bogota, format_bogota};
 use app::error::AppError;

@@ -37,6 +37,7 @@ use chrono::Utc;
 
 use access::{may, require};
 pub(crate) use access::{place_of, require_dashboard};
+pub(crate) use calendars::feed_calendar;
 pub(crate) use indicators::may_import_somewhere;
 
 use super::sockets::Sockets;
