@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { ARTIFACTS, completeSetup, hydrated, launchChromium, newContext, startSala, visit } from '../lib/harness.mjs';
 
 let sala;
@@ -101,7 +102,7 @@ test('a coordinator schedules a series and subscribes to the Mesa calendar', asy
   const [download] = await Promise.all([carla.page.waitForEvent('download'), carla.page.click('[data-download="ics"]')]);
   const file = ARTIFACTS + 'sesion.ics';
   await download.saveAs(file);
-  const single = parseIcs(execFileSync('cat', [file]).toString());
+  const single = parseIcs(readFileSync(file, 'utf8'));
   assert.equal(single.length, 1);
   assert.equal(single[0].uid, `sesion-${first}@sala-situacional`);
 

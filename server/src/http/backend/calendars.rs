@@ -45,7 +45,6 @@ impl StoreBackend {
 }
 
 /// The calendar behind `token`, or `None` when it does not exist or was revoked.
-/// The calendar behind `token`, or `None` when it does not exist or was revoked.
 pub(crate) async fn feed_calendar(
     store: &Store,
     token: &str,
@@ -78,15 +77,7 @@ pub(crate) async fn feed_calendar(
     // that name one as responsible (commitments name people as typed), where the policy lets
     // one read the Mesa's boards today.
     let actor = Actor {
-        person: Some(Person {
-            account: account.id,
-            name: account.name.clone(),
-            email: account.email.clone(),
-            institution: account.institution.clone(),
-            sector: account.sector.clone(),
-            admin: account.admin,
-            roles: account.roles.clone(),
-        }),
+        person: Some(account.person()),
         guest: None,
     };
     let mut events: Vec<Event> = Vec::new();
