@@ -13,6 +13,7 @@ use crate::domain::board::acta::Acta;
 use crate::domain::board::acta::ActaSheet;
 use crate::domain::board::approval::{Approval, ApprovalRequest, TextEdit};
 use crate::domain::board::review::BoardHistory;
+use crate::domain::board::vote::{Choice, Closing, PollDesk, PollRequest};
 use crate::domain::board::{BoardAccess, BoardView};
 use crate::domain::dashboard::{Dashboard, DashboardQuery};
 use crate::domain::escalation::{Escalation, EscalationRequest};
@@ -417,9 +418,43 @@ pub trait Actas: Send + Sync + 'static {
     ) -> Result<Approval, AppError>;
 }
 
+/// Votes and consensus checks on the agreements of a running session.
+#[async_trait]
+pub trait Votes: Send + Sync + 'static {
+    /// The session's polls and what this person may do with them.
+    async fn poll_desk(&self, cx: &RequestContext, session_id: i64) -> Result<PollDesk, AppError>;
+    /// Returns the poll's number.
+    async fn open_poll(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        request: PollRequest,
+    ) -> Result<i64, AppError>;
+    /// One's own ballot, from one's device.
+    async fn cast_ballot(
+        &self,
+        cx: &RequestContext,
+        poll_id: i64,
+        choice: Choice,
+        reason: String,
+    ) -> Result<(), AppError>;
+    /// The coordination records the ballot of a member in the room.
+    async fn record_ballot(
+        &self,
+        cx: &RequestContext,
+        poll_id: i64,
+        attendee_id: String,
+        choice: Choice,
+        reason: String,
+    ) -> Result<(), AppError>;
+    /// Writes the result into the agreement.
+    async fn close_poll(&self, cx: &RequestContext, poll_id: i64) -> Result<Closing, AppError>;
+}
+
 /// What the server puts in Leptos' context for every request.
 pub type SharedBackend = Arc<dyn Backend>;
 pub type SharedActas = Arc<dyn Actas>;
+pub type SharedVotes = Arc<dyn Votes>;
 pub type SharedAccounts = Arc<dyn Accounts>;
 pub type SharedIndicators = Arc<dyn Indicators>;
 pub type SharedRegister = Arc<dyn Register>;
@@ -432,6 +467,11 @@ pub(crate) fn backend() -> Result<SharedBackend, AppError> {
 pub(crate) fn actas() -> Result<SharedActas, AppError> {
     leptos::prelude::use_context::<SharedActas>()
         .ok_or_else(|| AppError::Internal("el servidor no configuró las actas".into()))
+}
+
+pub(crate) fn votes() -> Result<SharedVotes, AppError> {
+    leptos::prelude::use_context::<SharedVotes>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró las votaciones".into()))
 }
 
 pub(crate) fn indicators() -> Result<SharedIndicators, AppError> {

@@ -315,3 +315,4 @@ pub mod accounts;
 pub mod actas;
 pub mod indicators;
 pub mod register;
+pub mod votes;

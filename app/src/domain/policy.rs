@@ -63,10 +63,16 @@ pub enum Act {
     /// Have a private calendar URL (a Mesa's sessions, or one's own sessions and commitments):
     /// signed-in people, as a feed belongs to someone who can revoke it.
     SubscribeCalendar,
+    /// Open and close a vote or consensus check on an agreement, and record the ballots of the
+    /// members in the room: the session's coordination.
+    ConductVote,
+    /// Cast one's own ballot from one's device (the server also checks that one sits for a
+    /// member on the board's attendance).
+    CastVote,
 }
 
 impl Act {
-    pub const ALL: [Act; 21] = [
+    pub const ALL: [Act; 23] = [
         Self::ReadBoard,
         Self::ReadActa,
         Self::StartMeeting,
@@ -88,6 +94,8 @@ impl Act {
         Self::ObserveActa,
         Self::ApproveActa,
         Self::SubscribeCalendar,
+        Self::ConductVote,
+        Self::CastVote,
     ];
 
     /// The act a session page's button performs; cancelling (which needs a reason) is done from
@@ -124,6 +132,8 @@ impl Act {
             Act::ObserveActa => "dejar observaciones en el borrador del acta",
             Act::ApproveActa => "responder observaciones, corregir y aprobar el acta",
             Act::SubscribeCalendar => "suscribirse a un calendario",
+            Act::ConductVote => "abrir, cerrar o registrar votaciones en esta sesión",
+            Act::CastVote => "votar en esta sesión",
         }
     }
 
@@ -325,7 +335,9 @@ pub fn allows(role: BoardRole, act: Act) -> bool {
     match (role, act) {
         (Coordinador, ManagePeople | ReadAudit) => false,
         (Coordinador, _) => true,
-        (Participante, ReadBoard | ReadActa | EditBoard | Escalate | ObserveActa) => true,
+        (Participante, ReadBoard | ReadActa | EditBoard | Escalate | ObserveActa | CastVote) => {
+            true
+        }
         (Participante, _) => false,
         (Observador, ReadBoard | ReadActa) => true,
         (Observador, _) => false,

@@ -120,7 +120,9 @@ pub fn BoardRecords(
             <h2 id="acta-acuerdos">{format!("Acuerdos ({})", board.agreements.len())}</h2>
             <ol>
                 {board.agreements.iter().map(|a| view! {
-                    <li>{a.statement.clone()} " " <em>{format!("({})", a.method.label())}</em></li>
+                    <li>{a.statement.clone()} " " <em>{format!("({})", a.method.label())}</em>
+                        {(!a.outcome.is_empty()).then(|| view! { <br/><span class="outcome">{a.outcome.clone()}</span> })}
+                    </li>
                 }).collect_view()}
             </ol>
         </section>

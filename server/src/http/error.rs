@@ -93,6 +93,7 @@ impl From<StoreError> for AppError {
             | StoreError::UnknownImport(_)
             | StoreError::UnknownAccessToken(_)
             | StoreError::UnknownCalendarFeed(_)
+            | StoreError::UnknownPoll(_)
             | StoreError::NoActa(_) => AppError::NotFound(error.to_string()),
             StoreError::Invalid(errors) => AppError::Fields(errors),
             StoreError::DuplicateEmail(_) => {
@@ -108,7 +109,10 @@ impl From<StoreError> for AppError {
             | StoreError::AlreadyEscalated(_)
             | StoreError::ConcurrentEscalation(_)
             | StoreError::ImportNotPending(_)
-            | StoreError::Cycle(_) => AppError::Conflict(error.to_string()),
+            | StoreError::Cycle(_)
+            | StoreError::PollClosed
+            | StoreError::PollAlreadyOpen
+            | StoreError::AlreadyVoted(_) => AppError::Conflict(error.to_string()),
             other => {
                 tracing::error!(error = %other, "storage failure");
                 AppError::Internal("no se pudo completar la operación; intente de nuevo".into())

@@ -17,10 +17,13 @@ pub mod sockets;
 mod sso;
 pub mod sync_socket;
 mod uploads;
+mod votes;
 
 use std::sync::Arc;
 
-use app::ssr::{SharedAccounts, SharedActas, SharedBackend, SharedIndicators, SharedRegister};
+use app::ssr::{
+    SharedAccounts, SharedActas, SharedBackend, SharedIndicators, SharedRegister, SharedVotes,
+};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -44,7 +47,7 @@ use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::{SyncHub, SyncLimits};
 
-pub use backend::StoreBackend;
+pub use backend::{PollChanges, StoreBackend};
 pub use error::ApiError;
 pub use listener::{HttpLimits, serve};
 
@@ -57,6 +60,8 @@ pub struct AppState {
     pub indicators: SharedIndicators,
     pub register: SharedRegister,
     pub actas: SharedActas,
+    pub votes: SharedVotes,
+    pub poll_changes: PollChanges,
     pub imports: Imports,
     pub signer: Signer,
     pub identity: Identity,
@@ -116,10 +121,12 @@ impl AppState {
             dashboards.clone(),
             imports.clone(),
         ));
+        let poll_changes = implementation.poll_changes();
         let backend: SharedBackend = implementation.clone();
         let indicators: SharedIndicators = implementation.clone();
         let register: SharedRegister = implementation.clone();
         let actas: SharedActas = implementation.clone();
+        let votes: SharedVotes = implementation.clone();
         let accounts: SharedAccounts = implementation;
         Self {
             leptos_options,
@@ -129,6 +136,8 @@ impl AppState {
             indicators,
             register,
             actas,
+            votes,
+            poll_changes,
             imports,
             signer,
             identity,
@@ -166,6 +175,7 @@ pub fn router(state: AppState) -> Router {
     let indicators = state.indicators.clone();
     let register = state.register.clone();
     let actas = state.actas.clone();
+    let votes = state.votes.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -176,6 +186,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
         .route("/sesiones/{session_id}/acta.pdf", get(acta_pdf))
         .route("/sesiones/{id}/sesion.ics", get(calendars::session_ics))
+        .route("/sesiones/{id}/votaciones/eventos", get(votes::events))
         .route("/calendario/{file}", get(calendars::feed_ics))
         .route("/api/v1/tablero", get(dashboard::json))
         .route("/tablero/graficos/{file}", get(dashboard::chart))
@@ -194,7 +205,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(indicators.clone());
                 provide_context(register.clone());
                 provide_context(actas.clone());
-                provide_context(actas.clone());
+                provide_context(votes.clone());
             },
             move || shell(options.clone()),
         )
@@ -360,6 +371,7 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
     let indicators = state.indicators.clone();
     let register = state.register.clone();
     let actas = state.actas.clone();
+    let votes = state.votes.clone();
     handle_server_fns_with_context(
         move || {
             provide_context(backend.clone());
@@ -367,6 +379,7 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
             provide_context(indicators.clone());
             provide_context(register.clone());
             provide_context(actas.clone());
+            provide_context(votes.clone());
         },
         request,
     )

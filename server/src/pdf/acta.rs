@@ -187,11 +187,15 @@ pub fn acta_blocks(acta: &Acta) -> Vec<Block> {
         blocks.push(Block::Note("No se registraron acuerdos.".into()));
     }
     for (n, a) in b.agreements.iter().enumerate() {
+        let decided = if a.outcome.is_empty() {
+            format!("decisión por {}", a.method.label().to_lowercase())
+        } else {
+            a.outcome.clone()
+        };
         blocks.push(paragraph(format!(
-            "{}. {} (decisión por {})",
+            "{}. {} ({decided})",
             n + 1,
             a.statement.trim(),
-            a.method.label().to_lowercase()
         )));
     }
 

@@ -70,6 +70,15 @@ pub enum StoreError {
     /// What the acta's cycle refused (approved, period over, …): the domain's reason.
     #[error(transparent)]
     Cycle(#[from] app::domain::board::approval::CycleError),
+    #[error("No existe la votación {0}.")]
+    UnknownPoll(i64),
+    #[error("Esta votación ya se cerró: su resultado quedó en el acuerdo.")]
+    PollClosed,
+    #[error("Ese acuerdo ya tiene una votación abierta: ciérrela antes de abrir otra.")]
+    PollAlreadyOpen,
+    /// One ballot per attendance record and per voter (the name of whoever it is).
+    #[error("{0} ya votó en esta votación: cada persona vota una sola vez.")]
+    AlreadyVoted(String),
     #[error("dato inválido en la base de datos: {0}")]
     Corrupt(String),
     #[error("error de base de datos: {0}")]

@@ -6,6 +6,10 @@ use tokio::sync::oneshot;
 use super::error::HubError;
 use super::peer::{ConnId, Credential, PeerLink};
 
+/// Edits the room's document and returns the update it made, or `None` when nothing changed.
+/// Shared because a room that was evicting itself gets the same edit again.
+pub type ServerEdit = std::sync::Arc<dyn Fn(&yrs::Doc) -> Option<Vec<u8>> + Send + Sync>;
+
 pub(super) enum JoinReply {
     Joined,
     Refused(HubError),
@@ -28,10 +32,10 @@ pub(super) enum Command {
         conn: ConnId,
     },
     Freeze,
-    /// Bring the board's follow-up item up to date with what the Mesa left open.
-    FollowUp {
-        carried: crate::store::CarriedOver,
-        now: chrono::DateTime<chrono::Utc>,
+    /// The server's own edit of the board (the follow-up brought up to date, a vote's result):
+    /// stored, then sent to everyone, as any client's.
+    Edit {
+        edit: ServerEdit,
         done: oneshot::Sender<()>,
     },
     /// The board's full state as one update. `durable`: only once everything applied so far is

@@ -12,7 +12,7 @@ use app::domain::board::BoardView;
 use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 
-use super::command::{Command, JoinReply};
+use super::command::{Command, JoinReply, ServerEdit};
 use super::committer;
 use super::error::{HubError, RoomGone};
 use super::limits::SyncLimits;
@@ -171,11 +171,21 @@ impl SyncHub {
         session_id: i64,
         carried: crate::store::CarriedOver,
     ) -> Result<(), HubError> {
+        let now = chrono::Utc::now();
+        self.edit(
+            session_id,
+            std::sync::Arc::new(move |doc| super::followup::refresh(doc, &carried, now)),
+        )
+        .await
+    }
+
+    /// Applies the server's own edit to the board (loading the room if needed); returns once the
+    /// room has taken it. A frozen (closed) board is left as it is.
+    pub async fn edit(&self, session_id: i64, edit: ServerEdit) -> Result<(), HubError> {
         for _ in 0..3 {
             let (done, answer) = oneshot::channel();
-            let command = Command::FollowUp {
-                carried: carried.clone(),
-                now: chrono::Utc::now(),
+            let command = Command::Edit {
+                edit: edit.clone(),
                 done,
             };
             if self.room(session_id).send(command).await.is_err() {

@@ -35,6 +35,7 @@ mod shared;
 
 use std::borrow::Cow;
 
+pub use command::ServerEdit;
 pub use error::{HubError, RoomGone};
 pub use hub::SyncHub;
 pub use limits::SyncLimits;

@@ -264,18 +264,17 @@ impl Room {
         frame
     }
 
-    /// Brings the follow-up item up to date (see [`super::followup::refresh`]), as the server's
-    /// own edit: stored, then sent to everyone. A closed board is history and stays as it is.
-    pub fn refresh_follow_up(
+    /// Applies the server's own edit (see [`super::command::ServerEdit`]): stored, then sent to
+    /// everyone. A closed board is history and stays as it is.
+    pub fn server_edit(
         &mut self,
-        carried: &crate::store::CarriedOver,
-        now: chrono::DateTime<chrono::Utc>,
+        edit: &(dyn Fn(&Doc) -> Option<Vec<u8>> + Send + Sync),
         out: &mut Vec<Effect>,
     ) {
         if self.frozen {
             return;
         }
-        if let Some(update) = super::followup::refresh(&self.doc, carried, now) {
+        if let Some(update) = edit(&self.doc) {
             let update = Bytes::from(update);
             self.budget.add(update.len());
             out.push(Effect::Persist {

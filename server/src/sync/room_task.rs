@@ -163,7 +163,7 @@ impl RoomTask {
         let now = Instant::now();
         let mut effects = Vec::new();
         let mut kicks = Vec::new();
-        let mut follow_ups = Vec::new();
+        let mut edits_done = Vec::new();
         for command in batch.drain(..) {
             match command {
                 Command::Join {
@@ -239,10 +239,10 @@ impl RoomTask {
                     self.room.leave(conn, now, &mut effects);
                 }
                 Command::Freeze => self.room.freeze(&mut effects),
-                Command::FollowUp { carried, now, done } => {
-                    self.room.refresh_follow_up(&carried, now, &mut effects);
+                Command::Edit { edit, done } => {
+                    self.room.server_edit(edit.as_ref(), &mut effects);
                     // Answered once the batch is handed on (its commit is what makes it last).
-                    follow_ups.push(done);
+                    edits_done.push(done);
                 }
                 Command::State { durable, reply } => {
                     if durable && !self.in_flight.is_empty() {
@@ -257,7 +257,7 @@ impl RoomTask {
             .perform(effects, kicks)
             .await
             .map_err(|CommitterGone| close::STORAGE_FAILED);
-        for done in follow_ups {
+        for done in edits_done {
             let _ = done.send(());
         }
         performed

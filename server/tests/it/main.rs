@@ -25,3 +25,4 @@ mod register;
 mod series;
 mod store;
 mod sync;
+mod votes;

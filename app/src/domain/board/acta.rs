@@ -190,6 +190,9 @@ impl Acta {
                 one_line(&a.statement),
                 a.method.label()
             );
+            if !a.outcome.is_empty() {
+                let _ = writeln!(md, "   - {}", plain(&a.outcome));
+            }
         }
         md.push('\n');
 

@@ -54,6 +54,7 @@ mod markdown;
 pub mod records;
 pub mod review;
 pub mod view;
+pub mod vote;
 
 pub use records::{
     AgendaItem, AgendaStatus, Agreement, AttendanceMode, AttendanceRole, Attendee, Barrier,

@@ -19,6 +19,7 @@ mod presence;
 mod projector;
 mod references;
 mod section;
+mod votes;
 
 use leptos::prelude::*;
 
@@ -108,6 +109,10 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
         });
     }
     references::provide(ctx);
+    votes::PollsCtx::provide(
+        ctx.session_id,
+        access.detail.session.status == crate::domain::SessionStatus::EnCurso,
+    );
     let view = ctx.view;
     let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members());
     let role_label = access.role.label();

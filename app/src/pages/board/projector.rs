@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::agenda::minutes_seconds;
 use super::header::{ConnectionState, Counts};
+use super::votes::ProjectedPolls;
 use crate::domain::SessionStatus;
 use crate::domain::board::BoardAccess;
 use crate::live::BoardCtx;
@@ -42,7 +43,19 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
             }
         });
     }
+    super::votes::PollsCtx::provide(
+        ctx.session_id,
+        access.detail.session.status == SessionStatus::EnCurso,
+    );
     let view = ctx.view;
+    let statements = Signal::derive(move || {
+        view.with(|v| {
+            v.agreements
+                .iter()
+                .map(|a| (a.id.clone(), a.statement.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
     let current = move || {
         view.with(|v| {
             v.current_item
@@ -76,6 +89,7 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
             </header>
             <div class="projector-main">
                 <article class="projector-current" aria-live="polite" data-current-item>
+                    <ProjectedPolls statements />
                     {move || ended.get().map(|banner| view! {
                         <p class="eyebrow">"Fin de la reunión"</p>
                         <h2 class="projector-ended" data-ended>{banner}</h2>

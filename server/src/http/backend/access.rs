@@ -97,7 +97,7 @@ pub(crate) async fn require_dashboard(
 }
 
 /// Asks the policy; a refusal becomes 401 (nobody known) or 403 (not allowed).
-pub(super) fn require(cx: &RequestContext, act: Act, target: &Target) -> Result<(), AppError> {
+pub(crate) fn require(cx: &RequestContext, act: Act, target: &Target) -> Result<(), AppError> {
     policy::decide(&cx.actor, act, target).map_err(AppError::from)
 }
 

@@ -15,6 +15,10 @@ impl StoreBackend {
         id: i64,
         action: SessionAction,
     ) -> Result<Session, AppError> {
+        if action == SessionAction::Cerrar {
+            // A poll left open is closed with the meeting, its result written before the freeze.
+            self.close_open_polls(id).await?;
+        }
         let session = self
             .store
             .change_session_status(id, action, Utc::now())

@@ -16,6 +16,7 @@ mod register;
 mod replays;
 mod series;
 mod situation;
+mod votes;
 
 use app::domain::board::BoardRole;
 use app::domain::board::acta::Acta;
@@ -35,10 +36,11 @@ use app::ssr::{Backend, RequestContext};
 use async_trait::async_trait;
 use chrono::Utc;
 
-use access::{may, require};
-pub(crate) use access::{place_of, require_dashboard};
+use access::may;
+pub(crate) use access::{place_of, require, require_dashboard};
 pub(crate) use calendars::feed_calendar;
 pub(crate) use indicators::may_import_somewhere;
+pub use votes::PollChanges;
 
 use super::sockets::Sockets;
 use crate::dashboards::Dashboards;
@@ -59,6 +61,7 @@ pub struct StoreBackend {
     replays: replays::Replays,
     imports: Imports,
     indicator_data: IndicatorCache,
+    poll_changes: PollChanges,
 }
 
 impl StoreBackend {
@@ -81,7 +84,13 @@ impl StoreBackend {
             dashboards,
             replays: replays::Replays::default(),
             imports,
+            poll_changes: PollChanges::default(),
         }
+    }
+
+    /// Where the board's and the projector's vote streams hear of changes.
+    pub fn poll_changes(&self) -> PollChanges {
+        self.poll_changes.clone()
     }
 
     /// Records an administrative act. A failure to record is logged, not shown: the act itself
