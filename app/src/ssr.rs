@@ -12,6 +12,7 @@ use crate::domain::assets::{AssetDraft, RegisterView, TeamDraft};
 use crate::domain::board::acta::Acta;
 use crate::domain::board::acta::ActaSheet;
 use crate::domain::board::approval::{Approval, ApprovalRequest, TextEdit};
+use crate::domain::board::evidence::Evidence;
 use crate::domain::board::review::BoardHistory;
 use crate::domain::board::vote::{Choice, Closing, PollDesk, PollRequest};
 use crate::domain::board::{BoardAccess, BoardView};
@@ -451,10 +452,53 @@ pub trait Votes: Send + Sync + 'static {
     async fn close_poll(&self, cx: &RequestContext, poll_id: i64) -> Result<Closing, AppError>;
 }
 
+/// Evidence files on a board's commitments and follow-up reviews.
+#[async_trait]
+pub trait EvidenceFiles: Send + Sync + 'static {
+    /// The session's files (what its readers see).
+    async fn evidence(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+    ) -> Result<Vec<Evidence>, AppError>;
+    /// Attaches `data` to record `record_id` of `record_root`, refusing what is not evidence
+    /// (by content) or weighs more than `max_bytes`.
+    async fn attach_evidence(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        upload: EvidenceUpload,
+        max_bytes: usize,
+    ) -> Result<Evidence, AppError>;
+    /// A file and its bytes, for whoever may read the board.
+    async fn evidence_file(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        id: i64,
+    ) -> Result<(Evidence, Vec<u8>), AppError>;
+    async fn remove_evidence(
+        &self,
+        cx: &RequestContext,
+        session_id: i64,
+        id: i64,
+    ) -> Result<(), AppError>;
+}
+
+/// A file as it arrives to be attached.
+#[derive(Debug, Clone)]
+pub struct EvidenceUpload {
+    pub record_root: String,
+    pub record_id: String,
+    pub file_name: String,
+    pub data: Vec<u8>,
+}
+
 /// What the server puts in Leptos' context for every request.
 pub type SharedBackend = Arc<dyn Backend>;
 pub type SharedActas = Arc<dyn Actas>;
 pub type SharedVotes = Arc<dyn Votes>;
+pub type SharedEvidence = Arc<dyn EvidenceFiles>;
 pub type SharedAccounts = Arc<dyn Accounts>;
 pub type SharedIndicators = Arc<dyn Indicators>;
 pub type SharedRegister = Arc<dyn Register>;
@@ -467,6 +511,11 @@ pub(crate) fn backend() -> Result<SharedBackend, AppError> {
 pub(crate) fn actas() -> Result<SharedActas, AppError> {
     leptos::prelude::use_context::<SharedActas>()
         .ok_or_else(|| AppError::Internal("el servidor no configuró las actas".into()))
+}
+
+pub(crate) fn evidence_files() -> Result<SharedEvidence, AppError> {
+    leptos::prelude::use_context::<SharedEvidence>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró las evidencias".into()))
 }
 
 pub(crate) fn votes() -> Result<SharedVotes, AppError> {

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod charts;
 pub mod cli;
 pub mod dashboards;
+pub mod evidence;
 pub mod http;
 pub mod identity;
 pub mod indicators;

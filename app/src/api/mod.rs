@@ -313,6 +313,7 @@ pub async fn fetch_commitment_history(
 }
 pub mod accounts;
 pub mod actas;
+pub mod evidence;
 pub mod indicators;
 pub mod register;
 pub mod votes;

@@ -68,6 +68,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_MAX_STREAMS", default_value_t = HttpLimits::default().streams_total)]
     pub max_streams: usize,
 
+    /// Tamaño máximo de cada archivo de evidencia (MiB).
+    #[arg(long, env = "SALA_MAX_EVIDENCE_MIB", default_value_t = 10)]
+    pub max_evidence_mib: usize,
+
     /// Segundos que tiene un cliente para enviar los encabezados de su solicitud.
     #[arg(long, env = "SALA_HEADER_TIMEOUT_SECS", default_value_t = HttpLimits::default().header_read_timeout.as_secs())]
     pub header_timeout_secs: u64,
@@ -152,6 +156,7 @@ impl ServeArgs {
             streams_per_client: self.max_streams_per_client,
             streams_total: self.max_streams,
             header_read_timeout: std::time::Duration::from_secs(self.header_timeout_secs.max(1)),
+            evidence_bytes: self.max_evidence_mib.clamp(1, 1024) * 1024 * 1024,
             ..HttpLimits::default()
         }
     }

@@ -22,6 +22,9 @@ pub enum ApiError {
     /// A cap on open connections (per client address: 429; in all: 503).
     #[error(transparent)]
     Busy(#[from] super::budget::Refusal),
+    /// A body past its route's limit (an evidence file too heavy): 413, with the limit.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 impl ApiError {
@@ -32,6 +35,7 @@ impl ApiError {
             ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Busy(super::budget::Refusal::Client(_)) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy(super::budget::Refusal::Total(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -68,6 +72,7 @@ impl IntoResponse for ApiError {
             },
             ApiError::Unauthenticated(error) => json!({ "error": error.to_string() }),
             ApiError::Busy(refusal) => json!({ "error": refusal.to_string() }),
+            ApiError::TooLarge(message) => json!({ "error": message }),
         };
         (status, Json(body)).into_response()
     }
@@ -94,6 +99,7 @@ impl From<StoreError> for AppError {
             | StoreError::UnknownAccessToken(_)
             | StoreError::UnknownCalendarFeed(_)
             | StoreError::UnknownPoll(_)
+            | StoreError::UnknownEvidence(_)
             | StoreError::NoActa(_) => AppError::NotFound(error.to_string()),
             StoreError::Invalid(errors) => AppError::Fields(errors),
             StoreError::DuplicateEmail(_) => {

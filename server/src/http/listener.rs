@@ -35,6 +35,8 @@ pub struct HttpLimits {
     pub write_body_bytes: usize,
     /// Largest body of anything else (pages, downloads, sockets and streams take none).
     pub read_body_bytes: usize,
+    /// Largest evidence file (a photo, a scanned acta de visita).
+    pub evidence_bytes: usize,
     /// On shutdown, how long in-flight requests may take before their connections are dropped
     /// (event streams never end by themselves).
     pub drain_for: Duration,
@@ -50,6 +52,7 @@ impl Default for HttpLimits {
             header_read_timeout: Duration::from_secs(10),
             write_body_bytes: 256 * 1024,
             read_body_bytes: 4 * 1024,
+            evidence_bytes: 10 * 1024 * 1024,
             drain_for: Duration::from_secs(10),
         }
     }

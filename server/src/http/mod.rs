@@ -7,22 +7,24 @@ pub mod budget;
 mod calendars;
 pub mod dashboard;
 mod error;
+mod evidence;
 mod identify;
 mod indicators;
 mod listener;
 pub mod metrics;
 mod origin;
 mod register;
+mod session_events;
 pub mod sockets;
 mod sso;
 pub mod sync_socket;
 mod uploads;
-mod votes;
 
 use std::sync::Arc;
 
 use app::ssr::{
-    SharedAccounts, SharedActas, SharedBackend, SharedIndicators, SharedRegister, SharedVotes,
+    SharedAccounts, SharedActas, SharedBackend, SharedEvidence, SharedIndicators, SharedRegister,
+    SharedVotes,
 };
 use app::{App, shell};
 use axum::Router;
@@ -47,7 +49,7 @@ use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::{SyncHub, SyncLimits};
 
-pub use backend::{PollChanges, StoreBackend};
+pub use backend::{SessionChanges, StoreBackend};
 pub use error::ApiError;
 pub use listener::{HttpLimits, serve};
 
@@ -61,7 +63,8 @@ pub struct AppState {
     pub register: SharedRegister,
     pub actas: SharedActas,
     pub votes: SharedVotes,
-    pub poll_changes: PollChanges,
+    pub evidence: SharedEvidence,
+    pub session_changes: SessionChanges,
     pub imports: Imports,
     pub signer: Signer,
     pub identity: Identity,
@@ -121,12 +124,13 @@ impl AppState {
             dashboards.clone(),
             imports.clone(),
         ));
-        let poll_changes = implementation.poll_changes();
+        let session_changes = implementation.session_changes();
         let backend: SharedBackend = implementation.clone();
         let indicators: SharedIndicators = implementation.clone();
         let register: SharedRegister = implementation.clone();
         let actas: SharedActas = implementation.clone();
         let votes: SharedVotes = implementation.clone();
+        let evidence: SharedEvidence = implementation.clone();
         let accounts: SharedAccounts = implementation;
         Self {
             leptos_options,
@@ -137,7 +141,8 @@ impl AppState {
             register,
             actas,
             votes,
-            poll_changes,
+            evidence,
+            session_changes,
             imports,
             signer,
             identity,
@@ -176,6 +181,7 @@ pub fn router(state: AppState) -> Router {
     let register = state.register.clone();
     let actas = state.actas.clone();
     let votes = state.votes.clone();
+    let evidence = state.evidence.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -186,7 +192,11 @@ pub fn router(state: AppState) -> Router {
         .route("/sesiones/{session_id}/acta.md", get(acta_markdown))
         .route("/sesiones/{session_id}/acta.pdf", get(acta_pdf))
         .route("/sesiones/{id}/sesion.ics", get(calendars::session_ics))
-        .route("/sesiones/{id}/votaciones/eventos", get(votes::events))
+        .route("/sesiones/{id}/eventos", get(session_events::events))
+        .route(
+            "/sesiones/{id}/evidencias/{evidence}",
+            get(evidence::download),
+        )
         .route("/calendario/{file}", get(calendars::feed_ics))
         .route("/api/v1/tablero", get(dashboard::json))
         .route("/tablero/graficos/{file}", get(dashboard::chart))
@@ -206,6 +216,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(register.clone());
                 provide_context(actas.clone());
                 provide_context(votes.clone());
+                provide_context(evidence.clone());
             },
             move || shell(options.clone()),
         )
@@ -240,6 +251,17 @@ pub fn router(state: AppState) -> Router {
                 )
                 .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_BYTES))
                 .layer(RequestBodyLimitLayer::new(UPLOAD_BODY_BYTES)),
+        )
+        .merge(
+            // One evidence file as the body; past the limit the handler answers 413 in Spanish.
+            Router::new()
+                .route(
+                    "/sesiones/{id}/evidencias",
+                    axum::routing::post(evidence::upload),
+                )
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    state.limits.evidence_bytes,
+                )),
         )
         // Assets keep their names across releases, so browsers revalidate (Last-Modified → 304)
         // instead of trusting a stale copy; pages are dynamic anyway.
@@ -372,6 +394,7 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
     let register = state.register.clone();
     let actas = state.actas.clone();
     let votes = state.votes.clone();
+    let evidence = state.evidence.clone();
     handle_server_fns_with_context(
         move || {
             provide_context(backend.clone());
@@ -380,6 +403,7 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
             provide_context(register.clone());
             provide_context(actas.clone());
             provide_context(votes.clone());
+            provide_context(evidence.clone());
         },
         request,
     )

@@ -3,6 +3,7 @@
 //! answers, corrections, approval and digest), on numbered A4 pages.
 
 use app::domain::board::acta::Acta;
+use app::domain::board::evidence::carrier_label;
 use app::domain::board::quorum;
 use app::domain::format_day;
 
@@ -229,6 +230,35 @@ pub fn acta_blocks(acta: &Acta) -> Vec<Block> {
                         c.semaforo(acta.closed_on)
                             .map_or("—", |s| s.label())
                             .to_owned(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+
+    if !acta.evidence.is_empty() {
+        blocks.push(heading("Evidencias", Some(acta.evidence.len())));
+        blocks.push(Block::Table {
+            columns: vec![
+                column("Registro", 4.0),
+                column("Archivo", 4.0),
+                column("Tipo y tamaño", 2.2),
+                column("Adjuntada por", 2.4),
+            ],
+            rows: acta
+                .evidence
+                .iter()
+                .map(|e| {
+                    vec![
+                        carrier_label(&acta.board, e),
+                        // The digest's head identifies the file; the Markdown acta has it whole.
+                        format!(
+                            "{}\nSHA-256 {}…",
+                            e.file_name,
+                            e.sha256.chars().take(16).collect::<String>()
+                        ),
+                        format!("{} · {}", e.type_label, e.size_label()),
+                        e.uploaded_by.clone(),
                     ]
                 })
                 .collect(),

@@ -72,6 +72,19 @@ fn acta(barriers: usize) -> Acta {
             }),
             ..ActaCycle::draft(closed_on)
         },
+        evidence: vec![app::domain::board::evidence::Evidence {
+            id: 1,
+            session_id: 7,
+            record_root: "commitments".into(),
+            record_id: "c1".into(),
+            file_name: "Acta de visita Usme.pdf".into(),
+            content_type: "application/pdf".into(),
+            type_label: "PDF".into(),
+            size: 250_000,
+            sha256: "cd".repeat(32),
+            uploaded_by: "Luis Gómez".into(),
+            uploaded_at: chrono::DateTime::UNIX_EPOCH,
+        }],
     }
 }
 
@@ -102,6 +115,8 @@ fn the_pdf_holds_the_record_the_cycle_and_the_digest_on_numbered_pages() {
         "Brigada en Bosa",
         "Vencido",
         "Falta la tilde.",
+        "Evidencias (1)",
+        "Acta de visita Usme.pdf",
         "Huella SHA-256 del acta aprobada:",
         &"ab".repeat(32),
         &format!("Página {} de {}", pages.len(), pages.len()),

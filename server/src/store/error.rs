@@ -70,6 +70,8 @@ pub enum StoreError {
     /// What the acta's cycle refused (approved, period over, …): the domain's reason.
     #[error(transparent)]
     Cycle(#[from] app::domain::board::approval::CycleError),
+    #[error("No existe la evidencia {0} en esta sesión (o ya fue retirada).")]
+    UnknownEvidence(i64),
     #[error("No existe la votación {0}.")]
     UnknownPoll(i64),
     #[error("Esta votación ya se cerró: su resultado quedó en el acuerdo.")]

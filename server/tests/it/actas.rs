@@ -80,6 +80,7 @@ async fn closed_session(store: &Store) -> (i64, i64) {
         board,
         assets: Default::default(),
         cycle: app::domain::board::approval::ActaCycle::draft(day("2026-12-04")),
+        evidence: Vec::new(),
     };
     store.record_acta(&acta, now()).await.unwrap();
     (first.id, ids[1].id)

@@ -14,6 +14,7 @@ mod corrections;
 mod dashboard;
 mod durability;
 mod escalation;
+mod evidence;
 mod faults;
 mod hardening;
 mod http;

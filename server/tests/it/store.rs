@@ -395,6 +395,7 @@ fn acta_for(
         cycle: app::domain::board::approval::ActaCycle::draft(
             chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
         ),
+        evidence: Vec::new(),
     }
 }
 

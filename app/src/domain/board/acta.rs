@@ -35,6 +35,10 @@ pub struct Acta {
     /// Draft, observations, corrections and approval (kept apart from the content in the store).
     #[serde(default)]
     pub cycle: ActaCycle,
+    /// The evidence files the board's commitments and reviews carry (left out of the JSON when
+    /// there are none, so actas approved before evidence existed keep their digest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<super::evidence::Evidence>,
 }
 
 /// The acta page: the acta, and what the person reading it may do on it today.
@@ -220,6 +224,26 @@ impl Acta {
                 );
             }
         }
+        if !self.evidence.is_empty() {
+            let _ = writeln!(md, "\n## Evidencias ({})\n", self.evidence.len());
+            let _ = writeln!(
+                md,
+                "| Registro | Archivo | Tipo | Tamaño | SHA-256 | Adjuntada por |"
+            );
+            let _ = writeln!(md, "|---|---|---|---|---|---|");
+            for e in &self.evidence {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | `{}` | {} |",
+                    cell(&super::evidence::carrier_label(b, e)),
+                    cell(&e.file_name),
+                    e.type_label,
+                    e.size_label(),
+                    e.sha256,
+                    cell(&e.uploaded_by)
+                );
+            }
+        }
         self.cycle.write_markdown(&mut md);
         md
     }
@@ -292,6 +316,7 @@ mod tests {
                 [("07-jac".to_owned(), "JAC San Bernardino".to_owned())].into(),
             ),
             cycle: Default::default(),
+            evidence: Vec::new(),
         };
         let md = acta.markdown();
         assert!(md.starts_with("# Acta n.º 7 · Mesa Local de Bosa"));
@@ -349,6 +374,7 @@ mod tests {
             board: BoardView::read(&doc.transact()),
             assets: Default::default(),
             cycle: Default::default(),
+            evidence: Vec::new(),
         };
         let md = acta.markdown();
         for raw in [

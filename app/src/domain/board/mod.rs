@@ -50,6 +50,7 @@ pub mod approval;
 mod binding_tests;
 pub mod closing;
 pub mod edit;
+pub mod evidence;
 mod markdown;
 pub mod records;
 pub mod review;

@@ -103,7 +103,33 @@ fn ActaView(sheet: ActaSheet, actions: CycleActions) -> impl IntoView {
                 </p>
             </header>
             <BoardRecords board=acta.board.clone() members=acta.members today=acta.closed_on assets=acta.assets.clone() />
+            {(!acta.evidence.is_empty()).then(|| view! { <ActaEvidence acta=acta.clone() /> })}
             <cycle::CycleSections sheet actions />
         </article>
+    }
+}
+
+/// The evidence files the acta froze at closing, each downloadable by the board's readers.
+#[component]
+fn ActaEvidence(acta: crate::domain::board::acta::Acta) -> impl IntoView {
+    use crate::domain::board::evidence::carrier_label;
+    view! {
+        <section aria-labelledby="acta-evidencias" data-acta-section="evidence">
+            <h2 id="acta-evidencias">{format!("Evidencias ({})", acta.evidence.len())}</h2>
+            <table class="table" tabindex="0">
+                <thead><tr><th>"Registro"</th><th>"Archivo"</th><th>"Tipo y tamaño"</th><th>"Adjuntada por"</th></tr></thead>
+                <tbody>
+                    {acta.evidence.iter().map(|e| view! {
+                        <tr data-acta-evidence=e.id.to_string()>
+                            <td>{carrier_label(&acta.board, e)}</td>
+                            <td><a href=e.href() download=e.file_name.clone()>{e.file_name.clone()}</a>
+                                <br /><small class="digest">{format!("SHA-256 {}", e.sha256)}</small></td>
+                            <td>{format!("{} · {}", e.type_label, e.size_label())}</td>
+                            <td>{e.uploaded_by.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
     }
 }

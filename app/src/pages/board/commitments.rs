@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::evidence::EvidenceList;
 use super::inputs::{CodeSelect, SharedText, ValueInput};
 use super::references::{asset_choices, single_options};
 use super::section::{card_shell, field, link_options, use_record};
@@ -39,6 +40,7 @@ pub fn commitment_card(ctx: BoardCtx, id: String) -> AnyView {
                 value=field(|c| c.asset.clone().unwrap_or_default()) />
         </div>
         <SharedText ctx root=COMMITMENTS id=id.clone() key=commitment::EVIDENCE wide=true value=field(|c| c.evidence.clone()) />
+        <EvidenceList root=COMMITMENTS record=id.clone() can_edit=Signal::derive(move || ctx.can_edit()) />
     };
     card_shell(ctx, id, item, head, body, ())
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::evidence::EvidenceList;
 use super::inputs::{CodeSelect, SharedText};
 use super::section::{field, use_record};
 use crate::domain::board::records::followup;
@@ -70,6 +71,7 @@ fn FollowUpCard(ctx: BoardCtx, id: String) -> impl IntoView {
                     value=field(|f| f.status.code().to_owned()) />
             </div>
             <SharedText ctx root=FOLLOWUPS id=id.clone() key=followup::NOTES multiline=true value=field(|f| f.note.clone()) />
+            <EvidenceList root=FOLLOWUPS record=id.clone() can_edit=Signal::derive(move || ctx.can_edit()) />
             <a href=history>"Historia del compromiso"</a>
         </li>
     }

@@ -11,6 +11,8 @@ mod barriers;
 mod close;
 mod commitments;
 mod escalations;
+mod events;
+mod evidence;
 mod followups;
 mod header;
 mod inputs;
@@ -109,10 +111,13 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
         });
     }
     references::provide(ctx);
+    let status = access.detail.session.status;
+    events::SessionEvents::provide(ctx.session_id, status.board_is_open());
     votes::PollsCtx::provide(
         ctx.session_id,
-        access.detail.session.status == crate::domain::SessionStatus::EnCurso,
+        status == crate::domain::SessionStatus::EnCurso,
     );
+    evidence::EvidenceCtx::provide(ctx.session_id);
     let view = ctx.view;
     let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members());
     let role_label = access.role.label();

@@ -43,6 +43,10 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
             }
         });
     }
+    super::events::SessionEvents::provide(
+        ctx.session_id,
+        access.detail.session.status == SessionStatus::EnCurso,
+    );
     super::votes::PollsCtx::provide(
         ctx.session_id,
         access.detail.session.status == SessionStatus::EnCurso,

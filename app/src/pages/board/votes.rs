@@ -1,13 +1,16 @@
 //! Votes and consensus checks on the board: opened from an agreement's card by the
 //! coordination, cast from each member's device or recorded by the secretary for the room, the
 //! tally live on every board and on the projector. Polls are not in the board's document: they
-//! are read from the server (`api::votes`), again whenever its event stream says they changed.
+//! are read from the server (`api::votes`), again whenever the session's event stream says
+//! they changed.
 
 use leptos::prelude::*;
 
 use crate::api::votes::{cast_ballot, close_poll, fetch_poll_desk, open_poll, record_ballot};
 use crate::domain::board::vote::{Choice, Poll, PollDesk, PollKind};
 use crate::error::AppError;
+
+use super::events::SessionEvents;
 
 /// The session's polls as this page last read them, shared by the agreement cards.
 #[derive(Clone, Copy)]
@@ -21,8 +24,8 @@ pub struct PollsCtx {
 }
 
 impl PollsCtx {
-    /// Made by the board and the projector; reads the polls once hydrated and whenever the
-    /// server announces a change.
+    /// Made by the board and the projector (after [`SessionEvents`]); reads the polls once
+    /// hydrated and again whenever the session's stream says they changed.
     pub fn provide(session: i64, running: bool) -> Self {
         let polls = Self {
             session,
@@ -31,10 +34,12 @@ impl PollsCtx {
             error: RwSignal::new(None),
         };
         provide_context(polls);
-        #[cfg(feature = "hydrate")]
-        if running {
-            polls.reload();
-            polls.listen();
+        if running && let Some(events) = use_context::<SessionEvents>() {
+            // Effects run in the browser only, first once hydrated.
+            Effect::new(move |_| {
+                events.votes.track();
+                polls.reload();
+            });
         }
         polls
     }
@@ -45,22 +50,6 @@ impl PollsCtx {
                 self.desk.set(Some(desk));
             }
         });
-    }
-
-    #[cfg(feature = "hydrate")]
-    fn listen(self) {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::prelude::Closure;
-        let url = format!("/sesiones/{}/votaciones/eventos", self.session);
-        let Ok(source) = web_sys::EventSource::new(&url) else {
-            return;
-        };
-        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| self.reload());
-        let _ =
-            source.add_event_listener_with_callback("cambio", on_change.as_ref().unchecked_ref());
-        on_change.forget();
-        // The browser reconnects an EventSource by itself; nothing else to keep.
-        std::mem::forget(source);
     }
 
     /// Runs a server call; on success the polls are read again, on failure the reason stays

@@ -53,6 +53,8 @@ impl StoreBackend {
             .await?;
         let closed = session.closed_at.unwrap_or_else(Utc::now);
         let closed_on = closed.with_timezone(&bogota()).date_naive();
+        // Uploads stop with the freeze above: this is the list the acta keeps.
+        let evidence = self.store.evidence_of_session(session.id).await?;
         let acta = Acta {
             number: 0,
             session_id: session.id,
@@ -69,6 +71,7 @@ impl StoreBackend {
             board,
             // a draft, observed for the working days that follow its closing
             cycle: ActaCycle::draft(closed_on),
+            evidence,
         };
         let number = self.store.record_acta(&acta, Utc::now()).await?;
         // The closed board's projection is its official record, whatever was pending.

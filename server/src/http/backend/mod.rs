@@ -8,7 +8,9 @@ mod accounts;
 mod actas;
 mod board;
 mod calendars;
+mod changes;
 mod escalations;
+mod evidence;
 mod guests;
 mod indicators;
 mod lifecycle;
@@ -39,8 +41,8 @@ use chrono::Utc;
 use access::may;
 pub(crate) use access::{place_of, require, require_dashboard};
 pub(crate) use calendars::feed_calendar;
+pub use changes::{SessionChanges, Topic};
 pub(crate) use indicators::may_import_somewhere;
-pub use votes::PollChanges;
 
 use super::sockets::Sockets;
 use crate::dashboards::Dashboards;
@@ -61,7 +63,7 @@ pub struct StoreBackend {
     replays: replays::Replays,
     imports: Imports,
     indicator_data: IndicatorCache,
-    poll_changes: PollChanges,
+    changes: SessionChanges,
 }
 
 impl StoreBackend {
@@ -84,13 +86,13 @@ impl StoreBackend {
             dashboards,
             replays: replays::Replays::default(),
             imports,
-            poll_changes: PollChanges::default(),
+            changes: SessionChanges::default(),
         }
     }
 
-    /// Where the board's and the projector's vote streams hear of changes.
-    pub fn poll_changes(&self) -> PollChanges {
-        self.poll_changes.clone()
+    /// Where the session event streams of boards and projectors hear of changes.
+    pub fn session_changes(&self) -> SessionChanges {
+        self.changes.clone()
     }
 
     /// Records an administrative act. A failure to record is logged, not shown: the act itself

@@ -1,8 +1,8 @@
 //! Votes and consensus checks on agreements through the UI's port. The policy says who
 //! (`Act::ConductVote`, `Act::CastVote`); the board's attendance says as whom (a device votes
 //! as the attendance record bearing its account's or named invitation's name); the store's keys
-//! make each ballot land once. Every change is announced on [`PollChanges`], which the board's
-//! and the projector's event stream follow.
+//! make each ballot land once. Every change is announced on the session's event stream
+//! ([`super::changes`]), which the board and the projector follow.
 
 use std::sync::Arc;
 
@@ -17,32 +17,11 @@ use app::error::AppError;
 use app::ssr::{RequestContext, Votes};
 use async_trait::async_trait;
 use chrono::Utc;
-use tokio::sync::broadcast;
 
 use super::StoreBackend;
 use super::access::{MesaPlace, require};
+use super::changes::Topic;
 use crate::store::NewBallot;
-
-/// Which sessions' polls changed, for the event streams of the boards and projectors open on them.
-#[derive(Clone)]
-pub struct PollChanges(broadcast::Sender<i64>);
-
-impl Default for PollChanges {
-    fn default() -> Self {
-        Self(broadcast::channel(256).0)
-    }
-}
-
-impl PollChanges {
-    pub fn subscribe(&self) -> broadcast::Receiver<i64> {
-        self.0.subscribe()
-    }
-
-    fn announce(&self, session_id: i64) {
-        // Nobody listening is fine: the next page load reads the store.
-        let _ = self.0.send(session_id);
-    }
-}
 
 /// Who closed a poll the meeting's close found open.
 const CLOSED_WITH_MEETING: &str = "Sala (al cerrar la reunión)";
@@ -106,7 +85,7 @@ impl StoreBackend {
                 Arc::new(move |doc| result_update(doc, &agreement, kind, &line, now_ms)),
             )
             .await?;
-        self.poll_changes.announce(session.id);
+        self.changes.announce(session.id, Topic::Votes);
         Ok(closing)
     }
 
@@ -179,7 +158,7 @@ impl Votes for StoreBackend {
             .store
             .open_poll(session_id, &request, &signature(cx), Utc::now())
             .await?;
-        self.poll_changes.announce(session_id);
+        self.changes.announce(session_id, Topic::Votes);
         Ok(id)
     }
 
@@ -207,7 +186,7 @@ impl Votes for StoreBackend {
             recorded_by: None,
         };
         self.store.cast_ballot(&ballot, Utc::now()).await?;
-        self.poll_changes.announce(session.id);
+        self.changes.announce(session.id, Topic::Votes);
         Ok(())
     }
 
@@ -236,7 +215,7 @@ impl Votes for StoreBackend {
             recorded_by: Some(&recorder),
         };
         self.store.cast_ballot(&ballot, Utc::now()).await?;
-        self.poll_changes.announce(session.id);
+        self.changes.announce(session.id, Topic::Votes);
         Ok(())
     }
 
