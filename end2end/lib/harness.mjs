@@ -71,6 +71,13 @@ export async function startSala({ env = {} } = {}) {
       });
       return JSON.parse(out.toString());
     },
+    /** A session's invitation link for `role`, carrying its holder's `name` when given (the
+     * acta signs with it; a named invitation votes from its device). */
+    invite(session, role, name) {
+      const args = ['invite', '--session', String(session), '--role', role];
+      if (name) args.push('--name', name);
+      return this.cli(...args).url;
+    },
     /** Starts a session's meeting as its coordination does (the API asks for the invitation). */
     async startMeeting(session) {
       const { token } = this.cli('invite', '--session', String(session), '--role', 'coordinador');
@@ -104,6 +111,17 @@ export async function newContext(browser, errors, viewport = { width: 1920, heig
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   return { ctx, page };
+}
+
+/** Opens an invitation `url` and joins its board as `name` of `institution`, waiting until the
+ * board is connected and writable. */
+export async function joinBoard(page, url, name, institution) {
+  await page.goto(url);
+  await hydrated(page);
+  await page.fill('#join-name', name);
+  await page.fill('#join-institution', institution);
+  await page.getByRole('button', { name: 'Entrar al tablero' }).click();
+  await page.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]', { timeout: 20_000 });
 }
 
 /** Opens `path` (or a whole URL) on the server at `base` and waits for hydration. */

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { ARTIFACTS, hydrated, launchChromium, newContext, startSala } from '../lib/harness.mjs';
+import { ARTIFACTS, hydrated, joinBoard, launchChromium, newContext, startSala } from '../lib/harness.mjs';
 
 let sala;
 let browser;
@@ -21,19 +21,7 @@ after(async () => {
   await sala?.stop();
 });
 
-/** A session's invitation carrying its holder's name (the acta signs observations with it). */
-function invite(session, role, name) {
-  return sala.cli('invite', '--session', String(session), '--role', role, '--name', name).url;
-}
 
-async function joinBoard(page, url, name, institution) {
-  await page.goto(url);
-  await hydrated(page);
-  await page.fill('#join-name', name);
-  await page.fill('#join-institution', institution);
-  await page.getByRole('button', { name: 'Entrar al tablero' }).click();
-  await page.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]', { timeout: 20_000 });
-}
 
 async function reload(page) {
   await page.reload();
@@ -51,10 +39,10 @@ test('draft → observation → answer and correction → approval in the next s
 
   const coordination = await newContext(browser, errors);
   const marta = coordination.page;
-  await joinBoard(marta, invite(session, 'coordinador', 'Marta Ruiz'), 'Marta Ruiz', 'Subred Norte');
+  await joinBoard(marta, sala.invite(session, 'coordinador', 'Marta Ruiz'), 'Marta Ruiz', 'Subred Norte');
   const attendee = await newContext(browser, errors, { width: 360, height: 800 });
   const luis = attendee.page;
-  await joinBoard(luis, invite(session, 'participante', 'Luis Gómez'), 'Luis Gómez', 'Junta de Acción Comunal Suba');
+  await joinBoard(luis, sala.invite(session, 'participante', 'Luis Gómez'), 'Luis Gómez', 'Junta de Acción Comunal Suba');
 
   await marta.click('[data-add="agreements"]');
   const agreement = marta.locator('li[data-kind="agreements"]').last();
@@ -104,7 +92,7 @@ test('draft → observation → answer and correction → approval in the next s
   const next = sala.cli('session', 'create', '--mesa', 'local-11', '--at', '2026-12-01T09:00:00-05:00').id;
   assert.equal((await sala.startMeeting(next)).status, 200);
   const room = await newContext(browser, errors);
-  await joinBoard(room.page, invite(next, 'coordinador', 'Marta Ruiz'), 'Marta Ruiz', 'Subred Norte');
+  await joinBoard(room.page, sala.invite(next, 'coordinador', 'Marta Ruiz'), 'Marta Ruiz', 'Subred Norte');
   const first = room.page.locator('li[data-kind="agenda"]').first();
   assert.equal(await first.locator('[data-field="title"]').inputValue(), 'Aprobación del acta anterior');
   assert.equal(await first.locator('[data-open-acta]').getAttribute('href'), `/sesiones/${session}/acta`);

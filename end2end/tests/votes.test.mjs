@@ -4,7 +4,7 @@
 // which every board shows and the acta prints.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARTIFACTS, hydrated, launchChromium, newContext, startSala } from '../lib/harness.mjs';
+import { ARTIFACTS, hydrated, joinBoard, launchChromium, newContext, startSala } from '../lib/harness.mjs';
 
 let sala;
 let browser;
@@ -21,20 +21,7 @@ after(async () => {
   assert.deepEqual(errors, [], 'no page errors');
 });
 
-function invite(session, role, name) {
-  const args = ['invite', '--session', String(session), '--role', role];
-  if (name) args.push('--name', name);
-  return sala.cli(...args).url;
-}
 
-async function joinBoard(page, url, name, institution) {
-  await page.goto(url);
-  await hydrated(page);
-  await page.fill('#join-name', name);
-  await page.fill('#join-institution', institution);
-  await page.getByRole('button', { name: 'Entrar al tablero' }).click();
-  await page.waitForSelector('[data-board][data-status="conectado"][data-can-edit="true"]', { timeout: 20_000 });
-}
 
 async function addMember(page, name, institution) {
   const form = page.locator('#form-integrante');
@@ -58,20 +45,20 @@ test('a vote from two devices and the room, tallied live on the projector, lands
   for (const [name, institution] of [['Marta Ruiz', 'Subred Sur'], ['Luis Gómez', 'EPS Sanitas'], ['Rosa Díaz', 'JAC Usme']]) {
     await addMember(secretary.page, name, institution);
   }
-  await secretary.context.close();
+  await secretary.ctx.close();
 
   const session = sala.cli('session', 'create', '--mesa', 'local-12', '--at', '2026-11-24T09:00:00-05:00').id;
   assert.equal((await sala.startMeeting(session)).status, 200);
 
   const coordination = await newContext(browser, errors);
   const marta = coordination.page;
-  await joinBoard(marta, invite(session, 'coordinador', 'Marta Ruiz'), 'Marta Ruiz', 'Subred Sur');
+  await joinBoard(marta, sala.invite(session, 'coordinador', 'Marta Ruiz'), 'Marta Ruiz', 'Subred Sur');
   const phone = await newContext(browser, errors, { width: 360, height: 800 });
   const luis = phone.page;
-  await joinBoard(luis, invite(session, 'participante', 'Luis Gómez'), 'Luis Gómez', 'EPS Sanitas');
+  await joinBoard(luis, sala.invite(session, 'participante', 'Luis Gómez'), 'Luis Gómez', 'EPS Sanitas');
   const wall = await newContext(browser, errors);
   const projector = wall.page;
-  const observer = new URL(invite(session, 'observador')).searchParams.get('token');
+  const observer = new URL(sala.invite(session, 'observador')).searchParams.get('token');
   await projector.goto(`${sala.base}/sesiones/${session}/proyector?token=${encodeURIComponent(observer)}`);
   await projector.waitForSelector('[data-projector][data-status="conectado"]');
 
@@ -141,5 +128,5 @@ test('a vote from two devices and the room, tallied live on the projector, lands
   await marta.waitForURL(`**/sesiones/${session}/acta`);
   await hydrated(marta);
   await marta.locator('[data-acta-section="agreements"]', { hasText: result }).waitFor();
-  for (const c of [coordination, phone, wall]) await c.context.close();
+  for (const c of [coordination, phone, wall]) await c.ctx.close();
 });

@@ -104,43 +104,22 @@ async fn a_sqlite_backup_holds_the_files() {
 }
 
 mod over_http {
-    use std::time::Duration;
-
-    use app::domain::board::{COMMITMENTS, Field, put_record};
+    use app::domain::board::COMMITMENTS;
     use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, COOKIE, ORIGIN};
-    use sala::auth::Role;
-    use sala::sync::protocol;
     use sha2::{Digest, Sha256};
-    use tokio::time::timeout;
-    use yrs::Transact;
 
     use super::PDF;
     use crate::common::TestServer;
     use crate::identity::{Browser, person_named};
 
     async fn commitment(server: &TestServer, session: i64) {
-        let mut client = server.board_client(session, Role::Participante).await;
-        let update = {
-            let mut txn = client.doc.transact_mut();
-            let text = |s: &str| Field::Text(s.into());
-            put_record(
-                &mut txn,
-                COMMITMENTS,
-                "c1",
-                &[
-                    ("description", text("Visita a la vereda El Destino")),
-                    ("responsible", text("Luis Gómez")),
-                ],
-                "Ana",
-                1.0,
-            );
-            txn.encode_update_v1()
-        };
-        client.send(protocol::update(&update)).await.unwrap();
-        timeout(Duration::from_secs(10), client.sync())
-            .await
-            .unwrap()
-            .unwrap();
+        let fields: &[(&str, &str)] = &[
+            ("description", "Visita a la vereda El Destino"),
+            ("responsible", "Luis Gómez"),
+        ];
+        server
+            .write_board(session, &[(COMMITMENTS, "c1", fields)])
+            .await;
     }
 
     async fn upload(

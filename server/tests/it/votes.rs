@@ -191,63 +191,56 @@ crate::on_both_engines!(
 );
 
 mod over_http {
-    use std::time::Duration;
-
-    use app::domain::board::{AGREEMENTS, ATTENDANCE, BoardView, Field, put_record};
-    use sala::auth::Role;
-    use sala::sync::protocol;
-    use tokio::time::timeout;
-    use yrs::Transact;
+    use app::domain::board::{AGREEMENTS, ATTENDANCE, BoardView};
 
     use crate::common::TestServer;
     use crate::identity::{Browser, person_named};
 
-    fn text(s: &str) -> Field {
-        Field::Text(s.into())
-    }
-
-    /// The agreement and the attendance, written over the sync protocol as the board would.
+    /// The agreement and the attendance, as the board would hold them.
     async fn board(server: &TestServer, session: i64) {
-        let mut client = server.board_client(session, Role::Participante).await;
-        let update = {
-            let mut txn = client.doc.transact_mut();
-            put_record(
-                &mut txn,
-                AGREEMENTS,
-                "acuerdo-1",
-                &[
-                    ("statement", text("Brigada en Usme rural")),
-                    ("method", text("consenso")),
+        let agreement: &[(&str, &str)] = &[
+            ("statement", "Brigada en Usme rural"),
+            ("method", "consenso"),
+        ];
+        let mut records = vec![(AGREEMENTS, "acuerdo-1", agreement)];
+        let people: [(&str, [(&str, &str); 3]); 4] = [
+            (
+                "a-ana",
+                [
+                    ("name", "Ana Pérez"),
+                    ("role", "titular"),
+                    ("mode", "presencial"),
                 ],
-                "Ana",
-                1.0,
-            );
-            for (id, name, role, mode) in [
-                ("a-ana", "Ana Pérez", "titular", "presencial"),
-                ("a-luis", "Luis Gómez", "delegado", "virtual"),
-                ("a-rosa", "Rosa Díaz", "titular", "presencial"),
-                ("a-pedro", "Pedro Páramo", "invitado", "virtual"),
-            ] {
-                put_record(
-                    &mut txn,
-                    ATTENDANCE,
-                    id,
-                    &[
-                        ("name", text(name)),
-                        ("role", text(role)),
-                        ("mode", text(mode)),
-                    ],
-                    "Ana",
-                    1.0,
-                );
-            }
-            txn.encode_update_v1()
-        };
-        client.send(protocol::update(&update)).await.unwrap();
-        timeout(Duration::from_secs(10), client.sync())
-            .await
-            .unwrap()
-            .unwrap();
+            ),
+            (
+                "a-luis",
+                [
+                    ("name", "Luis Gómez"),
+                    ("role", "delegado"),
+                    ("mode", "virtual"),
+                ],
+            ),
+            (
+                "a-rosa",
+                [
+                    ("name", "Rosa Díaz"),
+                    ("role", "titular"),
+                    ("mode", "presencial"),
+                ],
+            ),
+            (
+                "a-pedro",
+                [
+                    ("name", "Pedro Páramo"),
+                    ("role", "invitado"),
+                    ("mode", "virtual"),
+                ],
+            ),
+        ];
+        for (id, fields) in &people {
+            records.push((ATTENDANCE, id, fields.as_slice()));
+        }
+        server.write_board(session, &records).await;
     }
 
     async fn desk(server: &TestServer, who: &Browser, session: i64) -> serde_json::Value {

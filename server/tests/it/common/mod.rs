@@ -146,6 +146,9 @@ pub fn coordination(mesa: &str) -> String {
     })
 }
 
+/// A board record as a test writes it: root, id, and its fields as plain texts.
+pub type PlainRecord<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
 /// The real HTTP server on 127.0.0.1:0 over a fresh SQLite store.
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -359,6 +362,36 @@ impl TestServer {
             .expect("synced in time")
             .expect("sync");
         client
+    }
+
+    /// Writes `records` (root, id, fields) on `session`'s board over the sync protocol, as a
+    /// participant's browser would; returns once the room has stored them.
+    pub async fn write_board(&self, session: i64, records: &[PlainRecord<'_>]) {
+        use app::domain::board::{Field, put_record};
+        use yrs::Transact;
+        let mut client = self
+            .board_client(session, sala::auth::Role::Participante)
+            .await;
+        let update = {
+            let mut txn = client.doc.transact_mut();
+            for (root, id, fields) in records {
+                let fields: Vec<(&str, Field)> = fields
+                    .iter()
+                    .map(|(key, value)| (*key, Field::Text((*value).to_owned())))
+                    .collect();
+                put_record(&mut txn, root, id, &fields, "Ana", 1.0);
+            }
+            txn.encode_update_v1()
+        };
+        client
+            .send(sala::sync::protocol::update(&update))
+            .await
+            .expect("update sent");
+        // The room answers this round trip only after the update before it is stored.
+        tokio::time::timeout(std::time::Duration::from_secs(10), client.sync())
+            .await
+            .expect("synced in time")
+            .expect("sync");
     }
 
     /// A personal access token of a person who coordinates `mesa`.
