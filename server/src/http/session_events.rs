@@ -25,7 +25,9 @@ pub async fn events(
     let session = state.store.get_session(session_id).await?;
     let place = place_of(&state.store, &session.mesa_code).await?;
     require(&cx, Act::ReadBoard, &place.session(session_id))?;
-    let slot = state.stream_budget.take(&cx.client)?;
+    // Counted with the board sockets (one stream per open board): a Mesa behind one address
+    // opens as many as it has devices, far past the dashboards' budget.
+    let slot = state.socket_budget.take(&cx.client)?;
     let changes = state.session_changes.subscribe();
     // Events still to send after falling behind (every topic, as something was missed).
     let pending: Vec<Topic> = Vec::new();

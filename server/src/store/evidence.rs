@@ -104,10 +104,13 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let evidence = Evidence::try_from(row.ok_or(StoreError::UnknownEvidence(id))?)?;
-        let (data,): (Vec<u8>,) = sqlx::query_as("SELECT data FROM evidence_files WHERE id = $1")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        // Removed between the two reads: as gone as if it never was.
+        let data: Option<(Vec<u8>,)> =
+            sqlx::query_as("SELECT data FROM evidence_files WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let (data,) = data.ok_or(StoreError::UnknownEvidence(id))?;
         Ok((evidence, data))
     }
 

@@ -9,9 +9,9 @@ use app::domain::board::vote::{
 };
 use chrono::{DateTime, Utc};
 
+use super::Store;
 use super::error::{Result, StoreError};
 use super::rows::{parse_timestamp, timestamp};
-use super::{Engine, Store};
 
 type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -119,37 +119,43 @@ impl Store {
         }
     }
 
-    /// The poll's row, locked on PostgreSQL until the transaction ends (a ballot and the close
-    /// never interleave: a ballot that lands is counted, one after the close is refused).
-    async fn poll_row(&self, tx: &mut Tx<'_>, poll_id: i64, lock: bool) -> Result<PollRow> {
-        let lock = if lock && self.engine == Engine::Postgres {
-            " FOR UPDATE"
-        } else {
-            ""
-        };
-        let row: Option<PollRow> = sqlx::query_as(&format!(
-            "SELECT {POLL_COLUMNS} FROM polls WHERE id = $1{lock}"
-        ))
-        .bind(poll_id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    async fn poll_row(&self, tx: &mut Tx<'_>, poll_id: i64) -> Result<PollRow> {
+        let row: Option<PollRow> =
+            sqlx::query_as(&format!("SELECT {POLL_COLUMNS} FROM polls WHERE id = $1"))
+                .bind(poll_id)
+                .fetch_optional(&mut **tx)
+                .await?;
         row.ok_or(StoreError::UnknownPoll(poll_id))
     }
 
     /// The session and the kind of a poll (what a ballot is checked against before it is cast).
     pub async fn poll_of(&self, poll_id: i64) -> Result<(i64, PollKind, bool)> {
         let mut tx = self.pool.begin().await?;
-        let row = self.poll_row(&mut tx, poll_id, false).await?;
+        let row = self.poll_row(&mut tx, poll_id).await?;
         tx.commit().await?;
         Ok((row.session_id, row.kind()?, row.closed_at.is_some()))
     }
 
-    pub async fn cast_ballot(&self, ballot: &NewBallot<'_>, now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        let poll = self.poll_row(&mut tx, ballot.poll_id, true).await?;
-        if poll.closed_at.is_some() {
+    /// Takes the poll for this transaction while it is open. The first statement is a write, so
+    /// SQLite takes its write lock at once (a read first would make a concurrent writer's commit
+    /// end this transaction with SQLITE_BUSY); on PostgreSQL the row stays locked until the end.
+    async fn hold_open_poll(&self, tx: &mut Tx<'_>, poll_id: i64) -> Result<PollRow> {
+        let held = sqlx::query(
+            "UPDATE polls SET closed_at = closed_at WHERE id = $1 AND closed_at IS NULL",
+        )
+        .bind(poll_id)
+        .execute(&mut **tx)
+        .await?;
+        let poll = self.poll_row(tx, poll_id).await?;
+        if held.rows_affected() == 0 {
             return Err(StoreError::PollClosed);
         }
+        Ok(poll)
+    }
+
+    pub async fn cast_ballot(&self, ballot: &NewBallot<'_>, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let poll = self.hold_open_poll(&mut tx, ballot.poll_id).await?;
         let kept_choice = (poll.secret == 0).then(|| ballot.choice.code());
         let inserted = sqlx::query(
             "INSERT INTO poll_ballots (poll_id, attendee_id, voter_key, voter_name, choice, reason,
@@ -210,10 +216,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(Closing, String)> {
         let mut tx = self.pool.begin().await?;
-        let poll = self.poll_row(&mut tx, poll_id, true).await?;
-        if poll.closed_at.is_some() {
-            return Err(StoreError::PollClosed);
-        }
+        let poll = self.hold_open_poll(&mut tx, poll_id).await?;
         let kind = poll.kind()?;
         let tally = self.tally(&mut tx, &poll).await?;
         let closing = Closing {
@@ -251,7 +254,14 @@ impl Store {
         .await?;
         let mut polls = Vec::with_capacity(rows.len());
         for row in rows {
-            let tally = self.tally(&mut connection, &row).await?;
+            // While a secret vote is open its counts would tell, ballot by ballot, who chose
+            // what: nobody reads them before the close.
+            let secret_and_open = row.secret != 0 && row.closed_at.is_none();
+            let tally = if secret_and_open {
+                Tally::new(row.kind()?, [])
+            } else {
+                self.tally(&mut connection, &row).await?
+            };
             let ballots: Vec<BallotRow> = sqlx::query_as(
                 "SELECT attendee_id, voter_name, choice, reason, recorded_by
                  FROM poll_ballots WHERE poll_id = $1 ORDER BY cast_at, attendee_id",
@@ -259,7 +269,7 @@ impl Store {
             .bind(row.id)
             .fetch_all(&mut *connection)
             .await?;
-            let ballots = ballots
+            let mut ballots: Vec<Ballot> = ballots
                 .into_iter()
                 .map(|b| Ballot {
                     attendee_id: b.attendee_id,
@@ -269,6 +279,10 @@ impl Store {
                     recorded_by: b.recorded_by,
                 })
                 .collect();
+            if row.secret != 0 {
+                // the order of voting would pair names with the counts' steps
+                ballots.sort_by(|a, b| a.name.cmp(&b.name));
+            }
             let (closing, quorum) = match row.closing()? {
                 Some((closing, quorum)) => (Some(closing), quorum),
                 None => (None, *live),

@@ -10,7 +10,7 @@ use yrs::{Doc, ReadTxn, Transact};
 
 use super::records::{AttendanceMode, Attendee, DecisionMethod, agreement};
 use super::{BoardView, Field, Quorum, set_field};
-use crate::domain::fold;
+use crate::domain::{Member, fold, member_named};
 
 code_enum!(
     /// What the coordination asks the Mesa about an agreement.
@@ -38,6 +38,7 @@ code_enum!(
         ConReservas = "con_reservas" / "consenso con reservas",
         Bloqueado = "bloqueado" / "sin consenso (bloqueo)",
         SinQuorum = "sin_quorum" / "sin quórum: no hay decisión",
+        SinRespuestas = "sin_respuestas" / "nadie respondió: no hay decisión",
     }
 );
 
@@ -147,8 +148,12 @@ pub fn check_choice(kind: PollKind, choice: Choice, reason: &str) -> Result<Stri
 
 /// The attendance record a person casting from their own device votes as: the one bearing their
 /// name (as their account or named invitation carries it, not as they type it), which must sit
-/// for a member.
-pub fn own_attendance<'a>(board: &'a BoardView, name: &str) -> Result<&'a Attendee, BallotError> {
+/// for a member of the Mesa's roster (`roster`: its sitting members).
+pub fn own_attendance<'a>(
+    board: &'a BoardView,
+    roster: &[Member],
+    name: &str,
+) -> Result<&'a Attendee, BallotError> {
     let wanted = fold(name);
     let mut named = board
         .attendance
@@ -160,12 +165,13 @@ pub fn own_attendance<'a>(board: &'a BoardView, name: &str) -> Result<&'a Attend
     if named.next().is_some() {
         return Err(BallotError::AmbiguousName(name.to_owned()));
     }
-    sits_for_a_member(attendee)
+    sits_for_a_member(attendee, roster)
 }
 
 /// The attendance record the coordination records a ballot for: someone in the room.
 pub fn attendance_in_room<'a>(
     board: &'a BoardView,
+    roster: &[Member],
     attendee_id: &str,
 ) -> Result<&'a Attendee, BallotError> {
     let attendee = board
@@ -176,11 +182,16 @@ pub fn attendance_in_room<'a>(
     if attendee.mode != AttendanceMode::Presencial {
         return Err(BallotError::NotInRoom(attendee.name.clone()));
     }
-    sits_for_a_member(attendee)
+    sits_for_a_member(attendee, roster)
 }
 
-fn sits_for_a_member(attendee: &Attendee) -> Result<&Attendee, BallotError> {
-    if attendee.is_member() {
+/// The record's role says titular or delegado — which any writer of the board can set — and
+/// its name is one of the Mesa's sitting members (which only the coordination can change).
+fn sits_for_a_member<'a>(
+    attendee: &'a Attendee,
+    roster: &[Member],
+) -> Result<&'a Attendee, BallotError> {
+    if attendee.is_member() && member_named(roster, &attendee.name).is_some() {
         Ok(attendee)
     } else {
         Err(BallotError::NoVotingRole(attendee.name.clone()))
@@ -252,14 +263,15 @@ pub fn outcome(kind: PollKind, tally: &Tally, quorum: &Quorum) -> Outcome {
     if !quorum.reached {
         return Outcome::SinQuorum;
     }
+    if tally.cast() == 0 {
+        return Outcome::SinRespuestas;
+    }
     match kind {
         PollKind::Votacion if tally.of(Choice::AFavor) > tally.of(Choice::EnContra) => {
             Outcome::Aprobado
         }
         PollKind::Votacion => Outcome::NoAprobado,
-        PollKind::Consenso if tally.of(Choice::Bloqueo) > 0 || tally.cast() == 0 => {
-            Outcome::Bloqueado
-        }
+        PollKind::Consenso if tally.of(Choice::Bloqueo) > 0 => Outcome::Bloqueado,
         PollKind::Consenso if tally.of(Choice::ConReservas) > 0 => Outcome::ConReservas,
         PollKind::Consenso => Outcome::Consenso,
     }
@@ -318,6 +330,26 @@ impl Poll {
     }
 }
 
+/// Writes each agreement's result from the session's closed polls (the latest closed poll on
+/// it wins) and clears any result the store does not back: what the acta keeps is the
+/// store's word, not the document's, which every writer could have typed into.
+pub fn settle_outcomes(agreements: &mut [super::records::Agreement], polls: &[Poll]) {
+    for agreement in agreements {
+        let latest = polls
+            .iter()
+            .filter(|p| p.agreement_id == agreement.id)
+            .filter_map(|p| p.closing.as_ref().map(|closing| (p.id, p.kind, closing)))
+            .max_by_key(|(id, _, _)| *id);
+        match latest {
+            Some((_, kind, closing)) => {
+                agreement.outcome = closing.result.clone();
+                agreement.method = kind.method();
+            }
+            None => agreement.outcome.clear(),
+        }
+    }
+}
+
 /// Who the board's history says wrote a poll's result.
 pub const AUTHOR: &str = "Sala (votación)";
 
@@ -362,6 +394,9 @@ pub fn result_update(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PollDesk {
     pub polls: Vec<Poll>,
+    /// The meeting is running (polls open, ballots land); before it starts and after it ends
+    /// the board shows results only.
+    pub running: bool,
     /// Opens and closes polls and records the ballots of people in the room.
     pub conducts: bool,
     /// The attendance record this person votes as, or why they cannot vote from here.
@@ -379,13 +414,11 @@ impl PollDesk {
 }
 
 /// Members present in the room (the coordination records their ballots).
-pub fn members_in_room(board: &BoardView) -> Vec<(String, String)> {
+pub fn members_in_room(board: &BoardView, roster: &[Member]) -> Vec<(String, String)> {
     board
         .attendance
         .iter()
-        .filter(|a| {
-            a.is_member() && a.mode == AttendanceMode::Presencial && !a.name.trim().is_empty()
-        })
+        .filter(|a| a.mode == AttendanceMode::Presencial && sits_for_a_member(a, roster).is_ok())
         .map(|a| (a.id.clone(), a.name.clone()))
         .collect()
 }

@@ -106,10 +106,12 @@ pub fn EvidenceList(root: &'static str, record: String, can_edit: Signal<bool>) 
             let _ = (&ev, &record);
         }
     };
+    let on_record = record.clone();
     let remove = move |id: i64| {
+        let on_record = on_record.clone();
         leptos::task::spawn_local(async move {
             if let Err(error) = remove_evidence(evidence.session, id).await {
-                evidence.error.set(Some((String::new(), error.to_string())));
+                evidence.error.set(Some((on_record, error.to_string())));
             }
             evidence.reload();
         });
@@ -119,13 +121,17 @@ pub fn EvidenceList(root: &'static str, record: String, can_edit: Signal<bool>) 
             <ul class="evidence__list">
                 {move || mine().into_iter().map(|file| {
                     let id = file.id;
+                    let remove = remove.clone();
                     view! {
                         <li data-evidence=id.to_string()>
                             <a href=file.href() download=file.file_name.clone()>{file.file_name.clone()}</a>
                             <span class="hint">{format!(" · {} · {} · {}", file.type_label, file.size_label(), file.uploaded_by)}</span>
                             <span class="slot"><Show when=move || can_edit.get()>
                                 <button type="button" class="button button--quiet" data-action="retirar-evidencia"
-                                    on:click=move |_| remove(id)>"Retirar"</button>
+                                    on:click={
+                                        let remove = remove.clone();
+                                        move |_| remove(id)
+                                    }>"Retirar"</button>
                             </Show></span>
                         </li>
                     }

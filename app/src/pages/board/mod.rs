@@ -113,10 +113,7 @@ pub fn LiveBoard(setup: BoardSetup, access: BoardAccess) -> impl IntoView {
     references::provide(ctx);
     let status = access.detail.session.status;
     events::SessionEvents::provide(ctx.session_id, status.board_is_open());
-    votes::PollsCtx::provide(
-        ctx.session_id,
-        status == crate::domain::SessionStatus::EnCurso,
-    );
+    votes::PollsCtx::provide(ctx.session_id, status.board_is_open());
     evidence::EvidenceCtx::provide(ctx.session_id);
     let view = ctx.view;
     let q = move || quorum(view.with(|v| v.written_members_present()), ctx.members());

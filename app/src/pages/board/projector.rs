@@ -43,14 +43,9 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
             }
         });
     }
-    super::events::SessionEvents::provide(
-        ctx.session_id,
-        access.detail.session.status == SessionStatus::EnCurso,
-    );
-    super::votes::PollsCtx::provide(
-        ctx.session_id,
-        access.detail.session.status == SessionStatus::EnCurso,
-    );
+    let open = access.detail.session.status.board_is_open();
+    super::events::SessionEvents::provide(ctx.session_id, open);
+    super::votes::PollsCtx::provide(ctx.session_id, open);
     let view = ctx.view;
     let statements = Signal::derive(move || {
         view.with(|v| {

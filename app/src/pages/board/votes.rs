@@ -16,8 +16,6 @@ use super::events::SessionEvents;
 #[derive(Clone, Copy)]
 pub struct PollsCtx {
     pub session: i64,
-    /// Votes happen while the meeting runs.
-    pub running: bool,
     pub desk: RwSignal<Option<PollDesk>>,
     /// The last refusal or failure, shown beside the poll that caused it.
     pub error: RwSignal<Option<(i64, String)>>,
@@ -26,15 +24,14 @@ pub struct PollsCtx {
 impl PollsCtx {
     /// Made by the board and the projector (after [`SessionEvents`]); reads the polls once
     /// hydrated and again whenever the session's stream says they changed.
-    pub fn provide(session: i64, running: bool) -> Self {
+    pub fn provide(session: i64, live: bool) -> Self {
         let polls = Self {
             session,
-            running,
             desk: RwSignal::new(None),
             error: RwSignal::new(None),
         };
         provide_context(polls);
-        if running && let Some(events) = use_context::<SessionEvents>() {
+        if live && let Some(events) = use_context::<SessionEvents>() {
             // Effects run in the browser only, first once hydrated.
             Effect::new(move |_| {
                 events.votes.track();
@@ -79,7 +76,18 @@ fn kind_title(poll: &Poll) -> String {
 /// The live tally: one bar per option, then how many voted and the quorum.
 #[component]
 pub fn TallyView(poll: Poll, #[prop(optional)] big: bool) -> impl IntoView {
-    let cast = poll.tally.cast();
+    let cast = poll.ballots.len();
+    let class = if big { "tally tally--big" } else { "tally" };
+    if poll.secret && poll.is_open() {
+        return view! {
+            <div class=class data-tally=poll.id.to_string()>
+                <p class="tally__summary" data-cast=cast.to_string()>
+                    {format!("Han votado {cast} · {} · los conteos se conocen al cerrar la votación secreta", poll.quorum.describe())}
+                </p>
+            </div>
+        }
+        .into_any();
+    }
     let rows = poll
         .tally
         .counts
@@ -96,13 +104,14 @@ pub fn TallyView(poll: Poll, #[prop(optional)] big: bool) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class=if big { "tally tally--big" } else { "tally" } data-tally=poll.id.to_string()>
+        <div class=class data-tally=poll.id.to_string()>
             <ul>{rows}</ul>
             <p class="tally__summary" data-cast=cast.to_string()>
                 {format!("Han votado {cast} · {}", poll.quorum.describe())}
             </p>
         </div>
     }
+    .into_any()
 }
 
 /// An agreement card's part: its open poll (tally, one's ballot, the secretary's recording,
@@ -120,7 +129,11 @@ pub fn AgreementPoll(agreement: String, can_edit: Signal<bool>) -> impl IntoView
                 .with(|d| d.as_ref().and_then(|d| d.open_on(&agreement).cloned()))
         }
     };
-    let conducts = move || polls.desk.with(|d| d.as_ref().is_some_and(|d| d.conducts));
+    let conducts = move || {
+        polls
+            .desk
+            .with(|d| d.as_ref().is_some_and(|d| d.conducts && d.running))
+    };
     let error_for = move |about: i64| {
         polls.error.with(|e| {
             e.as_ref()
@@ -129,11 +142,17 @@ pub fn AgreementPoll(agreement: String, can_edit: Signal<bool>) -> impl IntoView
         })
     };
     let agreement_for_open = agreement.clone();
+    // What is being typed or chosen outlives the poll's re-renders (each ballot re-reads it).
+    let typing = Typing {
+        reason: RwSignal::new(String::new()),
+        room_attendee: RwSignal::new(String::new()),
+        room_reason: RwSignal::new(String::new()),
+    };
     view! {
         <div class="poll" data-poll-for=agreement.clone()>
             {move || match open_here() {
-                Some(poll) => view! { <OpenPoll polls poll /> }.into_any(),
-                None if polls.running && conducts() && can_edit.get() => {
+                Some(poll) => view! { <OpenPoll polls poll typing /> }.into_any(),
+                None if conducts() && can_edit.get() => {
                     view! { <OpenForm polls agreement=agreement_for_open.clone() /> }.into_any()
                 }
                 None => ().into_any(),
@@ -174,8 +193,16 @@ fn OpenForm(polls: PollsCtx, agreement: String) -> impl IntoView {
     }
 }
 
+/// A ballot's reason and the secretary's choices, kept by the agreement's card.
+#[derive(Clone, Copy)]
+struct Typing {
+    reason: RwSignal<String>,
+    room_attendee: RwSignal<String>,
+    room_reason: RwSignal<String>,
+}
+
 #[component]
-fn OpenPoll(polls: PollsCtx, poll: Poll) -> impl IntoView {
+fn OpenPoll(polls: PollsCtx, poll: Poll, typing: Typing) -> impl IntoView {
     let id = poll.id;
     let desk = move || polls.desk.get();
     let voted_as = {
@@ -189,7 +216,7 @@ fn OpenPoll(polls: PollsCtx, poll: Poll) -> impl IntoView {
     };
     let cannot = move || desk().and_then(|d| d.voter.err());
     let conducts = move || desk().is_some_and(|d| d.conducts);
-    let reason = RwSignal::new(String::new());
+    let reason = typing.reason;
     let cast = move |choice: Choice| {
         polls.act(id, async move {
             cast_ballot(id, choice.code().to_owned(), reason.get_untracked()).await
@@ -249,7 +276,7 @@ fn OpenPoll(polls: PollsCtx, poll: Poll) -> impl IntoView {
             <TallyView poll=poll.clone() />
             {ballot_form}
             <span class="slot"><Show when=conducts>
-                <RoomBallots polls id kind=poll.kind recorded=recorded.clone() />
+                <RoomBallots polls id kind=poll.kind recorded=recorded.clone() typing />
                 <button type="button" class="button button--quiet" data-action="cerrar-votacion"
                     on:click=move |_| polls.act(id, async move { close_poll(id).await.map(|_| ()) })>
                     "Cerrar y escribir el resultado"
@@ -266,9 +293,15 @@ fn OpenPoll(polls: PollsCtx, poll: Poll) -> impl IntoView {
 
 /// The secretary records the ballot of a member in the room (one who has not voted yet).
 #[component]
-fn RoomBallots(polls: PollsCtx, id: i64, kind: PollKind, recorded: Vec<String>) -> impl IntoView {
-    let attendee = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
+fn RoomBallots(
+    polls: PollsCtx,
+    id: i64,
+    kind: PollKind,
+    recorded: Vec<String>,
+    typing: Typing,
+) -> impl IntoView {
+    let attendee = typing.room_attendee;
+    let reason = typing.room_reason;
     let waiting = move || {
         polls.desk.with(|d| {
             d.as_ref()
@@ -284,14 +317,19 @@ fn RoomBallots(polls: PollsCtx, id: i64, kind: PollKind, recorded: Vec<String>) 
     };
     let record = move |choice: Choice| {
         let who = attendee.get_untracked();
+        let why = reason.get_untracked();
+        // the next person is chosen afresh (this one leaves the list once recorded)
+        attendee.set(String::new());
+        reason.set(String::new());
         polls.act(id, async move {
-            record_ballot(id, who, choice.code().to_owned(), reason.get_untracked()).await
+            record_ballot(id, who, choice.code().to_owned(), why).await
         });
     };
     view! {
         <fieldset class="poll__room">
             <legend>"Registrar el voto de alguien en la sala"</legend>
             <select data-field="poll-attendee" aria-label="Integrante en la sala"
+                prop:value=move || attendee.get()
                 on:change=move |ev| attendee.set(event_target_value(&ev))>
                 <option value="">"Elija a la persona…"</option>
                 {move || waiting().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}

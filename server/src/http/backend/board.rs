@@ -53,6 +53,12 @@ impl StoreBackend {
             .await?;
         let closed = session.closed_at.unwrap_or_else(Utc::now);
         let closed_on = closed.with_timezone(&bogota()).date_naive();
+        // Results come from the store's closed polls, not from the document's `outcome`.
+        let polls = self
+            .store
+            .polls_of_session(session.id, &app::domain::board::quorum(0, 0))
+            .await?;
+        app::domain::board::vote::settle_outcomes(&mut board.agreements, &polls);
         // Uploads stop with the freeze above: this is the list the acta keeps.
         let evidence = self.store.evidence_of_session(session.id).await?;
         let acta = Acta {

@@ -40,6 +40,8 @@ impl StoreBackend {
             SessionStatus::EnCurso => self.refresh_follow_up(id).await?,
             _ => {}
         }
+        // Boards opened before the start offer votes from now on; after the close, no more.
+        self.changes.announce(id, super::changes::Topic::Votes);
         Ok(session)
     }
 

@@ -12,7 +12,7 @@ use app::domain::board::vote::{
 };
 use app::domain::board::{BoardView, Quorum, quorum};
 use app::domain::policy::{Act, allowed};
-use app::domain::{Session, SessionStatus};
+use app::domain::{Member, Session, SessionStatus};
 use app::error::AppError;
 use app::ssr::{RequestContext, Votes};
 use async_trait::async_trait;
@@ -38,18 +38,21 @@ fn signature(cx: &RequestContext) -> String {
 }
 
 impl StoreBackend {
-    /// The board as its room holds it now, with its quorum against the Mesa's sitting members.
-    async fn board_and_quorum(&self, session: &Session) -> Result<(BoardView, Quorum), AppError> {
+    /// The board as its room holds it now, the Mesa's sitting members, and the quorum.
+    async fn board_and_quorum(
+        &self,
+        session: &Session,
+    ) -> Result<(BoardView, Vec<Member>, Quorum), AppError> {
         let board = self.sync.board_view(session.id, false).await?;
-        let members = self.store.members_of(&session.mesa_code).await?.len();
-        let quorum = quorum(board.written_members_present(), members);
-        Ok((board, quorum))
+        let roster = self.store.members_of(&session.mesa_code).await?;
+        let quorum = quorum(board.written_members_present(), roster.len());
+        Ok((board, roster, quorum))
     }
 
     /// Closes every open poll of the session (the meeting is closing), writing their results.
     pub(super) async fn close_open_polls(&self, session_id: i64) -> Result<(), AppError> {
         let session = self.store.get_session(session_id).await?;
-        let (_, quorum) = self.board_and_quorum(&session).await?;
+        let (_, _, quorum) = self.board_and_quorum(&session).await?;
         let open: Vec<i64> = self
             .store
             .polls_of_session(session_id, &quorum)
@@ -59,8 +62,14 @@ impl StoreBackend {
             .map(|p| p.id)
             .collect();
         for poll_id in open {
-            self.settle(&session, poll_id, CLOSED_WITH_MEETING, &quorum)
-                .await?;
+            match self
+                .settle(&session, poll_id, CLOSED_WITH_MEETING, &quorum)
+                .await
+            {
+                // the coordination closed it a moment earlier: its result is written
+                Ok(_) | Err(AppError::Conflict(_)) => {}
+                Err(error) => return Err(error),
+            }
         }
         Ok(())
     }
@@ -114,22 +123,23 @@ impl Votes for StoreBackend {
         let (session, place) = self.session_place(session_id).await?;
         let target = place.session(session_id);
         require(cx, Act::ReadBoard, &target)?;
-        let (board, quorum) = self.board_and_quorum(&session).await?;
+        let (board, roster, quorum) = self.board_and_quorum(&session).await?;
         let polls = self.store.polls_of_session(session_id, &quorum).await?;
         let conducts = allowed(&cx.actor, Act::ConductVote, &target);
         let voter = if !allowed(&cx.actor, Act::CastVote, &target) {
             Err("Con su acceso puede seguir las votaciones, no votar.".to_owned())
         } else {
             self.voter_name(cx)
-                .and_then(|name| own_attendance(&board, &name).map(|a| a.id.clone()))
+                .and_then(|name| own_attendance(&board, &roster, &name).map(|a| a.id.clone()))
                 .map_err(|e| e.to_string())
         };
         Ok(PollDesk {
             polls,
+            running: session.status == SessionStatus::EnCurso,
             conducts,
             voter,
             in_room: if conducts {
-                members_in_room(&board)
+                members_in_room(&board, &roster)
             } else {
                 Vec::new()
             },
@@ -174,8 +184,8 @@ impl Votes for StoreBackend {
         running(&session)?;
         let reason = check_choice(kind, choice, &reason).map_err(refused)?;
         let name = self.voter_name(cx).map_err(refused)?;
-        let board = self.sync.board_view(session.id, false).await?;
-        let attendee = own_attendance(&board, &name).map_err(refused)?;
+        let (board, roster, _) = self.board_and_quorum(&session).await?;
+        let attendee = own_attendance(&board, &roster, &name).map_err(refused)?;
         let ballot = NewBallot {
             poll_id,
             attendee_id: &attendee.id,
@@ -202,8 +212,8 @@ impl Votes for StoreBackend {
         require(cx, Act::ConductVote, &place.session(session.id))?;
         running(&session)?;
         let reason = check_choice(kind, choice, &reason).map_err(refused)?;
-        let board = self.sync.board_view(session.id, false).await?;
-        let attendee = attendance_in_room(&board, &attendee_id).map_err(refused)?;
+        let (board, roster, _) = self.board_and_quorum(&session).await?;
+        let attendee = attendance_in_room(&board, &roster, &attendee_id).map_err(refused)?;
         let recorder = signature(cx);
         let ballot = NewBallot {
             poll_id,
@@ -223,7 +233,7 @@ impl Votes for StoreBackend {
         let (session, place, _) = self.poll_place(poll_id).await?;
         require(cx, Act::ConductVote, &place.session(session.id))?;
         running(&session)?;
-        let (_, quorum) = self.board_and_quorum(&session).await?;
+        let (_, _, quorum) = self.board_and_quorum(&session).await?;
         let closing = self
             .settle(&session, poll_id, &signature(cx), &quorum)
             .await?;
