@@ -206,15 +206,15 @@ impl Store {
         Ok(Tally::new(poll.kind()?, counted))
     }
 
-    /// Closes the poll with the quorum the board shows now; returns how it closed and the
-    /// agreement it was on.
+    /// Closes the poll with the quorum the board shows now; returns how it closed, the
+    /// agreement it was on and its kind.
     pub async fn close_poll(
         &self,
         poll_id: i64,
         by: &str,
         quorum: &Quorum,
         now: DateTime<Utc>,
-    ) -> Result<(Closing, String)> {
+    ) -> Result<(Closing, String, PollKind)> {
         let mut tx = self.pool.begin().await?;
         let poll = self.hold_open_poll(&mut tx, poll_id).await?;
         let kind = poll.kind()?;
@@ -240,7 +240,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok((closing, poll.agreement_id))
+        Ok((closing, poll.agreement_id, kind))
     }
 
     /// The session's polls, newest first; open ones carry `live` (the board's quorum now).

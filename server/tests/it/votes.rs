@@ -83,7 +83,7 @@ async fn a_seat_votes_once_and_closed_is_closed(store: Store) {
         .cast_ballot(&ballot(poll, "Marta", "cuenta:3", Choice::AFavor), now())
         .await
         .unwrap();
-    let (closing, agreement) = store
+    let (closing, agreement, _) = store
         .close_poll(poll, "Ana", &quorum(3, 4), now())
         .await
         .unwrap();

@@ -54,6 +54,14 @@ pub(crate) async fn place_of(store: &Store, mesa: &str) -> Result<MesaPlace, App
     })
 }
 
+/// The name a backend act is signed with (the acta, a ballot, an evidence file): the person's,
+/// or the name an invitation's holder gave.
+pub(super) fn signature(cx: &RequestContext) -> String {
+    cx.actor
+        .display_name()
+        .map_or_else(|| cx.actor.principal(), str::to_owned)
+}
+
 impl StoreBackend {
     pub(super) async fn place_of(&self, mesa: &str) -> Result<MesaPlace, AppError> {
         place_of(&self.store, mesa).await

@@ -13,18 +13,11 @@ use chrono::{NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
 use super::StoreBackend;
-use super::access::require;
+use super::access::{require, signature};
 
 /// Bogotá's date now: the observation period and the approval are judged on it.
 fn today() -> NaiveDate {
     Utc::now().with_timezone(&bogota()).date_naive()
-}
-
-/// The name the acta prints for whoever acts (an invitation's holder signs with the name it gave).
-fn signature(cx: &RequestContext) -> String {
-    cx.actor
-        .display_name()
-        .map_or_else(|| cx.actor.principal(), str::to_owned)
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {

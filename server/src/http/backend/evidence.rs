@@ -8,23 +8,16 @@ use app::domain::policy::{Act, writes_board};
 use app::error::AppError;
 use app::ssr::{EvidenceFiles, EvidenceUpload, RequestContext};
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{Timelike, Utc};
 use sha2::{Digest, Sha256};
 
 use super::StoreBackend;
-use super::access::require;
+use super::access::{require, signature};
 use super::changes::Topic;
 use crate::store::NewEvidence;
 
 fn refused(error: EvidenceError) -> AppError {
     AppError::Conflict(error.to_string())
-}
-
-/// Who attached a file, as the board and the acta name them.
-fn signature(cx: &RequestContext) -> String {
-    cx.actor
-        .display_name()
-        .map_or_else(|| cx.actor.principal(), str::to_owned)
 }
 
 impl StoreBackend {
@@ -90,7 +83,8 @@ impl EvidenceFiles for StoreBackend {
             data: &upload.data,
             uploaded_by: &uploaded_by,
         };
-        let id = self.store.add_evidence(&new, Utc::now()).await?;
+        let uploaded_at = Utc::now();
+        let id = self.store.add_evidence(&new, uploaded_at).await?;
         self.changes.announce(session_id, Topic::Evidence);
         self.audit(
             cx,
@@ -99,8 +93,20 @@ impl EvidenceFiles for StoreBackend {
             &format!("{file_name} ({sha256})"),
         )
         .await;
-        let (evidence, _) = self.store.evidence_file(session_id, id).await?;
-        Ok(evidence)
+        // As stored (the store keeps timestamps to the second).
+        Ok(Evidence {
+            id,
+            session_id,
+            record_root: upload.record_root,
+            record_id: upload.record_id,
+            file_name,
+            content_type: file_type.mime.to_owned(),
+            type_label: file_type.label.to_owned(),
+            size: upload.data.len() as u64,
+            sha256,
+            uploaded_by,
+            uploaded_at: uploaded_at.with_nanosecond(0).unwrap_or(uploaded_at),
+        })
     }
 
     async fn evidence_file(

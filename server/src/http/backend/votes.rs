@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 
 use super::StoreBackend;
-use super::access::{MesaPlace, require};
+use super::access::{MesaPlace, require, signature};
 use super::changes::Topic;
 use crate::store::NewBallot;
 
@@ -28,13 +28,6 @@ const CLOSED_WITH_MEETING: &str = "Sala (al cerrar la reunión)";
 
 fn refused(error: BallotError) -> AppError {
     AppError::Conflict(error.to_string())
-}
-
-/// The name a ballot is cast or recorded under (an invitation's holder signs with its name).
-fn signature(cx: &RequestContext) -> String {
-    cx.actor
-        .display_name()
-        .map_or_else(|| cx.actor.principal(), str::to_owned)
 }
 
 impl StoreBackend {
@@ -84,8 +77,7 @@ impl StoreBackend {
         quorum: &Quorum,
     ) -> Result<Closing, AppError> {
         let now = Utc::now();
-        let (closing, agreement) = self.store.close_poll(poll_id, by, quorum, now).await?;
-        let (_, kind, _) = self.store.poll_of(poll_id).await?;
+        let (closing, agreement, kind) = self.store.close_poll(poll_id, by, quorum, now).await?;
         let line = closing.result.clone();
         let now_ms = now.timestamp_millis() as f64;
         self.sync
