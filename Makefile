@@ -19,7 +19,7 @@ SITE_ROOT := $(CURDIR)/target/site
 SALA_BIN := $(CARGO_TARGET_DIR)/release/sala
 SALA_ADDR ?= 127.0.0.1:3000
 
-.PHONY: help run build tools test test-rust test-e2e lint postgres oidc-provider chromium fmt clean-data
+.PHONY: help run build tools test test-rust test-e2e lint postgres oidc-provider smtp-sink chromium fmt clean-data
 
 help:
 	@echo "make run   — build (release) and start Sala at http://$(SALA_ADDR) on SQLite (./data/sala.db)"
@@ -62,12 +62,17 @@ postgres:
 oidc-provider:
 	@[ -d tools/oidc/node_modules/oidc-provider ] || (cd tools/oidc && npm ci --no-audit --no-fund)
 
+# The mail tests run a real SMTP server (tools/smtp/sink.py, Python's aiosmtpd).
+smtp-sink:
+	@python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+
 # The storage fault tests mount a small tmpfs (a full disk) and run a private PostgreSQL cluster:
 # required when running as root (as CI does), skipped with a note otherwise.
 # Then a short fuzzing run per target (fixed seed, < 60 s together; the long runs are in
 # docs/benchmarks.md): a failing input is saved under fuzz-failures/ and fails the target.
-test-rust: postgres oidc-provider
+test-rust: postgres oidc-provider smtp-sink
 	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 SALA_REQUIRE_OIDC=1 \
+	  SALA_REQUIRE_SMTP=1 \
 	  SALA_REQUIRE_FAULTS=$$([ "$$(id -u)" = 0 ] && echo 1 || echo 0) \
 	  cargo test -p app -p sala
 	cargo run -q -p sala --bin fuzz -- decoder --iterations 1000000 --corpus server/fuzz/corpus

@@ -23,6 +23,7 @@ use crate::domain::identity::{
 };
 use crate::domain::indicators::import::{ImportPreview, ImportSummary};
 use crate::domain::indicators::{IndicatorCatalogue, IndicatorDetail};
+use crate::domain::mail::{MailDesk, MailState, OutboxEntry};
 use crate::domain::situation::{SituationQuery, SituationView};
 use crate::domain::{
     Member, MemberRequest, MesaDetail, MesaSummary, NewMember, ScheduleRequest, Session,
@@ -485,6 +486,20 @@ pub trait EvidenceFiles: Send + Sync + 'static {
     ) -> Result<(), AppError>;
 }
 
+/// The mail queue, for the district's administration.
+#[async_trait]
+pub trait Mailroom: Send + Sync + 'static {
+    /// Whether mail is configured, how many messages stand where, and the latest ones.
+    async fn mail_desk(&self, cx: &RequestContext) -> Result<MailDesk, AppError>;
+    /// Sends a stopped message again (`Pendiente`) or discards it (`Descartado`).
+    async fn set_mail_state(
+        &self,
+        cx: &RequestContext,
+        id: i64,
+        to: MailState,
+    ) -> Result<OutboxEntry, AppError>;
+}
+
 /// A file as it arrives to be attached.
 #[derive(Debug, Clone)]
 pub struct EvidenceUpload {
@@ -499,6 +514,7 @@ pub type SharedBackend = Arc<dyn Backend>;
 pub type SharedActas = Arc<dyn Actas>;
 pub type SharedVotes = Arc<dyn Votes>;
 pub type SharedEvidence = Arc<dyn EvidenceFiles>;
+pub type SharedMailroom = Arc<dyn Mailroom>;
 pub type SharedAccounts = Arc<dyn Accounts>;
 pub type SharedIndicators = Arc<dyn Indicators>;
 pub type SharedRegister = Arc<dyn Register>;
@@ -516,6 +532,11 @@ pub(crate) fn actas() -> Result<SharedActas, AppError> {
 pub(crate) fn evidence_files() -> Result<SharedEvidence, AppError> {
     leptos::prelude::use_context::<SharedEvidence>()
         .ok_or_else(|| AppError::Internal("el servidor no configuró las evidencias".into()))
+}
+
+pub(crate) fn mailroom() -> Result<SharedMailroom, AppError> {
+    leptos::prelude::use_context::<SharedMailroom>()
+        .ok_or_else(|| AppError::Internal("el servidor no configuró el correo".into()))
 }
 
 pub(crate) fn votes() -> Result<SharedVotes, AppError> {

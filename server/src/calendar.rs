@@ -74,10 +74,8 @@ pub fn session_event(
         } else {
             EventStatus::Confirmed
         });
-    // a rescheduled session is a new version of the same event
-    if session.rescheduled_from.is_some() {
-        event.sequence(1);
-    }
+    // each correction or the cancellation is a new version of the same event
+    event.sequence(u32::try_from(session.revision).unwrap_or(u32::MAX));
     event.done()
 }
 
@@ -102,8 +100,21 @@ pub fn commitment_event(commitment: &DueCommitment, origin: &str, now: DateTime<
 
 /// A calendar named `name` holding `events`, as the bytes of an `.ics` file.
 pub fn calendar(name: &str, events: Vec<Event>) -> String {
+    build(name, events, None)
+}
+
+/// The same, attached to a convocatoria: `METHOD:PUBLISH` is what lets mail programs offer to
+/// add it (RFC 5546; there is no organiser to reply to).
+pub fn publication(name: &str, events: Vec<Event>) -> String {
+    build(name, events, Some("PUBLISH"))
+}
+
+fn build(name: &str, events: Vec<Event>, method: Option<&str>) -> String {
     let mut calendar = Calendar::new();
     calendar.name(name).timezone("America/Bogota");
+    if let Some(method) = method {
+        calendar.append_property(icalendar::Property::new("METHOD", method));
+    }
     for event in events {
         calendar.push(event);
     }
@@ -130,6 +141,7 @@ mod tests {
             rescheduled_from: None,
             change_reason: Some("Paro de transporte".into()),
             cancelled_at: None,
+            revision: 0,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod http;
 pub mod identity;
 pub mod indicators;
+pub mod mail;
 pub mod maps;
 pub mod oidc;
 pub mod pdf;

@@ -315,5 +315,6 @@ pub mod accounts;
 pub mod actas;
 pub mod evidence;
 pub mod indicators;
+pub mod mail;
 pub mod register;
 pub mod votes;

@@ -15,6 +15,7 @@ pub mod escalation;
 mod festivos;
 pub mod identity;
 pub mod indicators;
+pub mod mail;
 pub mod map;
 mod member;
 mod model;

@@ -75,6 +75,10 @@ pub struct Session {
     /// Why it was last rescheduled or why it was cancelled.
     pub change_reason: Option<String>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// How many times its date, place, mode or standing changed after it was scheduled: the
+    /// calendar event's SEQUENCE and the version of its convocatoria.
+    #[serde(default)]
+    pub revision: i64,
 }
 
 /// A Mesa on the home page with the sessions people look for first.
@@ -107,6 +111,10 @@ pub struct MesaDetail {
     /// Closed actas are public (a setting of the Mesa's coordination).
     #[serde(default)]
     pub publishes_actas: bool,
+    /// The server sends mail (convocatorias, reminders, approved actas); the scheduling form
+    /// says when it does not.
+    #[serde(default)]
+    pub mail_enabled: bool,
     /// Sessions still ahead (or running now), soonest first.
     pub upcoming: Vec<Session>,
     /// Sessions behind us, most recent first.
@@ -163,6 +171,7 @@ mod tests {
             rescheduled_from: None,
             change_reason: None,
             cancelled_at: None,
+            revision: 0,
         }
     }
 

@@ -69,10 +69,13 @@ pub enum Act {
     /// Cast one's own ballot from one's device (the server also checks that one sits for a
     /// member on the board's attendance).
     CastVote,
+    /// See the mail queue and send a stopped message again or discard it (the district's
+    /// administration: the queue holds every Mesa's mail).
+    ManageMail,
 }
 
 impl Act {
-    pub const ALL: [Act; 23] = [
+    pub const ALL: [Act; 24] = [
         Self::ReadBoard,
         Self::ReadActa,
         Self::StartMeeting,
@@ -96,6 +99,7 @@ impl Act {
         Self::SubscribeCalendar,
         Self::ConductVote,
         Self::CastVote,
+        Self::ManageMail,
     ];
 
     /// The act a session page's button performs; cancelling (which needs a reason) is done from
@@ -134,6 +138,7 @@ impl Act {
             Act::SubscribeCalendar => "suscribirse a un calendario",
             Act::ConductVote => "abrir, cerrar o registrar votaciones en esta sesión",
             Act::CastVote => "votar en esta sesión",
+            Act::ManageMail => "administrar el envío de correos",
         }
     }
 
@@ -212,7 +217,9 @@ pub fn allowed(actor: &Actor, act: Act, target: &Target) -> bool {
 
 fn granted(actor: &Actor, act: Act, target: &Target) -> bool {
     match act {
-        Act::ManagePeople | Act::ReadAudit => actor.person.as_ref().is_some_and(|p| p.admin),
+        Act::ManagePeople | Act::ReadAudit | Act::ManageMail => {
+            actor.person.as_ref().is_some_and(|p| p.admin)
+        }
         // Aggregated figures, no personal data: anyone Sala knows (a person, or an invitation's
         // holder on the projector) reads them.
         Act::ReadIndicators => !actor.is_anonymous(),
@@ -333,7 +340,7 @@ pub fn allows(role: BoardRole, act: Act) -> bool {
     use Act::*;
     use BoardRole::*;
     match (role, act) {
-        (Coordinador, ManagePeople | ReadAudit) => false,
+        (Coordinador, ManagePeople | ReadAudit | ManageMail) => false,
         (Coordinador, _) => true,
         (Participante, ReadBoard | ReadActa | EditBoard | Escalate | ObserveActa | CastVote) => {
             true

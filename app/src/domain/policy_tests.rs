@@ -67,7 +67,7 @@ fn actors() -> Vec<(&'static str, Actor)> {
 /// lectura acta · iniciar cerrar escribir agenda · escalar decidir · contactos programar
 /// integrantes invitar · personas auditoría · ver cargar indicadores · gestionar activos, ver sus
 /// contactos · observar, aprobar el acta · suscribirse a un calendario · conducir una votación,
-/// votar.
+/// votar · administrar el correo.
 fn check(target: &Target, rows: [&str; 8]) {
     for ((name, actor), row) in actors().into_iter().zip(rows) {
         let row: Vec<bool> = row
@@ -108,14 +108,14 @@ fn a_session_of_a_local_mesa() {
     check(
         &Target::Session { place, id: 1 },
         [
-            ".. .... .. .... .. .. .. .. . . .",
-            "yy .... .. .... .. y. .. .. . . .",
-            "yy ..y. y. .... .. y. .. y. . . y",
-            ".. .... .. .... .. y. .y .. y . .",
-            "yy ..y. y. .... .. y. .y y. y . y",
-            "yy yyyy yy yyyy .. yy yy yy y y y",
-            "yy .... .. .... .. yy yy .. y . .",
-            "yy .... .. .... yy yy yy .. y . .",
+            ".. .... .. .... .. .. .. .. . . . .",
+            "yy .... .. .... .. y. .. .. . . . .",
+            "yy ..y. y. .... .. y. .. y. . . y .",
+            ".. .... .. .... .. y. .y .. y . . .",
+            "yy ..y. y. .... .. y. .y y. y . y .",
+            "yy yyyy yy yyyy .. yy yy yy y y y .",
+            "yy .... .. .... .. yy yy .. y . . .",
+            "yy .... .. .... yy yy yy .. y . . y",
         ],
     );
 }
@@ -131,14 +131,14 @@ fn a_local_mesa_between_sessions() {
     check(
         &Target::Mesa(place),
         [
-            ".. .... .. .... .. .. .. .. . . .",
-            ".. .... .. .... .. y. .. .. . . .",
-            ".. .... .. .... .. y. .. .. . . .",
-            ".. .... .. .... .. y. .y .. y . .",
-            "yy .... .. .... .. y. .y .. y . .",
-            "yy .... .y yyyy .. yy yy .y y . .",
-            "yy .... .. .... .. yy yy .. y . .",
-            "yy .... .. .... yy yy yy .. y . .",
+            ".. .... .. .... .. .. .. .. . . . .",
+            ".. .... .. .... .. y. .. .. . . . .",
+            ".. .... .. .... .. y. .. .. . . . .",
+            ".. .... .. .... .. y. .y .. y . . .",
+            "yy .... .. .... .. y. .y .. y . . .",
+            "yy .... .y yyyy .. yy yy .y y . . .",
+            "yy .... .. .... .. yy yy .. y . . .",
+            "yy .... .. .... yy yy yy .. y . . y",
         ],
     );
 }
@@ -148,14 +148,14 @@ fn the_district_as_a_whole() {
     check(
         &Target::District,
         [
-            ".. .... .. .... .. .. .. .. . . .",
-            ".. .... .. .... .. y. .. .. . . .",
-            ".. .... .. .... .. y. .. .. . . .",
-            ".. .... .. .... .. y. .y .. y . .",
-            ".. .... .. .... .. y. .y .. y . .",
-            ".. .... .. .... .. y. .y .. y . .",
-            ".. .... .. .... .. y. .y .. y . .",
-            ".. .... .. .... yy yy yy .. y . .",
+            ".. .... .. .... .. .. .. .. . . . .",
+            ".. .... .. .... .. y. .. .. . . . .",
+            ".. .... .. .... .. y. .. .. . . . .",
+            ".. .... .. .... .. y. .y .. y . . .",
+            ".. .... .. .... .. y. .y .. y . . .",
+            ".. .... .. .... .. y. .y .. y . . .",
+            ".. .... .. .... .. y. .y .. y . . .",
+            ".. .... .. .... yy yy yy .. y . . y",
         ],
     );
 }

@@ -300,6 +300,7 @@ mod tests {
             rescheduled_from: None,
             change_reason: None,
             cancelled_at: None,
+            revision: 0,
         }
     }
 

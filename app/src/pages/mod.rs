@@ -24,7 +24,7 @@ use leptos_router::{
     path,
 };
 
-use account::{AccountPage, AuditPage, PeoplePage, PrivacyPage, SetupPage, SignInPage};
+use account::{AccountPage, AuditPage, MailPage, PeoplePage, PrivacyPage, SetupPage, SignInPage};
 use acta::ActaPage;
 use common::NotFound;
 use dashboard::DashboardPage;
@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cuenta") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/personas") view=PeoplePage ssr=SsrMode::Async />
                     <Route path=path!("/admin/auditoria") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/correo") view=MailPage ssr=SsrMode::Async />
                     <Route path=path!("/privacidad") view=PrivacyPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -134,6 +134,39 @@ pub struct ServeArgs {
     )]
     pub oidc_label: String,
 
+    /// Servidor de correo (SMTP) para convocatorias, recordatorios y actas aprobadas, p. ej.
+    /// smtp://usuario:clave@smtp.entidad.gov.co:587?tls=required o smtps://…:465. Sin él no se
+    /// envía ningún correo (y las páginas lo dicen).
+    #[arg(
+        long,
+        env = "SALA_SMTP_URL",
+        hide_env_values = true,
+        requires = "mail_from"
+    )]
+    pub smtp_url: Option<String>,
+
+    /// Remitente de los correos, p. ej. «Sala situacional <sala@entidad.gov.co>».
+    #[arg(long, env = "SALA_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Días antes del vencimiento en que se recuerda un compromiso a su responsable (además
+    /// del día siguiente al vencimiento).
+    #[arg(
+        long,
+        env = "SALA_REMINDER_DAYS",
+        value_delimiter = ',',
+        default_values_t = crate::mail::reminders::DEFAULT_DAYS_BEFORE
+    )]
+    pub reminder_days: Vec<i64>,
+
+    /// Hora (de Bogotá) desde la que salen los recordatorios del día.
+    #[arg(long, env = "SALA_REMINDER_HOUR", default_value_t = 7)]
+    pub reminder_hour: u32,
+
+    /// Segundos que puede durar un envío SMTP.
+    #[arg(long, hide = true, default_value_t = 30)]
+    pub mail_send_timeout_secs: u64,
+
     /// Correo de la primera cuenta de administración, creada si la base no tiene ninguna.
     #[arg(long, env = "SALA_ADMIN_EMAIL", default_value = "admin@sala.local")]
     pub admin_email: String,
@@ -246,13 +279,37 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
             .is_some_and(|url| url.starts_with("https://")),
         public_url: public_url.clone(),
     };
-    let state = AppState::with_identity(
+    let postman = match (&args.smtp_url, &args.mail_from) {
+        (Some(smtp_url), Some(from)) => {
+            let postman = crate::mail::start(
+                store.clone(),
+                crate::mail::MailConfig {
+                    smtp_url: smtp_url.clone(),
+                    from: from.clone(),
+                    origin: base.clone(),
+                    send_timeout: std::time::Duration::from_secs(
+                        args.mail_send_timeout_secs.max(1),
+                    ),
+                    reminder_days: args.reminder_days.clone(),
+                    reminder_hour: args.reminder_hour.min(23),
+                },
+            )?;
+            tracing::info!(from = postman.sender(), "mail configured");
+            postman
+        }
+        _ => {
+            tracing::info!("no SMTP server configured (--smtp-url): no mail will be sent");
+            crate::mail::Postman::default()
+        }
+    };
+    let state = AppState::with_mail(
         leptos_options,
         store.clone(),
         signer,
         args.limits(),
         durable,
         identity,
+        postman,
     )
     .with_http_limits(args.http_limits());
     admin::first_start(&state.identity, &store, &args.admin_email, &base).await?;

@@ -98,6 +98,7 @@ impl From<StoreError> for AppError {
             | StoreError::UnknownImport(_)
             | StoreError::UnknownAccessToken(_)
             | StoreError::UnknownCalendarFeed(_)
+            | StoreError::UnknownMail(_)
             | StoreError::UnknownPoll(_)
             | StoreError::UnknownEvidence(_)
             | StoreError::NoActa(_) => AppError::NotFound(error.to_string()),

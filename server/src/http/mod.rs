@@ -23,8 +23,8 @@ mod uploads;
 use std::sync::Arc;
 
 use app::ssr::{
-    SharedAccounts, SharedActas, SharedBackend, SharedEvidence, SharedIndicators, SharedRegister,
-    SharedVotes,
+    SharedAccounts, SharedActas, SharedBackend, SharedEvidence, SharedIndicators, SharedMailroom,
+    SharedRegister, SharedVotes,
 };
 use app::{App, shell};
 use axum::Router;
@@ -64,6 +64,7 @@ pub struct AppState {
     pub actas: SharedActas,
     pub votes: SharedVotes,
     pub evidence: SharedEvidence,
+    pub mailroom: SharedMailroom,
     pub session_changes: SessionChanges,
     pub imports: Imports,
     pub signer: Signer,
@@ -109,21 +110,45 @@ impl AppState {
         durable: bool,
         identity: IdentityConfig,
     ) -> Self {
+        Self::with_mail(
+            leptos_options,
+            store,
+            signer,
+            limits,
+            durable,
+            identity,
+            crate::mail::Postman::default(),
+        )
+    }
+
+    /// The whole state, with the mail's postman (`Postman::default()`: no mail).
+    pub fn with_mail(
+        leptos_options: LeptosOptions,
+        store: Store,
+        signer: Signer,
+        limits: SyncLimits,
+        durable: bool,
+        identity: IdentityConfig,
+        postman: crate::mail::Postman,
+    ) -> Self {
         let sync = SyncHub::new(store.clone(), limits, durable);
         let projections = crate::projection::start(store.clone(), sync.clone());
         let dashboards = Dashboards::new(store.clone(), projections.clone());
         let identity = Identity::new(store.clone(), signer.clone(), identity);
         let sockets = sockets::Sockets::default();
         let imports = Imports::new(store.clone(), crate::indicators::bogota());
-        let implementation = Arc::new(StoreBackend::new(
-            store.clone(),
-            sync.clone(),
-            identity.clone(),
-            sockets.clone(),
-            projections.clone(),
-            dashboards.clone(),
-            imports.clone(),
-        ));
+        let implementation = Arc::new(
+            StoreBackend::new(
+                store.clone(),
+                sync.clone(),
+                identity.clone(),
+                sockets.clone(),
+                projections.clone(),
+                dashboards.clone(),
+                imports.clone(),
+            )
+            .with_postman(postman),
+        );
         let session_changes = implementation.session_changes();
         let backend: SharedBackend = implementation.clone();
         let indicators: SharedIndicators = implementation.clone();
@@ -131,6 +156,7 @@ impl AppState {
         let actas: SharedActas = implementation.clone();
         let votes: SharedVotes = implementation.clone();
         let evidence: SharedEvidence = implementation.clone();
+        let mailroom: SharedMailroom = implementation.clone();
         let accounts: SharedAccounts = implementation;
         Self {
             leptos_options,
@@ -142,6 +168,7 @@ impl AppState {
             actas,
             votes,
             evidence,
+            mailroom,
             session_changes,
             imports,
             signer,
@@ -182,6 +209,7 @@ pub fn router(state: AppState) -> Router {
     let actas = state.actas.clone();
     let votes = state.votes.clone();
     let evidence = state.evidence.clone();
+    let mailroom = state.mailroom.clone();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -217,6 +245,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(actas.clone());
                 provide_context(votes.clone());
                 provide_context(evidence.clone());
+                provide_context(mailroom.clone());
             },
             move || shell(options.clone()),
         )
@@ -395,6 +424,7 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
     let actas = state.actas.clone();
     let votes = state.votes.clone();
     let evidence = state.evidence.clone();
+    let mailroom = state.mailroom.clone();
     handle_server_fns_with_context(
         move || {
             provide_context(backend.clone());
@@ -404,6 +434,7 @@ async fn server_fn(State(state): State<AppState>, request: Request<Body>) -> imp
             provide_context(actas.clone());
             provide_context(votes.clone());
             provide_context(evidence.clone());
+            provide_context(mailroom.clone());
         },
         request,
     )

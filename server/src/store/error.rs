@@ -59,6 +59,8 @@ pub enum StoreError {
     UnknownAccessToken(i64),
     #[error("No existe el calendario {0} (o ya fue revocado).")]
     UnknownCalendarFeed(i64),
+    #[error("No existe el correo {0}.")]
+    UnknownMail(i64),
     #[error("No existe la importación {0}.")]
     UnknownImport(i64),
     #[error(

@@ -108,6 +108,7 @@ impl Store {
             contacts_visible: true,
             powers: Default::default(),
             publishes_actas: false,
+            mail_enabled: false,
             mesa,
             upcoming,
             past,

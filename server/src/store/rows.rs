@@ -108,7 +108,7 @@ impl TryFrom<MemberRow> for Member {
 
 /// The columns [`SessionRow`] reads, in every query that returns sessions.
 pub(super) const SESSION_COLUMNS: &str = "id, mesa_code, seq, scheduled_at, place, mode, status, \
-     started_at, closed_at, rescheduled_from, change_reason, cancelled_at";
+     started_at, closed_at, rescheduled_from, change_reason, cancelled_at, revision";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct SessionRow {
@@ -124,6 +124,7 @@ pub(super) struct SessionRow {
     rescheduled_from: Option<String>,
     change_reason: Option<String>,
     cancelled_at: Option<String>,
+    revision: i64,
 }
 
 impl TryFrom<SessionRow> for Session {
@@ -150,6 +151,7 @@ impl TryFrom<SessionRow> for Session {
                 .map(parse_timestamp)
                 .transpose()?,
             change_reason: row.change_reason,
+            revision: row.revision,
             mesa_code: row.mesa_code,
             place: row.place,
         })

@@ -214,7 +214,8 @@ impl Store {
             }
         };
         let updated = sqlx::query(&format!(
-            "UPDATE sessions SET status = $1, {when} = $2, change_reason = COALESCE($3, change_reason)
+            "UPDATE sessions SET status = $1, {when} = $2, change_reason = COALESCE($3, change_reason),
+                 revision = revision + CASE WHEN $1 = 'cancelada' THEN 1 ELSE 0 END
              WHERE id = $4 AND status = $5"
         ))
         .bind(next.as_str())
@@ -236,7 +237,8 @@ impl Store {
         let updated = sqlx::query(
             "UPDATE sessions SET scheduled_at = $1, place = $2, mode = $3,
                     rescheduled_from = COALESCE($4, rescheduled_from),
-                    change_reason = COALESCE($5, change_reason)
+                    change_reason = COALESCE($5, change_reason),
+                    revision = revision + 1
              WHERE id = $6 AND status = $7",
         )
         .bind(timestamp(changes.scheduled_at))

@@ -20,6 +20,7 @@ mod hardening;
 mod http;
 mod identity;
 mod indicators;
+mod mail;
 mod oidc;
 mod permissions;
 mod register;

@@ -64,7 +64,7 @@ fn Mine(account: Account, update: ServerAction<UpdateMyAccount>) -> impl IntoVie
                 <section class="card" aria-labelledby="mis-roles">
                     <h2 id="mis-roles">"Mis roles"</h2>
                     {account.admin.then(|| view! {
-                        <p data-admin>"Administración distrital: "<a href="/admin/personas">"personas y roles"</a>" · "<a href="/admin/auditoria">"registro de auditoría"</a></p>
+                        <p data-admin>"Administración distrital: "<a href="/admin/personas">"personas y roles"</a>" · "<a href="/admin/auditoria">"registro de auditoría"</a>" · "<a href="/admin/correo">"correo"</a></p>
                     })}
                     {if account.roles.is_empty() {
                         view! { <p class="muted">"Aún no tiene un rol en ninguna Mesa: pídalo a la administración."</p> }.into_any()

@@ -3,12 +3,14 @@
 
 mod audit;
 mod calendars;
+mod mail;
 mod mine;
 mod people;
 mod privacy;
 mod sign_in;
 
 pub use audit::AuditPage;
+pub use mail::MailPage;
 pub use mine::AccountPage;
 pub use people::PeoplePage;
 pub use privacy::PrivacyPage;

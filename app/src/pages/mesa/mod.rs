@@ -44,6 +44,7 @@ pub fn MesaPage() -> impl IntoView {
                     Ok(detail) => {
                         let powers = detail.powers;
                         let publishes = detail.publishes_actas;
+                        let mail_enabled = detail.mail_enabled;
                         view! {
                         <div class="page page--mesa">
                             <div class="page__main">
@@ -70,6 +71,7 @@ pub fn MesaPage() -> impl IntoView {
                                     </section>
                                 })}
                                 {powers.schedule.then(|| view! {
+                                    <MailNotice enabled=mail_enabled />
                                     <ScheduleForm mesa=code action=schedule />
                                     <SeriesForm mesa=code action=series />
                                     <PublishActas mesa=code publishes />
@@ -98,6 +100,7 @@ fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
         contacts_visible,
         powers,
         publishes_actas: _,
+        mail_enabled: _,
         upcoming,
         past,
     } = detail;
@@ -158,6 +161,24 @@ fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
             <MemberTable members former=former_members contacts_visible saved editable=powers.manage_members />
         </section>
         {children}
+    }
+}
+
+/// Tells whoever schedules whether the Mesa hears of it by mail.
+#[component]
+fn MailNotice(enabled: bool) -> impl IntoView {
+    let text = if enabled {
+        "Al programar, corregir o cancelar una sesión, Sala envía la convocatoria por correo \
+         (con su archivo de calendario) a los integrantes con correo y a las cuentas de la Mesa."
+    } else {
+        "El correo no está configurado en este servidor: no se enviarán convocatorias ni \
+         recordatorios. Avise a los integrantes por otro medio (o pida a la administración \
+         configurar --smtp-url)."
+    };
+    view! {
+        <p class=if enabled { "notice notice--ok" } else { "notice notice--warning" } data-mail-enabled=enabled.to_string()>
+            {text}
+        </p>
     }
 }
 

@@ -144,6 +144,7 @@ impl Actas for StoreBackend {
             &format!("{} · SHA-256 {}", approval.describe(), approval.digest),
         )
         .await;
+        self.announce_approved_acta(session_id).await;
         Ok(approval)
     }
 }

@@ -14,6 +14,7 @@ mod evidence;
 mod guests;
 mod indicators;
 mod lifecycle;
+mod mail;
 mod register;
 mod replays;
 mod series;
@@ -49,6 +50,8 @@ use crate::dashboards::Dashboards;
 use crate::identity::Identity;
 use crate::indicators::Imports;
 use crate::indicators::cache::IndicatorCache;
+use crate::mail::Postman;
+use crate::mail::letters::Convening;
 use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::SyncHub;
@@ -64,6 +67,7 @@ pub struct StoreBackend {
     imports: Imports,
     indicator_data: IndicatorCache,
     changes: SessionChanges,
+    postman: Postman,
 }
 
 impl StoreBackend {
@@ -87,7 +91,14 @@ impl StoreBackend {
             replays: replays::Replays::default(),
             imports,
             changes: SessionChanges::default(),
+            postman: Postman::default(),
         }
+    }
+
+    /// The same backend sending mail through `postman`.
+    pub fn with_postman(mut self, postman: Postman) -> Self {
+        self.postman = postman;
+        self
     }
 
     /// Where the session event streams of boards and projectors hear of changes.
@@ -137,6 +148,7 @@ impl Backend for StoreBackend {
             signed_in: cx.actor.person.is_some(),
         };
         detail.publishes_actas = place.publishes_actas;
+        detail.mail_enabled = self.mail_configured();
         Ok(detail)
     }
 
@@ -223,6 +235,7 @@ impl Backend for StoreBackend {
             &format_bogota(created.scheduled_at),
         )
         .await;
+        self.announce_session(&created, Convening::Scheduled).await;
         Ok(created)
     }
 
@@ -251,6 +264,12 @@ impl Backend for StoreBackend {
             &format_bogota(edited.scheduled_at),
         )
         .await;
+        // a change of what people need to attend, not of a typo nobody acts on
+        if (edited.scheduled_at, &edited.place, edited.mode)
+            != (current.scheduled_at, &current.place, current.mode)
+        {
+            self.announce_session(&edited, Convening::Changed).await;
+        }
         Ok(edited)
     }
 
@@ -269,6 +288,8 @@ impl Backend for StoreBackend {
         self.sync.freeze(id).await;
         self.projections.invalidate();
         self.audit(cx, "sesión cancelada", &format!("sesión {id}"), &reason)
+            .await;
+        self.announce_session(&cancelled, Convening::Cancelled)
             .await;
         Ok(cancelled)
     }

@@ -41,6 +41,7 @@ impl StoreBackend {
             )
             .await;
         }
+        self.announce_series(&sessions, &planned.description).await;
         Ok(ScheduledSeries {
             description: planned.description,
             sessions,

@@ -35,9 +35,15 @@ pub fn json_output(output: &Output) -> serde_json::Value {
 }
 
 /// `command` (a [`sala`] with its data) serving on `port`, without compiled assets, quietly.
-pub fn serve(mut command: Command, port: u16) -> Child {
+pub fn serve(command: Command, port: u16) -> Child {
+    serve_with(command, port, &[])
+}
+
+/// [`serve`] with more of `serve`'s options.
+pub fn serve_with(mut command: Command, port: u16, options: &[&str]) -> Child {
     command
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .args(options)
         .args(["--site-root", "/nonexistent"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -2,6 +2,7 @@
 
 pub mod binary;
 pub mod oidc;
+pub mod smtp;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -205,6 +206,31 @@ impl TestServer {
         identity: sala::identity::IdentityConfig,
         http_limits: http::HttpLimits,
     ) -> Self {
+        Self::start_mailing(store, dir, limits, identity, http_limits, None).await
+    }
+
+    /// A server on `store` sending mail through the SMTP server at `smtp_url` (reminders from
+    /// hour 0, so the day's go out as it starts).
+    pub async fn start_with_smtp(store: Store, dir: TempDir, smtp_url: &str) -> Self {
+        Self::start_mailing(
+            store,
+            dir,
+            Default::default(),
+            Default::default(),
+            Default::default(),
+            Some(smtp_url.to_owned()),
+        )
+        .await
+    }
+
+    async fn start_mailing(
+        store: Store,
+        dir: TempDir,
+        limits: sala::sync::SyncLimits,
+        identity: sala::identity::IdentityConfig,
+        http_limits: http::HttpLimits,
+        smtp_url: Option<String>,
+    ) -> Self {
         // `RUST_LOG=sala=debug cargo test …` shows the server's side of a failing test.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -222,8 +248,31 @@ impl TestServer {
             .env(leptos::config::Env::PROD)
             .build();
         let signer = sala::auth::Signer::new(TEST_SECRET.as_bytes().to_vec());
-        let state = AppState::with_identity(options, store.clone(), signer, limits, true, identity)
-            .with_http_limits(http_limits);
+        let postman = match smtp_url {
+            Some(smtp_url) => sala::mail::start(
+                store.clone(),
+                sala::mail::MailConfig {
+                    smtp_url,
+                    from: "Sala situacional <sala@sala.test>".into(),
+                    origin: format!("http://{addr}"),
+                    send_timeout: std::time::Duration::from_secs(10),
+                    reminder_days: sala::mail::reminders::DEFAULT_DAYS_BEFORE.to_vec(),
+                    reminder_hour: 0,
+                },
+            )
+            .expect("mail configured"),
+            None => sala::mail::Postman::default(),
+        };
+        let state = AppState::with_mail(
+            options,
+            store.clone(),
+            signer,
+            limits,
+            true,
+            identity,
+            postman,
+        )
+        .with_http_limits(http_limits);
         let sync = state.sync.clone();
         let identity = state.identity.clone();
         let app_state = state.clone();

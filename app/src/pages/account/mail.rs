@@ -1,0 +1,137 @@
+//! The mail queue, for the district administration: whether mail is configured, how many
+//! messages stand where, and each message with its error; a failed or interrupted one can be
+//! sent again (once the administrator checked it did not arrive) or discarded.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::mail::{SetMailState, fetch_mail_desk};
+use crate::domain::format_bogota;
+use crate::domain::mail::{MailDesk, MailState, OutboxEntry};
+use crate::pages::common::ErrorNotice;
+
+#[component]
+pub fn MailPage() -> impl IntoView {
+    let change = ServerAction::<SetMailState>::new();
+    let desk = Resource::new(move || change.version().get(), |_| fetch_mail_desk());
+    view! {
+        <Title text="Correo · Sala situacional" />
+        <h1>"Correo"</h1>
+        {move || change.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+            {move || Suspend::new(async move {
+                match desk.await {
+                    Ok(desk) => view! { <Desk desk change /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn Desk(desk: MailDesk, change: ServerAction<SetMailState>) -> impl IntoView {
+    let MailDesk {
+        sender,
+        counts,
+        entries,
+    } = desk;
+    let status = match sender {
+        Some(sender) => view! {
+            <p class="notice notice--ok" data-mail-enabled="true">
+                "Los correos salen de "<strong>{sender}</strong>
+                ". Un envío interrumpido (el servidor se detuvo mientras entregaba) no se repite \
+                 solo: compruebe con la persona si le llegó antes de reenviarlo."
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="notice notice--warning" data-mail-enabled="false">
+                "El correo no está configurado (--smtp-url y --mail-from): Sala no envía ni guarda \
+                 correos. Los de abajo son de cuando estaba configurado."
+            </p>
+        }
+        .into_any(),
+    };
+    let counts = counts
+        .into_iter()
+        .map(|(state, n)| view! { <li data-mail-count=state.code()>{format!("{}: {n}", state.label())}</li> })
+        .collect_view();
+    let body = if entries.is_empty() {
+        view! { <p class="muted">"Aún no hay correos."</p> }.into_any()
+    } else {
+        view! {
+            <div class="table-wrap" role="region" aria-label="Correos" tabindex="0">
+                <table id="tabla-correo">
+                    <thead><tr>
+                        <th scope="col">"Creado"</th><th scope="col">"Tipo"</th>
+                        <th scope="col">"Para"</th><th scope="col">"Asunto"</th>
+                        <th scope="col">"Estado"</th><th scope="col">"Acciones"</th>
+                    </tr></thead>
+                    <tbody>
+                        {entries.into_iter().map(|entry| view! { <Row entry change /> }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }.into_any()
+    };
+    view! {
+        {status}
+        <ul class="inline-list" aria-label="Correos por estado">{counts}</ul>
+        {body}
+    }
+}
+
+#[component]
+fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView {
+    let OutboxEntry {
+        id,
+        kind,
+        recipient,
+        subject,
+        state,
+        attempts,
+        last_error,
+        created_at,
+        sent_at,
+        attachments,
+        ..
+    } = entry;
+    let standing = match (state, sent_at) {
+        (MailState::Enviado, Some(at)) => format!("Enviado {}", format_bogota(at)),
+        _ if attempts > 1 => format!("{} · {attempts} intentos", state.label()),
+        _ => state.label().to_owned(),
+    };
+    let files = (!attachments.is_empty()).then(|| {
+        view! { <br /><small class="muted">{format!("Adjuntos: {}", attachments.join(", "))}</small> }
+    });
+    let act = move |to: MailState| {
+        change.dispatch(SetMailState {
+            id,
+            to: to.code().to_owned(),
+        });
+    };
+    view! {
+        <tr data-mail=id data-mail-state=state.code()>
+            <td data-label="Creado">{format_bogota(created_at)}</td>
+            <td data-label="Tipo">{kind.label()}</td>
+            <td data-label="Para">{recipient}</td>
+            <td data-label="Asunto">{subject}{files}</td>
+            <td data-label="Estado">
+                {standing}
+                {last_error.map(|e| view! { <br /><small class="muted" data-mail-error>{e}</small> })}
+            </td>
+            <td data-label="Acciones">
+                {state.may_retry().then(|| view! {
+                    <button type="button" class="button" data-mail-retry
+                        on:click=move |_| act(MailState::Pendiente)>"Reenviar"</button>
+                })}
+                {state.may_discard().then(|| view! {
+                    <button type="button" class="button button--quiet" data-mail-discard
+                        on:click=move |_| act(MailState::Descartado)>"Descartar"</button>
+                })}
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,336 @@
+//! The mail queue (migration 15, `docs/mail.md`): queueing is idempotent by a dedupe key,
+//! claiming is one conditional `UPDATE` (two senders never hold the same row), and a claim
+//! whose process died turns `incierto` instead of being sent again.
+
+use app::domain::mail::{MailKind, MailState, OutboxEntry};
+use chrono::{DateTime, TimeZone, Utc};
+use sha2::{Digest, Sha256};
+
+use super::Store;
+use super::error::{Result, StoreError};
+
+/// A message to queue for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMail {
+    pub dedupe_key: String,
+    pub kind: MailKind,
+    pub recipient_name: String,
+    pub recipient_email: String,
+    pub subject: String,
+    pub body: String,
+    pub attachments: Vec<MailAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailAttachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// A claimed message, ready to hand to the SMTP server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedMail {
+    pub id: i64,
+    pub recipient_name: String,
+    pub recipient_email: String,
+    pub subject: String,
+    pub body: String,
+    /// Stable across attempts, so a recipient's mail program can tell a resend.
+    pub message_id: String,
+    pub attempts: i64,
+    pub attachments: Vec<MailAttachment>,
+}
+
+fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+fn instant(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryRow {
+    id: i64,
+    kind: String,
+    recipient_name: String,
+    recipient_email: String,
+    subject: String,
+    state: String,
+    attempts: i64,
+    last_error: Option<String>,
+    created_ms: i64,
+    next_attempt_ms: i64,
+    sent_ms: Option<i64>,
+}
+
+fn state_of(code: &str) -> Result<MailState> {
+    MailState::parse(code).ok_or_else(|| StoreError::Corrupt(format!("estado de correo «{code}»")))
+}
+
+impl Store {
+    /// Queues `mail` unless a message with its dedupe key exists; `true` when it was queued.
+    pub async fn enqueue_mail(&self, mail: &NewMail, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let message_id = format!(
+            "<{}@sala-situacional>",
+            hex::encode(&Sha256::digest(mail.dedupe_key.as_bytes())[..16])
+        );
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO mail_outbox (dedupe_key, kind, recipient_name, recipient_email, subject,
+                 body, message_id, state, attempts, next_attempt_ms, created_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pendiente', 0, $8, $8)
+             ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+        )
+        .bind(&mail.dedupe_key)
+        .bind(mail.kind.code())
+        .bind(&mail.recipient_name)
+        .bind(&mail.recipient_email)
+        .bind(&mail.subject)
+        .bind(&mail.body)
+        .bind(&message_id)
+        .bind(millis(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = inserted else {
+            return Ok(false);
+        };
+        for (position, file) in mail.attachments.iter().enumerate() {
+            let sha256 = hex::encode(Sha256::digest(&file.data));
+            sqlx::query(
+                "INSERT INTO mail_files (sha256, data) VALUES ($1, $2)
+                 ON CONFLICT (sha256) DO NOTHING",
+            )
+            .bind(&sha256)
+            .bind(&file.data)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO mail_attachments (mail_id, position, file_name, content_type, sha256)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(&file.file_name)
+            .bind(&file.content_type)
+            .bind(&sha256)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Takes the oldest message due by `now` for `sender` (this process), or `None`. The outer
+    /// `state = 'pendiente'` is re-checked by the engine on the row it updates, so of two
+    /// senders racing for one row only one gets it.
+    pub async fn claim_mail(
+        &self,
+        sender: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ClaimedMail>> {
+        let claimed: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
+            "UPDATE mail_outbox SET state = 'enviando', claimed_by = $1, claimed_ms = $2,
+                 attempts = attempts + 1
+             WHERE id = (SELECT id FROM mail_outbox
+                         WHERE state = 'pendiente' AND next_attempt_ms <= $2
+                         ORDER BY next_attempt_ms, id LIMIT 1)
+               AND state = 'pendiente'
+             RETURNING id, recipient_name, recipient_email, subject, body, message_id, attempts",
+        )
+        .bind(sender)
+        .bind(millis(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, recipient_name, recipient_email, subject, body, message_id, attempts)) =
+            claimed
+        else {
+            return Ok(None);
+        };
+        let files: Vec<(String, String, Vec<u8>)> = sqlx::query_as(
+            "SELECT a.file_name, a.content_type, f.data
+             FROM mail_attachments a JOIN mail_files f ON f.sha256 = a.sha256
+             WHERE a.mail_id = $1 ORDER BY a.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(ClaimedMail {
+            id,
+            recipient_name,
+            recipient_email,
+            subject,
+            body,
+            message_id,
+            attempts,
+            attachments: files
+                .into_iter()
+                .map(|(file_name, content_type, data)| MailAttachment {
+                    file_name,
+                    content_type,
+                    data,
+                })
+                .collect(),
+        }))
+    }
+
+    /// The SMTP server accepted the message.
+    pub async fn mark_mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE mail_outbox SET state = 'enviado', sent_ms = $2, last_error = NULL
+             WHERE id = $1 AND state = 'enviando'",
+        )
+        .bind(id)
+        .bind(millis(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The message was not delivered: try again at `retry_at`, or give up when `None`.
+    pub async fn mark_mail_unsent(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        let (state, next) = match retry_at {
+            Some(at) => (MailState::Pendiente, millis(at)),
+            None => (MailState::Fallido, 0),
+        };
+        sqlx::query(
+            "UPDATE mail_outbox SET state = $2, last_error = $3, next_attempt_ms = $4
+             WHERE id = $1 AND state = 'enviando'",
+        )
+        .bind(id)
+        .bind(state.code())
+        .bind(error)
+        .bind(next)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Claims by other processes older than `stale_before` belong to a process that died while
+    /// sending (a live one finishes within its SMTP timeout): they turn `incierto`. Returns how
+    /// many.
+    pub async fn abandon_stale_claims(
+        &self,
+        sender: &str,
+        stale_before: DateTime<Utc>,
+    ) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE mail_outbox SET state = 'incierto',
+                 last_error = 'El proceso que lo enviaba se detuvo durante el envío.'
+             WHERE state = 'enviando' AND claimed_by <> $1 AND claimed_ms < $2",
+        )
+        .bind(sender)
+        .bind(millis(stale_before))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The administrator sends a stopped message again (now) or discards it; `false` when its
+    /// state does not allow it (it was sent or is being sent meanwhile).
+    pub async fn set_mail_by_admin(
+        &self,
+        id: i64,
+        to: MailState,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let allowed: Vec<&str> = MailState::ALL
+            .iter()
+            .filter(|s| match to {
+                MailState::Pendiente => s.may_retry(),
+                MailState::Descartado => s.may_discard(),
+                _ => false,
+            })
+            .map(|s| s.code())
+            .collect();
+        let Some(current) = self.mail_entry(id).await? else {
+            return Err(StoreError::UnknownMail(id));
+        };
+        if !allowed.contains(&current.state.code()) {
+            return Ok(false);
+        }
+        let done = sqlx::query(
+            "UPDATE mail_outbox SET state = $2, next_attempt_ms = $3, attempts = $4
+             WHERE id = $1 AND state = $5",
+        )
+        .bind(id)
+        .bind(to.code())
+        .bind(millis(now))
+        // a message sent again by hand gets its full round of tries
+        .bind(if to == MailState::Pendiente {
+            0
+        } else {
+            current.attempts
+        })
+        .bind(current.state.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn mail_entry(&self, id: i64) -> Result<Option<OutboxEntry>> {
+        let rows = self.mail_entries_where("WHERE id = $1", id).await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// The latest `limit` messages, newest first.
+    pub async fn mail_entries(&self, limit: i64) -> Result<Vec<OutboxEntry>> {
+        self.mail_entries_where("ORDER BY id DESC LIMIT $1", limit)
+            .await
+    }
+
+    async fn mail_entries_where(&self, tail: &str, value: i64) -> Result<Vec<OutboxEntry>> {
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+            "SELECT id, kind, recipient_name, recipient_email, subject, state, attempts,
+                 last_error, created_ms, next_attempt_ms, sent_ms
+             FROM mail_outbox {tail}"
+        ))
+        .bind(value)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in rows {
+            let attachments: Vec<(String,)> = sqlx::query_as(
+                "SELECT file_name FROM mail_attachments WHERE mail_id = $1 ORDER BY position",
+            )
+            .bind(row.id)
+            .fetch_all(&self.pool)
+            .await?;
+            entries.push(OutboxEntry {
+                id: row.id,
+                kind: MailKind::parse(&row.kind)
+                    .ok_or_else(|| StoreError::Corrupt(format!("tipo de correo «{}»", row.kind)))?,
+                recipient: format!("{} <{}>", row.recipient_name, row.recipient_email),
+                subject: row.subject,
+                state: state_of(&row.state)?,
+                attempts: row.attempts,
+                last_error: row.last_error,
+                created_at: instant(row.created_ms),
+                next_attempt_at: instant(row.next_attempt_ms),
+                sent_at: row.sent_ms.map(instant),
+                attachments: attachments.into_iter().map(|(name,)| name).collect(),
+            });
+        }
+        Ok(entries)
+    }
+
+    /// How many messages stand in each state (states with none are left out).
+    pub async fn mail_counts(&self) -> Result<Vec<(MailState, i64)>> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM mail_outbox GROUP BY state")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut counts = Vec::with_capacity(rows.len());
+        for (state, count) in rows {
+            counts.push((state_of(&state)?, count));
+        }
+        counts.sort_by_key(|(state, _)| MailState::ALL.iter().position(|s| s == state));
+        Ok(counts)
+    }
+}
