@@ -280,3 +280,7 @@ pub fn approved_acta(acta: &ApprovedActa, pdf: &[u8], to: &Recipient, origin: &s
         }],
     }
 }
+
+#[cfg(test)]
+#[path = "letters_tests.rs"]
+mod tests;

@@ -1,9 +1,7 @@
-//! The mail queue in the store, on both engines (idempotent queueing, one sender per message,
-//! retries, a dead sender's claim turning uncertain, the administrator's retry and discard);
-//! then the whole cycle against a real SMTP server (Python's aiosmtpd, started here):
-//! convocatorias with their calendar, the day's reminders, the approved acta with its PDF,
-//! refusals visible to the administrator; and the real binary killed with SIGKILL while it
-//! sends, with no message delivered twice.
+//! The whole cycle against a real SMTP server (aiosmtpd): convocatorias with their calendar
+//! when a session is scheduled, moved or cancelled and when a series is scheduled; the day's
+//! reminders; the approved acta with its PDF; a refused address visible to the administrator,
+//! who may send it again; nothing queued without an SMTP server.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -12,231 +10,13 @@ use app::domain::board::acta::Acta;
 use app::domain::board::approval::ActaCycle;
 use app::domain::board::{BoardView, COMMITMENTS, Field, put_record};
 use app::domain::identity::{AccountRequest, MesaRole};
-use app::domain::mail::{MailKind, MailState};
 use app::domain::{MemberRequest, ScheduleRequest, SessionAction, bogota, parse_when};
-use chrono::{Duration as Days, NaiveDate, Utc};
-use sala::store::{MailAttachment, NewMail, Store};
+use chrono::{Datelike, Duration as Days, NaiveDate, Utc};
+use sala::store::Store;
 use serde_json::{Value, json};
 
-use crate::common::binary::{free_port, sala, serve_with, wait_healthy};
 use crate::common::smtp::{SinkOptions, SmtpSink};
 use crate::common::{TestServer, sqlite_store};
-
-fn mail(key: &str, email: &str) -> NewMail {
-    NewMail {
-        dedupe_key: key.into(),
-        kind: MailKind::Convocatoria,
-        recipient_name: "Ana Pérez".into(),
-        recipient_email: email.into(),
-        subject: format!("Convocatoria {key}"),
-        body: "Hola".into(),
-        attachments: vec![MailAttachment {
-            file_name: "sesion.ics".into(),
-            content_type: "text/calendar".into(),
-            data: b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".to_vec(),
-        }],
-    }
-}
-
-async fn queueing_is_idempotent_and_keeps_attachments_whole(store: Store) {
-    let now = Utc::now();
-    assert!(
-        store
-            .enqueue_mail(&mail("k1", "ana@x.co"), now)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .enqueue_mail(&mail("k1", "ana@x.co"), now)
-            .await
-            .unwrap()
-    );
-    let mut pdf = mail("k2", "luis@x.co");
-    pdf.attachments[0].data = (0..=255u8).cycle().take(300_000).collect();
-    assert!(store.enqueue_mail(&pdf, now).await.unwrap());
-    let first = store.claim_mail("a", now).await.unwrap().unwrap();
-    assert_eq!(first.recipient_email, "ana@x.co");
-    assert_eq!(first.attempts, 1);
-    assert!(first.message_id.ends_with("@sala-situacional>"));
-    let second = store.claim_mail("a", now).await.unwrap().unwrap();
-    assert_eq!(second.attachments[0].data, pdf.attachments[0].data);
-    assert!(store.claim_mail("a", now).await.unwrap().is_none());
-    let counts = store.mail_counts().await.unwrap();
-    assert_eq!(counts, vec![(MailState::Enviando, 2)]);
-}
-
-async fn each_message_is_claimed_by_one_sender(store: Store) {
-    let now = Utc::now();
-    for n in 0..30 {
-        store
-            .enqueue_mail(&mail(&format!("k{n}"), "ana@x.co"), now)
-            .await
-            .unwrap();
-    }
-    let senders = (0..3).map(|s| {
-        let store = store.clone();
-        tokio::spawn(async move {
-            let mut mine = Vec::new();
-            while let Some(m) = store
-                .claim_mail(&format!("s{s}"), Utc::now())
-                .await
-                .unwrap()
-            {
-                mine.push(m.id);
-            }
-            mine
-        })
-    });
-    let mut all: Vec<i64> = Vec::new();
-    for sender in senders {
-        all.extend(sender.await.unwrap());
-    }
-    all.sort();
-    let len = all.len();
-    all.dedup();
-    assert_eq!(len, 30, "every message claimed");
-    assert_eq!(all.len(), 30, "no message claimed twice");
-}
-
-async fn failures_wait_their_turn_and_dead_claims_turn_uncertain(store: Store) {
-    let now = Utc::now();
-    store
-        .enqueue_mail(&mail("k1", "ana@x.co"), now)
-        .await
-        .unwrap();
-    let claimed = store.claim_mail("a", now).await.unwrap().unwrap();
-    store
-        .mark_mail_unsent(
-            claimed.id,
-            "451 intente más tarde",
-            Some(now + Days::minutes(1)),
-        )
-        .await
-        .unwrap();
-    assert!(
-        store.claim_mail("a", now).await.unwrap().is_none(),
-        "not before its time"
-    );
-    let again = store
-        .claim_mail("a", now + Days::minutes(2))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(again.attempts, 2);
-    // The process holding it dies: a live process's own claims are left alone, another's
-    // old ones turn uncertain and are never picked up again on their own.
-    assert_eq!(
-        store
-            .abandon_stale_claims("a", now + Days::hours(1))
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(
-        store
-            .abandon_stale_claims("b", now + Days::hours(1))
-            .await
-            .unwrap(),
-        1
-    );
-    let entry = store.mail_entry(claimed.id).await.unwrap().unwrap();
-    assert_eq!(entry.state, MailState::Incierto);
-    assert!(
-        store
-            .claim_mail("b", now + Days::hours(2))
-            .await
-            .unwrap()
-            .is_none()
-    );
-    // marking it sent now changes nothing: its sender is gone
-    store.mark_mail_sent(claimed.id, now).await.unwrap();
-    assert_eq!(
-        store.mail_entry(claimed.id).await.unwrap().unwrap().state,
-        MailState::Incierto
-    );
-    // The administrator checked it did not arrive: a full new round of tries.
-    assert!(
-        store
-            .set_mail_by_admin(claimed.id, MailState::Pendiente, now)
-            .await
-            .unwrap()
-    );
-    let resent = store.claim_mail("b", now).await.unwrap().unwrap();
-    assert_eq!(resent.attempts, 1);
-    store
-        .mark_mail_unsent(resent.id, "550 no existe", None)
-        .await
-        .unwrap();
-    let failed = store.mail_entry(resent.id).await.unwrap().unwrap();
-    assert_eq!(failed.state, MailState::Fallido);
-    assert_eq!(failed.last_error.as_deref(), Some("550 no existe"));
-    assert!(
-        store
-            .set_mail_by_admin(resent.id, MailState::Descartado, now)
-            .await
-            .unwrap()
-    );
-    // a sent message is neither resent nor discarded
-    store
-        .enqueue_mail(&mail("k2", "ana@x.co"), now)
-        .await
-        .unwrap();
-    let sent = store.claim_mail("b", now).await.unwrap().unwrap();
-    store.mark_mail_sent(sent.id, now).await.unwrap();
-    assert!(
-        !store
-            .set_mail_by_admin(sent.id, MailState::Pendiente, now)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .set_mail_by_admin(sent.id, MailState::Descartado, now)
-            .await
-            .unwrap()
-    );
-}
-
-async fn a_session_counts_its_revisions(store: Store) {
-    let now = Utc::now();
-    let request = ScheduleRequest {
-        mesa: "local-05".into(),
-        at: "2030-03-04T09:00".into(),
-        place: "Alcaldía".into(),
-        mode: "presencial".into(),
-        confirmed: true,
-    };
-    let session = store
-        .create_session(&request.validate(now).unwrap(), now)
-        .await
-        .unwrap();
-    assert_eq!(session.revision, 0);
-    let edit = app::domain::SessionEdit {
-        at: "2030-03-05T09:00".into(),
-        place: "Alcaldía".into(),
-        mode: "presencial".into(),
-        reason: "Paro".into(),
-        confirmed: true,
-    };
-    let moved = store
-        .update_session(session.id, &edit.validate(&session, now).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(moved.revision, 1);
-    let cancelled = store
-        .cancel_session(session.id, "Lluvias", now)
-        .await
-        .unwrap();
-    assert_eq!(cancelled.revision, 2);
-}
-
-crate::on_both_engines!(
-    queueing_is_idempotent_and_keeps_attachments_whole,
-    each_message_is_claimed_by_one_sender,
-    failures_wait_their_turn_and_dead_claims_turn_uncertain,
-    a_session_counts_its_revisions,
-);
 
 fn today() -> NaiveDate {
     Utc::now().with_timezone(&bogota()).date_naive()
@@ -718,111 +498,46 @@ async fn mail_is_not_queued_without_an_smtp_server() {
     assert_eq!(detail["mail_enabled"], false);
 }
 
-/// The real binary sends 120 queued messages through a slow relay and is killed with SIGKILL
-/// three times while it does. Every message arrives once at most; every one marked sent
-/// arrived exactly once; the few a kill caught mid-sending are `incierto`, never resent.
 #[tokio::test]
-async fn sigkill_while_sending_never_delivers_a_message_twice() {
-    const MAILS: usize = 120;
-    let Some(sink) = SmtpSink::start(SinkOptions {
-        delay_ms: 25,
-        ..Default::default()
-    })
-    .await
-    else {
+async fn a_series_is_announced_in_one_message_per_person() {
+    let Some(sink) = SmtpSink::start(SinkOptions::default()).await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let target = sala::store::DatabaseTarget::resolve(None, dir.path()).unwrap();
-    let store = Store::open(&target).await.unwrap();
-    let now = Utc::now();
-    for n in 0..MAILS {
-        store
-            .enqueue_mail(&mail(&format!("k{n}"), &format!("persona{n}@x.co")), now)
-            .await
-            .unwrap();
-    }
-    store.close().await;
-    let start = || {
-        let port = free_port();
-        let smtp = sink.url();
-        // a one-second SMTP timeout, so a dead run's claims turn uncertain in 2 s
-        let options = [
-            "--smtp-url",
-            smtp.as_str(),
-            "--mail-from",
-            "Sala <sala@sala.test>",
-            "--mail-send-timeout-secs",
-            "1",
-        ];
-        (serve_with(sala(dir.path()), port, &options), port)
-    };
-    for kill in 1..=3 {
-        let (mut server, port) = start();
-        wait_healthy(port).await;
-        let goal = kill * MAILS / 4;
-        sink.wait_for(goal, Duration::from_secs(60)).await;
-        server.kill().unwrap(); // SIGKILL
-        server.wait().unwrap();
-    }
-    let (mut server, port) = start();
-    wait_healthy(port).await;
-    // The last run sends the rest; claims left by the killed runs turn uncertain after twice
-    // the send timeout (2 s here).
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    let store = loop {
-        let store = Store::connect(&target).await.unwrap();
-        let counts = store.mail_counts().await.unwrap();
-        let open = counts
-            .iter()
-            .any(|(s, _)| matches!(s, MailState::Pendiente | MailState::Enviando));
-        if !open {
-            break store;
-        }
-        store.close().await;
-        assert!(
-            std::time::Instant::now() < deadline,
-            "queue not drained: {counts:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let (store, dir) = sqlite_store().await;
+    let server = TestServer::start_with_smtp(store, dir, &sink.url()).await;
+    let coordination = server
+        .coordinator("coordinacion@usme.gov.co", "local-05")
+        .await;
+    // the first Tuesdays of four months starting in two months' time
+    let start = today() + Days::days(60);
+    let from = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap();
+    let until = from + Days::days(4 * 31 - 10);
+    let scheduled = post_form(
+        &server,
+        "/api/schedule_series",
+        json!({"mesa": "local-05", "repeat": "mensual", "ordinal": "1", "weekday": "martes",
+               "time": "09:00", "from": from.to_string(), "until": until.to_string(),
+               "place": "Salón comunal", "mode": "presencial"}),
+        &coordination,
+    )
+    .await;
+    assert!(
+        scheduled.status().is_success(),
+        "{}",
+        scheduled.text().await.unwrap()
+    );
+    let series: Value = scheduled.json().await.unwrap();
+    let count = series["sessions"].as_array().unwrap().len();
+    // four, or three when a festivo (1 January, 1 May, 7 August) is a first Tuesday
+    assert!((3..=4).contains(&count), "{series}");
+    let mails = sink.wait_for(1, Duration::from_secs(20)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    server.kill().unwrap();
-    server.wait().unwrap();
-
-    let mut arrived: HashMap<String, usize> = HashMap::new();
-    for m in sink.mails() {
-        *arrived
-            .entry(m["rcpt_tos"][0].as_str().unwrap().to_owned())
-            .or_default() += 1;
-    }
-    let entries = store.mail_entries(1000).await.unwrap();
-    assert_eq!(entries.len(), MAILS);
-    let mut uncertain = 0;
-    for entry in &entries {
-        let email = entry
-            .recipient
-            .split('<')
-            .nth(1)
-            .unwrap()
-            .trim_end_matches('>');
-        let times = arrived.get(email).copied().unwrap_or(0);
-        match entry.state {
-            MailState::Enviado => assert_eq!(times, 1, "{email} marked sent"),
-            MailState::Incierto => {
-                uncertain += 1;
-                assert!(times <= 1, "{email} uncertain but delivered {times} times");
-            }
-            other => panic!("{email} ended {other:?}"),
-        }
-    }
+    assert_eq!(sink.mails().len(), 1, "one message, not one per session");
+    let subject = mails[0]["subject"].as_str().unwrap();
     assert!(
-        uncertain <= 3,
-        "at most one in flight per kill: {uncertain}"
+        subject.contains(&format!("{count} sesiones desde el mar ")),
+        "{subject}"
     );
-    assert!(
-        arrived.values().all(|&n| n == 1),
-        "no message twice: {arrived:?}"
-    );
-    store.close().await;
+    let calendar = ics(&mails[0]);
+    assert_eq!(calendar.matches("BEGIN:VEVENT").count(), count);
 }
