@@ -195,10 +195,15 @@ impl Courier {
                 tracing::error!(%error, mail = claimed.id, "could not record a mail's sending");
                 return;
             }
-            if verdict != Verdict::Sent {
-                tracing::warn!(mail = claimed.id, ?verdict, "mail not delivered");
-                // the server is likely down: wait for the next round instead of failing them all
-                return;
+            match verdict {
+                Verdict::Sent => {}
+                Verdict::Failed(_) => tracing::warn!(mail = claimed.id, ?verdict, "mail refused"),
+                Verdict::Retry(_) => {
+                    tracing::warn!(mail = claimed.id, ?verdict, "mail not delivered");
+                    // the server is likely down: wait for the next round instead of trying
+                    // (and failing) every message now
+                    return;
+                }
             }
         }
     }

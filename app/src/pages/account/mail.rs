@@ -117,12 +117,17 @@ fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView 
             <td data-label="Creado">{format_bogota(created_at)}</td>
             <td data-label="Tipo">{kind.label()}</td>
             <td data-label="Para">{recipient}</td>
-            <td data-label="Asunto">{subject}{files}</td>
+            // one element per cell: on a phone each row is a card of label and value
+            <td data-label="Asunto"><div>{subject}{files}</div></td>
             <td data-label="Estado">
-                {standing}
-                {last_error.map(|e| view! { <br /><small class="muted" data-mail-error>{e}</small> })}
+                <div>
+                    {standing}
+                    {last_error.map(|e| view! { <br /><small class="muted" data-mail-error>{e}</small> })}
+                </div>
             </td>
             <td data-label="Acciones">
+                <div class="actions">
+                {(!state.may_retry() && !state.may_discard()).then(|| "—")}
                 {state.may_retry().then(|| view! {
                     <button type="button" class="button" data-mail-retry
                         on:click=move |_| act(MailState::Pendiente)>"Reenviar"</button>
@@ -131,6 +136,7 @@ fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView 
                     <button type="button" class="button button--quiet" data-mail-discard
                         on:click=move |_| act(MailState::Descartado)>"Descartar"</button>
                 })}
+                </div>
             </td>
         </tr>
     }
