@@ -91,6 +91,19 @@ pub trait Backend: Send + Sync + 'static {
         cx: &RequestContext,
         series: crate::domain::series::SeriesRequest,
     ) -> Result<crate::domain::series::ScheduledSeries, AppError>;
+    /// The Mesa's standing agenda (what new sessions start with), for its Mesa page.
+    async fn agenda_template(
+        &self,
+        cx: &RequestContext,
+        mesa: &str,
+    ) -> Result<Vec<crate::domain::agenda_template::TemplatePoint>, AppError>;
+    /// Replaces it (the Mesa's coordination); `text` is one point per line.
+    async fn set_agenda_template(
+        &self,
+        cx: &RequestContext,
+        mesa: &str,
+        text: &str,
+    ) -> Result<Vec<crate::domain::agenda_template::TemplatePoint>, AppError>;
     /// Corrects or reschedules a session that has not started.
     async fn edit_session(
         &self,

@@ -106,6 +106,25 @@ pub async fn schedule_series(
     )
 }
 
+#[server(endpoint = "agenda_template")]
+pub async fn fetch_agenda_template(
+    mesa: String,
+) -> Result<Vec<crate::domain::agenda_template::TemplatePoint>, AppError> {
+    respond(backend()?.agenda_template(&request_context(), &mesa).await)
+}
+
+#[server(endpoint = "set_agenda_template")]
+pub async fn set_agenda_template(
+    mesa: String,
+    agenda: String,
+) -> Result<Vec<crate::domain::agenda_template::TemplatePoint>, AppError> {
+    respond(
+        backend()?
+            .set_agenda_template(&request_context(), &mesa, &agenda)
+            .await,
+    )
+}
+
 #[server(endpoint = "edit_session")]
 pub async fn edit_session(
     id: i64,

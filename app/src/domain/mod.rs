@@ -9,6 +9,7 @@
 // `code_enum!` (stable code + Spanish label enums) is defined there and used beside it too.
 #[macro_use]
 pub mod board;
+pub mod agenda_template;
 pub mod assets;
 pub mod dashboard;
 pub mod escalation;

@@ -42,3 +42,12 @@ CREATE TABLE mail_attachments (
 -- A session's revision: bumped by every correction and by its cancellation, so calendars
 -- (SEQUENCE) and convocatorias know which version is the latest.
 ALTER TABLE sessions ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+
+-- A Mesa's standing agenda (orden del día tipo): the points every new session starts with,
+-- as JSON (app::domain::agenda_template::TemplatePoint). One row per Mesa that has one.
+CREATE TABLE agenda_templates (
+    mesa_code  TEXT PRIMARY KEY REFERENCES mesas (code),
+    points     TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);

@@ -2,6 +2,7 @@
 //! approval are in `acta_cycle.rs`), the open commitments a
 //! Mesa carries into its next session, and the board's history for review.
 
+use app::domain::agenda_template::TemplatePoint;
 use app::domain::board::acta::Acta;
 use app::domain::board::review::CommitmentHistory;
 use app::domain::board::{Commitment, CommitmentStatus};
@@ -45,6 +46,8 @@ pub struct DraftActa {
 pub struct CarriedOver {
     pub commitments: Vec<CarriedCommitment>,
     pub draft_acta: Option<DraftActa>,
+    /// The Mesa's standing agenda, which a new board starts with.
+    pub agenda_template: Vec<TemplatePoint>,
 }
 
 fn json<T: Serialize>(value: &T) -> Result<String> {
@@ -174,6 +177,7 @@ impl Store {
         Ok(CarriedOver {
             commitments: self.open_commitments(mesa_code, before_seq).await?,
             draft_acta: self.draft_acta_before(mesa_code, before_seq).await?,
+            agenda_template: self.agenda_template(mesa_code).await?,
         })
     }
 

@@ -7,6 +7,7 @@
 mod accounts;
 mod acta_cycle;
 mod actas;
+mod agenda;
 mod assets;
 pub mod backup;
 mod calendars;

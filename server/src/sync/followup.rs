@@ -134,6 +134,11 @@ pub fn seed_update(carried_over: &CarriedOver, now: DateTime<Utc>) -> Vec<u8> {
             now_ms,
         );
         put_follow_ups(&mut txn, carried, now_ms);
+        super::standing_agenda::put_standing_agenda(
+            &mut txn,
+            &carried_over.agenda_template,
+            now_ms,
+        );
     }
     doc.transact()
         .encode_state_as_update_v1(&StateVector::default())
@@ -277,7 +282,7 @@ mod tests {
     fn over(commitments: Vec<CarriedCommitment>) -> CarriedOver {
         CarriedOver {
             commitments,
-            draft_acta: None,
+            ..Default::default()
         }
     }
 
@@ -357,6 +362,7 @@ mod tests {
         let with_draft = CarriedOver {
             commitments: vec![carried("c1", 6, "Visita a la IPS")],
             draft_acta: Some(draft),
+            ..Default::default()
         };
         let doc = Doc::new();
         doc.transact_mut()

@@ -32,6 +32,7 @@ pub mod room;
 mod room_storage;
 pub mod room_task;
 mod shared;
+pub mod standing_agenda;
 
 use std::borrow::Cow;
 

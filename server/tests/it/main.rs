@@ -5,6 +5,7 @@
 mod common;
 
 mod actas;
+mod agenda;
 mod backup;
 mod board_reads;
 mod calendars;

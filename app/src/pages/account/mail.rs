@@ -127,7 +127,7 @@ fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView 
             </td>
             <td data-label="Acciones">
                 <div class="actions">
-                {(!state.may_retry() && !state.may_discard()).then(|| "—")}
+                {(!state.may_retry() && !state.may_discard()).then_some("—")}
                 {state.may_retry().then(|| view! {
                     <button type="button" class="button" data-mail-retry
                         on:click=move |_| act(MailState::Pendiente)>"Reenviar"</button>

@@ -5,6 +5,7 @@
 //! never wipes what the person typed, and a successful one leaves a fresh, empty form. An unknown
 //! Mesa shows only the error, no forms.
 
+mod agenda;
 mod members;
 mod series;
 mod sessions;
@@ -17,6 +18,7 @@ use super::common::{ErrorNotice, bump_on_success};
 use super::escalations::{EscalationInbox, InboxContext};
 use crate::api::{AddMember, ScheduleSeries, ScheduleSession, fetch_mesa_detail};
 use crate::domain::MesaDetail;
+use agenda::StandingAgendaForm;
 use members::{MemberForm, MemberTable};
 use series::SeriesForm;
 use sessions::{ScheduleForm, SessionTable};
@@ -74,6 +76,7 @@ pub fn MesaPage() -> impl IntoView {
                                     <MailNotice enabled=mail_enabled />
                                     <ScheduleForm mesa=code action=schedule />
                                     <SeriesForm mesa=code action=series />
+                                    <StandingAgendaForm mesa=code />
                                     <PublishActas mesa=code publishes />
                                 })}
                                 {powers.manage_members.then(|| view! { <MemberForm mesa=code action=add_member /> })}

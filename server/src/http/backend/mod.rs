@@ -21,6 +21,7 @@ mod series;
 mod situation;
 mod votes;
 
+use app::domain::agenda_template::{TemplatePoint, parse_template};
 use app::domain::board::BoardRole;
 use app::domain::board::acta::Acta;
 use app::domain::board::review::BoardHistory;
@@ -245,6 +246,40 @@ impl Backend for StoreBackend {
         request: SeriesRequest,
     ) -> Result<ScheduledSeries, AppError> {
         self.schedule_series_of(cx, request).await
+    }
+
+    async fn agenda_template(
+        &self,
+        cx: &RequestContext,
+        mesa: &str,
+    ) -> Result<Vec<TemplatePoint>, AppError> {
+        self.require_on_mesa(cx, Act::ScheduleSession, mesa).await?;
+        Ok(self.store.agenda_template(mesa).await?)
+    }
+
+    async fn set_agenda_template(
+        &self,
+        cx: &RequestContext,
+        mesa: &str,
+        text: &str,
+    ) -> Result<Vec<TemplatePoint>, AppError> {
+        self.require_on_mesa(cx, Act::ScheduleSession, mesa).await?;
+        let points = parse_template(text)?;
+        let by = cx
+            .actor
+            .display_name()
+            .map_or_else(|| cx.actor.principal(), str::to_owned);
+        self.store
+            .set_agenda_template(mesa, &points, &by, Utc::now())
+            .await?;
+        self.audit(
+            cx,
+            "orden del día tipo",
+            mesa,
+            &format!("{} puntos", points.len()),
+        )
+        .await;
+        Ok(points)
     }
 
     async fn edit_session(
