@@ -15,7 +15,7 @@ use sala::store::{DatabaseTarget, MailAttachment, NewMail, Store};
 const MAILS: usize = 1_000;
 
 fn message(n: usize) -> NewMail {
-    let attachment = if n % 10 == 0 {
+    let attachment = if n.is_multiple_of(10) {
         MailAttachment {
             file_name: "acta-local-07-4.pdf".into(),
             content_type: "application/pdf".into(),
@@ -103,6 +103,7 @@ async fn main() {
     let sent = started.elapsed();
     let received = std::fs::read_dir(&out).expect("the mails").count();
     let _ = sink.kill();
+    let _ = sink.wait();
     assert_eq!(
         received, MAILS,
         "every message reached the SMTP server once"
