@@ -85,7 +85,7 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; fi; }
 
-test-e2e: build chromium
+test-e2e: build chromium smtp-sink
 	@[ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund)
 	@# calendars are read back by an independent parser (Python's icalendar)
 	@python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install --quiet icalendar

@@ -38,6 +38,7 @@ fn message(n: usize) -> NewMail {
         subject: format!("Convocatoria: Mesa Local de Bosa, sesión {n} · mar 12 ene 2027, 09:00"),
         body: "Hola:\n\nSe convoca a la sesión de la Mesa Local de Bosa.\n".repeat(15),
         attachments: vec![attachment],
+        replaces_for_session: None,
     }
 }
 

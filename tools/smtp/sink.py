@@ -3,12 +3,15 @@
 Python's `email` package and written, as JSON, to OUT/<n>.json (written to a temporary name
 and renamed, so a reader never sees half a file). Prints "listo <port>" once it listens.
 
-  sink.py --port 2525 --out /tmp/mails [--delay-ms 50] [--refuse-first 2]
+  sink.py --port 2525 --out /tmp/mails [--delay-ms 50] [--refuse-first 2] [--stall-first 1]
+          [--reject-rcpt TEXT] [--refuse-sender "535 5.7.8 Credenciales inválidas"]
 
 --delay-ms waits before accepting each message's DATA (a slow relay, so a test can kill
 Sala while messages are in flight); --refuse-first answers the first N messages with a
 passing refusal (451), as a busy relay does; --reject-rcpt TEXT refuses for good (550) every
-recipient address containing TEXT.
+recipient address containing TEXT; --stall-first N never answers the DATA of the first N
+messages (a relay that hangs mid-exchange: they are not recorded); --refuse-sender REPLY
+answers every MAIL FROM with REPLY (a relay refusing Sala's account or sender).
 """
 import argparse
 import asyncio
@@ -23,12 +26,21 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, out, delay_ms, refuse_first, reject):
+    def __init__(self, out, delay_ms, refuse_first, reject, stall_first=0, refuse_sender=""):
         self.out = out
         self.reject = reject
+        self.stall = stall_first
+        self.refuse_sender = refuse_sender
         self.delay = delay_ms / 1000
         self.refuse = refuse_first
         self.count = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reject and self.reject in address:
@@ -40,6 +52,9 @@ class Sink:
         if self.refuse > 0:
             self.refuse -= 1
             return "451 4.3.0 Intente más tarde"
+        if self.stall > 0:
+            self.stall -= 1
+            await asyncio.sleep(3600)
         if self.delay:
             await asyncio.sleep(self.delay)
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)
@@ -80,10 +95,13 @@ def main():
     parser.add_argument("--delay-ms", type=int, default=0)
     parser.add_argument("--refuse-first", type=int, default=0)
     parser.add_argument("--reject-rcpt", default="")
+    parser.add_argument("--stall-first", type=int, default=0)
+    parser.add_argument("--refuse-sender", default="")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     controller = Controller(
-        Sink(args.out, args.delay_ms, args.refuse_first, args.reject_rcpt),
+        Sink(args.out, args.delay_ms, args.refuse_first, args.reject_rcpt,
+             args.stall_first, args.refuse_sender),
         hostname="127.0.0.1",
         port=args.port,
     )

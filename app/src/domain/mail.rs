@@ -40,11 +40,29 @@ impl MailState {
     }
 }
 
-/// Attempts before a message that keeps failing for a passing reason is given up as failed.
-pub const MAX_ATTEMPTS: i64 = 8;
+/// Attempts before a message that keeps failing for a passing reason is given up as failed: the
+/// nine waits between ten tries (1, 2, 4 … 256 minutes) span about eight and a half hours, a
+/// working day of the mail server being down.
+pub const MAX_ATTEMPTS: i64 = 10;
 
-/// When to try again after `attempts` failed tries: one minute, then doubling, at most six hours
-/// (eight tries span about four hours).
+/// How long sent and discarded messages stay listed before they are forgotten.
+pub const RETENTION_DAYS: i64 = 180;
+
+/// An address as the administrator's queue shows it: its first letter and its domain
+/// (`ana.perez@subred.gov.co` → `a•••@subred.gov.co`), enough to tell two people apart
+/// without publishing a contact.
+pub fn masked_address(email: &str) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".to_owned(),
+    }
+}
+
+/// When to try again after `attempts` failed tries: one minute, then doubling, at most six
+/// hours.
 pub fn retry_at(now: DateTime<Utc>, attempts: i64) -> DateTime<Utc> {
     let exponent = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
     let minutes = 1_i64.checked_shl(exponent).unwrap_or(i64::MAX).min(360);
@@ -75,6 +93,20 @@ pub struct MailDesk {
     pub sender: Option<String>,
     pub counts: Vec<(MailState, i64)>,
     pub entries: Vec<OutboxEntry>,
+    /// Something is about to change without anyone acting (a message being sent, or due
+    /// within a minute): the page looks again shortly.
+    pub changing_soon: bool,
+}
+
+impl MailDesk {
+    /// Whether any of `entries` is being sent or falls due by `now` plus a minute.
+    pub fn changing_soon(entries: &[OutboxEntry], now: DateTime<Utc>) -> bool {
+        entries.iter().any(|entry| {
+            entry.state == MailState::Enviando
+                || (entry.state == MailState::Pendiente
+                    && entry.next_attempt_at <= now + Duration::minutes(1))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -84,10 +116,16 @@ mod tests {
     #[test]
     fn retries_back_off_from_a_minute_to_six_hours() {
         let now = Utc::now();
-        let waits: Vec<i64> = (1..=MAX_ATTEMPTS)
+        // the waits after each try but the last, which gives up
+        let waits: Vec<i64> = (1..MAX_ATTEMPTS)
             .map(|n| (retry_at(now, n) - now).num_minutes())
             .collect();
-        assert_eq!(waits, vec![1, 2, 4, 8, 16, 32, 64, 128]);
+        assert_eq!(waits, vec![1, 2, 4, 8, 16, 32, 64, 128, 256]);
+        assert_eq!(
+            waits.iter().sum::<i64>(),
+            511,
+            "about eight and a half hours"
+        );
         assert_eq!((retry_at(now, 12) - now).num_minutes(), 360);
         assert_eq!((retry_at(now, 0) - now).num_minutes(), 1);
         assert_eq!((retry_at(now, i64::MAX) - now).num_minutes(), 360);
@@ -103,6 +141,47 @@ mod tests {
         assert!(!MailState::Enviado.may_discard());
         assert!(!MailState::Enviando.may_discard());
         assert!(MailState::Incierto.may_discard());
+        assert_eq!(
+            masked_address("ana.perez@subred.gov.co"),
+            "a•••@subred.gov.co"
+        );
+        assert_eq!(masked_address("ñ@x.co"), "ñ•••@x.co");
+        assert_eq!(masked_address("sin arroba"), "•••");
+    }
+
+    #[test]
+    fn the_page_looks_again_only_while_something_is_about_to_change() {
+        let now = Utc::now();
+        let entry = |state, due_in: i64| OutboxEntry {
+            id: 1,
+            kind: MailKind::Convocatoria,
+            recipient: "Ana <a•••@x.co>".into(),
+            subject: String::new(),
+            state,
+            attempts: 1,
+            last_error: None,
+            created_at: now,
+            next_attempt_at: now + Duration::minutes(due_in),
+            sent_at: None,
+            attachments: Vec::new(),
+        };
+        assert!(MailDesk::changing_soon(
+            &[entry(MailState::Enviando, 90)],
+            now
+        ));
+        assert!(MailDesk::changing_soon(
+            &[entry(MailState::Pendiente, 0)],
+            now
+        ));
+        assert!(
+            !MailDesk::changing_soon(&[entry(MailState::Pendiente, 30)], now),
+            "a retry in half an hour"
+        );
+        assert!(!MailDesk::changing_soon(
+            &[entry(MailState::Fallido, 0)],
+            now
+        ));
+        assert!(!MailDesk::changing_soon(&[], now));
     }
 
     #[test]

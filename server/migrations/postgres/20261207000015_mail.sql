@@ -21,9 +21,12 @@ CREATE TABLE mail_outbox (
     claimed_ms      BIGINT,
     last_error      TEXT,
     created_ms      BIGINT NOT NULL,
-    sent_ms         BIGINT
+    sent_ms         BIGINT,
+    -- the session a convocatoria announces: a newer one for the same person replaces it
+    session_id      BIGINT
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_ms);
+CREATE INDEX mail_outbox_session ON mail_outbox (session_id) WHERE session_id IS NOT NULL;
 
 -- Attachments (an .ics, the acta's PDF), stored once by digest however many mails carry them.
 CREATE TABLE mail_files (
@@ -42,6 +45,8 @@ CREATE TABLE mail_attachments (
 -- A session's revision: bumped by every correction and by its cancellation, so calendars
 -- (SEQUENCE) and convocatorias know which version is the latest.
 ALTER TABLE sessions ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+-- a session already moved was published before with SEQUENCE 1: never go back below it
+UPDATE sessions SET revision = 1 WHERE rescheduled_from IS NOT NULL;
 
 -- A Mesa's standing agenda (orden del día tipo): the points every new session starts with,
 -- as JSON (app::domain::agenda_template::TemplatePoint). One row per Mesa that has one.

@@ -83,6 +83,13 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     if let Some(kept) = restored.kept.as_deref() {
         println!("La base anterior quedó en {}.", kept.display());
     }
+    if restored.held_mail > 0 {
+        println!(
+            "{} correos que la copia tenía por enviar quedaron en espera («quizá llegó»): \
+             revíselos en /admin/correo antes de reenviarlos.",
+            restored.held_mail
+        );
+    }
     println!("Inicie el servidor: aplicará las migraciones que a la copia le falten.");
     Ok(())
 }

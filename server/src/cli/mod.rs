@@ -155,7 +155,8 @@ impl DataArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum SessionCommand {
-    /// Programa una sesión y la imprime (con su id).
+    /// Programa una sesión y la imprime (con su id). No envía la convocatoria por correo:
+    /// para convocar, prográmela desde la página de la Mesa.
     Create(CreateSessionArgs),
     /// Lista las sesiones, de una Mesa o de todas, en orden cronológico.
     List(ListSessionsArgs),

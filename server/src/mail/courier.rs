@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::bogota;
-use app::domain::mail::{MAX_ATTEMPTS, retry_at};
+use app::domain::mail::{MAX_ATTEMPTS, RETENTION_DAYS, retry_at};
 use chrono::{NaiveDate, Timelike, Utc};
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use super::verdict::{Undelivered, Verdict, verdict};
 use super::{Inner, MailConfig, MailError, Postman, bogota_today};
 use crate::store::ClaimedMail;
 
@@ -22,43 +23,35 @@ const ROUND: Duration = Duration::from_secs(15);
 
 pub(super) struct Courier {
     inner: Arc<Inner>,
+    smtp_url: String,
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     /// This process among the servers sharing the database.
     instance: String,
+    /// The most one hand-over may take, connection included (lettre's own timeout covers only
+    /// connecting).
     send_timeout: Duration,
     reminder_hour: u32,
 }
 
-/// What became of one sending.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Verdict {
-    Sent,
-    /// Not delivered for a passing reason (server down, 4xx): try again later.
-    Retry(String),
-    /// Refused for good (5xx, an address the message cannot carry).
-    Failed(String),
-}
-
-fn verdict(result: Result<(), lettre::transport::smtp::Error>) -> Verdict {
-    match result {
-        Ok(()) => Verdict::Sent,
-        Err(error) if error.is_permanent() => {
-            Verdict::Failed(format!("el servidor de correo lo rechazó: {error}"))
-        }
-        Err(error) => Verdict::Retry(format!(
-            "no se pudo entregar al servidor de correo: {error}"
-        )),
-    }
+fn transport(
+    smtp_url: &str,
+    send_timeout: Duration,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+        .map_err(MailError::SmtpUrl)?
+        // connecting gets half the budget: a refused connection is a retry, not a doubt
+        .timeout(Some((send_timeout / 2).max(Duration::from_secs(1))))
+        .build())
 }
 
 /// The message as the SMTP server receives it.
-fn message(from: &Mailbox, mail: &ClaimedMail) -> Result<Message, String> {
+fn message(from: &Mailbox, mail: &ClaimedMail) -> Result<Message, Undelivered> {
     let to = mail
         .recipient_email
         .parse()
         .map(|address| Mailbox::new(Some(mail.recipient_name.clone()), address))
-        .map_err(|_| format!("la dirección «{}» no es válida", mail.recipient_email))?;
+        .map_err(|_| Undelivered::BadAddress(mail.recipient_email.clone()))?;
     let builder = Message::builder()
         .from(from.clone())
         .to(to)
@@ -70,16 +63,16 @@ fn message(from: &Mailbox, mail: &ClaimedMail) -> Result<Message, String> {
     } else {
         let mut parts = MultiPart::mixed().singlepart(text);
         for file in &mail.attachments {
-            let content_type = ContentType::parse(&file.content_type).unwrap_or(
-                ContentType::parse("application/octet-stream").map_err(|e| e.to_string())?,
-            );
+            let content_type = ContentType::parse(&file.content_type)
+                .or_else(|_| ContentType::parse("application/octet-stream"))
+                .map_err(|error| Undelivered::Unbuildable(error.to_string()))?;
             parts = parts.singlepart(
                 Attachment::new(file.file_name.clone()).body(file.data.clone(), content_type),
             );
         }
         builder.multipart(parts)
     };
-    built.map_err(|error| format!("el mensaje no se pudo componer: {error}"))
+    built.map_err(|error| Undelivered::Unbuildable(error.to_string()))
 }
 
 impl Courier {
@@ -88,13 +81,10 @@ impl Courier {
         config: &MailConfig,
         from: Mailbox,
     ) -> Result<Self, MailError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
-            .map_err(MailError::SmtpUrl)?
-            .timeout(Some(config.send_timeout))
-            .build();
         Ok(Self {
             inner,
-            transport,
+            smtp_url: config.smtp_url.clone(),
+            transport: transport(&config.smtp_url, config.send_timeout)?,
             from,
             instance: crate::identity::secrets::new_secret(),
             send_timeout: config.send_timeout,
@@ -106,14 +96,14 @@ impl Courier {
         tokio::spawn(self.run());
     }
 
-    async fn run(self) {
+    async fn run(mut self) {
         let postman = Postman {
             inner: Some(self.inner.clone()),
         };
-        let mut reminded_on: Option<NaiveDate> = None;
+        let mut daily_done: Option<NaiveDate> = None;
         loop {
             self.abandon_stale().await;
-            reminded_on = self.remind(&postman, reminded_on).await;
+            daily_done = self.daily(&postman, daily_done).await;
             self.drain().await;
             tokio::select! {
                 () = self.inner.wake.notified() => {}
@@ -134,18 +124,25 @@ impl Courier {
             Ok(0) => {}
             Ok(count) => tracing::warn!(
                 count,
-                "mail interrupted by a process that stopped: marked uncertain"
+                "mail whose sending was interrupted or never recorded: marked uncertain"
             ),
             Err(error) => tracing::error!(%error, "could not look for interrupted mail"),
         }
     }
 
-    /// Queues the day's reminders once a day, from the reminder hour; returns the day done.
-    async fn remind(&self, postman: &Postman, done: Option<NaiveDate>) -> Option<NaiveDate> {
+    /// Once a day, from the reminder hour: queues the day's reminders and forgets old mail.
+    /// Returns the day done.
+    async fn daily(&self, postman: &Postman, done: Option<NaiveDate>) -> Option<NaiveDate> {
         let today = bogota_today();
         let hour = Utc::now().with_timezone(&bogota()).hour();
         if done == Some(today) || hour < self.reminder_hour {
             return done;
+        }
+        let before = Utc::now() - chrono::Duration::days(RETENTION_DAYS);
+        match self.inner.store.purge_mail(before).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "old mail forgotten"),
+            Err(error) => tracing::error!(%error, "could not forget old mail"),
         }
         match postman.queue_reminders(today).await {
             Ok(count) => {
@@ -159,8 +156,30 @@ impl Courier {
         }
     }
 
+    /// Hands one message to the SMTP server, within the send timeout.
+    async fn hand_over(&mut self, claimed: &ClaimedMail) -> Verdict {
+        let message = match message(&self.from, claimed) {
+            Ok(message) => message,
+            Err(reason) => return Verdict::Failed(reason),
+        };
+        match tokio::time::timeout(self.send_timeout, self.transport.send(message)).await {
+            Ok(result) => verdict(result.map(|_| ())),
+            Err(_) => {
+                // The abandoned exchange's connection must not be reused half-way through a
+                // message: a new transport (a new pool) for the next one.
+                match transport(&self.smtp_url, self.send_timeout) {
+                    Ok(fresh) => self.transport = fresh,
+                    Err(error) => tracing::error!(%error, "could not renew the SMTP transport"),
+                }
+                Verdict::Uncertain(Undelivered::TimedOut {
+                    seconds: self.send_timeout.as_secs(),
+                })
+            }
+        }
+    }
+
     /// Sends everything due now, one message at a time.
-    async fn drain(&self) {
+    async fn drain(&mut self) {
         loop {
             let claimed = match self
                 .inner
@@ -175,33 +194,50 @@ impl Courier {
                     return;
                 }
             };
-            let verdict = match message(&self.from, &claimed) {
-                Ok(message) => verdict(self.transport.send(message).await.map(|_| ())),
-                Err(reason) => Verdict::Failed(reason),
-            };
-            let store = &self.inner.store;
+            let verdict = self.hand_over(&claimed).await;
+            let (store, me) = (&self.inner.store, self.instance.as_str());
             let written = match &verdict {
-                Verdict::Sent => store.mark_mail_sent(claimed.id, Utc::now()).await,
+                Verdict::Sent => store.mark_mail_sent(claimed.id, me, Utc::now()).await,
                 Verdict::Retry(reason) if claimed.attempts < MAX_ATTEMPTS => {
                     let at = retry_at(Utc::now(), claimed.attempts);
-                    store.mark_mail_unsent(claimed.id, reason, Some(at)).await
+                    let reason = reason.to_string();
+                    store
+                        .mark_mail_unsent(claimed.id, me, &reason, Some(at))
+                        .await
                 }
                 Verdict::Retry(reason) | Verdict::Failed(reason) => {
-                    store.mark_mail_unsent(claimed.id, reason, None).await
+                    let reason = reason.to_string();
+                    store.mark_mail_unsent(claimed.id, me, &reason, None).await
+                }
+                Verdict::Uncertain(reason) => {
+                    let reason = reason.to_string();
+                    store.mark_mail_uncertain(claimed.id, me, &reason).await
                 }
             };
-            if let Err(error) = written {
-                // The row stays `enviando` and turns `incierto` later: never sent twice.
-                tracing::error!(%error, mail = claimed.id, "could not record a mail's sending");
-                return;
+            match written {
+                Ok(true) => {}
+                // the administrator discarded it meanwhile: what happened is logged below
+                Ok(false) => tracing::warn!(
+                    mail = claimed.id,
+                    ?verdict,
+                    "a mail changed hands while it was being sent"
+                ),
+                Err(error) => {
+                    // The row stays `enviando`; the next round marks it `incierto`: never
+                    // sent twice.
+                    tracing::error!(%error, mail = claimed.id, "could not record a mail's sending");
+                    return;
+                }
             }
             match verdict {
                 Verdict::Sent => {}
-                Verdict::Failed(_) => tracing::warn!(mail = claimed.id, ?verdict, "mail refused"),
+                Verdict::Failed(_) | Verdict::Uncertain(_) => {
+                    tracing::warn!(mail = claimed.id, ?verdict, "mail not delivered")
+                }
                 Verdict::Retry(_) => {
-                    tracing::warn!(mail = claimed.id, ?verdict, "mail not delivered");
-                    // the server is likely down: wait for the next round instead of trying
-                    // (and failing) every message now
+                    tracing::warn!(mail = claimed.id, ?verdict, "mail not delivered, for now");
+                    // the server is likely down or refusing Sala: wait for the next round
+                    // instead of trying (and failing) every message now
                     return;
                 }
             }

@@ -4,7 +4,7 @@
 
 use app::domain::mail::MailKind;
 use app::domain::{Session, SessionStatus, format_bogota};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::reminders::{Nudge, Reminder};
 use crate::calendar::{publication, session_event};
@@ -21,8 +21,17 @@ pub struct Recipient {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Convening {
     Scheduled,
-    Changed,
+    /// Its date, place or mode changed; `moved_from` is the date it had when this change moved
+    /// it (a change of place alone after an earlier move names no "former date").
+    Changed {
+        moved_from: Option<DateTime<Utc>>,
+    },
     Cancelled,
+}
+
+/// The address as a queue key: one message per person however they typed it.
+fn key_of(to: &Recipient) -> String {
+    to.email.to_lowercase()
 }
 
 fn place_line(session: &Session) -> String {
@@ -44,8 +53,10 @@ fn signature(origin: &str) -> String {
     )
 }
 
-fn ics(name: &str, sessions: &[Session], mesa_name: &str, origin: &str) -> MailAttachment {
-    let now = chrono::Utc::now();
+/// The calendar attached to a convocatoria: built once per announcement (not per recipient), so
+/// it is stored once by its digest.
+pub fn calendar(name: &str, sessions: &[Session], mesa_name: &str, origin: &str) -> MailAttachment {
+    let now = Utc::now();
     let events = sessions
         .iter()
         .map(|s| session_event(s, mesa_name, origin, now))
@@ -57,14 +68,15 @@ fn ics(name: &str, sessions: &[Session], mesa_name: &str, origin: &str) -> MailA
     }
 }
 
-/// The convocatoria of one session to one recipient, with the session's `.ics`. Its dedupe key
-/// carries the session's revision: each change is announced once, and only once.
+/// The convocatoria of one session to one recipient, with the session's `.ics` (`calendar`).
+/// Its dedupe key carries the session's revision: each change is announced once, and only once.
 pub fn convocatoria(
     session: &Session,
     mesa_name: &str,
     change: Convening,
     to: &Recipient,
     origin: &str,
+    calendar: &MailAttachment,
 ) -> NewMail {
     let when = format_bogota(session.scheduled_at);
     let url = format!("{origin}/sesiones/{}", session.id);
@@ -78,7 +90,7 @@ pub fn convocatoria(
             format!("Convocatoria: {mesa_name}, sesión {} · {when}", session.seq),
             format!("Se convoca a la sesión {} de la {mesa_name}.", session.seq),
         ),
-        Convening::Changed => (
+        Convening::Changed { .. } => (
             format!(
                 "Cambio en la sesión {} de la {mesa_name} · {when}",
                 session.seq
@@ -103,49 +115,56 @@ pub fn convocatoria(
             place_line(session)
         ));
     }
-    if let Some(previous) = session
-        .rescheduled_from
-        .filter(|_| change == Convening::Changed)
-    {
-        body.push_str(&format!("Fecha anterior: {}\n", format_bogota(previous)));
-    }
-    if let Some(reason) = reason.filter(|_| change != Convening::Scheduled) {
+    // the reason given is the reason for a new date or for the cancellation
+    let reason = match change {
+        Convening::Scheduled | Convening::Changed { moved_from: None } => None,
+        Convening::Changed {
+            moved_from: Some(previous),
+        } => {
+            body.push_str(&format!("Fecha anterior: {}\n", format_bogota(previous)));
+            reason
+        }
+        Convening::Cancelled => reason,
+    };
+    if let Some(reason) = reason {
         body.push_str(&format!("Motivo: {reason}\n"));
     }
     body.push_str(&format!(
-        "\nPágina de la sesión (orden del día, tablero y acta): {url}\n\
-         El archivo adjunto «sesion.ics» la agrega (o la actualiza) en su calendario."
+        "\nPágina de la sesión (orden del día, tablero y acta): {url}\n"
     ));
+    body.push_str(if change == Convening::Cancelled {
+        "Si la tenía en su calendario, bórrela: el archivo adjunto «sesion.ics» la marca \
+         cancelada, pero no todos los programas de correo la quitan solos."
+    } else {
+        "El archivo adjunto «sesion.ics» la agrega (o la actualiza) en su calendario."
+    });
     body.push_str(&signature(origin));
     NewMail {
         dedupe_key: format!(
             "convocatoria:{}:{}:{}",
             session.id,
             session.revision,
-            to.email.to_lowercase()
+            key_of(to)
         ),
         kind: MailKind::Convocatoria,
         recipient_name: to.name.clone(),
         recipient_email: to.email.clone(),
         subject,
         body,
-        attachments: vec![ics(
-            "sesion.ics",
-            std::slice::from_ref(session),
-            mesa_name,
-            origin,
-        )],
+        attachments: vec![calendar.clone()],
+        replaces_for_session: Some(session.id),
     }
 }
 
 /// One message for a whole series just scheduled (not one per date), with every session in
-/// its `.ics`.
+/// its `.ics` (`calendar`).
 pub fn series_convocatoria(
     sessions: &[Session],
     description: &str,
     mesa_name: &str,
     to: &Recipient,
     origin: &str,
+    calendar: &MailAttachment,
 ) -> Option<NewMail> {
     let (first, last) = (sessions.first()?, sessions.last()?);
     let mut body = format!(
@@ -168,12 +187,7 @@ pub fn series_convocatoria(
     ));
     body.push_str(&signature(origin));
     Some(NewMail {
-        dedupe_key: format!(
-            "convocatoria-serie:{}-{}:{}",
-            first.id,
-            last.id,
-            to.email.to_lowercase()
-        ),
+        dedupe_key: format!("convocatoria-serie:{}-{}:{}", first.id, last.id, key_of(to)),
         kind: MailKind::Convocatoria,
         recipient_name: to.name.clone(),
         recipient_email: to.email.clone(),
@@ -183,7 +197,8 @@ pub fn series_convocatoria(
             format_bogota(first.scheduled_at)
         ),
         body,
-        attachments: vec![ics("sesiones.ics", sessions, mesa_name, origin)],
+        attachments: vec![calendar.clone()],
+        replaces_for_session: None,
     })
 }
 
@@ -201,8 +216,13 @@ pub fn reminder(reminder: &Reminder, today: NaiveDate, origin: &str) -> NewMail 
         format!("Recordatorio: {count} compromisos a su cargo")
     };
     let mut body = format!(
-        "Hola, {}:\n\nEstos compromisos están a su cargo:\n",
-        to.name
+        "Hola, {}:\n\n{}\n",
+        to.name,
+        if count == 1 {
+            "Este compromiso está a su cargo:"
+        } else {
+            "Estos compromisos están a su cargo:"
+        }
     );
     for item in &reminder.items {
         let c = &item.commitment;
@@ -224,13 +244,14 @@ pub fn reminder(reminder: &Reminder, today: NaiveDate, origin: &str) -> NewMail 
     }
     body.push_str(&signature(origin));
     NewMail {
-        dedupe_key: format!("recordatorio:{}:{today}", to.email.to_lowercase()),
+        dedupe_key: format!("recordatorio:{}:{today}", key_of(to)),
         kind: MailKind::Recordatorio,
         recipient_name: to.name.clone(),
         recipient_email: to.email.clone(),
         subject,
         body,
         attachments: Vec::new(),
+        replaces_for_session: None,
     }
 }
 
@@ -264,7 +285,7 @@ pub fn approved_acta(acta: &ApprovedActa, pdf: &[u8], to: &Recipient, origin: &s
     );
     body.push_str(&signature(origin));
     NewMail {
-        dedupe_key: format!("acta:{}:{}", acta.session_id, to.email.to_lowercase()),
+        dedupe_key: format!("acta:{}:{}", acta.session_id, key_of(to)),
         kind: MailKind::Acta,
         recipient_name: to.name.clone(),
         recipient_email: to.email.clone(),
@@ -278,6 +299,7 @@ pub fn approved_acta(acta: &ApprovedActa, pdf: &[u8], to: &Recipient, origin: &s
             content_type: "application/pdf".into(),
             data: pdf.to_vec(),
         }],
+        replaces_for_session: None,
     }
 }
 

@@ -21,6 +21,15 @@ fn session(revision: i64) -> Session {
     }
 }
 
+fn one(session: &Session) -> MailAttachment {
+    calendar(
+        "sesion.ics",
+        std::slice::from_ref(session),
+        "Mesa Local de Bosa",
+        "https://x",
+    )
+}
+
 fn ana() -> Recipient {
     Recipient {
         name: "Ana Pérez".into(),
@@ -36,7 +45,9 @@ fn a_convocatoria_says_when_where_and_links_back_with_its_calendar() {
         Convening::Scheduled,
         &ana(),
         "https://sala.example",
+        &one(&session(0)),
     );
+    assert_eq!(mail.replaces_for_session, Some(12));
     assert_eq!(
         mail.subject,
         "Convocatoria: Mesa Local de Bosa, sesión 3 · mar 12 ene 2027, 09:00"
@@ -70,9 +81,12 @@ fn each_change_is_a_new_message_and_a_new_version_of_the_event() {
     let mail = convocatoria(
         &moved,
         "Mesa Local de Bosa",
-        Convening::Changed,
+        Convening::Changed {
+            moved_from: moved.rescheduled_from,
+        },
         &ana(),
         "https://x",
+        &one(&moved),
     );
     assert!(mail.subject.starts_with("Cambio en la sesión 3"));
     assert!(mail.body.contains("Fecha anterior: mar 5 ene 2027, 09:00"));
@@ -89,7 +103,10 @@ fn each_change_is_a_new_message_and_a_new_version_of_the_event() {
         Convening::Cancelled,
         &ana(),
         "https://x",
+        &one(&cancelled),
     );
+    assert!(mail.body.contains("Motivo: Paro de transporte"));
+    assert!(mail.body.contains("bórrela"));
     assert!(mail.subject.starts_with("Sesión cancelada"));
     assert!(
         !mail.body.contains("Fecha y hora:"),
@@ -97,6 +114,25 @@ fn each_change_is_a_new_message_and_a_new_version_of_the_event() {
         mail.body
     );
     assert!(String::from_utf8_lossy(&mail.attachments[0].data).contains("STATUS:CANCELLED"));
+}
+
+#[test]
+fn a_new_place_after_an_earlier_move_names_no_former_date_nor_its_reason() {
+    let mut moved = session(2);
+    moved.rescheduled_from = Some(parse_when("2027-01-05T09:00").unwrap());
+    moved.change_reason = Some("Paro de transporte".into());
+    moved.place = "Casa de la Cultura".into();
+    let mail = convocatoria(
+        &moved,
+        "Mesa Local de Bosa",
+        Convening::Changed { moved_from: None },
+        &ana(),
+        "https://x",
+        &one(&moved),
+    );
+    assert!(mail.body.contains("Lugar: Casa de la Cultura"));
+    assert!(!mail.body.contains("Fecha anterior"), "{}", mail.body);
+    assert!(!mail.body.contains("Motivo"), "{}", mail.body);
 }
 
 #[test]
@@ -109,14 +145,17 @@ fn a_series_is_one_message_with_every_date() {
             ..session(0)
         })
         .collect();
+    let attached = calendar("sesiones.ics", &sessions, "Mesa Local de Bosa", "https://x");
     let mail = series_convocatoria(
         &sessions,
         "el primer martes de cada mes",
         "Mesa Local de Bosa",
         &ana(),
         "https://x",
+        &attached,
     )
     .unwrap();
+    assert_eq!(mail.attachments[0].file_name, "sesiones.ics");
     assert_eq!(
         mail.subject,
         "Convocatoria: Mesa Local de Bosa, 3 sesiones desde el mar 2 feb 2027, 09:00"
@@ -128,7 +167,7 @@ fn a_series_is_one_message_with_every_date() {
     let ics = String::from_utf8(mail.attachments[0].data.clone()).unwrap();
     let parsed: icalendar::Calendar = ics.parse().unwrap();
     assert_eq!(parsed.events().count(), 3);
-    assert!(series_convocatoria(&[], "", "Mesa", &ana(), "https://x").is_none());
+    assert!(series_convocatoria(&[], "", "Mesa", &ana(), "https://x", &attached).is_none());
 }
 
 #[test]

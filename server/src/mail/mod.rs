@@ -8,6 +8,7 @@
 mod courier;
 pub mod letters;
 pub mod reminders;
+mod verdict;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -152,10 +153,18 @@ impl Postman {
             return Ok(0);
         };
         let mesa = inner.store.get_mesa(&session.mesa_code).await?;
+        let calendar = letters::calendar(
+            "sesion.ics",
+            std::slice::from_ref(session),
+            &mesa.name,
+            &inner.origin,
+        );
         let mails = Self::recipients_of(&inner.store, &session.mesa_code)
             .await?
             .iter()
-            .map(|to| letters::convocatoria(session, &mesa.name, change, to, &inner.origin))
+            .map(|to| {
+                letters::convocatoria(session, &mesa.name, change, to, &inner.origin, &calendar)
+            })
             .collect();
         self.queue(inner, mails).await
     }
@@ -170,11 +179,19 @@ impl Postman {
             return Ok(0);
         };
         let mesa = inner.store.get_mesa(&first.mesa_code).await?;
+        let calendar = letters::calendar("sesiones.ics", sessions, &mesa.name, &inner.origin);
         let mails = Self::recipients_of(&inner.store, &first.mesa_code)
             .await?
             .iter()
             .filter_map(|to| {
-                letters::series_convocatoria(sessions, description, &mesa.name, to, &inner.origin)
+                letters::series_convocatoria(
+                    sessions,
+                    description,
+                    &mesa.name,
+                    to,
+                    &inner.origin,
+                    &calendar,
+                )
             })
             .collect();
         self.queue(inner, mails).await

@@ -213,6 +213,8 @@ pub struct Restored {
     pub inventory: Inventory,
     /// Where the database it replaced was kept.
     pub kept: Option<PathBuf>,
+    /// Messages the copy still had to send, held for the administrator (`incierto`).
+    pub held_mail: u64,
 }
 
 /// Replaces the database `target` by the backup `from`, with the server stopped. An existing
@@ -242,6 +244,7 @@ pub async fn restore_sqlite(
     partial.push(".restaurando");
     let partial = PathBuf::from(partial);
     std::fs::copy(from, &partial).map_err(io(&partial))?;
+    let held_mail = hold_unsent_mail(&partial).await?;
     std::fs::File::open(&partial)
         .and_then(|file| file.sync_all())
         .map_err(io(&partial))?;
@@ -252,7 +255,40 @@ pub async fn restore_sqlite(
             .and_then(|d| d.sync_all())
             .map_err(io(dir))?;
     }
-    Ok(Restored { inventory, kept })
+    Ok(Restored {
+        inventory,
+        kept,
+        held_mail,
+    })
+}
+
+/// A copy's queue is older than what was sent since: a message it still had to send may have
+/// gone out after the copy was made. Sending it again on its own could repeat it, so each one
+/// waits for the administrator (`incierto`, as an interrupted sending does). Returns how many.
+async fn hold_unsent_mail(file: &Path) -> Result<u64> {
+    let mut conn = open(file, false).await?;
+    let has_queue: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'mail_outbox'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .map_err(sql(file))?;
+    let held = if has_queue == 0 {
+        0
+    } else {
+        sqlx::query(
+            "UPDATE mail_outbox SET state = 'incierto',
+                 last_error = 'Restaurado de una copia de seguridad: quizá ya se envió después de \
+                     hacerla. Compruebe con la persona antes de reenviarlo.'
+             WHERE state IN ('pendiente', 'enviando')",
+        )
+        .execute(&mut conn)
+        .await
+        .map_err(sql(file))?
+        .rows_affected()
+    };
+    conn.close().await.map_err(sql(file))?;
+    Ok(held)
 }
 
 /// Makes sure nobody has `target` open, and folds its WAL into it so the file kept as `.bak`

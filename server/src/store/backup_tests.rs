@@ -158,3 +158,51 @@ async fn a_restore_needs_force_over_a_database_and_a_stopped_server() {
         .unwrap();
     assert_eq!(restored.kept, None);
 }
+
+#[tokio::test]
+async fn mail_a_copy_still_had_to_send_waits_for_the_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, db) = store_with_a_session(dir.path()).await;
+    let queued = crate::store::NewMail {
+        dedupe_key: "convocatoria:1:0:ana@x.co".into(),
+        kind: app::domain::mail::MailKind::Convocatoria,
+        recipient_name: "Ana".into(),
+        recipient_email: "ana@x.co".into(),
+        subject: "Convocatoria".into(),
+        body: "Hola".into(),
+        attachments: Vec::new(),
+        replaces_for_session: Some(1),
+    };
+    assert!(store.enqueue_mail(&queued, Utc::now()).await.unwrap());
+    let copy = dir.path().join("copia.db");
+    backup_sqlite(&db, &copy).await.unwrap();
+    store.close().await;
+
+    let fresh_dir = dir.path().join("nueva");
+    std::fs::create_dir_all(&fresh_dir).unwrap();
+    let fresh = fresh_dir.join("sala.db");
+    let restored = restore_sqlite(&copy, &fresh, false, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(restored.held_mail, 1);
+    let target = DatabaseTarget::resolve(None, &fresh_dir).unwrap();
+    let reopened = Store::open(&target).await.unwrap();
+    let entries = reopened.mail_entries(10).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].state, app::domain::mail::MailState::Incierto);
+    assert!(
+        entries[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("copia de seguridad"))
+    );
+    assert!(
+        reopened
+            .claim_mail("otro", Utc::now())
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing goes out on its own"
+    );
+    reopened.close().await;
+}

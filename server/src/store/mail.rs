@@ -2,7 +2,7 @@
 //! claiming is one conditional `UPDATE` (two senders never hold the same row), and a claim
 //! whose process died turns `incierto` instead of being sent again.
 
-use app::domain::mail::{MailKind, MailState, OutboxEntry};
+use app::domain::mail::{MailKind, MailState, OutboxEntry, masked_address};
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
@@ -19,6 +19,9 @@ pub struct NewMail {
     pub subject: String,
     pub body: String,
     pub attachments: Vec<MailAttachment>,
+    /// A convocatoria of this session: it replaces the same person's older ones not yet
+    /// delivered, so an outdated date never arrives after the current one.
+    pub replaces_for_session: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +82,8 @@ impl Store {
         );
         let inserted: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO mail_outbox (dedupe_key, kind, recipient_name, recipient_email, subject,
-                 body, message_id, state, attempts, next_attempt_ms, created_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pendiente', 0, $8, $8)
+                 body, message_id, state, attempts, next_attempt_ms, created_ms, session_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pendiente', 0, $8, $8, $9)
              ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
         )
         .bind(&mail.dedupe_key)
@@ -91,11 +94,25 @@ impl Store {
         .bind(&mail.body)
         .bind(&message_id)
         .bind(millis(now))
+        .bind(mail.replaces_for_session)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((id,)) = inserted else {
             return Ok(false);
         };
+        if let Some(session) = mail.replaces_for_session {
+            sqlx::query(
+                "UPDATE mail_outbox SET state = 'descartado',
+                     last_error = 'Reemplazado por un aviso más reciente de la misma sesión.'
+                 WHERE session_id = $1 AND lower(recipient_email) = lower($2) AND id <> $3
+                   AND state IN ('pendiente', 'fallido', 'incierto')",
+            )
+            .bind(session)
+            .bind(&mail.recipient_email)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         for (position, file) in mail.attachments.iter().enumerate() {
             let sha256 = hex::encode(Sha256::digest(&file.data));
             sqlx::query(
@@ -124,12 +141,14 @@ impl Store {
 
     /// Takes the oldest message due by `now` for `sender` (this process), or `None`. The outer
     /// `state = 'pendiente'` is re-checked by the engine on the row it updates, so of two
-    /// senders racing for one row only one gets it.
+    /// senders racing for one row only one gets it. The claim and the read of its attachments
+    /// are one transaction: a failed read leaves the message waiting, not claimed.
     pub async fn claim_mail(
         &self,
         sender: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<ClaimedMail>> {
+        let mut tx = self.pool.begin().await?;
         let claimed: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
             "UPDATE mail_outbox SET state = 'enviando', claimed_by = $1, claimed_ms = $2,
                  attempts = attempts + 1
@@ -141,7 +160,7 @@ impl Store {
         )
         .bind(sender)
         .bind(millis(now))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
         let Some((id, recipient_name, recipient_email, subject, body, message_id, attempts)) =
             claimed
@@ -154,8 +173,9 @@ impl Store {
              WHERE a.mail_id = $1 ORDER BY a.position",
         )
         .bind(id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(Some(ClaimedMail {
             id,
             recipient_name,
@@ -175,46 +195,71 @@ impl Store {
         }))
     }
 
-    /// The SMTP server accepted the message.
-    pub async fn mark_mail_sent(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
+    /// The SMTP server accepted the message `sender` claimed. Also from `incierto`: a claim
+    /// judged abandoned that did get through is recorded as sent, not resent. `false` when the
+    /// row was no longer this sender's (the administrator discarded it meanwhile).
+    pub async fn mark_mail_sent(&self, id: i64, sender: &str, now: DateTime<Utc>) -> Result<bool> {
+        let done = sqlx::query(
             "UPDATE mail_outbox SET state = 'enviado', sent_ms = $2, last_error = NULL
-             WHERE id = $1 AND state = 'enviando'",
+             WHERE id = $1 AND claimed_by = $3 AND state IN ('enviando', 'incierto')",
         )
         .bind(id)
         .bind(millis(now))
+        .bind(sender)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
-    /// The message was not delivered: try again at `retry_at`, or give up when `None`.
+    /// The message `sender` claimed was not delivered: try again at `retry_at`, or give up when
+    /// `None`. `false` when the row was no longer in this sender's hands.
     pub async fn mark_mail_unsent(
         &self,
         id: i64,
+        sender: &str,
         error: &str,
         retry_at: Option<DateTime<Utc>>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let (state, next) = match retry_at {
             Some(at) => (MailState::Pendiente, millis(at)),
             None => (MailState::Fallido, 0),
         };
-        sqlx::query(
+        self.settle_claim(id, sender, state, error, next).await
+    }
+
+    /// The SMTP exchange of a message `sender` claimed ended without an answer (it timed
+    /// out): it may have been delivered, so it waits for the administrator.
+    pub async fn mark_mail_uncertain(&self, id: i64, sender: &str, error: &str) -> Result<bool> {
+        self.settle_claim(id, sender, MailState::Incierto, error, 0)
+            .await
+    }
+
+    async fn settle_claim(
+        &self,
+        id: i64,
+        sender: &str,
+        state: MailState,
+        error: &str,
+        next_attempt_ms: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
             "UPDATE mail_outbox SET state = $2, last_error = $3, next_attempt_ms = $4
-             WHERE id = $1 AND state = 'enviando'",
+             WHERE id = $1 AND claimed_by = $5 AND state = 'enviando'",
         )
         .bind(id)
         .bind(state.code())
         .bind(error)
-        .bind(next)
+        .bind(next_attempt_ms)
+        .bind(sender)
         .execute(&self.pool)
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
-    /// Claims by other processes older than `stale_before` belong to a process that died while
-    /// sending (a live one finishes within its SMTP timeout): they turn `incierto`. Returns how
-    /// many.
+    /// Claims left behind turn `incierto`: every claim of `sender` itself (its courier sends
+    /// one message at a time and calls this between two, so one of its own still `enviando` is
+    /// a sending whose outcome was never written) and other processes' older than
+    /// `stale_before` (a live one finishes within its send timeout). Returns how many.
     pub async fn abandon_stale_claims(
         &self,
         sender: &str,
@@ -222,13 +267,40 @@ impl Store {
     ) -> Result<u64> {
         let done = sqlx::query(
             "UPDATE mail_outbox SET state = 'incierto',
-                 last_error = 'El proceso que lo enviaba se detuvo durante el envío.'
-             WHERE state = 'enviando' AND claimed_by <> $1 AND claimed_ms < $2",
+                 last_error = 'El envío se interrumpió (el servidor se detuvo o no pudo anotar el \
+                     resultado): quizá llegó.'
+             WHERE state = 'enviando' AND (claimed_by = $1 OR claimed_ms < $2)",
         )
         .bind(sender)
         .bind(millis(stale_before))
         .execute(&self.pool)
         .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Forgets messages sent or discarded before `before`, and the attachments no message
+    /// carries any more (the queue is not an archive of people's addresses). Returns how many.
+    pub async fn purge_mail(&self, before: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let old = "SELECT id FROM mail_outbox
+                   WHERE state IN ('enviado', 'descartado') AND created_ms < $1";
+        sqlx::query(&format!(
+            "DELETE FROM mail_attachments WHERE mail_id IN ({old})"
+        ))
+        .bind(millis(before))
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query(&format!("DELETE FROM mail_outbox WHERE id IN ({old})"))
+            .bind(millis(before))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "DELETE FROM mail_files
+             WHERE sha256 NOT IN (SELECT sha256 FROM mail_attachments)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected())
     }
 
@@ -285,6 +357,9 @@ impl Store {
             .await
     }
 
+    /// The entries `tail` selects, their attachments' names read in one more query (not one
+    /// per row). Addresses are shown masked: the administrator needs to know whom a message
+    /// was for, not their contact (which only the Mesa's coordination sees).
     async fn mail_entries_where(&self, tail: &str, value: i64) -> Result<Vec<OutboxEntry>> {
         let rows: Vec<EntryRow> = sqlx::query_as(&format!(
             "SELECT id, kind, recipient_name, recipient_email, subject, state, attempts,
@@ -294,19 +369,30 @@ impl Store {
         .bind(value)
         .fetch_all(&self.pool)
         .await?;
+        let files: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT mail_id, file_name FROM mail_attachments
+             WHERE mail_id IN (SELECT id FROM mail_outbox {tail})
+             ORDER BY mail_id, position"
+        ))
+        .bind(value)
+        .fetch_all(&self.pool)
+        .await?;
         let mut entries = Vec::with_capacity(rows.len());
         for row in rows {
-            let attachments: Vec<(String,)> = sqlx::query_as(
-                "SELECT file_name FROM mail_attachments WHERE mail_id = $1 ORDER BY position",
-            )
-            .bind(row.id)
-            .fetch_all(&self.pool)
-            .await?;
+            let attachments = files
+                .iter()
+                .filter(|(mail, _)| *mail == row.id)
+                .map(|(_, name)| name.clone())
+                .collect();
             entries.push(OutboxEntry {
                 id: row.id,
                 kind: MailKind::parse(&row.kind)
                     .ok_or_else(|| StoreError::Corrupt(format!("tipo de correo «{}»", row.kind)))?,
-                recipient: format!("{} <{}>", row.recipient_name, row.recipient_email),
+                recipient: format!(
+                    "{} <{}>",
+                    row.recipient_name,
+                    masked_address(&row.recipient_email)
+                ),
                 subject: row.subject,
                 state: state_of(&row.state)?,
                 attempts: row.attempts,
@@ -314,7 +400,7 @@ impl Store {
                 created_at: instant(row.created_ms),
                 next_attempt_at: instant(row.next_attempt_ms),
                 sent_at: row.sent_ms.map(instant),
-                attachments: attachments.into_iter().map(|(name,)| name).collect(),
+                attachments,
             });
         }
         Ok(entries)

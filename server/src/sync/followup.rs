@@ -181,7 +181,13 @@ pub fn refresh(doc: &Doc, carried_over: &CarriedOver, now: DateTime<Utc>) -> Opt
         (item, listed)
     };
     let Some(item) = item else {
-        let seed = seed_update(carried_over, now);
+        // The follow-up item again, not the standing agenda: its points were written when the
+        // board was seeded (and may have been removed on purpose since).
+        let without_template = CarriedOver {
+            agenda_template: Vec::new(),
+            ..carried_over.clone()
+        };
+        let seed = seed_update(&without_template, now);
         let update = yrs::Update::decode_v1(&seed).ok()?;
         let before = doc.transact().state_vector();
         doc.transact_mut().apply_update(update).ok()?;

@@ -70,4 +70,38 @@ mod tests {
         );
         assert_eq!(agenda[1].2, 15);
     }
+
+    #[test]
+    fn a_follow_up_removed_and_restored_does_not_repeat_the_standing_agenda() {
+        let carried = CarriedOver {
+            agenda_template: parse_template("Informe de la EPS\nVarios").unwrap(),
+            ..Default::default()
+        };
+        let doc = Doc::new();
+        let seed = crate::sync::followup::seed_update(&carried, Utc::now());
+        doc.transact_mut()
+            .apply_update(Update::decode_v1(&seed).unwrap())
+            .unwrap();
+        let follow_up = BoardView::read(&doc.transact())
+            .agenda
+            .into_iter()
+            .find(|a| a.title == "Seguimiento de compromisos")
+            .unwrap();
+        app::domain::board::edit::remove_record(
+            &mut doc.transact_mut(),
+            app::domain::board::AGENDA,
+            &follow_up.id,
+        );
+        assert!(crate::sync::followup::refresh(&doc, &carried, Utc::now()).is_some());
+        let mut titles: Vec<String> = BoardView::read(&doc.transact())
+            .agenda
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        titles.sort();
+        assert_eq!(
+            titles,
+            ["Informe de la EPS", "Seguimiento de compromisos", "Varios"]
+        );
+    }
 }

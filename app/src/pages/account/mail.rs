@@ -10,22 +10,46 @@ use crate::domain::format_bogota;
 use crate::domain::mail::{MailDesk, MailState, OutboxEntry};
 use crate::pages::common::ErrorNotice;
 
+/// How often the page looks again while a message is on its way.
+const REFRESH_SECONDS: u64 = 3;
+
 #[component]
 pub fn MailPage() -> impl IntoView {
     let change = ServerAction::<SetMailState>::new();
-    let desk = Resource::new(move || change.version().get(), |_| fetch_mail_desk());
+    // While a message is being handed over or about to be, the page asks again every few
+    // seconds, so "Reenviar" ends in the row's new state without a reload.
+    let (tick, set_tick) = signal(0u32);
+    let desk = Resource::new(
+        move || (change.version().get(), tick.get()),
+        |_| fetch_mail_desk(),
+    );
+    Effect::new(move |_| {
+        let changing_soon = desk
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|desk| desk.changing_soon);
+        if !changing_soon {
+            return;
+        }
+        if let Ok(handle) = set_timeout_with_handle(
+            move || set_tick.update(|n| *n = n.wrapping_add(1)),
+            std::time::Duration::from_secs(REFRESH_SECONDS),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
     view! {
         <Title text="Correo · Sala situacional" />
         <h1>"Correo"</h1>
         {move || change.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-        <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
+        <Transition fallback=|| view! { <p>"Cargando…"</p> }>
             {move || Suspend::new(async move {
                 match desk.await {
                     Ok(desk) => view! { <Desk desk change /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }
@@ -36,6 +60,7 @@ fn Desk(desk: MailDesk, change: ServerAction<SetMailState>) -> impl IntoView {
         sender,
         counts,
         entries,
+        ..
     } = desk;
     let status = match sender {
         Some(sender) => view! {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{SetAgendaTemplate, fetch_agenda_template};
 use crate::domain::agenda_template::{TemplatePoint, template_text};
 use crate::error::AppError;
-use crate::pages::common::{FieldError, field_message, general_message};
+use crate::pages::common::{ErrorNotice, FieldError, field_message, general_message};
 
 const FIELDS: &[&str] = &["agenda", "mesa"];
 
@@ -18,6 +18,8 @@ pub fn StandingAgendaForm(mesa: Signal<String>) -> impl IntoView {
     let done = move || {
         result.get().and_then(|r| r.ok()).map(|points| match points.len() {
             0 => "Sin orden del día tipo: las sesiones nuevas empiezan solo con el seguimiento."
+                .to_owned(),
+            1 => "Guardado: 1 punto. Las sesiones que se programen desde ahora empiezan con él."
                 .to_owned(),
             n => format!(
                 "Guardado: {n} puntos. Las sesiones que se programen desde ahora empiezan con ellos."
@@ -35,7 +37,12 @@ pub fn StandingAgendaForm(mesa: Signal<String>) -> impl IntoView {
                 </p>
                 <Suspense fallback=|| view! { <p>"Cargando…"</p> }>
                     {move || Suspend::new(async move {
-                        let text = stored.await.map(|points| template_text(&points)).unwrap_or_default();
+                        // A template that could not be read is not shown as an empty one:
+                        // saving that would erase it.
+                        let text = match stored.await {
+                            Ok(points) => template_text(&points),
+                            Err(error) => return view! { <ErrorNotice error /> }.into_any(),
+                        };
                         view! {
                             <ActionForm action=save attr:class="form" attr:data-form="orden-tipo">
                                 <input type="hidden" name="mesa" value=move || mesa.get() />
@@ -51,6 +58,7 @@ pub fn StandingAgendaForm(mesa: Signal<String>) -> impl IntoView {
                                 <p class="form-alert" role="alert">{move || general_message(result, FIELDS).get()}</p>
                             </ActionForm>
                         }
+                        .into_any()
                     })}
                 </Suspense>
             </details>

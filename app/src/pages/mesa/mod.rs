@@ -171,8 +171,9 @@ fn MesaOverview(detail: MesaDetail, saved: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn MailNotice(enabled: bool) -> impl IntoView {
     let text = if enabled {
-        "Al programar, corregir o cancelar una sesión, Sala envía la convocatoria por correo \
-         (con su archivo de calendario) a los integrantes con correo y a las cuentas de la Mesa."
+        "Al programar una sesión, cambiar su fecha, lugar o modalidad, o cancelarla, Sala envía \
+         la convocatoria por correo (con su archivo de calendario) a los integrantes con correo \
+         y a las cuentas de la Mesa."
     } else {
         "El correo no está configurado en este servidor: no se enviarán convocatorias ni \
          recordatorios. Avise a los integrantes por otro medio (o pida a la administración \

@@ -45,10 +45,12 @@ impl StoreBackend {
 impl Mailroom for StoreBackend {
     async fn mail_desk(&self, cx: &RequestContext) -> Result<MailDesk, AppError> {
         require(cx, Act::ManageMail, &Target::District)?;
+        let entries = self.store.mail_entries(LISTED).await?;
         Ok(MailDesk {
             sender: self.postman.sender().map(str::to_owned),
             counts: self.store.mail_counts().await?,
-            entries: self.store.mail_entries(LISTED).await?,
+            changing_soon: MailDesk::changing_soon(&entries, Utc::now()),
+            entries,
         })
     }
 

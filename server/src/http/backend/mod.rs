@@ -303,7 +303,10 @@ impl Backend for StoreBackend {
         if (edited.scheduled_at, &edited.place, edited.mode)
             != (current.scheduled_at, &current.place, current.mode)
         {
-            self.announce_session(&edited, Convening::Changed).await;
+            let moved_from =
+                (edited.scheduled_at != current.scheduled_at).then_some(current.scheduled_at);
+            self.announce_session(&edited, Convening::Changed { moved_from })
+                .await;
         }
         Ok(edited)
     }

@@ -23,6 +23,10 @@ pub struct SinkOptions {
     pub refuse_first: u32,
     /// Refuses for good (550) every recipient whose address contains this.
     pub reject_rcpt: &'static str,
+    /// Never answers the DATA of the first N messages (a relay that hangs).
+    pub stall_first: u32,
+    /// Answers every MAIL FROM with this reply, e.g. "535 5.7.8 …" (Sala's account refused).
+    pub refuse_sender: &'static str,
 }
 
 fn script() -> PathBuf {
@@ -59,6 +63,8 @@ impl SmtpSink {
             .args(["--delay-ms", &options.delay_ms.to_string()])
             .args(["--refuse-first", &options.refuse_first.to_string()])
             .args(["--reject-rcpt", options.reject_rcpt])
+            .args(["--stall-first", &options.stall_first.to_string()])
+            .args(["--refuse-sender", options.refuse_sender])
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()

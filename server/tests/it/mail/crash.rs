@@ -83,22 +83,18 @@ async fn sigkill_while_sending_never_delivers_a_message_twice() {
     server.kill().unwrap();
     server.wait().unwrap();
 
+    // by subject: each message's is its own (the queue shows addresses masked)
     let mut arrived: HashMap<String, usize> = HashMap::new();
     for m in sink.mails() {
         *arrived
-            .entry(m["rcpt_tos"][0].as_str().unwrap().to_owned())
+            .entry(m["subject"].as_str().unwrap().to_owned())
             .or_default() += 1;
     }
     let entries = store.mail_entries(1000).await.unwrap();
     assert_eq!(entries.len(), MAILS);
     let mut uncertain = 0;
     for entry in &entries {
-        let email = entry
-            .recipient
-            .split('<')
-            .nth(1)
-            .unwrap()
-            .trim_end_matches('>');
+        let email = &entry.subject;
         let times = arrived.get(email).copied().unwrap_or(0);
         match entry.state {
             MailState::Enviado => assert_eq!(times, 1, "{email} marked sent"),
