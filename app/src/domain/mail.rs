@@ -81,6 +81,8 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub next_attempt_at: DateTime<Utc>,
+    /// When it was last handed to the SMTP server (or began to be).
+    pub last_attempt_at: Option<DateTime<Utc>>,
     pub sent_at: Option<DateTime<Utc>>,
     pub attachments: Vec<String>,
 }
@@ -162,6 +164,7 @@ mod tests {
             last_error: None,
             created_at: now,
             next_attempt_at: now + Duration::minutes(due_in),
+            last_attempt_at: None,
             sent_at: None,
             attachments: Vec::new(),
         };

@@ -1,7 +1,8 @@
 //! An acta's draft, observations, corrections and approval (`app::domain::board::approval`
 //! decides what is allowed; this writes it). Every write first takes the acta's row — on
-//! PostgreSQL `FOR UPDATE`, so an observation and the approval take turns and the digest covers
-//! every observation — and refuses an approved acta; the database's triggers refuse it again.
+//! PostgreSQL `FOR UPDATE`, on SQLite the write lock — so an observation and the approval take
+//! turns and the digest covers every observation, and refuses an approved acta; the database's
+//! triggers refuse it again.
 
 use app::domain::board::acta::Acta;
 use app::domain::board::approval::{
@@ -99,6 +100,18 @@ impl Store {
     /// Reads the acta's row; for a write (`lock`), locked on PostgreSQL until the transaction
     /// ends.
     async fn acta_row(&self, tx: &mut Tx<'_>, session_id: i64, lock: bool) -> Result<ActaRow> {
+        if lock && self.engine == Engine::Sqlite {
+            // A write as the first statement takes SQLite's write lock at once: a read first
+            // would end this transaction with SQLITE_BUSY when any other writer (the mail
+            // courier, a board) commits before its own write. It changes no row, and skips an
+            // approved acta, whose trigger refuses every update.
+            sqlx::query(
+                "UPDATE actas SET state = state WHERE session_id = $1 AND state <> 'aprobada'",
+            )
+            .bind(session_id)
+            .execute(&mut **tx)
+            .await?;
+        }
         let lock = if lock && self.engine == Engine::Postgres {
             " FOR UPDATE"
         } else {

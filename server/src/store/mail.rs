@@ -65,6 +65,7 @@ struct EntryRow {
     last_error: Option<String>,
     created_ms: i64,
     next_attempt_ms: i64,
+    claimed_ms: Option<i64>,
     sent_ms: Option<i64>,
 }
 
@@ -363,7 +364,7 @@ impl Store {
     async fn mail_entries_where(&self, tail: &str, value: i64) -> Result<Vec<OutboxEntry>> {
         let rows: Vec<EntryRow> = sqlx::query_as(&format!(
             "SELECT id, kind, recipient_name, recipient_email, subject, state, attempts,
-                 last_error, created_ms, next_attempt_ms, sent_ms
+                 last_error, created_ms, next_attempt_ms, claimed_ms, sent_ms
              FROM mail_outbox {tail}"
         ))
         .bind(value)
@@ -399,6 +400,7 @@ impl Store {
                 last_error: row.last_error,
                 created_at: instant(row.created_ms),
                 next_attempt_at: instant(row.next_attempt_ms),
+                last_attempt_at: row.claimed_ms.map(instant),
                 sent_at: row.sent_ms.map(instant),
                 attachments,
             });

@@ -120,6 +120,7 @@ fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView 
         last_error,
         created_at,
         sent_at,
+        last_attempt_at,
         attachments,
         ..
     } = entry;
@@ -127,6 +128,10 @@ fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView 
         (MailState::Enviado, Some(at)) => format!("Enviado {}", format_bogota(at)),
         _ if attempts > 1 => format!("{} · {attempts} intentos", state.label()),
         _ => state.label().to_owned(),
+    };
+    let tried = match (state, last_attempt_at) {
+        (MailState::Enviado, _) | (_, None) => None,
+        (_, Some(at)) => Some(format!("Último intento: {}", format_bogota(at))),
     };
     let files = (!attachments.is_empty()).then(|| {
         view! { <br /><small class="muted">{format!("Adjuntos: {}", attachments.join(", "))}</small> }
@@ -138,7 +143,8 @@ fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView 
         });
     };
     view! {
-        <tr data-mail=id data-mail-state=state.code()>
+        <tr data-mail=id data-mail-state=state.code()
+            data-mail-tried=last_attempt_at.map(|at| at.timestamp_millis().to_string())>
             <td data-label="Creado">{format_bogota(created_at)}</td>
             <td data-label="Tipo">{kind.label()}</td>
             <td data-label="Para">{recipient}</td>
@@ -147,6 +153,7 @@ fn Row(entry: OutboxEntry, change: ServerAction<SetMailState>) -> impl IntoView 
             <td data-label="Estado">
                 <div>
                     {standing}
+                    {tried.map(|t| view! { <br /><small class="muted">{t}</small> })}
                     {last_error.map(|e| view! { <br /><small class="muted" data-mail-error>{e}</small> })}
                 </div>
             </td>

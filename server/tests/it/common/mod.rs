@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: real databases and a real server on a random port.
 
 pub mod binary;
+mod forms;
 pub mod oidc;
 pub mod smtp;
 

@@ -362,7 +362,7 @@ async fn the_mesa_hears_of_its_sessions_commitments_and_actas_by_mail() {
 
     let forbidden = post_form(&server, "/api/mail_desk", json!({}), &coordination).await;
     assert_eq!(forbidden.status(), 403);
-    let admin = admin_token(&server).await;
+    let admin = server.district_admin("admin@sala.test").await;
     let desk: Value = post_form(&server, "/api/mail_desk", json!({}), &admin)
         .await
         .json()
@@ -385,7 +385,11 @@ async fn the_mesa_hears_of_its_sessions_commitments_and_actas_by_mail() {
         .unwrap()
         .iter()
         .filter(|e| e["state"] == "Descartado")
-        .all(|e| e["last_error"].as_str().is_some_and(|r| r.contains("más reciente")));
+        .all(|e| {
+            e["last_error"]
+                .as_str()
+                .is_some_and(|r| r.contains("más reciente"))
+        });
     assert!(replaced, "{desk}");
     let failed = desk["entries"]
         .as_array()
@@ -428,7 +432,7 @@ async fn the_mesa_hears_of_its_sessions_commitments_and_actas_by_mail() {
     assert_eq!(refused.status(), 409, "a sent message is not sent again");
 }
 
-/// A server function called as the browser's forms call it (form fields, JSON back).
+/// `post_form_as` with the fields written as JSON (numbers and strings alike).
 async fn post_form(
     server: &TestServer,
     path: &str,
@@ -446,38 +450,11 @@ async fn post_form(
             )
         })
         .collect();
-    server
-        .client
-        .post(server.url(path))
-        .header("accept", "application/json")
-        .bearer_auth(token)
-        .form(&fields)
-        .send()
-        .await
-        .expect("POST")
-}
-
-async fn admin_token(server: &TestServer) -> String {
-    let account = server
-        .identity
-        .create_account(
-            &AccountRequest {
-                email: "admin@sala.test".into(),
-                name: "Administración".into(),
-                ..Default::default()
-            }
-            .validate()
-            .unwrap(),
-            true,
-        )
-        .await
-        .unwrap();
-    server
-        .identity
-        .mint_access_token(account.id, "pruebas")
-        .await
-        .unwrap()
-        .1
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    server.post_form_as(path, &borrowed, token).await
 }
 
 #[tokio::test]
