@@ -88,8 +88,8 @@ async fn main() {
             origin: "http://127.0.0.1".into(),
             send_timeout: Duration::from_secs(30),
             reminder_days: vec![7, 1],
-            // no reminder round during the measure
-            reminder_hour: 23,
+            // no daily round (reminders, forgetting old mail) during the measure
+            reminder_hour: 24,
         },
     )
     .expect("mail configured");

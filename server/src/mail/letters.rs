@@ -6,16 +6,10 @@ use app::domain::mail::MailKind;
 use app::domain::{Session, SessionStatus, format_bogota};
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::recipient::Recipient;
 use super::reminders::{Nudge, Reminder};
 use crate::calendar::{publication, session_event};
 use crate::store::{MailAttachment, NewMail};
-
-/// Who a message goes to: a name and an address already checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recipient {
-    pub name: String,
-    pub email: String,
-}
 
 /// Why a convocatoria is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

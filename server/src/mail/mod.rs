@@ -7,6 +7,7 @@
 
 mod courier;
 pub mod letters;
+pub mod recipient;
 pub mod reminders;
 mod verdict;
 
@@ -19,7 +20,8 @@ use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
 use crate::store::{NewMail, Store, StoreError};
-use letters::{ApprovedActa, Convening, Recipient};
+use letters::{ApprovedActa, Convening};
+use recipient::Recipient;
 use reminders::{OpenCommitment, Reminder};
 
 /// How Sala sends mail (`sala serve --smtp-url … --mail-from …`).

@@ -6,7 +6,7 @@
 use app::domain::names_person;
 use chrono::NaiveDate;
 
-use super::letters::Recipient;
+use super::recipient::Recipient;
 
 /// The reminder days when none are configured.
 pub const DEFAULT_DAYS_BEFORE: [i64; 2] = [7, 1];

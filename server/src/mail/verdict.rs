@@ -10,25 +10,25 @@ use lettre::transport::smtp::Error as SmtpError;
 /// Why a message did not get through, in the words the administrator reads on `/admin/correo`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Undelivered {
-    #[error("el servidor de correo rechazó este mensaje (código {code}): {reply}")]
+    #[error("El servidor de correo rechazó este mensaje (código {code}): {reply}")]
     Refused { code: String, reply: String },
     #[error(
-        "el servidor de correo no aceptó a Sala (código {code}: {reply}); revise el usuario y la \
+        "El servidor de correo no aceptó a Sala (código {code}: {reply}); revise el usuario y la \
          contraseña de --smtp-url y el remitente --mail-from. Se reintentará."
     )]
     SalaRefused { code: String, reply: String },
-    #[error("el servidor de correo pidió intentar más tarde (código {code}): {reply}")]
+    #[error("El servidor de correo pidió intentar más tarde (código {code}): {reply}")]
     Deferred { code: String, reply: String },
-    #[error("no se pudo hablar con el servidor de correo ({detail}). Se reintentará.")]
+    #[error("No se pudo hablar con el servidor de correo ({detail}). Se reintentará.")]
     Unreachable { detail: String },
     #[error(
-        "el servidor de correo no terminó de responder en {seconds} s: quizá lo recibió. \
+        "El servidor de correo no terminó de responder en {seconds} s: quizá lo recibió. \
          Compruebe con la persona antes de reenviarlo."
     )]
     TimedOut { seconds: u64 },
-    #[error("la dirección «{0}» no es válida")]
+    #[error("La dirección «{0}» no es válida")]
     BadAddress(String),
-    #[error("el mensaje no se pudo componer: {0}")]
+    #[error("El mensaje no se pudo componer: {0}")]
     Unbuildable(String),
 }
 
@@ -94,7 +94,7 @@ mod tests {
         };
         assert_eq!(
             refused.to_string(),
-            "el servidor de correo rechazó este mensaje (código 550): 5.1.1 Buzón inexistente"
+            "El servidor de correo rechazó este mensaje (código 550): 5.1.1 Buzón inexistente"
         );
         assert!(
             Undelivered::TimedOut { seconds: 30 }

@@ -141,7 +141,7 @@ async fn a_relay_refusing_sala_fails_no_message_for_good() {
     assert_eq!(tried.attempts, 1);
     let reason = tried.last_error.clone().unwrap_or_default();
     assert!(
-        reason.starts_with("el servidor de correo no aceptó a Sala (código 535"),
+        reason.starts_with("El servidor de correo no aceptó a Sala (código 535"),
         "{reason}"
     );
     assert!(reason.contains("Credenciales inválidas"), "{reason}");
