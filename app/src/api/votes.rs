@@ -14,8 +14,16 @@ use crate::ssr::{request_context, votes};
 use super::respond;
 
 #[cfg(feature = "ssr")]
+/// A code no button sends is malformed input (422), not a refusal of a valid request (409).
+fn unknown(field: &str, message: &str) -> AppError {
+    let mut errors = crate::domain::FieldErrors::default();
+    errors.add(field, message);
+    AppError::Fields(errors)
+}
+
+#[cfg(feature = "ssr")]
 fn choice(code: &str) -> Result<Choice, AppError> {
-    Choice::parse(code).ok_or_else(|| AppError::Conflict("Elija una opción.".into()))
+    Choice::parse(code).ok_or_else(|| unknown("choice", "Elija una opción."))
 }
 
 #[server(endpoint = "poll_desk")]
@@ -31,7 +39,7 @@ pub async fn open_poll(
     #[server(default)] secret: bool,
 ) -> Result<i64, AppError> {
     let kind = PollKind::parse(&kind)
-        .ok_or_else(|| AppError::Conflict("Elija votación o verificación de consenso.".into()))?;
+        .ok_or_else(|| unknown("kind", "Elija votación o verificación de consenso."))?;
     let request = PollRequest {
         agreement_id: agreement,
         kind,

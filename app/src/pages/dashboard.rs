@@ -35,7 +35,7 @@ pub fn DashboardPage() -> impl IntoView {
     );
     let mesas = Resource::new(|| (), |_| fetch_mesa_summaries());
     #[cfg(feature = "hydrate")]
-    request_animation_frame(move || listen(query.get_untracked().to_query_string(), version));
+    listen_later(query.get_untracked().to_query_string(), version, || ());
     view! {
         <Title text="Tablero de gestión · Sala situacional" />
         <h1>"Tablero de gestión"</h1>
@@ -59,21 +59,19 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// Moves `version` on whenever the server says something in the scope changed.
+/// Moves `version` on whenever the server says something in the scope changed (after the first
+/// frame, so the page paints before the stream opens), then runs `then`.
 #[cfg(feature = "hydrate")]
-pub(crate) fn listen(query_string: String, version: RwSignal<u64>) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::prelude::Closure;
-    let Ok(source) = web_sys::EventSource::new(&format!("/tablero/eventos?{query_string}")) else {
-        return;
-    };
-    let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-        version.try_update(|v| *v += 1);
-    });
-    let _ = source.add_event_listener_with_callback("cambio", on_change.as_ref().unchecked_ref());
-    on_change.forget();
-    // The browser reconnects an EventSource by itself; nothing else to keep.
-    std::mem::forget(source);
+pub(crate) fn listen_later(
+    query_string: String,
+    version: RwSignal<u64>,
+    then: impl FnOnce() + 'static,
+) {
+    super::event_stream::follow_later(
+        format!("/tablero/eventos?{query_string}"),
+        vec![("cambio", version)],
+        then,
+    );
 }
 
 #[component]

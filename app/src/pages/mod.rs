@@ -7,6 +7,7 @@ pub(crate) mod board;
 mod common;
 mod dashboard;
 mod escalations;
+mod event_stream;
 mod guests;
 mod home;
 mod indicators;

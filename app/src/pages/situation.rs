@@ -43,8 +43,7 @@ pub fn SituationPage() -> impl IntoView {
         }
         .to_query_string();
         let mode = situation_query().mode();
-        request_animation_frame(move || {
-            super::dashboard::listen(scope, version);
+        super::dashboard::listen_later(scope, version, move || {
             if let SituationMode::Kiosk { seconds } = mode {
                 rotate(seconds);
             }

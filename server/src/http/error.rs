@@ -25,6 +25,11 @@ pub enum ApiError {
     /// A body past its route's limit (an evidence file too heavy): 413, with the limit.
     #[error("{0}")]
     TooLarge(String),
+    /// A body that could not be read (the upload was cut off): 400.
+    #[error(
+        "No se pudo recibir el archivo completo (la conexión se interrumpió): inténtelo de nuevo."
+    )]
+    BodyUnreadable,
 }
 
 impl ApiError {
@@ -36,6 +41,7 @@ impl ApiError {
             ApiError::Busy(super::budget::Refusal::Client(_)) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Busy(super::budget::Refusal::Total(_)) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyUnreadable => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -70,9 +76,10 @@ impl IntoResponse for ApiError {
                 Some(fields) => json!({ "error": error.to_string(), "fields": fields.0 }),
                 None => json!({ "error": error.to_string() }),
             },
-            ApiError::Unauthenticated(error) => json!({ "error": error.to_string() }),
-            ApiError::Busy(refusal) => json!({ "error": refusal.to_string() }),
-            ApiError::TooLarge(message) => json!({ "error": message }),
+            ApiError::Unauthenticated(_)
+            | ApiError::Busy(_)
+            | ApiError::TooLarge(_)
+            | ApiError::BodyUnreadable => json!({ "error": self.to_string() }),
         };
         (status, Json(body)).into_response()
     }

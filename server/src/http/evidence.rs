@@ -40,7 +40,13 @@ pub async fn upload(
         ))
     };
     // The body limit turns a heavier upload away before it is read whole.
-    let data = body.map_err(|_| too_large())?;
+    let data = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::BodyUnreadable
+        }
+    })?;
     if data.len() > max {
         return Err(too_large());
     }

@@ -424,6 +424,16 @@ mod over_http {
             )
             .await;
         assert_eq!(status, 409);
+        // A code no button sends is malformed, not refused.
+        let (status, body) = ana
+            .call(
+                &server,
+                "cast_ballot",
+                &[("poll", &p), ("choice", "quizas")],
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("Elija una opción"), "{body}");
         // The secretary records Rosa, in the room; not Luis, who is virtual (and voted).
         let (status, body) = ana
             .call(

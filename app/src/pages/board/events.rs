@@ -30,20 +30,9 @@ impl SessionEvents {
 
     #[cfg(feature = "hydrate")]
     fn listen(self, session: i64) {
-        use wasm_bindgen::JsCast;
-        use wasm_bindgen::prelude::Closure;
-        let Ok(source) = web_sys::EventSource::new(&format!("/sesiones/{session}/eventos")) else {
-            return;
-        };
-        for (name, counter) in [("votaciones", self.votes), ("evidencias", self.evidence)] {
-            let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-                counter.try_update(|n| *n += 1);
-            });
-            let _ =
-                source.add_event_listener_with_callback(name, on_change.as_ref().unchecked_ref());
-            on_change.forget();
-        }
-        // The browser reconnects an EventSource by itself; nothing else to keep.
-        std::mem::forget(source);
+        crate::pages::event_stream::follow(
+            &format!("/sesiones/{session}/eventos"),
+            &[("votaciones", self.votes), ("evidencias", self.evidence)],
+        );
     }
 }
