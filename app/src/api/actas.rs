@@ -69,14 +69,16 @@ pub async fn approve_acta(
     method: String,
     #[server(default)] decided_by: String,
 ) -> Result<Approval, AppError> {
-    let method = ApprovalMethod::parse(&method)
-        .ok_or_else(|| AppError::Conflict("Elija cómo se aprueba el acta.".into()))?;
+    let method = respond(
+        ApprovalMethod::parse(&method)
+            .ok_or_else(|| AppError::Conflict("Elija cómo se aprueba el acta.".into())),
+    )?;
     let decided_by = match decided_by.as_str() {
         "" => None,
-        code => Some(
+        code => Some(respond(
             crate::domain::board::DecisionMethod::parse(code)
-                .ok_or_else(|| AppError::Conflict("Elija cómo decidió la Mesa.".into()))?,
-        ),
+                .ok_or_else(|| AppError::Conflict("Elija cómo decidió la Mesa.".into())),
+        )?),
     };
     let request = ApprovalRequest { method, decided_by };
     respond(

@@ -20,7 +20,9 @@ pub async fn fetch_mail_desk() -> Result<MailDesk, AppError> {
 /// `to` is `pendiente` (send it again) or `descartado`.
 #[server(endpoint = "set_mail_state")]
 pub async fn set_mail_state(id: i64, to: String) -> Result<OutboxEntry, AppError> {
-    let to = MailState::parse(&to)
-        .ok_or_else(|| AppError::Conflict("Elija reenviar o descartar.".into()))?;
+    let to = respond(
+        MailState::parse(&to)
+            .ok_or_else(|| AppError::Conflict("Elija reenviar o descartar.".into())),
+    )?;
     respond(mailroom()?.set_mail_state(&request_context(), id, to).await)
 }

@@ -38,8 +38,10 @@ pub async fn open_poll(
     kind: String,
     #[server(default)] secret: bool,
 ) -> Result<i64, AppError> {
-    let kind = PollKind::parse(&kind)
-        .ok_or_else(|| unknown("kind", "Elija votación o verificación de consenso."))?;
+    let kind = respond(
+        PollKind::parse(&kind)
+            .ok_or_else(|| unknown("kind", "Elija votación o verificación de consenso.")),
+    )?;
     let request = PollRequest {
         agreement_id: agreement,
         kind,
@@ -58,7 +60,7 @@ pub async fn cast_ballot(
     choice: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let choice = self::choice(&choice)?;
+    let choice = respond(self::choice(&choice))?;
     respond(
         votes()?
             .cast_ballot(&request_context(), poll, choice, reason)
@@ -73,7 +75,7 @@ pub async fn record_ballot(
     choice: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    let choice = self::choice(&choice)?;
+    let choice = respond(self::choice(&choice))?;
     respond(
         votes()?
             .record_ballot(&request_context(), poll, attendee, choice, reason)
