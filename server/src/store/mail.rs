@@ -143,26 +143,35 @@ impl Store {
     /// Takes the oldest message due by `now` for `sender` (this process), or `None`. The outer
     /// `state = 'pendiente'` is re-checked by the engine on the row it updates, so of two
     /// senders racing for one row only one gets it. The claim and the read of its attachments
-    /// are one transaction: a failed read leaves the message waiting, not claimed.
+    /// are one transaction: a failed read leaves the message waiting, not claimed. On
+    /// PostgreSQL the candidate row is locked and others' locked rows are skipped, so a sender
+    /// that loses a race takes the next message instead of finding none and idling a round.
     pub async fn claim_mail(
         &self,
         sender: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<ClaimedMail>> {
+        let skip_locked = if self.engine == super::Engine::Postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
         let mut tx = self.pool.begin().await?;
-        let claimed: Option<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
-            "UPDATE mail_outbox SET state = 'enviando', claimed_by = $1, claimed_ms = $2,
-                 attempts = attempts + 1
-             WHERE id = (SELECT id FROM mail_outbox
-                         WHERE state = 'pendiente' AND next_attempt_ms <= $2
-                         ORDER BY next_attempt_ms, id LIMIT 1)
-               AND state = 'pendiente'
-             RETURNING id, recipient_name, recipient_email, subject, body, message_id, attempts",
-        )
-        .bind(sender)
-        .bind(millis(now))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let claimed: Option<(i64, String, String, String, String, String, i64)> =
+            sqlx::query_as(&format!(
+                "UPDATE mail_outbox SET state = 'enviando', claimed_by = $1, claimed_ms = $2,
+                     attempts = attempts + 1
+                 WHERE id = (SELECT id FROM mail_outbox
+                             WHERE state = 'pendiente' AND next_attempt_ms <= $2
+                             ORDER BY next_attempt_ms, id LIMIT 1{skip_locked})
+                   AND state = 'pendiente'
+                 RETURNING id, recipient_name, recipient_email, subject, body, message_id,
+                     attempts"
+            ))
+            .bind(sender)
+            .bind(millis(now))
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some((id, recipient_name, recipient_email, subject, body, message_id, attempts)) =
             claimed
         else {
