@@ -36,14 +36,14 @@ pub fn follow_later(
     then: impl FnOnce() + 'static,
 ) {
     let owner = Owner::current();
-    request_animation_frame(move || match owner {
-        Some(owner) => owner.with(|| {
+    request_animation_frame(move || {
+        let start = move || {
             follow(&url, &events);
             then();
-        }),
-        None => {
-            follow(&url, &events);
-            then();
+        };
+        match owner {
+            Some(owner) => owner.with(start),
+            None => start(),
         }
     });
 }

@@ -206,12 +206,14 @@ impl Courier {
                         .await
                 }
                 Verdict::Retry(reason) | Verdict::Failed(reason) => {
-                    let reason = reason.to_string();
-                    store.mark_mail_unsent(claimed.id, me, &reason, None).await
+                    store
+                        .mark_mail_unsent(claimed.id, me, &reason.to_string(), None)
+                        .await
                 }
                 Verdict::Uncertain(reason) => {
-                    let reason = reason.to_string();
-                    store.mark_mail_uncertain(claimed.id, me, &reason).await
+                    store
+                        .mark_mail_uncertain(claimed.id, me, &reason.to_string())
+                        .await
                 }
             };
             match written {
