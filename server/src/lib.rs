@@ -7,6 +7,7 @@ mod cache;
 pub mod calendar;
 pub mod charts;
 pub mod cli;
+pub mod cluster;
 pub mod dashboards;
 pub mod evidence;
 pub mod http;

@@ -5,12 +5,13 @@
 //! wait, and the set stays as small as the number of boards). The task lets edits settle for a short
 //! debounce, reads each dirty board from its room, rewrites that session's projection in one
 //! transaction unless it reads as when last projected, and announces the change to every open
-//! dashboard (server-sent events) after moving the dashboards' data version on.
+//! dashboard (server-sent events) after moving the dashboards' data version on. Beside other
+//! servers, only the board's steward projects it, and its announcements reach their dashboards.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast};
@@ -22,6 +23,9 @@ use crate::sync::{HubError, SyncHub};
 
 /// How long edits may keep arriving before a board is projected (typing produces many updates).
 pub const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// How often a server asks again whether it should project a board another server projects.
+const STEWARD_RETRY: Duration = Duration::from_secs(1);
 
 /// How long a board whose projection failed waits before it is tried again.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
@@ -51,11 +55,16 @@ impl Changed {
     }
 }
 
+/// Who else must hear of a change made here (the other servers, through the cluster): `None`
+/// for [`Projections::invalidate`].
+pub type Relay = Box<dyn Fn(Option<&Changed>) + Send + Sync>;
+
 /// The dashboards' side: subscribe to changes, and the version of the data they read.
 #[derive(Clone)]
 pub struct Projections {
     changes: broadcast::Sender<Changed>,
     version: Arc<AtomicU64>,
+    relay: Arc<OnceLock<Relay>>,
 }
 
 impl Projections {
@@ -63,15 +72,36 @@ impl Projections {
         self.changes.subscribe()
     }
 
+    /// Passes every change made here on to `relay` too (once; the cluster sets it).
+    pub fn relay_to(&self, relay: Relay) {
+        let _ = self.relay.set(relay);
+    }
+
     /// Moves the data version on, then tells the open dashboards (so what they fetch on hearing
-    /// it is computed anew).
+    /// it is computed anew), here and on the other servers.
     pub fn announce(&self, change: Changed) {
-        self.invalidate();
+        if let Some(relay) = self.relay.get() {
+            relay(Some(&change));
+        }
+        self.announce_here(change);
+    }
+
+    /// [`Self::announce`] for the dashboards open on this server only (a change another server
+    /// made).
+    pub fn announce_here(&self, change: Changed) {
+        self.invalidate_here();
         let _ = self.changes.send(change);
     }
 
     /// Something dashboards read changed without a board changing (an escalation was decided).
     pub fn invalidate(&self) {
+        if let Some(relay) = self.relay.get() {
+            relay(None);
+        }
+        self.invalidate_here();
+    }
+
+    pub fn invalidate_here(&self) {
         self.version.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -103,6 +133,7 @@ pub fn start(store: Store, hub: SyncHub) -> Projections {
     let projections = Projections {
         changes,
         version: Arc::default(),
+        relay: Arc::default(),
     };
     let dirty = Arc::new(DirtyBoards::default());
     let marks = dirty.clone();
@@ -134,11 +165,31 @@ impl DirtyBoards {
 
 async fn run(store: Store, hub: SyncHub, dirty: Arc<DirtyBoards>, projections: Projections) {
     let mut projected = ProjectedBoards::default();
+    // Boards loaded here that another server projects: asked again now and then, so that one
+    // of the servers holding a board takes over when its steward stops (dies, or unloads it).
+    let mut deferred = HashSet::new();
+    let mut ask_again = tokio::time::interval(STEWARD_RETRY);
+    ask_again.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        dirty.wake.notified().await;
-        tokio::time::sleep(DEBOUNCE).await;
+        tokio::select! {
+            () = dirty.wake.notified() => tokio::time::sleep(DEBOUNCE).await,
+            _ = ask_again.tick(), if !deferred.is_empty() => {
+                for session_id in std::mem::take(&mut deferred) {
+                    if hub.is_loaded(session_id) {
+                        dirty.mark(session_id);
+                    }
+                }
+            }
+        }
         let mut retry = Vec::new();
         for session_id in dirty.take() {
+            if !hub.steward(session_id).await {
+                // Its steward projects it; what this server read of it is forgotten, so a
+                // takeover projects at once.
+                projected.forget(session_id);
+                deferred.insert(session_id);
+                continue;
+            }
             match project_if_changed(&store, &hub, &mut projected, session_id).await {
                 Ok(Some(change)) => projections.announce(change),
                 Ok(None) => {}

@@ -5,6 +5,7 @@ mod api;
 mod backend;
 pub mod budget;
 mod calendars;
+mod clustered;
 pub mod dashboard;
 mod error;
 mod evidence;
@@ -49,7 +50,7 @@ use crate::projection::Projections;
 use crate::store::Store;
 use crate::sync::{SyncHub, SyncLimits};
 
-pub use backend::{SessionChanges, StoreBackend};
+pub use backend::{SessionChanges, StoreBackend, Topic};
 pub use error::ApiError;
 pub use listener::{HttpLimits, serve};
 
@@ -150,6 +151,9 @@ impl AppState {
             .with_postman(postman),
         );
         let session_changes = implementation.session_changes();
+        if let Some(cluster) = crate::cluster::Cluster::join(&store, &sync) {
+            clustered::connect(&cluster, &projections, &session_changes, &sync);
+        }
         let backend: SharedBackend = implementation.clone();
         let indicators: SharedIndicators = implementation.clone();
         let register: SharedRegister = implementation.clone();

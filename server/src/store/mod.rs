@@ -9,6 +9,7 @@ mod acta_cycle;
 mod actas;
 mod agenda;
 mod assets;
+mod board_sequence;
 pub mod backup;
 mod calendars;
 mod error;
@@ -35,6 +36,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 
 pub use accounts::{StoredAccount, WebSession};
 pub use actas::{CarriedCommitment, CarriedOver, DraftActa, HistoryEntry};
+pub use board_sequence::{Appended, BOARD_CHANNEL, FETCH_LIMIT, SequencedRow, StoredRange};
 pub use calendars::FeedTarget;
 pub use error::Outage;
 pub use error::{StoreError, redact_url};
@@ -44,7 +46,7 @@ pub use indicators::IndicatorsVersion;
 pub use invitations::NewInvitation;
 pub use mail::{ClaimedMail, MailAttachment, NewMail};
 pub use polls::NewBallot;
-pub use rooms::{Compaction, LogRow, RoomLogWriter, StoredRoom};
+pub use rooms::{Compaction, LogRow, NO_ROOM, RoomLogWriter, StoredRoom};
 pub use seed::TERRITORIES_CSV;
 pub use tokens::AccessTokenInfo;
 

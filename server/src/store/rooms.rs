@@ -11,6 +11,7 @@ use sqlx::query::Query;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, Database, Encode, Sqlite, Type};
 
+use super::board_sequence::{Appended, ranges, sequenced_rows, sequenced_statement};
 use super::error::Result;
 use super::rows::timestamp;
 use super::{Engine, Store};
@@ -26,6 +27,8 @@ pub struct StoredRoom {
     pub updates: Vec<Vec<u8>>,
     /// Updates in the log after the snapshot (drives compaction).
     pub log_len: usize,
+    /// The board's highest sequence, read with the rest (PostgreSQL; 0 on SQLite).
+    pub head: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,38 +39,71 @@ pub struct Compaction {
 
 impl Store {
     /// Appends updates of any number of rooms in one transaction; returns once it is durable.
-    /// (Live rooms append through their [`RoomLogWriter`]; this is for seeding and tests.)
-    pub async fn append_room_updates(&self, updates: &[LogRow<'_>]) -> Result<()> {
+    /// (Live rooms append through their [`RoomLogWriter`]; this is for seeding and tests, and
+    /// its rows belong to no room: every server's room applies them.)
+    pub async fn append_room_updates(&self, updates: &[LogRow<'_>]) -> Result<Appended> {
+        self.append_from(updates, NO_ROOM).await
+    }
+
+    async fn append_from(&self, updates: &[LogRow<'_>], origin: i64) -> Result<Appended> {
         let now = timestamp(Utc::now());
+        let sequenced = self.engine == Engine::Postgres;
+        let statement = |n| {
+            if sequenced {
+                sequenced_statement(n)
+            } else {
+                insert_statement(n)
+            }
+        };
+        let mut appended = Appended::Unsequenced;
         match updates.len() {
-            0 => Ok(()),
+            0 => {}
             // One statement is atomic on its own: no BEGIN/COMMIT round trips on the hot path.
             n if n <= ROWS_PER_STATEMENT => {
-                let sql = insert_statement(n);
-                insert_rows::<Any>(&sql, updates, &now)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                let sql = statement(n);
+                if sequenced {
+                    let rows = sequenced_rows::<Any>(&sql, updates, origin, &now)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    appended.merge(ranges(rows));
+                } else {
+                    insert_rows::<Any>(&sql, updates, &now)
+                        .execute(&self.pool)
+                        .await?;
+                }
             }
             _ => {
                 let mut tx = self.pool.begin().await?;
                 for chunk in updates.chunks(ROWS_PER_STATEMENT) {
-                    let sql = insert_statement(chunk.len());
-                    insert_rows::<Any>(&sql, chunk, &now)
-                        .execute(&mut *tx)
-                        .await?;
+                    let sql = statement(chunk.len());
+                    if sequenced {
+                        let rows = sequenced_rows::<Any>(&sql, chunk, origin, &now)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                        appended.merge(ranges(rows));
+                    } else {
+                        insert_rows::<Any>(&sql, chunk, &now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                 }
                 tx.commit().await?;
-                Ok(())
             }
         }
+        if sequenced && matches!(appended, Appended::Unsequenced) {
+            // Every board of the batch was closed.
+            appended = Appended::Sequenced(Vec::new());
+        }
+        Ok(appended)
     }
 
     /// The writer the rooms' committer appends through.
-    pub fn room_log_writer(&self) -> RoomLogWriter {
+    /// `origin`: this server process, as its rows name it (see [`NO_ROOM`]).
+    pub fn room_log_writer(&self, origin: i64) -> RoomLogWriter {
         RoomLogWriter {
             store: self.clone(),
             sqlite: None,
+            origin,
         }
     }
 
@@ -84,23 +120,41 @@ impl Store {
     }
 
     /// One statement, so it reads one consistent state even if a compaction commits meanwhile.
+    /// On PostgreSQL the board's head comes last, in the same snapshot: a server that loads
+    /// the room catches up from exactly there.
     pub async fn load_room(&self, session_id: i64) -> Result<StoredRoom> {
-        let rows: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+        let head = match self.engine {
+            Engine::Postgres => {
+                "UNION ALL
+                 SELECT CAST(2 AS BIGINT) AS kind, CAST(NULL AS BYTEA) AS data,
+                        COALESCE(MAX(seq), 0) AS id FROM room_updates WHERE session_id = $1"
+            }
+            Engine::Sqlite => "",
+        };
+        let rows: Vec<(i64, Option<Vec<u8>>, i64)> = sqlx::query_as(&format!(
             "SELECT CAST(0 AS BIGINT) AS kind, data, CAST(0 AS BIGINT) AS id FROM room_snapshots WHERE session_id = $1
              UNION ALL
              SELECT CAST(1 AS BIGINT) AS kind, data, id FROM room_updates
              WHERE session_id = $1
                AND id > (SELECT COALESCE(MAX(upto), 0) FROM room_snapshots WHERE session_id = $1)
-             ORDER BY kind, id",
-        )
+             {head}
+             ORDER BY kind, id"
+        ))
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
-        let log_len = rows.iter().filter(|(kind, _)| *kind == 1).count();
-        Ok(StoredRoom {
-            updates: rows.into_iter().map(|(_, data)| data).collect(),
-            log_len,
-        })
+        let mut stored = StoredRoom::default();
+        for (kind, data, id) in rows {
+            match (kind, data) {
+                (2, _) => stored.head = id,
+                (kind, Some(data)) => {
+                    stored.log_len += usize::from(kind == 1);
+                    stored.updates.push(data);
+                }
+                (_, None) => {}
+            }
+        }
+        Ok(stored)
     }
 
     /// Folds the room's log into its snapshot. Updates appended meanwhile have higher ids and are
@@ -183,8 +237,35 @@ impl Store {
 
 const ROWS_PER_STATEMENT: usize = 200;
 
+/// Appends rows no room wrote inside the caller's transaction (a new board's first content),
+/// sequenced on PostgreSQL like every other row.
+pub(super) async fn append_in(
+    conn: &mut sqlx::AnyConnection,
+    engine: Engine,
+    rows: &[LogRow<'_>],
+    now: &str,
+) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        match engine {
+            Engine::Postgres => {
+                let sql = sequenced_statement(chunk.len());
+                sequenced_rows::<Any>(&sql, chunk, NO_ROOM, now)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            }
+            Engine::Sqlite => {
+                let sql = insert_statement(chunk.len());
+                insert_rows::<Any>(&sql, chunk, now)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A multi-row insert into the log (placeholders generated here, values always bound).
-pub(super) fn insert_statement(rows: usize) -> String {
+fn insert_statement(rows: usize) -> String {
     let mut sql =
         String::from("INSERT INTO room_updates (session_id, data, created_at, author) VALUES ");
     for i in 0..rows {
@@ -203,7 +284,7 @@ pub(super) fn insert_statement(rows: usize) -> String {
     sql
 }
 
-pub(super) fn insert_rows<'q, DB>(
+fn insert_rows<'q, DB>(
     sql: &'q str,
     rows: &'q [LogRow<'q>],
     now: &'q str,
@@ -229,20 +310,24 @@ where
 pub struct RoomLogWriter {
     store: Store,
     sqlite: Option<SqliteConnection>,
+    origin: i64,
 }
+
+/// The origin of rows no live room wrote (a new board's first content, a restored copy).
+pub const NO_ROOM: i64 = 0;
 
 impl RoomLogWriter {
     /// Appends `updates` in one transaction; returns once it is durable. After a failure the
     /// connection is dropped and the next call opens a fresh one.
-    pub async fn append(&mut self, updates: &[LogRow<'_>]) -> Result<()> {
+    pub async fn append(&mut self, updates: &[LogRow<'_>]) -> Result<Appended> {
         // An in-memory SQLite database exists only inside its connection: use the pool's.
         let own_connection =
             self.store.engine == Engine::Sqlite && self.store.target.sqlite_file.is_some();
         if updates.is_empty() {
-            return Ok(());
+            return Ok(Appended::Unsequenced);
         }
         if !own_connection {
-            return self.store.append_room_updates(updates).await;
+            return self.store.append_from(updates, self.origin).await;
         }
         let conn = match &mut self.sqlite {
             Some(conn) => conn,
@@ -252,7 +337,7 @@ impl RoomLogWriter {
         if result.is_err() {
             self.sqlite = None;
         }
-        result
+        result.map(|()| Appended::Unsequenced)
     }
 }
 

@@ -108,11 +108,7 @@ impl Store {
             let session: Session = row.try_into()?;
             if let Some(board) = &board {
                 let rows = [(session.id, board.as_slice(), None)];
-                let sql = super::rooms::insert_statement(1);
-                let at = timestamp(now);
-                super::rooms::insert_rows::<sqlx::Any>(&sql, &rows, &at)
-                    .execute(&mut *tx)
-                    .await?;
+                super::rooms::append_in(&mut tx, self.engine, &rows, &timestamp(now)).await?;
             }
             created.push(session);
         }

@@ -38,6 +38,11 @@ pub(super) enum Command {
         edit: ServerEdit,
         done: oneshot::Sender<()>,
     },
+    /// Presence another server's sockets announced (an encoded awareness update).
+    RelayedPresence {
+        origin: i64,
+        presence: bytes::Bytes,
+    },
     /// The board's full state as one update. `durable`: only once everything applied so far is
     /// stored (use on a frozen room, whose in-flight commits then drain).
     State {

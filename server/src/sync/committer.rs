@@ -10,18 +10,30 @@ use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
 use super::metrics::SyncMetrics;
-use crate::store::{LogRow, Outage, RoomLogWriter, StoreError};
+use crate::store::{Appended, LogRow, Outage, RoomLogWriter, StoreError, StoredRange};
 
 /// Storage refused a batch: the updates in it are not durable.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("no se pudo guardar el tablero: {0}")]
-pub struct CommitError(#[source] Arc<StoreError>);
+pub enum CommitError {
+    #[error("no se pudo guardar el tablero: {0}")]
+    Store(#[source] Arc<StoreError>),
+    /// The board's session was closed (on any server) before these updates reached it.
+    #[error("la sesión se cerró: el tablero ya no acepta cambios")]
+    Closed,
+}
 
 impl CommitError {
     pub fn outage(&self) -> Outage {
-        self.0.outage()
+        match self {
+            CommitError::Store(error) => error.outage(),
+            CommitError::Closed => Outage::Other,
+        }
     }
 }
+
+/// A request's updates are durable; on PostgreSQL, the sequences they got (with any other
+/// request of the same board in that commit).
+pub type Committed = Result<Option<StoredRange>, CommitError>;
 
 /// While storage keeps failing, the error is logged once a minute (with how many failed since),
 /// not once per batch: a full disk would otherwise fill what is left of it with the log.
@@ -67,17 +79,23 @@ pub struct CommitRequest {
     pub session_id: i64,
     /// Each update with who sent it.
     pub updates: Vec<(Bytes, Option<Arc<str>>)>,
-    pub ack: oneshot::Sender<Result<(), CommitError>>,
+    pub ack: oneshot::Sender<Committed>,
 }
 
 /// Where the committer appends: the store's [`RoomLogWriter`]; a test may wrap it (a slow
 /// disk). Returns once the rows are durable.
 pub trait LogSink: Send + 'static {
-    fn append<'a>(&'a mut self, rows: &'a [LogRow<'a>]) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn append<'a>(
+        &'a mut self,
+        rows: &'a [LogRow<'a>],
+    ) -> BoxFuture<'a, Result<Appended, StoreError>>;
 }
 
 impl LogSink for RoomLogWriter {
-    fn append<'a>(&'a mut self, rows: &'a [LogRow<'a>]) -> BoxFuture<'a, Result<(), StoreError>> {
+    fn append<'a>(
+        &'a mut self,
+        rows: &'a [LogRow<'a>],
+    ) -> BoxFuture<'a, Result<Appended, StoreError>> {
         Box::pin(RoomLogWriter::append(self, rows))
     }
 }
@@ -139,13 +157,13 @@ async fn run(
         let started = std::time::Instant::now();
         let result = writer.append(&rows).await.map_err(|error| {
             failures.failed(&error);
-            CommitError(Arc::new(error))
+            CommitError::Store(Arc::new(error))
         });
         metrics
             .commit_seconds
             .observe(started.elapsed().as_secs_f64());
         match &result {
-            Ok(()) => {
+            Ok(_) => {
                 failures.succeeded();
                 metrics.updates_stored.inc_by(rows.len() as u64);
                 metrics
@@ -157,7 +175,13 @@ async fn run(
             }
         }
         for request in batch.drain(..) {
-            let _ = request.ack.send(result.clone());
+            let answer = match &result {
+                Ok(appended) => appended
+                    .range_of(request.session_id)
+                    .ok_or(CommitError::Closed),
+                Err(error) => Err(error.clone()),
+            };
+            let _ = request.ack.send(answer);
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum HubError {
     NotResponding,
     #[error("el tablero guardado no se puede leer: {0}")]
     Unreadable(#[source] Arc<BoardDecodeError>),
+    /// Closing the board in the database failed: nothing was frozen.
+    #[error("no se pudo cerrar el tablero en la base de datos: {0}")]
+    NotClosed(#[source] Arc<StoreError>),
 }
 
 impl HubError {

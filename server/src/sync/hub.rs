@@ -54,16 +54,22 @@ impl SyncHub {
     /// `durable = false` keeps rooms in memory only: for measuring what durability costs, never
     /// for real sessions.
     pub fn new(store: Store, limits: SyncLimits, durable: bool) -> Self {
-        let sink = durable.then(|| store.room_log_writer());
-        Self::start(store, limits, sink)
+        let origin = new_origin();
+        let sink = durable.then(|| store.room_log_writer(origin));
+        Self::start(store, limits, sink, origin)
     }
 
     /// A hub whose rooms append through `sink` (a wrapper of the store's writer, in tests).
     pub fn with_sink(store: Store, limits: SyncLimits, sink: impl committer::LogSink) -> Self {
-        Self::start(store, limits, Some(sink))
+        Self::start(store, limits, Some(sink), new_origin())
     }
 
-    fn start(store: Store, limits: SyncLimits, sink: Option<impl committer::LogSink>) -> Self {
+    fn start(
+        store: Store,
+        limits: SyncLimits,
+        sink: Option<impl committer::LogSink>,
+        origin: i64,
+    ) -> Self {
         let metrics = super::metrics::SyncMetrics::default();
         let committer =
             sink.map(|sink| committer::start(sink, limits.commit_window, metrics.clone()));
@@ -78,8 +84,65 @@ impl SyncHub {
                 refused: Mutex::new(HashMap::new()),
                 metrics,
                 full_boards: Mutex::new(Default::default()),
+                origin,
+                link: Default::default(),
             }),
         }
+    }
+
+    /// This server process as its stored rows name it (`origin`).
+    pub fn origin(&self) -> i64 {
+        self.inner.origin
+    }
+
+    /// Joins the hub to the other servers on its database (once; a second link is ignored).
+    pub fn attach(&self, link: Arc<dyn super::ClusterLink>) {
+        let _ = self.inner.link.set(link);
+    }
+
+    /// Another server stored the board of `session_id` up to `seq`: its room here, if loaded,
+    /// fetches what it lacks. Returns at once.
+    pub fn heard(&self, session_id: i64, seq: i64) {
+        if let Some(signal) = self.signal(session_id) {
+            signal.heard(seq);
+        }
+    }
+
+    /// Every loaded room looks for rows it lacks (notifications may have been lost).
+    pub fn catch_up_all(&self) {
+        let rooms = self.inner.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        for entry in rooms.values() {
+            entry.remote.catch_up();
+        }
+    }
+
+    /// Presence that server `origin`'s sockets announced on the board (an encoded awareness
+    /// update), for the room here if loaded. Dropped if that room is busy: clients renew it.
+    pub fn relayed_presence(&self, session_id: i64, origin: i64, presence: Bytes) {
+        let commands = self
+            .inner
+            .rooms
+            .lock()
+            .ok()
+            .and_then(|r| r.get(&session_id).map(|e| e.commands.clone()));
+        if let Some(commands) = commands {
+            let _ = commands.try_send(Command::RelayedPresence { origin, presence });
+        }
+    }
+
+    /// Whether this server does the board's shared work now (see [`super::ClusterLink::steward`]).
+    pub async fn steward(&self, session_id: i64) -> bool {
+        self.inner.steward(session_id).await
+    }
+
+    /// Whether the board of `session_id` is loaded on this server.
+    pub fn is_loaded(&self, session_id: i64) -> bool {
+        self.signal(session_id).is_some()
+    }
+
+    fn signal(&self, session_id: i64) -> Option<Arc<super::cluster_link::RemoteSignal>> {
+        let rooms = self.inner.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        rooms.get(&session_id).map(|e| e.remote.clone())
     }
 
     /// Calls `listener` with the session id of every board whose own roots changed (not
@@ -151,8 +214,24 @@ impl SyncHub {
         Err(HubError::NotResponding)
     }
 
-    /// Makes a live room read-only (its session was closed). Rooms loaded later read the status.
-    pub async fn freeze(&self, session_id: i64) {
+    /// Makes the board read-only everywhere (its session was closed): no update is stored for it
+    /// from now on, on any server, and its rooms turn read-only. Rooms loaded later read the
+    /// status.
+    pub async fn freeze(&self, session_id: i64) -> Result<(), HubError> {
+        self.inner
+            .store
+            .close_board(session_id)
+            .await
+            .map_err(|error| HubError::NotClosed(Arc::new(error)))?;
+        self.freeze_here(session_id).await;
+        if let Some(link) = self.inner.link.get() {
+            link.board_frozen(session_id);
+        }
+        Ok(())
+    }
+
+    /// Makes the room loaded here read-only (the board was closed, here or elsewhere).
+    pub async fn freeze_here(&self, session_id: i64) {
         let commands = self
             .inner
             .rooms
@@ -241,11 +320,13 @@ impl SyncHub {
         // Frames wait here while the room is busy; readers block beyond it (a bound on memory).
         let (tx, rx) = mpsc::channel(256);
         let generation = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let remote = Arc::new(super::cluster_link::RemoteSignal::default());
         rooms.insert(
             session_id,
             RoomEntry {
                 generation,
                 commands: tx.clone(),
+                remote: remote.clone(),
             },
         );
         tokio::spawn(RoomTask::run(
@@ -253,7 +334,13 @@ impl SyncHub {
             session_id,
             generation,
             rx,
+            remote,
         ));
         tx
     }
+}
+
+/// A random positive id for this process's rows (0 is [`crate::store::NO_ROOM`]).
+fn new_origin() -> i64 {
+    1 + (rand::random::<u64>() >> 2) as i64
 }

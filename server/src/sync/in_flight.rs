@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 
 use tokio::sync::oneshot;
 
-use super::committer::CommitError;
+use super::committer::{CommitError, Committed};
+use crate::store::StoredRange;
 use super::peer::ConnId;
 use super::room::Effect;
 use super::{CloseReason, close};
@@ -17,7 +18,7 @@ pub(super) const MAX_IN_FLIGHT: usize = 4;
 
 pub(super) struct InFlight {
     /// `None` for a batch with nothing to persist, waiting only for the batches before it.
-    pub(super) ack: Option<oneshot::Receiver<Result<(), CommitError>>>,
+    pub(super) ack: Option<oneshot::Receiver<Committed>>,
     pub(super) persisted: usize,
     pub(super) board_changed: bool,
     pub(super) effects: Vec<Effect>,
@@ -42,6 +43,7 @@ impl NotDurable {
     /// What the room's sockets are told: their clients keep their changes and reconnect.
     pub(super) fn close_reason(&self) -> CloseReason {
         match self {
+            NotDurable::Refused(CommitError::Closed) => close::BOARD_CLOSED,
             NotDurable::Refused(error) if error.outage() == Outage::DiskFull => close::STORAGE_FULL,
             NotDurable::Refused(error) if error.outage() == Outage::Unreachable => {
                 close::STORAGE_UNREACHABLE
@@ -51,7 +53,9 @@ impl NotDurable {
     }
 }
 
-pub(super) async fn front_ack(in_flight: &mut VecDeque<InFlight>) -> Result<(), NotDurable> {
+pub(super) async fn front_ack(
+    in_flight: &mut VecDeque<InFlight>,
+) -> Result<Option<StoredRange>, NotDurable> {
     match in_flight.front_mut().and_then(|f| f.ack.as_mut()) {
         Some(ack) => Ok(ack.await.map_err(|_| CommitterGone)??),
         None => std::future::pending().await,

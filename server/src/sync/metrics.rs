@@ -25,6 +25,8 @@ pub struct SyncMetrics {
     pub frames_refused: Family<Refusal, Counter>,
     /// Room batches handed to storage and not yet durable (bounded per room).
     pub batches_in_flight: Gauge,
+    /// Updates other servers stored that this server's rooms fetched and applied.
+    pub updates_relayed: Counter,
 }
 
 impl Default for SyncMetrics {
@@ -37,6 +39,7 @@ impl Default for SyncMetrics {
             commit_seconds: Histogram::new(exponential_buckets(0.000_25, 2.0, 15)),
             frames_refused: Family::default(),
             batches_in_flight: Gauge::default(),
+            updates_relayed: Counter::default(),
         }
     }
 }
@@ -76,6 +79,11 @@ impl SyncMetrics {
             "sala_board_batches_in_flight",
             "Lotes de los tableros esperando a quedar guardados",
             self.batches_in_flight.clone(),
+        );
+        registry.register(
+            "sala_board_updates_relayed",
+            "Actualizaciones que otros servidores guardaron y este aplicó",
+            self.updates_relayed.clone(),
         );
     }
 }

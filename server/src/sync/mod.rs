@@ -17,6 +17,7 @@
 
 pub mod awareness;
 mod check_in;
+pub mod cluster_link;
 pub mod client;
 mod command;
 pub mod committer;
@@ -36,6 +37,7 @@ pub mod standing_agenda;
 
 use std::borrow::Cow;
 
+pub use cluster_link::ClusterLink;
 pub use command::ServerEdit;
 pub use error::{HubError, RoomGone};
 pub use hub::SyncHub;
@@ -96,6 +98,12 @@ pub mod close {
     pub const BOARD_FULL: u16 = 4413;
     /// The board grew faster than `SyncLimits::max_board_bytes_per_minute`.
     pub const BOARD_BUSY: u16 = 4429;
+    /// The session was closed on another server while this socket's last change was on its way
+    /// to storage: it was not stored; the board is read-only from now on.
+    pub const BOARD_CLOSED: CloseReason = CloseReason::new(
+        4409,
+        "la sesión se cerró mientras se guardaba su último cambio: el tablero queda de solo lectura",
+    );
     /// The socket fell behind; its client reconnects and resyncs by state vector.
     pub const LAGGING: CloseReason =
         CloseReason::new(4000, "conexión demasiado lenta: reconecte para sincronizar");

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
 use yrs::{Doc, IdSet, ReadTxn, StateVector, Transact, Update};
 
 use super::awareness::{AwarenessRegistry, PresenceError};
@@ -42,6 +43,9 @@ pub enum Effect {
         update: Bytes,
         author: Option<std::sync::Arc<str>>,
     },
+    /// A presence change of this server's sockets (an encoded awareness update), for the rooms
+    /// of this board on other servers.
+    Relay { presence: Bytes },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -113,14 +117,20 @@ impl Default for Room {
     }
 }
 
+/// A client id for the server's own edits (check-ins, the follow-up) in one loaded copy of a
+/// board. Each copy needs its own: several servers may hold the board at once, and two writers
+/// under one id would give different structs the same identity. Browsers draw 32-bit ids, so
+/// ids at or above 2³² never meet theirs; below 2⁵³ they stay exact in JavaScript.
+fn server_client_id() -> u64 {
+    (1 << 32) + rand::random::<u64>() % ((1 << 53) - (1 << 32))
+}
+
 impl Room {
     pub fn new() -> Self {
-        // The server edits only through its own records (check-ins, the follow-up); client id 1
-        // is reserved for it (browsers draw random 53-bit ids).
         Self {
             // Text offsets counted as browsers count them: the server's own edits (the
             // follow-up's notes) use the same positions as every editor's.
-            doc: app::domain::board::edit::browser_doc(1),
+            doc: app::domain::board::edit::browser_doc(server_client_id()),
             awareness: AwarenessRegistry::default(),
             peers: HashMap::new(),
             frozen: false,
@@ -298,6 +308,9 @@ impl Room {
                 except: Some(conn),
                 frame: protocol::awareness(&removal),
             });
+            out.push(Effect::Relay {
+                presence: Bytes::from(removal.encode_v1()),
+            });
         }
     }
 
@@ -351,14 +364,17 @@ impl Room {
                 // Echoed to the sender too: a lone client must keep receiving traffic, or
                 // y-websocket's 30 s idle timer reconnects it.
                 let frame = protocol::awareness(&stamped);
-                out.push(if stamped.clients.is_empty() {
-                    Effect::Send { to: conn, frame }
+                if stamped.clients.is_empty() {
+                    out.push(Effect::Send { to: conn, frame });
                 } else {
-                    Effect::Broadcast {
+                    out.push(Effect::Broadcast {
                         except: None,
                         frame,
-                    }
-                });
+                    });
+                    out.push(Effect::Relay {
+                        presence: Bytes::from(stamped.encode_v1()),
+                    });
+                }
             }
             Incoming::QueryAwareness => {
                 if let Some(frame) = self.presence_frame() {
@@ -447,3 +463,6 @@ impl Room {
 #[cfg(test)]
 #[path = "room_tests.rs"]
 mod tests;
+
+#[path = "room_cluster.rs"]
+pub mod cluster;

@@ -1,19 +1,31 @@
 //! What a room task asks of storage: loading the board (reading only: its first content was
-//! written when its session was scheduled) and compacting its log into a snapshot.
+//! written when its session was scheduled) and compacting its log into a snapshot (on one
+//! server per board: its steward).
+
+use std::sync::Arc;
 
 use super::error::LoadError;
 use super::room::Room;
 use super::shared::Shared;
-use crate::store::Store;
 
-/// The room, its log's length above the snapshot, and the bytes the board ever stored.
-pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize, u64), LoadError> {
+/// A room as loaded from storage.
+pub(super) struct Loaded {
+    pub room: Room,
+    /// Its log's length above the snapshot.
+    pub log_len: usize,
+    /// The bytes the board ever stored.
+    pub stored_bytes: u64,
+    /// The highest sequence the room holds (PostgreSQL; 0 on SQLite).
+    pub head: i64,
+}
+
+pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<Loaded, LoadError> {
     let frozen = hub
         .store
         .get_session(session_id)
         .await
         .map(|s| !s.status.board_is_open())?;
-    let (mut room, log_len, stored_bytes) = if hub.committer.is_some() {
+    let (mut room, log_len, stored_bytes, head) = if hub.committer.is_some() {
         let stored = hub.store.load_room(session_id).await?;
         let stored_bytes = hub.store.board_stored_bytes(session_id).await?;
         let room = Room::load(stored.updates.iter().map(Vec::as_slice))?;
@@ -24,9 +36,9 @@ pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize, 
                 "stored board updates that do not integrate were skipped"
             );
         }
-        (room, stored.log_len, stored_bytes)
+        (room, stored.log_len, stored_bytes, stored.head)
     } else {
-        (Room::new(), 0, 0)
+        (Room::new(), 0, 0, 0)
     };
     if frozen {
         // Nobody is in a room being loaded: there is no one to tell.
@@ -40,12 +52,17 @@ pub(super) async fn load(hub: &Shared, session_id: i64) -> Result<(Room, usize, 
     {
         room.refuse(refused);
     }
-    Ok((room, log_len, stored_bytes))
+    Ok(Loaded {
+        room,
+        log_len,
+        stored_bytes,
+        head,
+    })
 }
 
 /// A room's stored log, and its compaction into a snapshot once it has grown enough.
 pub(super) struct RoomLog {
-    store: Store,
+    shared: Arc<Shared>,
     session_id: i64,
     /// Rooms kept in memory only (benchmarks) have no log to compact.
     durable: bool,
@@ -55,9 +72,9 @@ pub(super) struct RoomLog {
 }
 
 impl RoomLog {
-    pub fn new(shared: &Shared, session_id: i64, len: usize) -> Self {
+    pub fn new(shared: &Arc<Shared>, session_id: i64, len: usize) -> Self {
         Self {
-            store: shared.store.clone(),
+            shared: shared.clone(),
             session_id,
             durable: shared.committer.is_some(),
             compact_after: shared.limits.compact_after_updates,
@@ -74,11 +91,15 @@ impl RoomLog {
         {
             return;
         }
-        let store = self.store.clone();
+        let shared = self.shared.clone();
         let session_id = self.session_id;
         self.len = 0;
         self.compaction = Some(tokio::spawn(async move {
-            match store.compact_room(session_id).await {
+            // Once per board across servers: the board's steward compacts.
+            if !shared.steward(session_id).await {
+                return;
+            }
+            match shared.store.compact_room(session_id).await {
                 Ok(done) => tracing::debug!(
                     session_id,
                     folded = done.folded,
@@ -93,8 +114,8 @@ impl RoomLog {
     /// Compacts what is left now (the room is about to unload).
     pub async fn compact_now(&mut self) {
         self.settle().await;
-        if self.durable && self.len > 0 {
-            match self.store.compact_room(self.session_id).await {
+        if self.durable && self.len > 0 && self.shared.steward(self.session_id).await {
+            match self.shared.store.compact_room(self.session_id).await {
                 Ok(_) => self.len = 0,
                 Err(error) => {
                     tracing::warn!(session_id = self.session_id, %error, "board compaction failed")

@@ -14,6 +14,7 @@ use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, oneshot};
 use yrs::DeepObservable;
 
+use super::cluster_link::RemoteSignal;
 use super::command::{Command, JoinReply};
 use super::committer::CommitRequest;
 use super::error::HubError;
@@ -21,9 +22,12 @@ use super::in_flight::{CommitterGone, InFlight, MAX_IN_FLIGHT, front_ack};
 use super::limits::OverBudget;
 use super::peer::{ConnId, PeerLink};
 use super::room::{Effect, ProtocolError, Room};
-use super::room_storage::{RoomLog, load};
+use super::room_storage::{Loaded, RoomLog, load};
 use super::shared::Shared;
 use super::{CloseReason, close};
+
+#[path = "room_remote.rs"]
+mod remote;
 
 pub(super) struct RoomTask {
     hub: Arc<Shared>,
@@ -40,6 +44,9 @@ pub(super) struct RoomTask {
     /// Set by yrs when an applied update changed the board itself (its schema's roots), as
     /// opposed to content outside the board; only those make the dashboards' projection dirty.
     pub(super) board_changed: Arc<AtomicBool>,
+    /// What other servers on the database stored on this board, and how far this room has
+    /// applied it (see [`remote`]).
+    remote: remote::Remote,
 }
 
 impl RoomTask {
@@ -48,13 +55,20 @@ impl RoomTask {
         session_id: i64,
         generation: u64,
         mut commands: mpsc::Receiver<Command>,
+        signal: Arc<RemoteSignal>,
     ) {
         let loaded = load(&hub, session_id).await.map_err(Arc::new);
-        let (mut room, log_len, stored_bytes) = match loaded {
+        let Loaded {
+            mut room,
+            log_len,
+            stored_bytes,
+            head,
+        } = match loaded {
             Ok(loaded) => loaded,
             Err(error) => {
                 tracing::error!(session_id, %error, "could not load board");
                 Self::unregister(&hub, session_id, generation);
+                Self::release(&hub, session_id);
                 commands.close();
                 while let Some(command) = commands.recv().await {
                     if let Command::Join { reply, .. } = command {
@@ -85,6 +99,7 @@ impl RoomTask {
             in_flight: VecDeque::new(),
             state_waiters: Vec::new(),
             board_changed,
+            remote: remote::Remote::new(signal, head),
         };
         tracing::debug!(session_id, "board loaded");
         let stale_after = task.hub.limits.awareness_timeout;
@@ -117,6 +132,14 @@ impl RoomTask {
                         break;
                     }
                 }
+                () = task.remote.signal.wake.notified(), if !task.remote.fetching() => {
+                    task.fetch_if_behind();
+                }
+                fetched = remote::fetched(&mut task.remote.fetch), if task.remote.fetching() => {
+                    if task.apply_fetched(fetched).await.is_err() {
+                        break;
+                    }
+                }
                 acked = front_ack(&mut task.in_flight), if task.in_flight.front().is_some_and(|f| f.ack.is_some()) => {
                     // The document now holds updates that are not durable: drop the room (every
                     // client reconnects, resyncs and re-sends what it has) rather than forward them.
@@ -129,10 +152,10 @@ impl RoomTask {
                         }
                         break;
                     }
-                    task.committed();
+                    task.committed(acked.ok().flatten());
                 }
             }
-            if !task.peers.is_empty() || !task.in_flight.is_empty() {
+            if !task.peers.is_empty() || !task.in_flight.is_empty() || task.remote.fetching() {
                 empty_since = None;
                 continue;
             }
@@ -140,6 +163,7 @@ impl RoomTask {
             if since.elapsed() >= task.hub.limits.evict_after && commands.is_empty() {
                 task.log.compact_now().await;
                 if task.try_evict(&mut commands) {
+                    Self::release(&task.hub, session_id);
                     tracing::debug!(session_id, "board evicted");
                     return;
                 }
@@ -157,6 +181,7 @@ impl RoomTask {
         }
         task.log.settle().await;
         Self::unregister(&task.hub, session_id, generation);
+        Self::release(&task.hub, session_id);
     }
 
     async fn handle(&mut self, batch: &mut Vec<Command>) -> Result<(), CloseReason> {
@@ -239,13 +264,23 @@ impl RoomTask {
                     self.room.leave(conn, now, &mut effects);
                 }
                 Command::Freeze => self.room.freeze(&mut effects),
+                Command::RelayedPresence { origin, presence } => {
+                    self.relayed_presence(origin, &presence, now, &mut effects)
+                }
                 Command::Edit { edit, done } => {
                     self.room.server_edit(edit.as_ref(), &mut effects);
                     // Answered once the batch is handed on (its commit is what makes it last).
                     edits_done.push(done);
                 }
                 Command::State { durable, reply } => {
-                    if durable && !self.in_flight.is_empty() {
+                    // Beside other servers, "durable" also means "with all they stored": the
+                    // room fetches before answering.
+                    let linked = self.hub.link.get().is_some();
+                    if durable && linked {
+                        self.remote.waiters_need_fetch = true;
+                        self.fetch_if_behind();
+                    }
+                    if durable && (linked || !self.in_flight.is_empty()) {
                         self.state_waiters.push(reply);
                     } else {
                         let _ = reply.send(self.room.full_state());
@@ -310,9 +345,12 @@ impl RoomTask {
         Ok(())
     }
 
-    /// The oldest in-flight batch is durable: run it, and every batch queued behind it that was
-    /// only waiting for it.
-    fn committed(&mut self) {
+    /// The oldest in-flight batch is durable (with the sequences it got, beside other servers):
+    /// run it, and every batch queued behind it that was only waiting for it.
+    fn committed(&mut self, stored: Option<crate::store::StoredRange>) {
+        if let Some(range) = stored {
+            self.remote.stored_own(range);
+        }
         if let Some(done) = self.in_flight.pop_front() {
             self.hub.metrics.batches_in_flight.dec();
             self.log.appended(done.persisted);
@@ -326,11 +364,22 @@ impl RoomTask {
                 self.run_effects(ready.effects, ready.kicks);
             }
         }
-        if self.in_flight.is_empty() && !self.state_waiters.is_empty() {
-            let state = self.room.full_state();
-            for waiter in self.state_waiters.drain(..) {
-                let _ = waiter.send(state.clone());
-            }
+        self.answer_state_waiters();
+    }
+
+    /// Answers those waiting for the durable state once nothing is on its way to storage and
+    /// (beside other servers) the room has fetched what they stored.
+    pub(super) fn answer_state_waiters(&mut self) {
+        if self.state_waiters.is_empty()
+            || !self.in_flight.is_empty()
+            || self.remote.fetching()
+            || self.remote.waiters_need_fetch
+        {
+            return;
+        }
+        let state = self.room.full_state();
+        for waiter in self.state_waiters.drain(..) {
+            let _ = waiter.send(state.clone());
         }
     }
 
@@ -350,6 +399,11 @@ impl RoomTask {
                             .collect();
                         for to in targets {
                             self.deliver(to, frame.clone(), &mut kicks);
+                        }
+                    }
+                    Effect::Relay { presence } => {
+                        if let Some(link) = self.hub.link.get() {
+                            link.relay_presence(self.session_id, presence);
                         }
                     }
                     Effect::Persist { .. } => {}
@@ -414,6 +468,13 @@ impl RoomTask {
     fn fail_all(&mut self, reason: CloseReason) {
         for (_, link) in self.peers.drain() {
             let _ = link.control.send(reason.clone());
+        }
+    }
+
+    /// The room is gone from this server: another may do the board's shared work.
+    fn release(hub: &Shared, session_id: i64) {
+        if let Some(link) = hub.link.get() {
+            link.release(session_id);
         }
     }
 

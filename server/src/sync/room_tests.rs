@@ -115,13 +115,21 @@ fn a_newcomer_gets_our_state_vector_then_presence() {
     out.clear();
     room.receive(1, &presence, Instant::now(), &mut out)
         .unwrap();
+    let Some(Incoming::Awareness(relayed)) = protocol::decode(&presence).ok() else {
+        panic!()
+    };
     assert_eq!(
         out,
-        vec![Effect::Broadcast {
-            except: None,
-            frame: presence.clone()
-        }],
-        "echoed to all"
+        vec![
+            Effect::Broadcast {
+                except: None,
+                frame: presence.clone()
+            },
+            Effect::Relay {
+                presence: Bytes::from(relayed.encode_v1())
+            }
+        ],
+        "echoed to all, and relayed to the board's rooms on other servers"
     );
 
     out.clear();
@@ -469,6 +477,7 @@ fn leaving_and_going_silent_remove_presence() {
             except: Some(1),
             frame,
         },
+        Effect::Relay { .. },
     ] = out.as_slice()
     else {
         panic!("{out:?}")

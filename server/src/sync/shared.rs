@@ -2,12 +2,13 @@
 //! the limits, who listens for board changes, and what once broke a room.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::sync::atomic::AtomicU64;
 
 use tokio::sync::mpsc;
 use yrs::IdSet;
 
+use super::cluster_link::{ClusterLink, RemoteSignal};
 use super::command::Command;
 use super::committer::CommitRequest;
 use super::limits::SyncLimits;
@@ -16,6 +17,8 @@ use crate::store::Store;
 pub(super) struct RoomEntry {
     pub generation: u64,
     pub commands: mpsc::Sender<Command>,
+    /// What other servers stored on this board since the room last looked.
+    pub remote: Arc<RemoteSignal>,
 }
 
 /// Hears the id of each session whose board changed.
@@ -38,9 +41,22 @@ pub(super) struct Shared {
     /// Boards that refused an update for their size since this server started: their Mesa's
     /// coordination is told, whatever the share of the cap they hold.
     pub full_boards: Mutex<std::collections::HashSet<i64>>,
+    /// This server process, as the rows it stores name it (random per start).
+    pub origin: i64,
+    /// The other servers on this database, once the cluster attached itself (never on SQLite).
+    pub link: OnceLock<Arc<dyn ClusterLink>>,
 }
 
 impl Shared {
+    /// Whether this server does the board's shared work: always, unless a cluster says another
+    /// server holds it.
+    pub async fn steward(&self, session_id: i64) -> bool {
+        match self.link.get() {
+            Some(link) => link.steward(session_id).await,
+            None => true,
+        }
+    }
+
     /// A durable batch changed the board of `session_id`: tell every listener (each must return
     /// at once: this runs on the room's task).
     pub fn board_changed(&self, session_id: i64) {

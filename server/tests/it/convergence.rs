@@ -89,6 +89,7 @@ impl World {
         for effect in effects {
             match effect {
                 Effect::Persist { update, .. } => self.persisted.push(update),
+                Effect::Relay { .. } => {}
                 Effect::Send { to, frame } => self.clients[to as usize].inbox.push_back(frame),
                 Effect::Broadcast { except, frame } => {
                     for (i, client) in self.clients.iter_mut().enumerate() {

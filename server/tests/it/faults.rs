@@ -359,7 +359,7 @@ impl sala::sync::committer::LogSink for SlowDisk {
     fn append<'a>(
         &'a mut self,
         rows: &'a [sala::store::LogRow<'a>],
-    ) -> futures_util::future::BoxFuture<'a, Result<(), sala::store::StoreError>> {
+    ) -> futures_util::future::BoxFuture<'a, Result<sala::store::Appended, sala::store::StoreError>> {
         Box::pin(async move {
             tokio::time::sleep(self.delay).await;
             self.inner.append(rows).await
@@ -376,7 +376,7 @@ async fn write_through(delay: Duration, updates: usize) -> (Duration, i64) {
         store.clone(),
         SyncLimits::default(),
         SlowDisk {
-            inner: store.room_log_writer(),
+            inner: store.room_log_writer(sala::store::NO_ROOM),
             delay,
         },
     );

@@ -349,7 +349,7 @@ async fn the_room_log_writer_appends_in_order(store: Store) {
         .await
         .unwrap()
         .id;
-    let mut writer = store.room_log_writer();
+    let mut writer = store.room_log_writer(sala::store::NO_ROOM);
     let first = board_edit(501, "a");
     writer
         .append(&[(id, first.as_slice(), None)])

@@ -274,6 +274,8 @@ impl Runner {
         let mut replies = Vec::new();
         match effect {
             Effect::Persist { update, .. } => self.persisted.push(update),
+            // One server: nobody to relay presence to.
+            Effect::Relay { .. } => {}
             Effect::Send { to, frame } => {
                 let to = u8::try_from(to).map_err(|_| format!("sent to socket {to}"))?;
                 if let Some(reply) = self.peer(to)?.hear(&frame)? {
@@ -350,6 +352,7 @@ fn effect_letter(effect: &Effect) -> char {
         Effect::Persist { .. } => 'P',
         Effect::Broadcast { .. } => 'B',
         Effect::Send { .. } => 'S',
+        Effect::Relay { .. } => 'R',
     }
 }
 

@@ -31,7 +31,7 @@ impl StoreBackend {
 
     /// The session was just closed: freeze its board and write the acta from what it holds.
     pub(super) async fn record_acta(&self, session: &Session) -> Result<i64, AppError> {
-        self.sync.freeze(session.id).await;
+        self.sync.freeze(session.id).await?;
         // Records nobody wrote in are not part of the official record (nor of the dashboards).
         let mut board = self.live_board(session.id, true).await?.with_content();
         // Follow-ups are board records anyone could have altered: only reviews of commitments

@@ -323,7 +323,7 @@ impl Backend for StoreBackend {
         let cancelled = self.store.cancel_session(id, &reason, Utc::now()).await?;
         // Whoever has its board open sees it turn read-only, and what its board held leaves the
         // dashboards.
-        self.sync.freeze(id).await;
+        self.sync.freeze(id).await?;
         self.projections.invalidate();
         self.audit(cx, "sesión cancelada", &format!("sesión {id}"), &reason)
             .await;
