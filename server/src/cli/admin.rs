@@ -221,7 +221,13 @@ pub(super) async fn first_start(
     let new = request
         .validate()
         .map_err(|e| anyhow::anyhow!("SALA_ADMIN_EMAIL: {e}"))?;
-    let account = identity.create_account(&new, true).await?;
+    let account = match identity.create_account(&new, true).await {
+        Ok(account) => account,
+        // Several servers starting at once on one new database: another one created it (and
+        // printed its link).
+        Err(crate::store::StoreError::DuplicateEmail(_)) => return Ok(()),
+        Err(error) => return Err(error.into()),
+    };
     let path = identity.setup_path(account.id).await?;
     store
         .audit(

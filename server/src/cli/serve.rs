@@ -176,6 +176,12 @@ pub struct ServeArgs {
     #[arg(long, env = "SALA_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
 
+    /// Varios servidores sobre una misma base PostgreSQL (detrás de un balanceador; ver
+    /// docs/deploy.md). Con PostgreSQL los tableros siempre se comparten; con SQLite este modo
+    /// se rechaza al arrancar.
+    #[arg(long, env = "SALA_CLUSTER")]
+    pub cluster: bool,
+
     /// Solo para benchmarks: tableros en memoria, sin guardar nada. Nunca en sesiones reales.
     #[arg(long, hide = true)]
     pub unsafe_in_memory_boards: bool,
@@ -212,6 +218,9 @@ impl ServeArgs {
 
 pub(super) async fn serve(args: ServeArgs) -> Result<()> {
     let store = args.data.open_store().await?;
+    // Held while serving: a second server on the same SQLite file would keep its own rooms, and
+    // the two would never hear each other.
+    let _single_server = single_server_guard(&store, args.cluster)?;
     let signer = args.data.signer()?;
     let listener = TcpListener::bind(args.addr)
         .await
@@ -331,6 +340,41 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
     store.close().await;
     tracing::info!("Sala detenida");
     Ok(())
+}
+
+/// On SQLite, the lock that keeps a second `sala serve` off the same file; the refusal of
+/// `--cluster`. On PostgreSQL, nothing: every server shares the boards.
+fn single_server_guard(store: &crate::store::Store, cluster: bool) -> Result<Option<std::fs::File>> {
+    if store.engine() == crate::store::Engine::Postgres {
+        return Ok(None);
+    }
+    if cluster {
+        anyhow::bail!(
+            "El modo de varios servidores (--cluster) necesita PostgreSQL: con SQLite cada servidor tendría sus propios tableros y no se oirían entre sí. Use --database-url postgres://… (ver docs/deploy.md) o quite --cluster para un solo servidor."
+        );
+    }
+    let Some(file) = store.sqlite_file() else {
+        return Ok(None);
+    };
+    let path = file.with_extension("db.servidor");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("no se pudo abrir {}", path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "Ya hay un servidor Sala usando {}: con SQLite solo uno puede servir (los tableros viven en su memoria). Para varios servidores use PostgreSQL (docs/deploy.md).",
+            file.display()
+        ),
+        Err(std::fs::TryLockError::Error(error)) => {
+            return Err(error).with_context(|| format!("no se pudo bloquear {}", path.display()));
+        }
+    }
+    tracing::info!("un solo servidor (SQLite): para varios servidores use PostgreSQL");
+    Ok(Some(lock))
 }
 
 /// Resolves on SIGINT or SIGTERM, so `kill` and Ctrl-C both drain requests and close the database.

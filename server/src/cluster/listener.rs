@@ -12,7 +12,10 @@ use tokio::sync::broadcast;
 use super::wire::{self, BOARD_CHANNEL, EVENT_CHANNEL, Event, PRESENCE_CHANNEL};
 use crate::sync::SyncHub;
 
-pub const APPLICATION_NAME: &str = "sala listener";
+/// How this connection shows in `pg_stat_activity`: `sala listener PID` (PID: this process).
+pub fn application_name() -> String {
+    format!("sala listener {}", std::process::id())
+}
 
 /// How long to wait before connecting again after the database refused.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
@@ -68,7 +71,7 @@ fn caught_up(hub: &SyncHub, heard: &broadcast::Sender<Heard>) {
 }
 
 async fn connect(url: &str) -> Result<PgListener, sqlx::Error> {
-    let options = PgConnectOptions::from_str(url)?.application_name(APPLICATION_NAME);
+    let options = PgConnectOptions::from_str(url)?.application_name(&application_name());
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .connect_with(options)

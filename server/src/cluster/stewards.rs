@@ -19,7 +19,10 @@ const STEWARD_KEY: i32 = 0x5a1a;
 /// terminated connection loses them silently; others may take them meanwhile).
 const TRUST_FOR: Duration = Duration::from_secs(1);
 
-pub const APPLICATION_NAME: &str = "sala steward";
+/// How this connection shows in `pg_stat_activity`: `sala steward PID` (PID: this process).
+pub fn application_name() -> String {
+    format!("sala steward {}", std::process::id())
+}
 
 enum Request {
     Hold {
@@ -150,7 +153,7 @@ async fn hold(url: &str, current: &mut Option<LockConnection>, session_id: i64) 
 
 async fn connect(url: &str) -> Result<PgConnection, sqlx::Error> {
     PgConnectOptions::from_str(url)?
-        .application_name(APPLICATION_NAME)
+        .application_name(&application_name())
         .connect()
         .await
 }

@@ -192,6 +192,11 @@ impl Store {
         self.engine
     }
 
+    /// The SQLite file, when the data lives in one.
+    pub fn sqlite_file(&self) -> Option<&Path> {
+        self.target.sqlite_file.as_deref()
+    }
+
     /// The raw pool, for tests that check what the database itself refuses under the store
     /// (an approved acta's triggers).
     #[doc(hidden)]

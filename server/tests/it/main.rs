@@ -10,6 +10,7 @@ mod backup;
 mod board_reads;
 mod calendars;
 mod cli;
+mod cluster;
 mod convergence;
 mod corrections;
 mod dashboard;
