@@ -58,6 +58,12 @@ lint:
 postgres:
 	@scripts/ensure-postgres.sh > /dev/null
 
+# The cluster tests put Debian's HAProxy, with deploy/haproxy.cfg, in front of three servers.
+haproxy:
+	@command -v haproxy >/dev/null || { echo "installing Debian's haproxy…"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; fi; }
+
 # The sign-in tests run a real OpenID Connect provider (tools/oidc, Node.js).
 oidc-provider:
 	@[ -d tools/oidc/node_modules/oidc-provider ] || (cd tools/oidc && npm ci --no-audit --no-fund)
@@ -70,7 +76,7 @@ smtp-sink:
 # required when running as root (as CI does), skipped with a note otherwise.
 # Then a short fuzzing run per target (fixed seed, < 60 s together; the long runs are in
 # docs/benchmarks.md): a failing input is saved under fuzz-failures/ and fails the target.
-test-rust: postgres oidc-provider smtp-sink
+test-rust: postgres haproxy oidc-provider smtp-sink
 	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 SALA_REQUIRE_OIDC=1 \
 	  SALA_REQUIRE_SMTP=1 \
 	  SALA_REQUIRE_FAULTS=$$([ "$$(id -u)" = 0 ] && echo 1 || echo 0) \

@@ -35,7 +35,13 @@ pub struct BenchPlan {
     pub edits_per_second: f64,
     pub duration: Duration,
     pub warmup: Duration,
-    pub server_pid: Option<u32>,
+    /// Every server's process (CPU and memory are summed over them).
+    pub server_pids: Vec<u32>,
+    /// Other servers of the same cluster (WebSocket bases, as `server`): participant `i` of each
+    /// room connects to base `i mod (1 + spread.len())`, so edits cross servers.
+    pub spread: Vec<String>,
+    /// The base the rooms' URLs start with.
+    pub server: String,
     pub connect_concurrency: usize,
 }
 
@@ -84,8 +90,17 @@ pub async fn run(plan: BenchPlan) -> Result<BenchReport> {
         let pending: Arc<Pending> = Arc::new(Mutex::new(HashMap::new()));
         for index in 0..plan.participants_per_room {
             client_id += 1;
+            let bases = 1 + plan.spread.len();
+            let url = match index % bases {
+                0 => url.clone(),
+                k => url.replacen(
+                    plan.server.trim_end_matches('/'),
+                    plan.spread[k - 1].trim_end_matches('/'),
+                    1,
+                ),
+            };
             let participant = Participant {
-                url: url.clone(),
+                url,
                 client_id,
                 writer: index < plan.writers_per_room,
                 edits_per_second: plan.edits_per_second,
@@ -99,17 +114,30 @@ pub async fn run(plan: BenchPlan) -> Result<BenchReport> {
         }
     }
     tokio::time::sleep_until(measure_from.into()).await;
-    let cpu_at_start = plan.server_pid.and_then(process_cpu_seconds);
+    let cpu_of = |pids: &[u32]| -> Option<f64> {
+        pids.iter()
+            .map(|pid| process_cpu_seconds(*pid))
+            .sum::<Option<f64>>()
+            .filter(|_| !pids.is_empty())
+    };
+    let cpu_at_start = cpu_of(&plan.server_pids);
     let sent_at_start = counters.sent.load(Ordering::Relaxed);
     let delivered_at_start = counters.deliveries.load(Ordering::Relaxed);
     tokio::time::sleep_until(stop_at.into()).await;
     let sent = counters.sent.load(Ordering::Relaxed) - sent_at_start;
     let delivered = counters.deliveries.load(Ordering::Relaxed) - delivered_at_start;
-    let cpu_at_end = plan.server_pid.and_then(process_cpu_seconds);
-    let (rss, peak) = plan
-        .server_pid
-        .map(process_memory_mb)
-        .unwrap_or((None, None));
+    let cpu_at_end = cpu_of(&plan.server_pids);
+    let memory: Vec<_> = plan
+        .server_pids
+        .iter()
+        .map(|pid| process_memory_mb(*pid))
+        .collect();
+    let sum = |values: Vec<Option<f64>>| -> Option<f64> {
+        let known = !values.is_empty();
+        values.into_iter().sum::<Option<f64>>().filter(|_| known)
+    };
+    let rss = sum(memory.iter().map(|m| m.0).collect());
+    let peak = sum(memory.iter().map(|m| m.1).collect());
     for task in tasks {
         task.abort();
     }

@@ -99,9 +99,13 @@ pub struct BenchArgs {
     /// Segundos de calentamiento (conexiones y sincronización) que no se miden.
     #[arg(long, default_value_t = 5)]
     pub warmup: u64,
-    /// PID del servidor, para medir su CPU y memoria (/proc).
+    /// PID del servidor, para medir su CPU y memoria (/proc); repetido, se suman.
     #[arg(long)]
-    pub server_pid: Option<u32>,
+    pub server_pid: Vec<u32>,
+    /// Otro servidor del mismo clúster (base WebSocket, como --server); repetido, los
+    /// participantes de cada sala se reparten entre todos.
+    #[arg(long)]
+    pub also_server: Vec<String>,
     /// Conexiones que se abren a la vez durante el arranque.
     #[arg(long, default_value_t = 200)]
     pub connect_concurrency: usize,
@@ -320,7 +324,9 @@ async fn bench(args: BenchArgs) -> Result<()> {
         edits_per_second: args.rate,
         duration: std::time::Duration::from_secs(args.duration.max(1)),
         warmup: std::time::Duration::from_secs(args.warmup),
-        server_pid: args.server_pid,
+        server_pids: args.server_pid.clone(),
+        spread: args.also_server.clone(),
+        server: args.server.clone(),
         connect_concurrency: args.connect_concurrency,
     };
     let report = crate::bench::run(plan).await?;

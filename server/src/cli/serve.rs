@@ -344,7 +344,10 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
 
 /// On SQLite, the lock that keeps a second `sala serve` off the same file; the refusal of
 /// `--cluster`. On PostgreSQL, nothing: every server shares the boards.
-fn single_server_guard(store: &crate::store::Store, cluster: bool) -> Result<Option<std::fs::File>> {
+fn single_server_guard(
+    store: &crate::store::Store,
+    cluster: bool,
+) -> Result<Option<std::fs::File>> {
     if store.engine() == crate::store::Engine::Postgres {
         return Ok(None);
     }

@@ -64,7 +64,10 @@ impl Cluster {
         tokio::spawn(send(store.clone(), queued));
         tokio::spawn(listener::run(url, origin, hub.clone(), heard));
         hub.attach(Arc::new(cluster.clone()));
-        tracing::info!(origin, "cluster mode: boards are shared with every server on this database");
+        tracing::info!(
+            origin,
+            "cluster mode: boards are shared with every server on this database"
+        );
         Some(cluster)
     }
 

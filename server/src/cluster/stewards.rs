@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgConnection};
 use tokio::sync::{mpsc, oneshot};
 
 /// Advisory locks are one key space per database: Sala's stewards use the two-key form with
@@ -125,7 +125,9 @@ async fn hold(url: &str, current: &mut Option<LockConnection>, session_id: i64) 
         }
         let answer: Result<(bool,), sqlx::Error> = if open.held.contains(&session_id) {
             // Still ours if the connection still lives.
-            sqlx::query_as("SELECT true").fetch_one(&mut open.conn).await
+            sqlx::query_as("SELECT true")
+                .fetch_one(&mut open.conn)
+                .await
         } else {
             sqlx::query_as("SELECT pg_try_advisory_lock($1, $2)")
                 .bind(STEWARD_KEY)

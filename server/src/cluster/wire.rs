@@ -53,10 +53,15 @@ pub fn boards(body: &str) -> Result<Vec<(i64, i64)>, WireError> {
     body.split(',')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
-            let (board, seq) = pair.split_once(':').ok_or(WireError::Unreadable("tablero"))?;
+            let (board, seq) = pair
+                .split_once(':')
+                .ok_or(WireError::Unreadable("tablero"))?;
             Ok((
-                board.parse().map_err(|_| WireError::Unreadable("tablero"))?,
-                seq.parse().map_err(|_| WireError::Unreadable("secuencia"))?,
+                board
+                    .parse()
+                    .map_err(|_| WireError::Unreadable("tablero"))?,
+                seq.parse()
+                    .map_err(|_| WireError::Unreadable("secuencia"))?,
             ))
         })
         .collect()
@@ -64,7 +69,10 @@ pub fn boards(body: &str) -> Result<Vec<(i64, i64)>, WireError> {
 
 pub fn event(origin: i64, event: &Event) -> String {
     // A plain enum of strings and numbers always serializes.
-    format!("{origin} {}", serde_json::to_string(event).unwrap_or_default())
+    format!(
+        "{origin} {}",
+        serde_json::to_string(event).unwrap_or_default()
+    )
 }
 
 pub fn parse_event(body: &str) -> Result<Event, WireError> {
@@ -103,7 +111,9 @@ pub fn presence(origin: i64, session_id: i64, update: &AwarenessUpdate) -> Vec<S
 
 /// A `sala_presence` body: the board and the encoded awareness update.
 pub fn parse_presence(body: &str) -> Result<(i64, Vec<u8>), WireError> {
-    let (session, data) = body.split_once(' ').ok_or(WireError::Unreadable("presencia"))?;
+    let (session, data) = body
+        .split_once(' ')
+        .ok_or(WireError::Unreadable("presencia"))?;
     let session = session
         .parse()
         .map_err(|_| WireError::Unreadable("presencia"))?;

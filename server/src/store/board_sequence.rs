@@ -227,7 +227,9 @@ mod tests {
     #[test]
     fn the_statement_binds_every_value_and_numbers_rows_in_order() {
         let sql = sequenced_statement(2);
-        assert!(sql.contains("($3::bigint, 1, $4::bytea, $5::text), ($6::bigint, 2, $7::bytea, $8::text)"));
+        assert!(sql.contains(
+            "($3::bigint, 1, $4::bytea, $5::text), ($6::bigint, 2, $7::bytea, $8::text)"
+        ));
         assert!(!sql.contains("$9"));
         assert!(sql.contains("ORDER BY session_id"), "heads locked in order");
     }

@@ -6,11 +6,11 @@ use std::collections::VecDeque;
 use tokio::sync::oneshot;
 
 use super::committer::{CommitError, Committed};
-use crate::store::StoredRange;
 use super::peer::ConnId;
 use super::room::Effect;
 use super::{CloseReason, close};
 use crate::store::Outage;
+use crate::store::StoredRange;
 
 /// Batches a room may have waiting for storage before it stops taking new frames (backpressure
 /// on its sockets' readers rather than unbounded memory).

@@ -17,8 +17,8 @@
 
 pub mod awareness;
 mod check_in;
-pub mod cluster_link;
 pub mod client;
+pub mod cluster_link;
 mod command;
 pub mod committer;
 pub mod error;

@@ -9,8 +9,8 @@ use yrs::sync::awareness::AwarenessUpdate;
 use yrs::updates::decoder::Decode;
 use yrs::{Transact, Update};
 
-use crate::sync::protocol;
 use super::{Effect, Room};
+use crate::sync::protocol;
 
 /// The pseudo-connection that owns the presence relayed from server `origin` (socket ids count
 /// up from 1 in each process, so the top half of the range is free).
@@ -123,12 +123,16 @@ mod tests {
         room.join(1, Credential::writer(), &mut out);
         out.clear();
         room.apply_stored(&typed(50, "hola"), &mut out).unwrap();
-        assert!(out.iter().all(|e| matches!(e, Effect::Broadcast { except: None, .. })));
+        assert!(
+            out.iter()
+                .all(|e| matches!(e, Effect::Broadcast { except: None, .. }))
+        );
         assert_eq!(out.len(), 1);
         let text = room.doc().get_or_insert_text("t");
         assert_eq!(text.get_string(&room.doc().transact()), "hola");
         // The same row again (a catch-up overlapping a notification) changes nothing.
-        room.apply_stored(&typed(50, "hola"), &mut Vec::new()).unwrap();
+        room.apply_stored(&typed(50, "hola"), &mut Vec::new())
+            .unwrap();
         assert_eq!(text.get_string(&room.doc().transact()), "hola");
         assert_eq!(
             room.apply_stored(&[0xff, 0x01], &mut Vec::new()),
@@ -143,7 +147,12 @@ mod tests {
         room.join(1, Credential::writer(), &mut out);
         out.clear();
         let start = Instant::now();
-        room.receive_relayed_presence(7, &presence(900, 1, r#"{"user":{"name":"Ana"}}"#), start, &mut out);
+        room.receive_relayed_presence(
+            7,
+            &presence(900, 1, r#"{"user":{"name":"Ana"}}"#),
+            start,
+            &mut out,
+        );
         assert_eq!(out.len(), 1, "told to the local socket");
         // A local socket cannot take over a client id another server speaks for.
         let mut later = Vec::new();
@@ -152,7 +161,11 @@ mod tests {
         assert!(has(&room, "Ana"));
         // Its server stops renewing it (it died): the sweep removes it.
         let mut swept = Vec::new();
-        room.sweep(start + Duration::from_secs(31), Duration::from_secs(30), &mut swept);
+        room.sweep(
+            start + Duration::from_secs(31),
+            Duration::from_secs(30),
+            &mut swept,
+        );
         assert!(!has(&room, "Ana"));
         assert_eq!(swept.len(), 1, "the removal is told to the local socket");
     }

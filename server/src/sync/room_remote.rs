@@ -111,7 +111,12 @@ impl RoomTask {
         for (seq, data) in rows {
             if seq != self.remote.applied + 1 {
                 // Sequences are gap-free per board: a hole means rows were removed by hand.
-                tracing::warn!(session_id = self.session_id, expected = self.remote.applied + 1, seq, "board sequence skips");
+                tracing::warn!(
+                    session_id = self.session_id,
+                    expected = self.remote.applied + 1,
+                    seq,
+                    "board sequence skips"
+                );
             }
             self.remote.applied = self.remote.applied.max(seq);
             let Some(update) = data else { continue };
@@ -149,7 +154,11 @@ impl RoomTask {
             Some(update) => self
                 .room
                 .receive_relayed_presence(origin, &update, now, effects),
-            None => tracing::warn!(session_id = self.session_id, origin, "relayed presence unreadable"),
+            None => tracing::warn!(
+                session_id = self.session_id,
+                origin,
+                "relayed presence unreadable"
+            ),
         }
     }
 }

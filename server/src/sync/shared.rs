@@ -2,8 +2,8 @@
 //! the limits, who listens for board changes, and what once broke a room.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tokio::sync::mpsc;
 use yrs::IdSet;

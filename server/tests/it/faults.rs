@@ -359,7 +359,8 @@ impl sala::sync::committer::LogSink for SlowDisk {
     fn append<'a>(
         &'a mut self,
         rows: &'a [sala::store::LogRow<'a>],
-    ) -> futures_util::future::BoxFuture<'a, Result<sala::store::Appended, sala::store::StoreError>> {
+    ) -> futures_util::future::BoxFuture<'a, Result<sala::store::Appended, sala::store::StoreError>>
+    {
         Box::pin(async move {
             tokio::time::sleep(self.delay).await;
             self.inner.append(rows).await

@@ -19,8 +19,14 @@ async fn servers_killed_mid_session_lose_nothing_any_client_received() {
         return;
     };
     let boards = [
-        (fleet.started_session("local-04", "2027-02-01T09:00").await, 8),
-        (fleet.started_session("local-05", "2027-02-01T09:00").await, 4),
+        (
+            fleet.started_session("local-04", "2027-02-01T09:00").await,
+            8,
+        ),
+        (
+            fleet.started_session("local-05", "2027-02-01T09:00").await,
+            4,
+        ),
     ];
     let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let mut tasks = Vec::new();
@@ -112,11 +118,17 @@ async fn a_listener_whose_connection_is_terminated_catches_up_and_loses_nothing(
             reader.drain(&reader_url, Duration::from_millis(5)).await;
         }
     }
-    assert!(terminated >= 6, "the listener was found and terminated each time");
+    assert!(
+        terminated >= 6,
+        "the listener was found and terminated each time"
+    );
     let finished: Finished = Arc::default();
     finished.lock().await.insert(writer.id, writer.own_clock());
     converge(&mut reader, &reader_url, &finished, 1).await;
-    assert_eq!(reader.state_vector(), fleet.stored_state_vector(session).await);
+    assert_eq!(
+        reader.state_vector(),
+        fleet.stored_state_vector(session).await
+    );
     assert_eq!(reader.reconnects, 0, "its socket never noticed");
     fleet.stop().await;
 }
@@ -198,7 +210,11 @@ async fn a_dashboard_on_one_server_hears_a_commitment_written_on_another_even_af
     // Written through server A.
     let url_a = fleet.node_url(0, session);
     let mut ana = Writer::join(&url_a, 4_001).await;
-    let update = commitment(&ana, "0c0c0c0c-0000-4000-8000-0000000000a1", "Jornada en Usaquén");
+    let update = commitment(
+        &ana,
+        "0c0c0c0c-0000-4000-8000-0000000000a1",
+        "Jornada en Usaquén",
+    );
     send(&mut ana, &url_a, &update).await;
     let heard = timeout(Duration::from_secs(10), async {
         let mut seen = String::new();
@@ -211,13 +227,20 @@ async fn a_dashboard_on_one_server_hears_a_commitment_written_on_another_even_af
         false
     })
     .await;
-    assert_eq!(heard, Ok(true), "server C's dashboard heard it\n{}", fleet.logs());
+    assert_eq!(
+        heard,
+        Ok(true),
+        "server C's dashboard heard it\n{}",
+        fleet.logs()
+    );
     assert!(projected(&fleet, session, "Jornada en Usaquén").await);
 
     // The board is also loaded on server B; its steward (A, the only one that had it) dies.
     let url_b = fleet.node_url(1, session);
     let mut luis = Writer::join(&url_b, 4_002).await;
-    let steward = steward_pid(&fleet, session).await.expect("a steward holds the board");
+    let steward = steward_pid(&fleet, session)
+        .await
+        .expect("a steward holds the board");
     let victim = fleet
         .nodes
         .iter()
@@ -225,11 +248,19 @@ async fn a_dashboard_on_one_server_hears_a_commitment_written_on_another_even_af
         .expect("the steward is one of the servers");
     assert_eq!(victim, 0, "the server that projected first is the steward");
     fleet.kill(victim);
-    let update = commitment(&luis, "0c0c0c0c-0000-4000-8000-0000000000b2", "Brigada en Toberín");
+    let update = commitment(
+        &luis,
+        "0c0c0c0c-0000-4000-8000-0000000000b2",
+        "Brigada en Toberín",
+    );
     send(&mut luis, &url_b, &update).await;
     let started = Instant::now();
     while !projected(&fleet, session, "Brigada en Toberín").await {
-        assert!(started.elapsed() < CONVERGE, "nobody took over the projection\n{}", fleet.logs());
+        assert!(
+            started.elapsed() < CONVERGE,
+            "nobody took over the projection\n{}",
+            fleet.logs()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     eprintln!("projection taken over in {:?}", started.elapsed());
