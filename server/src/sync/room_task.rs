@@ -275,7 +275,7 @@ impl RoomTask {
                 Command::State { durable, reply } => {
                     // Beside other servers, "durable" also means "with all they stored": the
                     // room fetches before answering.
-                    let linked = self.hub.link.get().is_some();
+                    let linked = self.hub.link.get().is_some() && self.hub.committer.is_some();
                     if durable && linked {
                         self.remote.waiters_need_fetch = true;
                         self.fetch_if_behind();
