@@ -249,14 +249,18 @@ pub async fn connect(url: &str, id: u64, state: &[u8]) -> Option<SyncClient> {
 }
 
 impl Writer {
+    /// Joins through `url`, retrying while no server takes it: a server may be killed while
+    /// a writer is still joining, and the balancer may not have noticed yet.
     pub async fn join(url: &str, id: u64) -> Self {
-        let client = connect(url, id, &[]).await.expect("joined");
-        Self {
+        let mut writer = Self {
             id,
-            client: Some(client),
+            client: None,
             doc_state: Vec::new(),
             reconnects: 0,
-        }
+        };
+        writer.reconnect(url).await;
+        writer.reconnects = 0;
+        writer
     }
 
     fn remember(&mut self) {
