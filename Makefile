@@ -11,15 +11,11 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/sala-target
 export CARGO_INCREMENTAL ?= 0
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-CARGO_LEPTOS_VERSION := 0.3.4
-# The wasm-bindgen CLI must equal the library version in Cargo.lock, byte for byte.
-WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
-
 SITE_ROOT := $(CURDIR)/target/site
 SALA_BIN := $(CARGO_TARGET_DIR)/release/sala
 SALA_ADDR ?= 127.0.0.1:3000
 
-.PHONY: help run build tools test test-rust test-e2e lint postgres oidc-provider smtp-sink chromium fmt clean-data
+.PHONY: help run build site tools test test-rust test-e2e lint postgres oidc-provider smtp-sink chromium fmt clean-data
 
 help:
 	@echo "make run   — build (release) and start Sala at http://$(SALA_ADDR) on SQLite (./data/sala.db)"
@@ -31,20 +27,20 @@ run: build
 	@mkdir -p data
 	LEPTOS_SITE_ROOT=$(SITE_ROOT) SALA_ADDR=$(SALA_ADDR) $(SALA_BIN) serve
 
-build: tools
-	cargo leptos build --release
+# The browser bundle (xtask: wasm split per route, wasm-bindgen, wasm-opt, brotli; it fails past
+# the size budget in xtask/src/budget.rs), then the server.
+build: site
+	cargo build --release -p sala --bin sala
+
+site: tools
+	cargo run -q --release -p xtask -- site
 
 ## ---- tools (installed once per machine) ---------------------------------------------------------
 
+# The wasm target, and binaryen's wasm-opt as a prebuilt npm package (no C++ build here).
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
-	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
-	  || { echo "installing cargo-leptos $(CARGO_LEPTOS_VERSION) (first time only, ~20 min)…"; \
-	       cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads; }
-	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
-	  || { echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (first time only, ~5 min)…"; \
-	       cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); }
 	@[ -x tools/node_modules/.bin/wasm-opt ] || (cd tools && npm ci --no-audit --no-fund)
 
 ## ---- test --------------------------------------------------------------------------------------
@@ -53,7 +49,7 @@ test: lint test-rust test-e2e
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy -p app -p sala --all-targets -- -D warnings
+	cargo clippy -p app -p sala -p xtask --all-targets -- -D warnings
 
 postgres:
 	@scripts/ensure-postgres.sh > /dev/null
@@ -80,7 +76,7 @@ test-rust: postgres haproxy oidc-provider smtp-sink
 	SALA_TEST_POSTGRES_URL=$$(scripts/ensure-postgres.sh) SALA_REQUIRE_POSTGRES=1 SALA_REQUIRE_OIDC=1 \
 	  SALA_REQUIRE_SMTP=1 \
 	  SALA_REQUIRE_FAULTS=$$([ "$$(id -u)" = 0 ] && echo 1 || echo 0) \
-	  cargo test -p app -p sala
+	  cargo test -p app -p sala -p xtask
 	cargo run -q -p sala --bin fuzz -- decoder --iterations 1000000 --corpus server/fuzz/corpus
 	cargo run -q -p sala --bin fuzz -- room --iterations 40000 --corpus server/fuzz/corpus
 	for input in server/fuzz/regressions/room-*.bin; do \
@@ -91,11 +87,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; fi; }
 
-test-e2e: build chromium smtp-sink
+# On the test profile's server (`cargo test` has built it): the release build would add ~10 min
+# to every run and test nothing the browser can tell apart.
+test-e2e: site chromium smtp-sink
+	cargo build -p sala --bin sala
 	@[ -d end2end/node_modules/playwright-core ] || (cd end2end && npm ci --no-audit --no-fund)
 	@# calendars are read back by an independent parser (Python's icalendar)
 	@python3 -c 'import icalendar' 2>/dev/null || python3 -m pip install --quiet icalendar
-	cd end2end && SALA_BIN=$(SALA_BIN) LEPTOS_SITE_ROOT=$(SITE_ROOT) npm test
+	cd end2end && SALA_BIN=$(CARGO_TARGET_DIR)/debug/sala LEPTOS_SITE_ROOT=$(SITE_ROOT) npm test
 
 fmt:
 	cargo fmt --all

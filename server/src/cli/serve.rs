@@ -22,7 +22,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub data: DataArgs,
 
-    /// Carpeta con los recursos compilados por cargo-leptos (pkg/, favicon, …).
+    /// Carpeta con los recursos del navegador que publica `xtask site` (build.json, pkg/, favicon, …).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 
@@ -226,19 +226,17 @@ pub(super) async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("no se pudo escuchar en {}", args.addr))?;
     let addr = listener.local_addr()?;
+    let pkg_dir = crate::http::assets::published_bundle(&args.site_root).unwrap_or_else(|error| {
+        tracing::warn!(%error, "pages render but will not hydrate (build with `make run`)");
+        "pkg".to_owned()
+    });
     let leptos_options = LeptosOptions::builder()
         .output_name("sala")
         .site_root(args.site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(pkg_dir)
         .site_addr(addr)
         .env(Env::PROD)
         .build();
-    if !args.site_root.join("pkg").is_dir() {
-        tracing::warn!(
-            site_root = %args.site_root.display(),
-            "no compiled assets here: pages render but will not hydrate (build with `make run`)"
-        );
-    }
     tracing::info!(%addr, engine = ?store.engine(), "Sala escuchando en http://{addr}");
     if args.unsafe_in_memory_boards {
         tracing::warn!(

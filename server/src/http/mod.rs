@@ -2,6 +2,7 @@
 //! router built from one [`AppState`].
 
 mod api;
+pub mod assets;
 mod backend;
 pub mod budget;
 mod calendars;
@@ -253,6 +254,9 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
+        .merge(assets::routes(std::path::Path::new(
+            &*state.leptos_options.site_root,
+        )))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Pages, downloads, sockets and streams take no body.
         .layer(RequestBodyLimitLayer::new(state.limits.read_body_bytes))
