@@ -7,5 +7,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // `hydrate_lazy`: the page's route lives in a module of its own (a lazy route), loaded before
+    // its HTML is hydrated.
+    leptos::mount::hydrate_lazy(app::App);
 }

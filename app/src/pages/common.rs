@@ -6,9 +6,22 @@ use leptos_meta::Title;
 use crate::domain::{Session, SessionStatus, format_bogota};
 use crate::error::{AppError, set_response_status};
 
+/// Tells people's assistive tools and our end-to-end tests that the page is interactive: an
+/// effect runs only in the browser, after the view that created it has hydrated. Called by each
+/// page's route once its module has arrived (`App` itself hydrates first, before a lazy route's
+/// module is there: marked then, a click could still post a form natively).
+pub fn mark_interactive() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 #[component]
 pub fn NotFound() -> impl IntoView {
     set_response_status(&AppError::NotFound(String::new()));
+    mark_interactive();
     view! {
         <Title text="Página no encontrada · Sala situacional" />
         <h1>"Página no encontrada"</h1>

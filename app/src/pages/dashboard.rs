@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::common::ErrorNotice;
+use crate::api::codec::page_data;
 use crate::api::{fetch_dashboard, fetch_mesa_summaries};
 use crate::domain::ZONAS;
 use crate::domain::board::{BarrierStatus, BarrierType, CommitmentStatus};
@@ -29,11 +30,11 @@ pub fn DashboardPage() -> impl IntoView {
     });
     // Bumped by the server's change events: refetches the data and redraws the charts.
     let version = RwSignal::new(0u64);
-    let data = Resource::new(
+    let data = page_data(
         move || (query.get(), version.get()),
         |(query, _)| fetch_dashboard(query),
     );
-    let mesas = Resource::new(|| (), |_| fetch_mesa_summaries());
+    let mesas = page_data(|| (), |_| fetch_mesa_summaries());
     #[cfg(feature = "hydrate")]
     listen_later(query.get_untracked().to_query_string(), version, || ());
     view! {

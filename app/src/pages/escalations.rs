@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use crate::api::codec::page_data;
 use crate::api::{act_on_escalation, fetch_escalation_inbox};
 use crate::domain::escalation::Escalation;
 
@@ -74,7 +75,7 @@ pub fn EscalationInbox(
     #[prop(optional)] poll_ms: Option<i32>,
 ) -> impl IntoView {
     let drafts = Drafts::new();
-    let data = Resource::new(
+    let data = page_data(
         move || (inbox.mesa.get(), inbox.refresh.get()),
         move |(mesa, _)| fetch_escalation_inbox(mesa, inbox.session),
     );

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::accounts::{CreateInvitation, RevokeInvitation, fetch_invitations};
+use crate::api::codec::page_data;
 use crate::domain::board::BoardRole;
 use crate::domain::identity::Invitation;
 use crate::error::AppError;
@@ -18,7 +19,7 @@ pub fn GuestLinks(session: i64) -> impl IntoView {
     bump_on_success(revoke.value().into(), saved);
     let created: Signal<Option<Result<Invitation, AppError>>> = create.value().into();
     let revoked: Signal<Option<Result<(), AppError>>> = revoke.value().into();
-    let list = Resource::new(move || saved.get(), move |_| fetch_invitations(session));
+    let list = page_data(move || saved.get(), move |_| fetch_invitations(session));
     view! {
         <details class="card guests" data-guests>
             <summary><h2 class="inline-heading">"Invitar participantes"</h2></summary>

@@ -4,12 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::common::{ErrorNotice, StatusBadge};
+use crate::api::codec::page_data;
 use crate::api::fetch_mesa_summaries;
 use crate::domain::{Level, MesaSummary, Session, ZONAS, format_bogota};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let summaries = Resource::new(|| (), |_| fetch_mesa_summaries());
+    let summaries = page_data(|| (), |_| fetch_mesa_summaries());
     view! {
         <Title text="Mesas · Sala situacional" />
         <h1>"Mesas de gestión territorial"</h1>

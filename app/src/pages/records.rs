@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use super::board::ProjectorBoard;
 use super::common::ErrorNotice;
 use super::session::session_id;
+use crate::api::codec::page_data;
 use crate::api::{fetch_board_access, fetch_board_at, fetch_board_history};
 use crate::domain::board::{BoardView, Semaforo, quorum};
 use crate::error::AppError;
@@ -18,7 +19,7 @@ fn missing() -> AppError {
 #[component]
 pub fn ProjectorPage() -> impl IntoView {
     let id = session_id();
-    let access = Resource::new(
+    let access = page_data(
         move || id.get(),
         |id| async move {
             match id {
@@ -147,7 +148,7 @@ pub fn BoardRecords(
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let id = session_id();
-    let history = Resource::new(
+    let history = page_data(
         move || id.get(),
         |id| async move {
             match id {
@@ -174,7 +175,7 @@ pub fn ReviewPage() -> impl IntoView {
 fn Review(id: i64, history: crate::domain::board::review::BoardHistory) -> impl IntoView {
     let steps = history.steps;
     let step = RwSignal::new(steps);
-    let board = Resource::new(move || step.get(), move |step| fetch_board_at(id, step));
+    let board = page_data(move || step.get(), move |step| fetch_board_at(id, step));
     let timeline = history.timeline.clone();
     let members = history.members;
     view! {
@@ -238,7 +239,7 @@ pub fn BarrierChainPage() -> impl IntoView {
             p.get("barrier").unwrap_or_default(),
         )
     });
-    let chain = Resource::new(
+    let chain = page_data(
         move || key.get(),
         |(session, barrier)| async move {
             match session {
@@ -293,7 +294,7 @@ pub fn CommitmentPage() -> impl IntoView {
             p.get("id").unwrap_or_default(),
         )
     });
-    let history = Resource::new(
+    let history = page_data(
         move || key.get(),
         |(session, id)| async move {
             match session {

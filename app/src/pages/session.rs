@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::board::{BoardSetup, JoinSlot, LiveBoard};
 use super::common::{ErrorNotice, StatusBadge};
+use crate::api::codec::page_data;
 use crate::api::{ChangeSessionStatus, fetch_board_access};
 use crate::domain::board::BoardAccess;
 use crate::domain::policy::{self, Act};
@@ -28,7 +29,7 @@ pub fn session_id() -> Memo<Option<i64>> {
 pub fn SessionPage() -> impl IntoView {
     let id = session_id();
     let change = ServerAction::<ChangeSessionStatus>::new();
-    let detail = Resource::new(
+    let detail = page_data(
         move || (id.get(), change.version().get()),
         |(id, _)| async move {
             match id {

@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::common::ErrorNotice;
 use super::indicators::GoalMark;
+use crate::api::codec::page_data;
 use crate::api::indicators::fetch_situation;
 use crate::domain::indicators::format_value;
 use crate::domain::situation::{
@@ -31,7 +32,7 @@ pub fn SituationPage() -> impl IntoView {
     };
     // Moved on by the server's change events: the view is fetched again, in place.
     let version = RwSignal::new(0u64);
-    let view = Resource::new(
+    let view = page_data(
         move || (mesa(), situation_query(), version.get()),
         |(mesa, query, _)| fetch_situation(mesa, query),
     );

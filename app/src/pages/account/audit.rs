@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::fetch_audit;
+use crate::api::codec::page_data;
 use crate::domain::identity::AuditQuery;
 use crate::pages::common::ErrorNotice;
 
@@ -20,7 +21,7 @@ pub fn AuditPage() -> impl IntoView {
             to: q.get("hasta").unwrap_or_default(),
         }
     });
-    let entries = Resource::new(move || query.get(), fetch_audit);
+    let entries = page_data(move || query.get(), fetch_audit);
     let csv = move || {
         let q = query.get();
         format!(

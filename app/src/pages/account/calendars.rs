@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::accounts::{CreateCalendarFeed, RevokeCalendarFeed, fetch_calendar_feeds};
+use crate::api::codec::page_data;
 use crate::domain::identity::RoleGrant;
 use crate::error::AppError;
 use crate::pages::common::{bump_on_success, general_message};
@@ -16,7 +17,7 @@ pub fn Calendars(roles: Vec<RoleGrant>) -> impl IntoView {
     bump_on_success(create.value().into(), saved);
     bump_on_success(revoke.value().into(), saved);
     let created: Signal<Option<Result<String, AppError>>> = create.value().into();
-    let feeds = Resource::new(move || saved.get(), |_| fetch_calendar_feeds());
+    let feeds = page_data(move || saved.get(), |_| fetch_calendar_feeds());
     view! {
         <section class="card" aria-labelledby="calendarios" id="calendarios">
             <h2 id="calendarios">"Calendarios"</h2>

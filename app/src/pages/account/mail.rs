@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::codec::page_data;
 use crate::api::mail::{SetMailState, fetch_mail_desk};
 use crate::domain::format_bogota;
 use crate::domain::mail::{MailDesk, MailState, OutboxEntry};
@@ -19,7 +20,7 @@ pub fn MailPage() -> impl IntoView {
     // While a message is being handed over or about to be, the page asks again every few
     // seconds, so "Reenviar" ends in the row's new state without a reload.
     let (tick, set_tick) = signal(0u32);
-    let desk = Resource::new(
+    let desk = page_data(
         move || (change.version().get(), tick.get()),
         |_| fetch_mail_desk(),
     );

@@ -8,6 +8,7 @@ use crate::api::accounts::{
     ChangePassword, MintAccessToken, RevokeAccessToken, SignOut, UpdateMyAccount,
     fetch_access_tokens, fetch_my_account,
 };
+use crate::api::codec::page_data;
 use crate::domain::identity::Account;
 use crate::error::AppError;
 use crate::pages::common::{
@@ -19,7 +20,7 @@ pub fn AccountPage() -> impl IntoView {
     let saved = RwSignal::new(0u32);
     let update = ServerAction::<UpdateMyAccount>::new();
     bump_on_success(update.value().into(), saved);
-    let account = Resource::new(move || saved.get(), |_| fetch_my_account());
+    let account = page_data(move || saved.get(), |_| fetch_my_account());
     let welcome = move || use_query_map().read().get("bienvenida").is_some();
     view! {
         <Title text="Mi cuenta · Sala situacional" />
@@ -146,7 +147,7 @@ fn AccessTokens() -> impl IntoView {
     bump_on_success(mint.value().into(), saved);
     bump_on_success(revoke.value().into(), saved);
     let minted: Signal<Option<Result<String, AppError>>> = mint.value().into();
-    let tokens = Resource::new(move || saved.get(), |_| fetch_access_tokens());
+    let tokens = page_data(move || saved.get(), |_| fetch_access_tokens());
     view! {
         <section class="card" aria-labelledby="tokens">
             <h2 id="tokens">"Tokens de acceso (scripts)"</h2>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::accounts::{CreatePerson, GrantRole, ResetLink, SetActive, fetch_people};
+use crate::api::codec::page_data;
 use crate::api::fetch_mesa_summaries;
 use crate::domain::MesaSummary;
 use crate::domain::identity::{Account, MesaRole};
@@ -17,8 +18,8 @@ pub fn PeoplePage() -> impl IntoView {
     let saved = RwSignal::new(0u32);
     let create = ServerAction::<CreatePerson>::new();
     bump_on_success(create.value().into(), saved);
-    let people = Resource::new(move || saved.get(), |_| fetch_people());
-    let mesas = Resource::new(|| (), |_| fetch_mesa_summaries());
+    let people = page_data(move || saved.get(), |_| fetch_people());
+    let mesas = page_data(|| (), |_| fetch_mesa_summaries());
     view! {
         <Title text="Personas y roles · Sala situacional" />
         <h1>"Personas y roles"</h1>

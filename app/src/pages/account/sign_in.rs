@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::accounts::{CompleteSetup, SignIn, fetch_setup_link_owner, fetch_single_sign_on};
+use crate::api::codec::page_data;
 use crate::domain::identity::MIN_PASSWORD_CHARS;
 use crate::pages::common::{ErrorNotice, FieldError, field_message, general_message};
 
@@ -57,7 +58,7 @@ pub fn SignInPage() -> impl IntoView {
                     .map(|_| "Cerró su sesión en este navegador.")
             })
     };
-    let sso = Resource::new(|| (), |_| fetch_single_sign_on());
+    let sso = page_data(|| (), |_| fetch_single_sign_on());
     let action = ServerAction::<SignIn>::new();
     let result: Signal<Option<Result<(), crate::error::AppError>>> = action.value().into();
     view! {
@@ -100,7 +101,7 @@ pub fn SignInPage() -> impl IntoView {
 pub fn SetupPage() -> impl IntoView {
     let query = use_query_map();
     let secret = move || query.read().get("clave").unwrap_or_default();
-    let owner = Resource::new(secret, fetch_setup_link_owner);
+    let owner = page_data(secret, fetch_setup_link_owner);
     let action = ServerAction::<CompleteSetup>::new();
     let result: Signal<Option<Result<(), crate::error::AppError>>> = action.value().into();
     view! {

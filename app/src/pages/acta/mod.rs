@@ -12,6 +12,7 @@ use super::session::session_id;
 use crate::api::actas::{
     AnswerObservation, ApproveActa, CorrectActa, ObserveActa, fetch_acta_sheet,
 };
+use crate::api::codec::page_data;
 use crate::domain::board::acta::ActaSheet;
 use crate::domain::board::approval::ActaState;
 use crate::error::AppError;
@@ -39,7 +40,7 @@ pub fn ActaPage() -> impl IntoView {
     bump_on_success(actions.answer.value().into(), saved);
     bump_on_success(actions.correct.value().into(), saved);
     bump_on_success(actions.approve.value().into(), saved);
-    let sheet = Resource::new(
+    let sheet = page_data(
         move || (id.get(), saved.get()),
         |(id, _)| async move {
             match id {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::agenda::minutes_seconds;
 use super::header::{ConnectionState, Counts};
 use super::votes::ProjectedPolls;
+use crate::api::codec::page_data;
 use crate::domain::SessionStatus;
 use crate::domain::board::BoardAccess;
 use crate::live::BoardCtx;
@@ -17,7 +18,7 @@ pub fn ProjectorBoard(access: BoardAccess) -> impl IntoView {
     // The room joins from their phones by this code: a participant link for this session only.
     let join = (access.invite_guests && access.detail.session.status.board_is_open()).then(|| {
         let session = access.detail.session.id;
-        Resource::new(
+        page_data(
             || (),
             move |_| crate::api::accounts::fetch_projector_join(session),
         )

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::GoalMark;
+use crate::api::codec::page_data;
 use crate::api::indicators::fetch_indicator_detail;
 use crate::domain::indicators::{IndicatorDetail, TerritoryFigure};
 use crate::domain::situation::dashboard_href;
@@ -23,7 +24,7 @@ pub fn IndicatorPage() -> impl IntoView {
             query.read().get("territorio").unwrap_or_default(),
         )
     };
-    let detail = Resource::new(key, |(code, territory)| {
+    let detail = page_data(key, |(code, territory)| {
         fetch_indicator_detail(code, territory)
     });
     view! {

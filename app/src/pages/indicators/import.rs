@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::codec::page_data;
 use crate::api::indicators::{ApplyImport, DiscardImport, fetch_import_preview};
 use crate::domain::indicators::format_value;
 use crate::domain::indicators::import::{Counts, ImportPreview, ImportStatus};
@@ -26,7 +27,7 @@ pub fn ImportPage() -> impl IntoView {
     let discard = ServerAction::<DiscardImport>::new();
     bump_on_success(apply.value().into(), done);
     bump_on_success(discard.value().into(), done);
-    let preview = Resource::new(
+    let preview = page_data(
         move || (id(), done.get()),
         |(id, _)| fetch_import_preview(id),
     );

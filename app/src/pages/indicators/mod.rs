@@ -13,13 +13,14 @@ pub use detail::IndicatorPage;
 pub use import::ImportPage;
 
 use super::common::ErrorNotice;
+use crate::api::codec::page_data;
 use crate::api::indicators::fetch_indicator_catalogue;
 use crate::domain::indicators::import::ImportRecord;
 use crate::domain::indicators::{CatalogueRow, GoalStatus, IndicatorCatalogue};
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
-    let catalogue = Resource::new(|| (), |_| fetch_indicator_catalogue());
+    let catalogue = page_data(|| (), |_| fetch_indicator_catalogue());
     let params = use_query_map();
     let refused = move || params.read().get("error").filter(|e| !e.is_empty());
     view! {

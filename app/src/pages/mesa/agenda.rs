@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::api::codec::page_data;
 use crate::api::{SetAgendaTemplate, fetch_agenda_template};
 use crate::domain::agenda_template::{TemplatePoint, template_text};
 use crate::error::AppError;
@@ -14,7 +15,7 @@ const FIELDS: &[&str] = &["agenda", "mesa"];
 pub fn StandingAgendaForm(mesa: Signal<String>) -> impl IntoView {
     let save = ServerAction::<SetAgendaTemplate>::new();
     let result: Signal<Option<Result<Vec<TemplatePoint>, AppError>>> = save.value().into();
-    let stored = Resource::new(move || mesa.get(), fetch_agenda_template);
+    let stored = page_data(move || mesa.get(), fetch_agenda_template);
     let done = move || {
         result.get().and_then(|r| r.ok()).map(|points| match points.len() {
             0 => "Sin orden del día tipo: las sesiones nuevas empiezan solo con el seguimiento."

@@ -16,6 +16,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::common::{ErrorNotice, bump_on_success};
 use super::escalations::{EscalationInbox, InboxContext};
+use crate::api::codec::page_data;
 use crate::api::{AddMember, ScheduleSeries, ScheduleSession, fetch_mesa_detail};
 use crate::domain::MesaDetail;
 use agenda::StandingAgendaForm;
@@ -35,7 +36,7 @@ pub fn MesaPage() -> impl IntoView {
     bump_on_success(schedule.value().into(), saved);
     bump_on_success(series.value().into(), saved);
     bump_on_success(add_member.value().into(), saved);
-    let detail = Resource::new(
+    let detail = page_data(
         move || (code.get(), saved.get()),
         move |(code, _)| fetch_mesa_detail(code),
     );

@@ -13,6 +13,7 @@ use leptos_router::hooks::use_query_map;
 pub use outcome::RegisterImportPage;
 
 use super::common::{ErrorNotice, bump_on_success, on_success};
+use crate::api::codec::page_data;
 use crate::api::register::{RemoveAsset, RemoveTeam, SaveAsset, SaveTeam, fetch_register};
 use crate::domain::assets::{AssetRow, RegisterView, TeamRow};
 use forms::{AssetForm, TeamForm, UploadForm};
@@ -24,7 +25,7 @@ pub fn RegisterPage() -> impl IntoView {
     let refused = move || params.read().get("error").filter(|e| !e.is_empty());
     // The page's actions outlive the lists they reload, so a form's outcome stays on screen.
     let actions = Actions::new();
-    let register = Resource::new(
+    let register = page_data(
         move || (territory(), actions.saved.get()),
         |(t, _)| fetch_register(t),
     );

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::codec::page_data;
 use crate::api::register::fetch_register_import;
 use crate::domain::assets::import::{RegisterImport, RegisterOutcome};
 use crate::pages::common::ErrorNotice;
@@ -19,7 +20,7 @@ pub fn RegisterImportPage() -> impl IntoView {
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let outcome = Resource::new(id, fetch_register_import);
+    let outcome = page_data(id, fetch_register_import);
     view! {
         <Title text="Carga al registro de activos · Sala situacional" />
         <p><a href="/activos">"← Activos sociales y equipos"</a></p>
