@@ -332,6 +332,7 @@ pub async fn fetch_commitment_history(
 }
 pub mod accounts;
 pub mod actas;
+pub mod codec;
 pub mod evidence;
 pub mod indicators;
 pub mod mail;
