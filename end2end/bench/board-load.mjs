@@ -15,8 +15,10 @@ try {
 
   let rawTotal = 0;
   let gzipTotal = 0;
-  for (const file of ['sala.wasm', 'sala.js', 'sala.css']) {
-    const response = await fetch(`${sala.base}/pkg/${file}`, { headers: { 'accept-encoding': 'identity' } });
+  // The main module only (the board's own modules: bench/mobile.mjs counts every file).
+  const pkg = (await (await fetch(url)).text()).match(/\/pkg\/[0-9a-f]{16}/)[0];
+  for (const file of ['sala_bg.wasm', 'sala.js', 'sala.css']) {
+    const response = await fetch(`${sala.base}${pkg}/${file}`, { headers: { 'accept-encoding': 'identity' } });
     const bytes = Buffer.from(await response.arrayBuffer());
     const gz = gzipSync(bytes, { level: 6 }).length;
     rawTotal += bytes.length;
